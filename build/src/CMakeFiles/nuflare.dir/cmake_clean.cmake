@@ -1,0 +1,15 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/nuflare.dir/core/error.cpp.o"
+  "CMakeFiles/nuflare.dir/core/error.cpp.o.d"
+  "CMakeFiles/nuflare.dir/io/line_reader.cpp.o"
+  "CMakeFiles/nuflare.dir/io/line_reader.cpp.o.d"
+  "CMakeFiles/nuflare.dir/io/table_reader.cpp.o"
+  "CMakeFiles/nuflare.dir/io/table_reader.cpp.o.d"
+  "libnuflare.a"
+  "libnuflare.pdb"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang CXX)
+  include(CMakeFiles/nuflare.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()

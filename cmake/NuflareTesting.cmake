@@ -1,0 +1,47 @@
+# nuflare_add_test(NAME <name> SOURCES <files...> [RANKS <n...>] [LABELS <l...>])
+#
+# Without RANKS the test runs as a plain program (label "unit" unless LABELS
+# says otherwise). With RANKS it is linked against the MPI Catch2 main and
+# registered once per rank count, as <name>_np<k> (label "mpi"), following
+# Cabana's habit of running every MPI test at 1, 2 and 4 ranks.
+set(NUFLARE_MPIEXEC_FLAGS --oversubscribe CACHE STRING "Extra flags for mpiexec in tests")
+
+function(nuflare_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;RANKS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE nuflare::nuflare nuflare_test_support nuflare_warnings)
+  if(T_RANKS)
+    target_link_libraries(${T_NAME} PRIVATE nuflare_catch_mpi_main)
+    if(NOT T_LABELS)
+      set(T_LABELS mpi)
+    endif()
+    foreach(np IN LISTS T_RANKS)
+      add_test(NAME ${T_NAME}_np${np}
+               COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${np} ${NUFLARE_MPIEXEC_FLAGS}
+                       $<TARGET_FILE:${T_NAME}>)
+      set_tests_properties(${T_NAME}_np${np} PROPERTIES LABELS "${T_LABELS}" PROCESSORS ${np}
+        ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
+    endforeach()
+  else()
+    target_link_libraries(${T_NAME} PRIVATE nuflare_catch_main)
+    if(NOT T_LABELS)
+      set(T_LABELS unit)
+    endif()
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+    set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
+      ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+  endif()
+endfunction()
+
+# nuflare_add_script_test(NAME <name> COMMAND <cmd...> [LABELS <l...>])
+# A test driven by a shell or Python script (CLI contract, bad input, astropy).
+function(nuflare_add_script_test)
+  cmake_parse_arguments(T "" "NAME" "COMMAND;LABELS" ${ARGN})
+  add_test(NAME ${T_NAME} COMMAND ${T_COMMAND})
+  if(NOT T_LABELS)
+    set(T_LABELS cli)
+  endif()
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
+    SKIP_RETURN_CODE 77
+    ENVIRONMENT "NUFLARE_BIN=$<TARGET_FILE:nuflare_app>;NUFLARE_SHARED_DIR=${NUFLARE_SHARED_DIR};NUFLARE_SOURCE_DIR=${PROJECT_SOURCE_DIR};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;MPIEXEC=${MPIEXEC_EXECUTABLE}")
+endfunction()

@@ -1,0 +1,6 @@
+add_library(nuflare_warnings INTERFACE)
+target_compile_options(nuflare_warnings INTERFACE -Wall -Wextra -Wpedantic)
+if(NUFLARE_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,255 @@
+#include "nuflare/io/table_reader.hpp"
+
+#include "nuflare/core/error.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace nuflare::io {
+
+using core::InputError;
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool is_blank_or_comment(std::string_view line, char comment) {
+  line = trim(line);
+  return line.empty() || line.front() == comment;
+}
+
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  out.append(s.substr(0, 40));
+  if (s.size() > 40)
+    out += "...";
+  return out + "\"";
+}
+
+} // namespace
+
+std::optional<double> parse_finite(std::string_view text) {
+  if (text.empty())
+    return std::nullopt;
+  if (text.front() == '+')
+    text.remove_prefix(1);
+  double value = 0.0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
+TableReader::TableReader(std::string path, TableFormat format)
+    : lines_(std::move(path)), format_(std::move(format)) {
+  std::string_view line;
+  if (!format_.fixed_columns.empty()) {
+    columns_ = format_.fixed_columns;
+    return;
+  }
+  while (lines_.next(line)) {
+    std::string_view t = trim(line);
+    if (t.empty())
+      continue;
+    if (t.front() == format_.comment) {
+      if (!format_.header_may_be_comment)
+        continue;
+      t.remove_prefix(1);
+    }
+    std::vector<std::string_view> names;
+    split(t, names);
+    for (auto n : names)
+      columns_.emplace_back(trim(n));
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      if (columns_[i].empty())
+        throw InputError(lines_.path(), lines_.line_number(), "column " + std::to_string(i + 1),
+                         "empty column name in the header");
+    return;
+  }
+  throw InputError(lines_.path(), 0, "", "empty file: no header line");
+}
+
+void TableReader::split(std::string_view line, std::vector<std::string_view>& out) {
+  out.clear();
+  if (format_.delimiter == Delimiter::whitespace) {
+    std::size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+        ++i;
+      if (i >= line.size())
+        break;
+      std::size_t j = i;
+      while (j < line.size() && line[j] != ' ' && line[j] != '\t')
+        ++j;
+      out.push_back(line.substr(i, j - i));
+      i = j;
+    }
+    return;
+  }
+  std::size_t i = 0;
+  for (;;) {
+    std::size_t j = i;
+    while (j < line.size() && (line[j] == ' ' || line[j] == '\t'))
+      ++j;
+    if (j < line.size() && line[j] == '"') {
+      // Quoted field: a doubled quote stands for one quote. Fields with
+      // escaped quotes are rare (catalogue names); keep the raw text.
+      std::size_t k = j + 1;
+      while (k < line.size()) {
+        if (line[k] == '"') {
+          if (k + 1 < line.size() && line[k + 1] == '"') {
+            k += 2;
+            continue;
+          }
+          break;
+        }
+        ++k;
+      }
+      if (k >= line.size())
+        throw InputError(lines_.path(), lines_.line_number(), "column " + std::to_string(out.size() + 1),
+                         "unterminated quoted field");
+      out.push_back(line.substr(j + 1, k - j - 1));
+      std::size_t after = k + 1;
+      while (after < line.size() && line[after] != ',')
+        ++after;
+      if (after >= line.size())
+        return;
+      i = after + 1;
+      continue;
+    }
+    const std::size_t comma = line.find(',', i);
+    if (comma == std::string_view::npos) {
+      out.push_back(trim(line.substr(i)));
+      return;
+    }
+    out.push_back(trim(line.substr(i, comma - i)));
+    i = comma + 1;
+  }
+}
+
+std::optional<std::size_t> TableReader::find(std::string_view name) const {
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    if (iequals(columns_[i], name))
+      return i;
+  return std::nullopt;
+}
+
+std::size_t TableReader::require(std::initializer_list<std::string_view> names) const {
+  for (auto n : names)
+    if (auto i = find(n))
+      return *i;
+  std::string wanted;
+  for (auto n : names)
+    wanted += (wanted.empty() ? "" : " or ") + std::string(n);
+  throw InputError(lines_.path(), format_.fixed_columns.empty() ? 1 : 0, wanted,
+                   "missing column");
+}
+
+bool TableReader::next() {
+  std::string_view line;
+  while (lines_.next(line)) {
+    if (is_blank_or_comment(line, format_.comment))
+      continue;
+    split(line, fields_);
+    if (fields_.size() != columns_.size())
+      throw InputError(lines_.path(), lines_.line_number(), "",
+                       "expected " + std::to_string(columns_.size()) + " columns, found " +
+                           std::to_string(fields_.size()));
+    ++rows_;
+    return true;
+  }
+  return false;
+}
+
+std::string TableReader::label(std::size_t column) const {
+  return "column " + std::to_string(column + 1) + " (" + columns_.at(column) + ")";
+}
+
+void TableReader::fail(std::size_t column, const std::string& message) const {
+  throw InputError(lines_.path(), lines_.line_number(), label(column), message);
+}
+
+void TableReader::fail_line(const std::string& message) const {
+  throw InputError(lines_.path(), lines_.line_number(), "", message);
+}
+
+std::string_view TableReader::text(std::size_t column) const { return fields_.at(column); }
+
+double TableReader::number(std::size_t column) const {
+  const auto t = text(column);
+  if (auto v = parse_finite(t))
+    return *v;
+  if (t.empty())
+    fail(column, "empty value");
+  const std::string lower = [&] {
+    std::string s(t);
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+  }();
+  if (lower.find("nan") != std::string::npos || lower.find("inf") != std::string::npos)
+    fail(column, "not a finite number: " + quoted(t));
+  fail(column, "not a number: " + quoted(t));
+}
+
+std::optional<double> TableReader::optional_number(std::size_t column) const {
+  const auto t = text(column);
+  if (t.empty() || iequals(t, "nan") || t == "--" || iequals(t, "none"))
+    return std::nullopt;
+  return number(column);
+}
+
+double TableReader::number_in(std::size_t column, double lo, double hi) const {
+  const double v = number(column);
+  if (v < lo || v > hi) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%g is outside [%g, %g]", v, lo, hi);
+    fail(column, buf);
+  }
+  return v;
+}
+
+double TableReader::non_negative(std::size_t column) const {
+  const double v = number(column);
+  if (v < 0)
+    fail(column, "must not be negative: " + quoted(text(column)));
+  return v;
+}
+
+long long TableReader::integer(std::size_t column) const {
+  const auto t = text(column);
+  long long v = 0;
+  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || ptr != t.data() + t.size())
+    fail(column, "not an integer: " + quoted(t));
+  return v;
+}
+
+bool TableReader::flag(std::size_t column) const {
+  const auto t = text(column);
+  for (auto yes : {"1", "true", "yes", "y", "t"})
+    if (iequals(t, yes))
+      return true;
+  for (auto no : {"0", "false", "no", "n", "f", ""})
+    if (iequals(t, no))
+      return false;
+  fail(column, "not a boolean flag: " + quoted(t));
+}
+
+} // namespace nuflare::io

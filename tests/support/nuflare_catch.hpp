@@ -1,0 +1,46 @@
+#pragma once
+//! The one place tests include Catch2 (v2, Debian's catch2 package), plus the
+//! helpers every test shares: where the shared oracles and real data live, and
+//! how a test that needs absent real data skips with a message.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace nuflare::test {
+
+//! `../shared` beside the checkout (override with NUFLARE_SHARED_DIR).
+inline std::filesystem::path shared_dir() {
+  if (const char* env = std::getenv("NUFLARE_SHARED_DIR"))
+    return env;
+  return NUFLARE_SHARED_DIR;
+}
+inline std::filesystem::path oracle_file(const std::string& name) {
+  return shared_dir() / "oracles" / name;
+}
+inline std::filesystem::path data_file(const std::string& relative) {
+  return shared_dir() / "data" / relative;
+}
+inline std::filesystem::path source_dir() { return NUFLARE_SOURCE_DIR; }
+
+//! A fresh, empty temporary folder for one test.
+inline std::filesystem::path temp_dir(const std::string& tag) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("nuflare_test_" + tag + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+} // namespace nuflare::test
+
+//! Skips the rest of the test case (with a visible warning) when `path` is absent.
+#define NUFLARE_REQUIRE_DATA(path)                                                                 \
+  do {                                                                                             \
+    if (!std::filesystem::exists(path)) {                                                          \
+      WARN("skipped: real data not found at " << (path));                                          \
+      return;                                                                                      \
+    }                                                                                              \
+  } while (0)
