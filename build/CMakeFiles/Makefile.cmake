@@ -92,6 +92,8 @@ set(CMAKE_MAKEFILE_DEPENDS
   "/work/main/tests/mpi/CMakeLists.txt"
   "/work/main/tests/regression/CMakeLists.txt"
   "/work/main/tests/unit/CMakeLists.txt"
+  "/work/main/tests/unit/campaign/CMakeLists.txt"
+  "/work/main/tests/unit/sky/CMakeLists.txt"
   )
 
 # The corresponding makefile is:
@@ -118,6 +120,8 @@ set(CMAKE_MAKEFILE_PRODUCTS
   "src/app/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/unit/CMakeFiles/CMakeDirectoryInformation.cmake"
+  "tests/unit/sky/CMakeFiles/CMakeDirectoryInformation.cmake"
+  "tests/unit/campaign/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/mpi/CMakeFiles/CMakeDirectoryInformation.cmake"
   "tests/regression/CMakeFiles/CMakeDirectoryInformation.cmake"
   "bench/CMakeFiles/CMakeDirectoryInformation.cmake"
@@ -129,4 +133,6 @@ set(CMAKE_DEPEND_INFO_FILES
   "src/app/CMakeFiles/nuflare_app.dir/DependInfo.cmake"
   "tests/CMakeFiles/nuflare_catch_main.dir/DependInfo.cmake"
   "tests/CMakeFiles/nuflare_catch_mpi_main.dir/DependInfo.cmake"
+  "tests/unit/sky/CMakeFiles/test_sky.dir/DependInfo.cmake"
+  "tests/unit/campaign/CMakeFiles/test_rng_partition.dir/DependInfo.cmake"
   )

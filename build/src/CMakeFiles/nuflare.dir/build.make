@@ -111,11 +111,71 @@ src/CMakeFiles/nuflare.dir/io/table_reader.cpp.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/nuflare.dir/io/table_reader.cpp.s"
 	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/io/table_reader.cpp -o CMakeFiles/nuflare.dir/io/table_reader.cpp.s
 
+src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.o: src/CMakeFiles/nuflare.dir/flags.make
+src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.o: /work/main/src/sky/coordinates.cpp
+src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.o: src/CMakeFiles/nuflare.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building CXX object src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.o"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.o -MF CMakeFiles/nuflare.dir/sky/coordinates.cpp.o.d -o CMakeFiles/nuflare.dir/sky/coordinates.cpp.o -c /work/main/src/sky/coordinates.cpp
+
+src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/nuflare.dir/sky/coordinates.cpp.i"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/sky/coordinates.cpp > CMakeFiles/nuflare.dir/sky/coordinates.cpp.i
+
+src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/nuflare.dir/sky/coordinates.cpp.s"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/sky/coordinates.cpp -o CMakeFiles/nuflare.dir/sky/coordinates.cpp.s
+
+src/CMakeFiles/nuflare.dir/sky/region.cpp.o: src/CMakeFiles/nuflare.dir/flags.make
+src/CMakeFiles/nuflare.dir/sky/region.cpp.o: /work/main/src/sky/region.cpp
+src/CMakeFiles/nuflare.dir/sky/region.cpp.o: src/CMakeFiles/nuflare.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building CXX object src/CMakeFiles/nuflare.dir/sky/region.cpp.o"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT src/CMakeFiles/nuflare.dir/sky/region.cpp.o -MF CMakeFiles/nuflare.dir/sky/region.cpp.o.d -o CMakeFiles/nuflare.dir/sky/region.cpp.o -c /work/main/src/sky/region.cpp
+
+src/CMakeFiles/nuflare.dir/sky/region.cpp.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/nuflare.dir/sky/region.cpp.i"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/sky/region.cpp > CMakeFiles/nuflare.dir/sky/region.cpp.i
+
+src/CMakeFiles/nuflare.dir/sky/region.cpp.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/nuflare.dir/sky/region.cpp.s"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/sky/region.cpp -o CMakeFiles/nuflare.dir/sky/region.cpp.s
+
+src/CMakeFiles/nuflare.dir/campaign/rng.cpp.o: src/CMakeFiles/nuflare.dir/flags.make
+src/CMakeFiles/nuflare.dir/campaign/rng.cpp.o: /work/main/src/campaign/rng.cpp
+src/CMakeFiles/nuflare.dir/campaign/rng.cpp.o: src/CMakeFiles/nuflare.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building CXX object src/CMakeFiles/nuflare.dir/campaign/rng.cpp.o"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT src/CMakeFiles/nuflare.dir/campaign/rng.cpp.o -MF CMakeFiles/nuflare.dir/campaign/rng.cpp.o.d -o CMakeFiles/nuflare.dir/campaign/rng.cpp.o -c /work/main/src/campaign/rng.cpp
+
+src/CMakeFiles/nuflare.dir/campaign/rng.cpp.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/nuflare.dir/campaign/rng.cpp.i"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/campaign/rng.cpp > CMakeFiles/nuflare.dir/campaign/rng.cpp.i
+
+src/CMakeFiles/nuflare.dir/campaign/rng.cpp.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/nuflare.dir/campaign/rng.cpp.s"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/campaign/rng.cpp -o CMakeFiles/nuflare.dir/campaign/rng.cpp.s
+
+src/CMakeFiles/nuflare.dir/campaign/partition.cpp.o: src/CMakeFiles/nuflare.dir/flags.make
+src/CMakeFiles/nuflare.dir/campaign/partition.cpp.o: /work/main/src/campaign/partition.cpp
+src/CMakeFiles/nuflare.dir/campaign/partition.cpp.o: src/CMakeFiles/nuflare.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building CXX object src/CMakeFiles/nuflare.dir/campaign/partition.cpp.o"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT src/CMakeFiles/nuflare.dir/campaign/partition.cpp.o -MF CMakeFiles/nuflare.dir/campaign/partition.cpp.o.d -o CMakeFiles/nuflare.dir/campaign/partition.cpp.o -c /work/main/src/campaign/partition.cpp
+
+src/CMakeFiles/nuflare.dir/campaign/partition.cpp.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/nuflare.dir/campaign/partition.cpp.i"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/src/campaign/partition.cpp > CMakeFiles/nuflare.dir/campaign/partition.cpp.i
+
+src/CMakeFiles/nuflare.dir/campaign/partition.cpp.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/nuflare.dir/campaign/partition.cpp.s"
+	cd /work/main/build/src && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/src/campaign/partition.cpp -o CMakeFiles/nuflare.dir/campaign/partition.cpp.s
+
 # Object files for target nuflare
 nuflare_OBJECTS = \
 "CMakeFiles/nuflare.dir/core/error.cpp.o" \
 "CMakeFiles/nuflare.dir/io/line_reader.cpp.o" \
-"CMakeFiles/nuflare.dir/io/table_reader.cpp.o"
+"CMakeFiles/nuflare.dir/io/table_reader.cpp.o" \
+"CMakeFiles/nuflare.dir/sky/coordinates.cpp.o" \
+"CMakeFiles/nuflare.dir/sky/region.cpp.o" \
+"CMakeFiles/nuflare.dir/campaign/rng.cpp.o" \
+"CMakeFiles/nuflare.dir/campaign/partition.cpp.o"
 
 # External object files for target nuflare
 nuflare_EXTERNAL_OBJECTS =
@@ -123,9 +183,13 @@ nuflare_EXTERNAL_OBJECTS =
 src/libnuflare.a: src/CMakeFiles/nuflare.dir/core/error.cpp.o
 src/libnuflare.a: src/CMakeFiles/nuflare.dir/io/line_reader.cpp.o
 src/libnuflare.a: src/CMakeFiles/nuflare.dir/io/table_reader.cpp.o
+src/libnuflare.a: src/CMakeFiles/nuflare.dir/sky/coordinates.cpp.o
+src/libnuflare.a: src/CMakeFiles/nuflare.dir/sky/region.cpp.o
+src/libnuflare.a: src/CMakeFiles/nuflare.dir/campaign/rng.cpp.o
+src/libnuflare.a: src/CMakeFiles/nuflare.dir/campaign/partition.cpp.o
 src/libnuflare.a: src/CMakeFiles/nuflare.dir/build.make
 src/libnuflare.a: src/CMakeFiles/nuflare.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Linking CXX static library libnuflare.a"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Linking CXX static library libnuflare.a"
 	cd /work/main/build/src && $(CMAKE_COMMAND) -P CMakeFiles/nuflare.dir/cmake_clean_target.cmake
 	cd /work/main/build/src && $(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/nuflare.dir/link.txt --verbose=$(VERBOSE)
 
