@@ -1,1 +1,103 @@
-int main() { return 0; }
+// nuflare: one executable, one subcommand per analysis (SPEC §11). This file
+// only starts MPI, picks the subcommand and turns errors into one line on
+// stderr and an exit status; the work happens in the library.
+#include "cli.hpp"
+
+#include "nuflare/core/error.hpp"
+#include "nuflare/version.hpp"
+
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <thread>
+
+namespace {
+
+using nuflare::app::commands;
+
+void print_usage(std::ostream& out) {
+  out << "nuflare " << nuflare::VERSION
+      << " — neutrino–flare coincidences and population limits\n\n"
+         "usage: nuflare <subcommand> [options]   (nuflare <subcommand> --help)\n"
+         "       mpirun -np K nuflare <subcommand> ...   (same results for every K)\n\n"
+         "subcommands:\n";
+  for (const auto& c : commands()) {
+    std::string name = c.name;
+    name.resize(12, ' ');
+    out << "  " << name << c.summary << '\n';
+  }
+}
+
+//! Ends the run after an error. When every rank failed the same way (bad
+//! input is read by all ranks), rank 0 prints one line and all exit with the
+//! error's status; when only some ranks failed, the failing one prints and
+//! aborts the job so that no rank waits forever in a collective call.
+int fail(const std::string& message, int status) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  bool together = size == 1;
+  if (!together) {
+    MPI_Request request;
+    MPI_Ibarrier(MPI_COMM_WORLD, &request);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    int done = 0;
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+      if (!done)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    together = done != 0;
+  }
+  if (!together) {
+    std::cerr << "nuflare: " << message << '\n' << std::flush;
+    MPI_Abort(MPI_COMM_WORLD, status);
+  }
+  if (rank == 0)
+    std::cerr << "nuflare: " << message << '\n';
+  MPI_Finalize();
+  return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    if (rank == 0)
+      print_usage(argc < 2 ? std::cerr : std::cout);
+    MPI_Finalize();
+    return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    if (rank == 0)
+      std::cout << "nuflare " << nuflare::VERSION << " (" << nuflare::GIT_REVISION << ")\n";
+    MPI_Finalize();
+    return 0;
+  }
+  const nuflare::app::Command* command = nullptr;
+  for (const auto& c : commands())
+    if (c.name == std::string(argv[1]))
+      command = &c;
+  if (command == nullptr)
+    return fail(std::string("unknown subcommand \"") + argv[1] + "\" (see nuflare --help)", 2);
+
+  int status = 0;
+  try {
+    nuflare::app::Invocation inv;
+    inv.comm = MPI_COMM_WORLD;
+    MPI_Comm_rank(inv.comm, &inv.rank);
+    MPI_Comm_size(inv.comm, &inv.size);
+    if (nuflare::app::parse(*command, argc - 1, argv + 1, inv))
+      status = command->run(inv);
+  } catch (const nuflare::core::Error& e) {
+    return fail(e.what(), e.exit_status());
+  } catch (const std::exception& e) {
+    return fail(std::string("internal error: ") + e.what(), 1);
+  }
+  MPI_Finalize();
+  return status;
+}

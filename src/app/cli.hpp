@@ -1,0 +1,76 @@
+#pragma once
+//! The command-line layer shared by every subcommand (SPEC §11): options from
+//! Boost.Program_options, INI decks (`--config`, repeatable; later decks and
+//! the command line override earlier ones), MPI context, and the helpers that
+//! turn a parsed invocation into the archive's RunInfo.
+#include "nuflare/io/archive.hpp"
+
+#include <boost/program_options.hpp>
+#include <mpi.h>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nuflare::app {
+
+namespace po = boost::program_options;
+
+//! One parsed run of a subcommand.
+struct Invocation {
+  std::string command;          //!< subcommand name
+  po::variables_map options;    //!< resolved options (decks + command line)
+  std::vector<std::string> argv; //!< the raw arguments, for the archive
+  MPI_Comm comm = MPI_COMM_WORLD;
+  int rank = 0;
+  int size = 1;
+
+  [[nodiscard]] bool has(const std::string& name) const { return options.count(name) > 0; }
+  template <class T>
+  [[nodiscard]] T get(const std::string& name) const {
+    return options[name].as<T>();
+  }
+  //! Resolved options as key = value strings, sorted by key (stored in /config).
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> resolved() const;
+  //! RunInfo for the archive: analysis name, seed, command line, config, inputs.
+  [[nodiscard]] io::RunInfo run_info(std::uint64_t seed,
+                                     std::vector<std::filesystem::path> inputs) const;
+  //! True on the rank that prints to stdout (rank 0).
+  [[nodiscard]] bool prints() const noexcept { return rank == 0; }
+};
+
+//! A subcommand: its options and its body. `run` returns the exit status.
+struct Command {
+  const char* name;
+  const char* summary;
+  std::function<void(po::options_description&)> add_options;
+  std::function<int(Invocation&)> run;
+  //! Options whose values are file paths: relative paths in a deck are taken
+  //! relative to the deck's folder.
+  std::vector<std::string> path_options;
+};
+
+//! Every subcommand, in the order `nuflare --help` lists them.
+const std::vector<Command>& commands();
+
+//! Parses argv for `command` (argv[0] is the subcommand name). Returns false
+//! when --help was answered. Throws core::ConfigError on bad options.
+bool parse(const Command& command, int argc, char** argv, Invocation& out);
+
+//! Parses a comma-separated list of numbers ("30,90,180"); names the option on error.
+std::vector<double> parse_number_list(const std::string& option, const std::string& text);
+
+//! The --output option's archive path, checked (".h5" suffix, folder writable).
+std::filesystem::path output_path(const Invocation& inv);
+
+//! Removes `path`.partial if this run created it; used when a run fails so
+//! that no partial output is left behind.
+void forget_partial_output(const std::filesystem::path& path);
+
+//! Subcommand bodies (one file each in src/app/).
+int run_table(Invocation& inv);
+
+void add_table_options(po::options_description& desc);
+
+} // namespace nuflare::app
