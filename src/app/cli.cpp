@@ -117,7 +117,10 @@ std::string any_to_string(const boost::any& v) {
 std::vector<std::pair<std::string, std::string>> Invocation::resolved() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [key, value] : options) {
-    if (key == "config" || key == "help")
+    // Run control (resuming, progress) does not change results: keep it out
+    // of /config so a resumed archive equals an uninterrupted one.
+    if (key == "config" || key == "help" || key == "resume" || key == "checkpoint-seconds" ||
+        key == "quiet" || key == "progress-seconds")
       continue;
     out.emplace_back(key, any_to_string(value.value()));
   }
@@ -237,6 +240,57 @@ std::filesystem::path output_path(const Invocation& inv) {
 void forget_partial_output(const std::filesystem::path& path) {
   std::error_code ec;
   std::filesystem::remove(io::partial_path(path), ec);
+}
+
+} // namespace nuflare::app
+
+namespace nuflare::app {
+
+void add_campaign_options(po::options_description& desc) {
+  desc.add_options()("checkpoint-seconds", po::value<double>()->default_value(0),
+                     "flush completed trials to RUN.h5.partial every S seconds (0: only at the end)")(
+      "resume", po::bool_switch(), "continue from RUN.h5.partial (same options and inputs)")(
+      "quiet", po::bool_switch(), "no progress output")(
+      "progress-seconds", po::value<double>()->default_value(30),
+      "interval of progress lines when stderr is not a terminal [s]");
+}
+
+campaign::RunnerOptions runner_options(const Invocation& inv) {
+  campaign::RunnerOptions o;
+  o.checkpoint_seconds = inv.get<double>("checkpoint-seconds");
+  o.resume = inv.get<bool>("resume");
+  o.quiet = inv.get<bool>("quiet");
+  o.progress_seconds = inv.get<double>("progress-seconds");
+  if (o.checkpoint_seconds < 0)
+    throw ConfigError("--checkpoint-seconds must not be negative");
+  return o;
+}
+
+io::Archive open_archive(const Invocation& inv, const std::filesystem::path& output,
+                         const io::RunInfo& info) {
+  if (!inv.has("resume") || !inv.get<bool>("resume"))
+    return io::Archive::create(output, inv.comm, info);
+  auto archive = io::Archive::open_partial(output, inv.comm);
+  const std::string file = io::partial_path(output).string();
+  if (archive.string_attribute("/", "analysis") != info.analysis)
+    throw core::InputError(file, 0, "analysis", "partial archive is from nuflare " +
+                                                    archive.string_attribute("/", "analysis"));
+  for (const auto& [key, value] : info.config) {
+    const std::string stored =
+        archive.has_attribute("/config", key) ? archive.string_attribute("/config", key) : "(none)";
+    if (stored != value)
+      throw core::InputError(file, 0, key,
+                             "partial archive was made with " + key + " = " + stored +
+                                 ", this run has " + value + "; refusing to resume");
+  }
+  const auto hashes = archive.read_strings("/inputs/sha256");
+  if (hashes.size() != info.inputs.size())
+    throw core::InputError(file, 0, "inputs", "partial archive was made from other input files");
+  for (std::size_t i = 0; i < hashes.size(); ++i)
+    if (hashes[i] != io::sha256_file(info.inputs[i]))
+      throw core::InputError(file, 0, info.inputs[i].string(),
+                             "input file changed since the partial archive was written");
+  return archive;
 }
 
 } // namespace nuflare::app

@@ -3,6 +3,7 @@
 //! Boost.Program_options, INI decks (`--config`, repeatable; later decks and
 //! the command line override earlier ones), MPI context, and the helpers that
 //! turn a parsed invocation into the archive's RunInfo.
+#include "nuflare/campaign/runner.hpp"
 #include "nuflare/io/archive.hpp"
 
 #include <boost/program_options.hpp>
@@ -68,9 +69,15 @@ std::filesystem::path output_path(const Invocation& inv);
 //! that no partial output is left behind.
 void forget_partial_output(const std::filesystem::path& path);
 
-//! Subcommand bodies (one file each in src/app/).
-int run_table(Invocation& inv);
-
-void add_table_options(po::options_description& desc);
+//! Adds --checkpoint-seconds, --resume, --quiet and --progress-seconds, the
+//! options every trial campaign takes (SPEC §11).
+void add_campaign_options(po::options_description& desc);
+//! The runner settings those options give.
+campaign::RunnerOptions runner_options(const Invocation& inv);
+//! Creates the run's archive (NAME.h5.partial), or with --resume reopens the
+//! partial file after checking that its configuration and input hashes match
+//! this run's; a mismatch or a corrupted file is refused (core::InputError).
+io::Archive open_archive(const Invocation& inv, const std::filesystem::path& output,
+                         const io::RunInfo& info);
 
 } // namespace nuflare::app

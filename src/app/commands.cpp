@@ -3,6 +3,10 @@
 
 namespace nuflare::app {
 
+// Each subcommand lives in src/app/cmd_<name>.cpp.
+void add_table_options(po::options_description& desc);
+int run_table(Invocation& inv);
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"table", "print a summary table of a run archive", add_table_options, run_table,

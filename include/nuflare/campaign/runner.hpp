@@ -1,0 +1,111 @@
+#pragma once
+//! Runs the trials of a campaign over MPI ranks (SPEC §6, §10, §11).
+//!
+//! Ranks take contiguous blocks of global trial indices (partition.hpp) and
+//! compute each trial from its global index alone (rng.hpp), so the per-trial
+//! rows are the same for any rank count. Rows go to the archive in collective
+//! writes at every checkpoint and at the end; a per-trial `done` flag makes a
+//! resumed run skip finished trials and end bit-identical to an
+//! uninterrupted one. SIGTERM / SIGINT (Slurm preemption, time limit, Ctrl-C)
+//! make every rank flush and stop with core::Interrupted (exit status 75).
+//!
+//! Only this module and io/ know about MPI; the science code computes one
+//! trial from plain data.
+#include "nuflare/core/error.hpp"
+#include "nuflare/io/archive.hpp"
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nuflare::campaign {
+
+//! Thrown when a campaign stopped on SIGTERM/SIGINT after flushing its
+//! completed trials to the partial archive.
+class Interrupted : public core::Error {
+public:
+  using core::Error::Error;
+  [[nodiscard]] int exit_status() const noexcept override { return 75; } // EX_TEMPFAIL
+};
+
+struct RunnerOptions {
+  double checkpoint_seconds = 0; //!< flush completed trials this often (0: only at the end)
+  bool resume = false;           //!< skip trials already marked done in the archive
+  bool quiet = false;            //!< no progress output
+  double progress_seconds = 30;  //!< log-line interval when stderr is not a terminal
+  std::uint64_t round_trials = 256; //!< trials per rank between synchronisations
+  std::string label = "trials";  //!< what the progress line counts
+};
+
+//! The output rows of one trial, one span per declared dataset.
+struct TrialRows {
+  std::vector<std::span<double>> f64;
+  std::vector<std::span<std::int64_t>> i64;
+};
+
+class TrialRunner {
+public:
+  //! `group` is the archive group of the analysis, e.g. "/spatial"; the
+  //! per-trial datasets live under `group`/trials/.
+  TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group, std::uint64_t n_trials,
+              RunnerOptions options);
+
+  //! Declares a per-trial dataset of `n_cols` doubles (collective); returns
+  //! its index into TrialRows::f64.
+  std::size_t add_f64(const std::string& name, std::uint64_t n_cols, const std::string& unit,
+                      const std::string& description);
+  //! Same for 64-bit integers (counts): exact, order-independent sums.
+  std::size_t add_i64(const std::string& name, std::uint64_t n_cols, const std::string& unit,
+                      const std::string& description);
+
+  //! Computes every trial of this rank's block with `trial(g, rows)` and
+  //! writes the rows. Collective. Throws Interrupted after a signal.
+  void run(const std::function<void(std::uint64_t g, TrialRows& rows)>& trial);
+
+  //! All trials' values of a dataset in global order (row-major), on every
+  //! rank. Collective. Call after run().
+  [[nodiscard]] std::vector<double> gather_f64(std::size_t index) const;
+  [[nodiscard]] std::vector<std::int64_t> gather_i64(std::size_t index) const;
+
+  [[nodiscard]] std::uint64_t n_trials() const noexcept { return n_trials_; }
+  //! Trials computed by this process in this run (resumed ones excluded).
+  [[nodiscard]] std::uint64_t computed() const noexcept { return computed_; }
+
+private:
+  struct Dataset {
+    std::string path;
+    std::uint64_t n_cols;
+    bool integer;
+  };
+  void flush();
+  void report_progress(std::uint64_t done_global, bool final);
+
+  io::Archive& archive_;
+  MPI_Comm comm_;
+  int rank_ = 0, size_ = 1;
+  std::string group_;
+  std::uint64_t n_trials_;
+  RunnerOptions options_;
+  std::vector<Dataset> datasets_;
+  // This rank's block of rows, kept until they are written.
+  std::vector<std::vector<double>> f64_;
+  std::vector<std::vector<std::int64_t>> i64_;
+  std::uint64_t begin_ = 0, end_ = 0;
+  std::vector<std::int64_t> done_; //!< per local trial: 1 when computed (this or an earlier run)
+  std::uint64_t computed_ = 0;
+  double started_ = 0, last_report_ = 0;
+  std::uint64_t done_at_start_ = 0; //!< trials done by earlier runs (resume)
+};
+
+//! Installs the SIGTERM/SIGINT handlers that campaigns poll (idempotent).
+void install_signal_handlers();
+//! True once SIGTERM or SIGINT arrived.
+bool stop_requested() noexcept;
+//! Forgets an earlier stop request (a new campaign in the same process).
+void clear_stop_request() noexcept;
+
+} // namespace nuflare::campaign
