@@ -77,6 +77,11 @@ TableReader::TableReader(std::string path, TableFormat format)
     split(t, names);
     for (auto n : names)
       columns_.emplace_back(trim(n));
+    header_line_ = lines_.line_number();
+    // pandas writes its row index as an unnamed first column (",ra,dec,...");
+    // accept that one and call it "index". Any other empty name is an error.
+    if (columns_.size() > 1 && columns_.front().empty())
+      columns_.front() = "index";
     for (std::size_t i = 0; i < columns_.size(); ++i)
       if (columns_[i].empty())
         throw InputError(lines_.path(), lines_.line_number(), "column " + std::to_string(i + 1),
@@ -123,8 +128,8 @@ void TableReader::split(std::string_view line, std::vector<std::string_view>& ou
         ++k;
       }
       if (k >= line.size())
-        throw InputError(lines_.path(), lines_.line_number(), "column " + std::to_string(out.size() + 1),
-                         "unterminated quoted field");
+        throw InputError(lines_.path(), lines_.line_number(),
+                         "column " + std::to_string(out.size() + 1), "unterminated quoted field");
       out.push_back(line.substr(j + 1, k - j - 1));
       std::size_t after = k + 1;
       while (after < line.size() && line[after] != ',')
@@ -158,8 +163,7 @@ std::size_t TableReader::require(std::initializer_list<std::string_view> names) 
   std::string wanted;
   for (auto n : names)
     wanted += (wanted.empty() ? "" : " or ") + std::string(n);
-  throw InputError(lines_.path(), format_.fixed_columns.empty() ? 1 : 0, wanted,
-                   "missing column");
+  throw InputError(lines_.path(), header_line_, wanted, "missing column");
 }
 
 bool TableReader::next() {
@@ -169,7 +173,7 @@ bool TableReader::next() {
       continue;
     split(line, fields_);
     if (fields_.size() != columns_.size())
-      throw InputError(lines_.path(), lines_.line_number(), "",
+      throw InputError(lines_.path(), lines_.line_number(), "columns",
                        "expected " + std::to_string(columns_.size()) + " columns, found " +
                            std::to_string(fields_.size()));
     ++rows_;
@@ -190,7 +194,9 @@ void TableReader::fail_line(const std::string& message) const {
   throw InputError(lines_.path(), lines_.line_number(), "", message);
 }
 
-std::string_view TableReader::text(std::size_t column) const { return fields_.at(column); }
+std::string_view TableReader::text(std::size_t column) const {
+  return fields_.at(column);
+}
 
 double TableReader::number(std::size_t column) const {
   const auto t = text(column);

@@ -11,12 +11,12 @@ namespace nuflare::io {
 
 //! IceCube track events (10-year point-source release columns, SPEC §1).
 struct EventSample {
-  std::vector<double> mjd;        //!< arrival time [MJD]
-  std::vector<double> log10_e;    //!< reconstructed energy, log10(E/GeV)
-  std::vector<double> angerr_deg; //!< angular uncertainty (circle radius) [deg]
-  std::vector<double> ra_deg;     //!< right ascension J2000 [deg]
-  std::vector<double> dec_deg;    //!< declination J2000 [deg]
-  std::vector<std::string> season; //!< season label per file, e.g. "IC40"
+  std::vector<double> mjd;                 //!< arrival time [MJD]
+  std::vector<double> log10_e;             //!< reconstructed energy, log10(E/GeV)
+  std::vector<double> angerr_deg;          //!< angular uncertainty (circle radius) [deg]
+  std::vector<double> ra_deg;              //!< right ascension J2000 [deg]
+  std::vector<double> dec_deg;             //!< declination J2000 [deg]
+  std::vector<std::string> season;         //!< season label per file, e.g. "IC40"
   std::vector<std::uint32_t> season_index; //!< per event: index into `season`
 
   [[nodiscard]] std::size_t size() const noexcept { return mjd.size(); }
@@ -47,9 +47,10 @@ struct Alert {
   double ra_deg = 0, dec_deg = 0;
   double ra_plus_deg = 0, ra_minus_deg = 0;
   double dec_plus_deg = 0, dec_minus_deg = 0;
-  double energy_tev = 0;  //!< NaN when absent
-  double signalness = 0;  //!< NaN when absent
+  double energy_tev = 0; //!< NaN when absent
+  double signalness = 0; //!< NaN when absent
   bool retracted = false;
+  std::string stream; //!< alert stream (IceCat-1 I3TYPE, e.g. "gfu-gold"); empty if absent
 };
 
 //! A source catalogue: name, position and the optional columns of SPEC §1.
@@ -57,10 +58,10 @@ struct Alert {
 struct SourceCatalog {
   std::vector<std::string> name;
   std::vector<double> ra_deg, dec_deg;
-  std::vector<double> variability_index; //!< Fermi variability index (NaN if absent)
+  std::vector<double> variability_index;  //!< Fermi variability index (NaN if absent)
   std::vector<double> glon_deg, glat_deg; //!< Galactic coordinates (computed if absent)
-  std::vector<std::string> group;        //!< group label ("all" without a group column)
-  std::vector<std::uint8_t> warm_spot;   //!< 1 when flagged a warm spot
+  std::vector<std::string> group;         //!< group label ("all" without a group column)
+  std::vector<std::uint8_t> warm_spot;    //!< 1 when flagged a warm spot
 
   [[nodiscard]] std::size_t size() const noexcept { return name.size(); }
 };
@@ -68,11 +69,16 @@ struct SourceCatalog {
 //! One light curve: a source in one band, sorted by time.
 struct LightCurve {
   std::string source;
-  std::string band;                  //!< free label: "fermi", "wise_w1", "xrt", ...
-  std::vector<double> mjd;           //!< [MJD]
-  std::vector<double> flux;          //!< flux in the band's unit
-  std::vector<double> flux_err;      //!< 1σ error, same unit
+  std::string band;                      //!< free label: "fermi", "wise_w1", "xrt", ...
+  std::vector<double> mjd;               //!< [MJD]
+  std::vector<double> flux;              //!< flux in the band's unit
+  std::vector<double> flux_err;          //!< 1σ error, same unit
   std::vector<std::uint8_t> upper_limit; //!< 1 where `flux` is an upper limit
+  //! Likelihood test statistic per point (Fermi light curves); empty when the
+  //! source gives none, NaN for single points without one.
+  std::vector<double> ts;
+  //! Fitted photon index per point (Fermi LCR); same convention as `ts`.
+  std::vector<double> photon_index;
 
   [[nodiscard]] std::size_t size() const noexcept { return mjd.size(); }
 };

@@ -46,6 +46,8 @@ public:
   [[nodiscard]] std::size_t rows_read() const noexcept { return rows_; }
   [[nodiscard]] std::size_t line_number() const noexcept { return lines_.line_number(); }
   [[nodiscard]] const std::string& path() const noexcept { return lines_.path(); }
+  //! 1-based line of the header (0 when the format has fixed columns).
+  [[nodiscard]] std::size_t header_line() const noexcept { return header_line_; }
 
   //! Raw text of a field in the current row (trimmed, quotes removed).
   [[nodiscard]] std::string_view text(std::size_t column) const;
@@ -78,6 +80,7 @@ private:
   std::vector<std::string_view> fields_;
   std::string unquoted_; // storage for fields with escaped quotes
   std::size_t rows_ = 0;
+  std::size_t header_line_ = 0;
 };
 
 //! Parses a finite double from the whole of `text` (no blanks, no junk).

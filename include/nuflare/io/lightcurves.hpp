@@ -1,0 +1,79 @@
+#pragma once
+//! Light-curve readers (SPEC §1). Every reader returns curves sorted by time
+//! with no two points at the same time; what counts as bad ordering differs
+//! per format and is documented on each function and in docs/methods/io.md.
+#include "nuflare/io/records.hpp"
+
+#include <string>
+#include <vector>
+
+namespace nuflare::io {
+
+//! Fermi mission elapsed time reference: MET 0 s = MJD 51910 + 64.184 s (TT).
+inline constexpr double FERMI_MJDREF = 51910.0 + 7.428703703703703e-4;
+//! Julian Date minus this is MJD.
+inline constexpr double JD_MINUS_MJD = 2400000.5;
+
+//! MJD of a Fermi mission elapsed time [s].
+[[nodiscard]] constexpr double mjd_from_met(double met_s) {
+  return FERMI_MJDREF + met_s / 86400.0;
+}
+
+//! Long-format CSV `source,band,mjd,flux,flux_err[,upper_limit]` (plain,
+//! `.gz`, `.xz`). Rows may come in any order; they are grouped by (source,
+//! band) in order of first appearance and sorted by time. Two points of one
+//! curve at the same MJD are an error. flux may be negative (background-
+//! subtracted photometry); flux_err must be >= 0 and may be empty for upper
+//! limits (then 0).
+[[nodiscard]] std::vector<LightCurve> read_lightcurves_csv(const std::string& path);
+
+//! Fermi-LAT Light Curve Repository CSV export (quoted CSV, "Julian Date",
+//! photon- or energy-flux columns, `< x` upper limits with error `-`).
+//! MJD = JD - 2400000.5. Times must increase strictly down the file (the
+//! export is time-ordered; disorder means a damaged file). Upper limits get
+//! flux = the limit, flux_err = 0, upper_limit = 1. `ts` and `photon_index`
+//! are filled (NaN where `-`). An empty `source` is taken from the file name
+//! (`4FGL_J1104.4+3812_weekly_...csv` -> `4FGL J1104.4+3812`).
+[[nodiscard]] LightCurve read_fermi_lcr(const std::string& path, const std::string& source = {},
+                                        const std::string& band = "fermi");
+
+//! Source name encoded in an LCR export's file name (see read_fermi_lcr).
+[[nodiscard]] std::string source_from_lcr_path(const std::string& path);
+
+//! How WISE single-exposure fluxes are returned.
+enum class WiseFluxUnit {
+  mjy, //!< Vega-calibrated flux density [mJy] (default; see docs/methods/io.md)
+  dn,  //!< the raw IRSA `w?flux` values [DN], per survey zero point
+};
+
+struct WiseReadOptions {
+  //! Optional table `orig_id,name,ra,dec,...` (timewise `test_sample.csv`):
+  //! gives source names and the reference positions used to resolve two
+  //! detections in one exposure. Empty: names are the orig_id values and the
+  //! reference position is the median position of the source's detections.
+  std::string sample_table;
+  WiseFluxUnit unit = WiseFluxUnit::mjy;
+};
+
+//! WISE / NEOWISE single-exposure photometry as written by timewise (IRSA
+//! `allwise_p3as_mep` / `neowiser_p1bs_psd` query results, columns `mjd, ra,
+//! dec, W1_flux, W1_flux_error, W2_flux, W2_flux_error, orig_id` and
+//! optionally `W?_mag`, `W?_mag_error`). Returns per source a `wise_w1` and a
+//! `wise_w2` curve, sorted by time. A band whose flux is empty in a row is
+//! skipped for that row; a flux without an error is an error. Several
+//! detections in the same exposure (same MJD) of one source: the one nearest
+//! to the reference position is kept.
+[[nodiscard]] std::vector<LightCurve> read_wise_photometry(const std::vector<std::string>& paths,
+                                                           const WiseReadOptions& options = {});
+
+//! The yearly flux history of the 4FGL catalogue as CSV (`Source_Name, bin,
+//! MET_start, MET_stop, Flux_History, Unc_Flux_History_lo,
+//! Unc_Flux_History_hi, Sqrt_TS_History`): one curve per source, band
+//! "fermi_yearly", time = bin centre [MJD], flux [ph cm^-2 s^-1],
+//! flux_err = (|lo| + hi)/2, ts = Sqrt_TS^2. A bin with NaN lower error is an
+//! upper limit at flux + 2*hi (the 2σ limit, gammapy's convention). Sources
+//! whose bins all lack both errors (fixed model components such as the Crab
+//! IC) are skipped. Per source, bins must follow each other in time.
+[[nodiscard]] std::vector<LightCurve> read_4fgl_flux_history(const std::string& path);
+
+} // namespace nuflare::io

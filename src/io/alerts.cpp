@@ -1,0 +1,150 @@
+#include "nuflare/io/alerts.hpp"
+
+#include "nuflare/core/error.hpp"
+#include "nuflare/io/table_reader.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <utility>
+
+namespace nuflare::io {
+
+using core::InputError;
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+bool contains_ci(std::string_view text, std::string_view word) {
+  auto it = std::search(text.begin(), text.end(), word.begin(), word.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+  return it != text.end();
+}
+
+bool missing(std::string_view t) {
+  return t.empty() || t == "None" || t == "none" || t == "NULL" || t == "--";
+}
+
+// Reads an unsigned integer of exactly `digits` digits at `pos`.
+bool take_int(std::string_view s, std::size_t& pos, std::size_t digits, int& out) {
+  if (pos + digits > s.size())
+    return false;
+  for (std::size_t i = pos; i < pos + digits; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(s[i])))
+      return false;
+  std::from_chars(s.data() + pos, s.data() + pos + digits, out);
+  pos += digits;
+  return true;
+}
+
+} // namespace
+
+double mjd_from_iso(std::string_view s) {
+  std::size_t p = 0;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  if (!take_int(s, p, 4, y) || p >= s.size() || s[p++] != '-' || !take_int(s, p, 2, mo) ||
+      p >= s.size() || s[p++] != '-' || !take_int(s, p, 2, d))
+    return NaN;
+  double seconds = 0;
+  if (p < s.size()) {
+    if (s[p] != ' ' && s[p] != 'T')
+      return NaN;
+    ++p;
+    if (!take_int(s, p, 2, h) || p >= s.size() || s[p++] != ':' || !take_int(s, p, 2, mi))
+      return NaN;
+    if (p < s.size()) {
+      if (s[p++] != ':')
+        return NaN;
+      auto v = parse_finite(s.substr(p));
+      if (!v || *v < 0 || *v >= 61)
+        return NaN;
+      seconds = *v;
+    }
+  }
+  using namespace std::chrono;
+  const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)},
+                           day{static_cast<unsigned>(d)}};
+  if (!ymd.ok() || h > 23 || mi > 59)
+    return NaN;
+  // 1970-01-01 is MJD 40587.
+  const double days = static_cast<double>(sys_days(ymd).time_since_epoch().count()) + 40587.0;
+  return days + (h * 3600.0 + mi * 60.0 + seconds) / 86400.0;
+}
+
+std::vector<Alert> read_alerts(const std::string& path) {
+  TableReader t(path);
+  const std::size_t c_name = t.require({"NAME"});
+  const std::size_t c_mjd = t.require({"EVENTMJD", "MJD"});
+  const std::size_t c_ra = t.require({"RA"});
+  const std::size_t c_dec = t.require({"DEC"});
+  const std::size_t c_rap = t.require({"RA_ERR_PLUS"});
+  const std::size_t c_ram = t.require({"RA_ERR_MINUS"});
+  const std::size_t c_decp = t.require({"DEC_ERR_PLUS"});
+  const std::size_t c_decm = t.require({"DEC_ERR_MINUS"});
+  const auto c_energy = t.find("ENERGY");
+  const auto c_signal = t.find("SIGNAL");
+  const auto c_type = t.find("I3TYPE");
+  const auto c_start = t.find("START");
+  const auto c_run = t.find("RUNID");
+  const auto c_event = t.find("EVENTID");
+  const auto c_retracted = t.find("RETRACTED");
+
+  std::vector<Alert> out;
+  std::map<std::pair<long long, long long>, std::size_t> seen; // (run, event) -> index in out
+  while (t.next()) {
+    Alert a;
+    a.name = std::string(t.text(c_name));
+    if (a.name.empty())
+      t.fail(c_name, "empty alert name");
+    if (!missing(t.text(c_mjd))) {
+      a.mjd = t.number(c_mjd);
+    } else {
+      // One GCN-appended IceCat row has EVENTMJD "None" but a START time.
+      a.mjd = c_start ? mjd_from_iso(t.text(*c_start)) : NaN;
+      if (std::isnan(a.mjd))
+        t.fail(c_mjd, "missing time and no usable START column");
+    }
+    a.ra_deg = t.number(c_ra);
+    if (a.ra_deg < 0 || a.ra_deg >= 360)
+      t.fail(c_ra, "RA must lie in [0, 360): " + std::string(t.text(c_ra)));
+    a.dec_deg = t.number_in(c_dec, -90, 90);
+    a.ra_plus_deg = t.non_negative(c_rap);
+    a.ra_minus_deg = t.non_negative(c_ram);
+    a.dec_plus_deg = t.non_negative(c_decp);
+    a.dec_minus_deg = t.non_negative(c_decm);
+    a.energy_tev = NaN;
+    if (c_energy && !missing(t.text(*c_energy)))
+      a.energy_tev = t.non_negative(*c_energy);
+    a.signalness = NaN;
+    if (c_signal && !missing(t.text(*c_signal)))
+      a.signalness = t.number_in(*c_signal, 0, 1);
+    if (c_type)
+      a.stream = std::string(t.text(*c_type));
+    a.retracted = contains_ci(a.name, "retract") || contains_ci(a.stream, "retract") ||
+                  (c_retracted && t.flag(*c_retracted));
+
+    if (c_run && c_event) {
+      const auto key = std::make_pair(t.integer(*c_run), t.integer(*c_event));
+      if (auto it = seen.find(key); it != seen.end()) {
+        out[it->second] = std::move(a); // later notice of the same event wins
+        continue;
+      }
+      seen.emplace(key, out.size());
+    }
+    out.push_back(std::move(a));
+  }
+  if (out.empty())
+    throw InputError(path, 0, "", "empty file: a header but no alerts");
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Alert& x, const Alert& y) { return x.mjd < y.mjd; });
+  return out;
+}
+
+} // namespace nuflare::io

@@ -1,0 +1,165 @@
+// IceCat-1 alert CSV reader.
+#include "io_test_util.hpp"
+#include "nuflare/io/alerts.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace nuflare;
+using nuflare::test::require_input_error;
+using nuflare::test::write_text;
+
+namespace {
+
+const std::string HEADER =
+    "NAME,RUNID,EVENTID,START,EVENTMJD,I3TYPE,RA,DEC,RA_ERR_PLUS,RA_ERR_MINUS,"
+    "DEC_ERR_PLUS,DEC_ERR_MINUS,ENERGY,FAR,SIGNAL\n";
+
+const io::Alert& by_name(const std::vector<io::Alert>& alerts, const std::string& name) {
+  auto it = std::find_if(alerts.begin(), alerts.end(),
+                         [&](const io::Alert& a) { return a.name == name; });
+  REQUIRE(it != alerts.end());
+  return *it;
+}
+
+} // namespace
+
+TEST_CASE("ISO times convert to MJD", "[io][alerts]") {
+  CHECK(io::mjd_from_iso("1970-01-01") == 40587.0);
+  CHECK(io::mjd_from_iso("2023-11-03 09:17:35.29") == Approx(60251.38721400463).margin(1e-9));
+  CHECK(io::mjd_from_iso("2017-09-22T20:54:30.436262") == Approx(58018.87118560489).margin(1e-8));
+  CHECK(std::isnan(io::mjd_from_iso("2017-02-30 00:00")));
+  CHECK(std::isnan(io::mjd_from_iso("None")));
+  CHECK(std::isnan(io::mjd_from_iso("2017-09-22 20:54:3x")));
+}
+
+TEST_CASE("the real IceCat-1 gold/bronze track file", "[io][alerts][data]") {
+  const auto path = test::data_file("icecube_alerts_icecat1/IceCube_Gold_Bronze_Tracks.csv");
+  NUFLARE_REQUIRE_DATA(path);
+  const auto alerts = io::read_alerts(path.string());
+  // 364 rows; IC231103A appears twice (a first notice without EVENTMJD and a
+  // revision), so 363 events.
+  REQUIRE(alerts.size() == 363);
+  CHECK(std::is_sorted(alerts.begin(), alerts.end(),
+                       [](const auto& a, const auto& b) { return a.mjd < b.mjd; }));
+  CHECK(alerts.front().name == "IC110514A");
+  CHECK(alerts.back().name == "IC240424A");
+  CHECK(std::count_if(alerts.begin(), alerts.end(), [](const auto& a) {
+          return a.mjd <= 59205.99;
+        }) == 275); // the IceCat-1 part, 2011-05-14 .. 2020-12-22
+  CHECK(std::count_if(alerts.begin(), alerts.end(),
+                      [](const auto& a) { return a.stream == "gfu-gold"; }) == 98);
+  CHECK(std::count_if(alerts.begin(), alerts.end(),
+                      [](const auto& a) { return a.name == "IC240327A"; }) == 2);
+  CHECK(std::none_of(alerts.begin(), alerts.end(), [](const auto& a) { return a.retracted; }));
+
+  const auto& txs = by_name(alerts, "IC170922A");
+  CHECK(txs.mjd == Approx(58018.87118560489).margin(1e-9));
+  CHECK(txs.ra_deg == 77.43);
+  CHECK(txs.dec_deg == 5.79);
+  CHECK(txs.ra_plus_deg == 1.14);
+  CHECK(txs.ra_minus_deg == 0.75);
+  CHECK(txs.dec_plus_deg == 0.64);
+  CHECK(txs.dec_minus_deg == 0.41);
+  CHECK(txs.energy_tev == 264.0);
+  CHECK(txs.signalness == 0.631);
+  CHECK(txs.stream == "gfu-gold");
+
+  const auto& revised = by_name(alerts, "IC231103A");
+  CHECK(revised.mjd == Approx(60251.38721400463).margin(1e-9));
+  CHECK(revised.ra_plus_deg == 0.92); // the later notice wins
+}
+
+TEST_CASE("the real IceCube cascade alert file has no signalness", "[io][alerts][data]") {
+  const auto path = test::data_file("icecube_alerts_icecat1/IceCube_cascade.csv");
+  NUFLARE_REQUIRE_DATA(path);
+  const auto alerts = io::read_alerts(path.string());
+  CHECK(alerts.size() == 26); // 26 rows (MANIFEST.md says 24; the file has 26)
+  CHECK(std::all_of(alerts.begin(), alerts.end(),
+                    [](const auto& a) { return std::isnan(a.signalness); }));
+}
+
+TEST_CASE("synthetic alerts: missing times, retractions, compression", "[io][alerts]") {
+  const auto dir = test::temp_dir("alerts");
+  const std::string text =
+      HEADER +
+      "IC200101A,1,10,2020-01-01 12:00:00,None,gfu-gold,10.0,-5.0,1.0,0.5,0.7,0.6,None,0.1,None\n"
+      "IC190101A,2,20,2019-01-01 00:00:00,58484.0,gfu-bronze,359.9,89.0,2,2,1,1,120,1.0,0.3\n"
+      "\n"
+      "IC190201A-retracted,3,30,2019-02-01 00:00:00,58515.0,gfu-bronze,1,1,1,1,1,1,100,1,0.4\n";
+  for (const std::string tool : {"", "gzip", "xz"}) {
+    const auto plain = write_text(dir, "alerts_" + tool + ".csv", text);
+    const auto path = tool.empty() ? plain : test::compress(plain, tool);
+    const auto a = io::read_alerts(path);
+    REQUIRE(a.size() == 3);
+    CHECK(a[0].name == "IC190101A");
+    CHECK(a[0].signalness == 0.3);
+    CHECK(a[1].retracted);
+    CHECK(a[2].name == "IC200101A");
+    CHECK(a[2].mjd == Approx(58849.5).margin(1e-9)); // from START
+    CHECK(std::isnan(a[2].energy_tev));
+    CHECK(std::isnan(a[2].signalness));
+    CHECK_FALSE(a[2].retracted);
+  }
+  const auto flagged = write_text(dir, "flagged.csv",
+                                  "NAME,EVENTMJD,RA,DEC,RA_ERR_PLUS,RA_ERR_MINUS,DEC_ERR_PLUS,"
+                                  "DEC_ERR_MINUS,RETRACTED\nA,58000,1,1,1,1,1,1,TRUE\n");
+  CHECK(io::read_alerts(flagged).at(0).retracted);
+}
+
+TEST_CASE("bad alert files are rejected with file, line and column", "[io][alerts][bad]") {
+  const auto dir = test::temp_dir("alerts_bad");
+  const std::string good = "IC1,1,1,2019-01-01 00:00:00,58484.0,gfu-gold,10,5,1,1,1,1,100,1,0.5\n";
+  auto read = [](const std::string& p) { return [p] { (void)io::read_alerts(p); }; };
+  struct Case {
+    const char* name;
+    std::string row;
+    const char* field;
+    const char* detail;
+  };
+  const Case cases[] = {
+      {"bad_number", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1.x,1,100,1,0.5",
+       "column 11 (DEC_ERR_PLUS)", "not a number: \"1.x\""},
+      {"nan", "IC2,2,2,2019-01-01,NaN,gfu,10,5,1,1,1,1,100,1,0.5", "column 5 (EVENTMJD)",
+       "not a finite number"},
+      {"inf", "IC2,2,2,2019-01-01,58484.1,gfu,inf,5,1,1,1,1,100,1,0.5", "column 7 (RA)",
+       "not a finite number"},
+      {"column_count", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,100,1", "columns",
+       "expected 15 columns, found 14"},
+      {"negative_error", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,-0.5,1,1,100,1,0.5",
+       "column 10 (RA_ERR_MINUS)", "must not be negative"},
+      {"dec_range", "IC2,2,2,2019-01-01,58484.1,gfu,10,-91,1,1,1,1,100,1,0.5", "column 8 (DEC)",
+       "outside [-90, 90]"},
+      {"ra_range", "IC2,2,2,2019-01-01,58484.1,gfu,-1,5,1,1,1,1,100,1,0.5", "column 7 (RA)",
+       "[0, 360)"},
+      {"no_time", "IC2,2,2,not a time,None,gfu,10,5,1,1,1,1,100,1,0.5", "column 5 (EVENTMJD)",
+       "missing time"},
+      {"signalness_range", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,100,1,1.5",
+       "column 15 (SIGNAL)", "outside [0, 1]"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const auto p = write_text(dir, std::string(c.name) + ".csv", HEADER + good + c.row + "\n");
+      require_input_error(read(p), p, 3, c.field, c.detail);
+    }
+  }
+  SECTION("bad value in a gzip file") {
+    const auto p =
+        write_text(dir, "gz.csv", HEADER + good + good + "IC3,3,3,x,58000,g,1,1,1,1,1,1,1,1,x\n");
+    const auto gz = test::compress(p, "gzip");
+    require_input_error(read(gz), gz, 4, "column 15 (SIGNAL)", "not a number");
+  }
+  SECTION("missing column") {
+    const auto p = write_text(dir, "missing.csv",
+                              "NAME,EVENTMJD,RA,DEC,RA_ERR_PLUS,RA_ERR_MINUS,"
+                              "DEC_ERR_PLUS\nA,1,1,1,1,1,1\n");
+    require_input_error(read(p), p, 1, "DEC_ERR_MINUS", "missing column");
+  }
+  SECTION("empty and missing file") {
+    const auto p = write_text(dir, "empty.csv", "");
+    require_input_error(read(p), p, 0, "", "empty file");
+    const auto q = write_text(dir, "header_only.csv", HEADER);
+    require_input_error(read(q), q, 0, "", "empty file");
+    require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
+  }
+}
