@@ -101,6 +101,16 @@ TEST_CASE("synthetic alerts: missing times, retractions, compression", "[io][ale
     CHECK(std::isnan(a[2].signalness));
     CHECK_FALSE(a[2].retracted);
   }
+  // A second row for the same (RUNID, EVENTID) is a revision and replaces the first.
+  const auto revised = write_text(dir, "revised.csv",
+                                  HEADER + "IC1,5,6,2020-01-01,None,g,10,5,2,2,2,2,1,1,0.5\n" +
+                                      "IC1,5,6,2020-01-01,58849.25,g,11,6,1,1,1,1,1,1,0.6\n");
+  const auto r = io::read_alerts(revised);
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].mjd == 58849.25);
+  CHECK(r[0].ra_deg == 11);
+  CHECK(r[0].signalness == 0.6);
+
   const auto flagged = write_text(dir, "flagged.csv",
                                   "NAME,EVENTMJD,RA,DEC,RA_ERR_PLUS,RA_ERR_MINUS,DEC_ERR_PLUS,"
                                   "DEC_ERR_MINUS,RETRACTED\nA,58000,1,1,1,1,1,1,TRUE\n");
