@@ -1,0 +1,98 @@
+#pragma once
+//! The spatial trial campaign (SPEC §6, §7; blazar paper §6.3, Table 6,
+//! Fig. 12–13): for every source group, the observed track counts and the
+//! counts of `n_trials` RA-scrambled skies, computed over MPI ranks with
+//! TrialRunner and summarised exactly from the integer counts.
+//!
+//! Archive layout (docs/methods/spatial.md, docs/archive-format.md):
+//!   /spatial/<group>/thresholds_log10e     [n_thresholds]
+//!   /spatial/<group>/n_observed            [n_thresholds]
+//!   /spatial/<group>/trials/n_near         [n_trials × n_thresholds] (int64)
+//!   /spatial/<group>/trials/done           [n_trials × 1] (checkpoints)
+//!   /spatial/summary, /spatial/table6, /spatial/table2, /spatial/flux_limit
+#include "nuflare/campaign/runner.hpp"
+#include "nuflare/coincidence/flux_limit.hpp"
+#include "nuflare/coincidence/spatial.hpp"
+#include "nuflare/io/archive.hpp"
+#include "nuflare/io/records.hpp"
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nuflare::campaign {
+
+//! The RNG stream of the RA scrambles (SPEC §6).
+inline constexpr const char* SPATIAL_RA_STREAM = "spatial.ra";
+
+//! Settings of a spatial campaign.
+struct SpatialCampaignConfig {
+  coincidence::SpatialConfig spatial;
+  std::uint64_t n_trials = 100000; //!< RA-scrambled skies per group (paper: 10⁵)
+  std::uint64_t seed = 0;          //!< master seed
+  RunnerOptions runner;
+};
+
+//! The members of one source group, in catalogue order.
+struct SourceGroup {
+  std::string name;
+  std::vector<std::size_t> members; //!< row indices into the catalogue
+};
+
+//! Groups of a catalogue in order of first appearance. Throws
+//! core::ConfigError for a name that is empty, holds '/', or is a reserved
+//! table name (summary, table6, table2, flux_limit).
+[[nodiscard]] std::vector<SourceGroup> source_groups(const io::SourceCatalog& catalog);
+
+//! Trial g's scrambled right ascensions [deg], uniform in [0, 360), one per
+//! source in order, from TrialRng(seed, "spatial.ra", g). A group's trials
+//! therefore do not depend on which other groups share the run.
+void scramble_ra(std::uint64_t seed, std::uint64_t g, std::span<double> ra_deg);
+
+//! Result of one group.
+struct SpatialGroupResult {
+  std::string group;
+  std::int64_t n_sources = 0;
+  std::vector<double> thresholds_log10e;
+  std::vector<coincidence::TrialSummary> summary; //!< one per threshold
+};
+
+//! Runs every group's trials (collective over `comm`), writing the per-group
+//! datasets listed above. Every rank returns the same results.
+[[nodiscard]] std::vector<SpatialGroupResult>
+run_spatial_campaign(io::Archive& archive, MPI_Comm comm, const coincidence::SpatialIndex& index,
+                     const io::SourceCatalog& catalog, std::span<const SourceGroup> groups,
+                     const SpatialCampaignConfig& config);
+
+//! Summary table (one row per group and threshold): group, log10e_min,
+//! n_observed, n_expected, sigma, p16, p84, excess, n_at_least, p_value.
+[[nodiscard]] io::Table spatial_summary_table(std::span<const SpatialGroupResult> results);
+//! Table 6 layout: per threshold three rows (N_measured, N_expected, 1sigma),
+//! one column per group.
+[[nodiscard]] io::Table spatial_table6(std::span<const SpatialGroupResult> results);
+
+//! Table 2 row of one group.
+struct PotentialSourceRow {
+  std::string group;
+  coincidence::PotentialSources counts;
+};
+//! Table 2: group, n_sources, n_in_alert_region, n_warm_spot, n_potential, fraction.
+[[nodiscard]] io::Table spatial_table2(std::span<const PotentialSourceRow> rows);
+
+//! One flux-limit row (paper §7.4).
+struct FluxLimitRow {
+  coincidence::FluxLimitConfig config;
+  double livetime_days = 0;
+  coincidence::FluxLimit limit;
+};
+//! Flux-limit table: log10e_min, log10e_max, n_events, spectral_index,
+//! pivot_gev, livetime_days, exposure, phi0, fraction_at_pivot, fraction_in_bin.
+[[nodiscard]] io::Table spatial_flux_limit_table(std::span<const FluxLimitRow> rows);
+
+//! Writes `table` at `path` unless a resumed archive has it already (collective).
+void write_table_once(io::Archive& archive, const std::string& path, const io::Table& table);
+
+} // namespace nuflare::campaign

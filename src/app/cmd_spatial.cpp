@@ -1,0 +1,182 @@
+// nuflare spatial: tracks around source groups with RA-scrambling trials
+// (SPEC §7, §11; blazar paper §6.3, Table 2, Table 6, §7.4). Parses, reads the
+// inputs, calls the library, writes the archive, prints the CSV on rank 0.
+#include "cli.hpp"
+#include "output.hpp"
+
+#include "nuflare/campaign/spatial_campaign.hpp"
+#include "nuflare/coincidence/flux_limit.hpp"
+#include "nuflare/coincidence/spatial.hpp"
+#include "nuflare/core/error.hpp"
+#include "nuflare/io/alerts.hpp"
+#include "nuflare/io/catalog.hpp"
+#include "nuflare/io/icecube.hpp"
+#include "nuflare/sky/region.hpp"
+
+#include <iostream>
+#include <map>
+
+namespace nuflare::app {
+
+void add_spatial_options(po::options_description& desc) {
+  desc.add_options()("events", po::value<std::vector<std::string>>()->multitoken()->required(),
+                     "IceCube track files (one per season; plain, .gz or .xz)")(
+      "sources", po::value<std::string>()->required(),
+      "source catalogue CSV: name,ra,dec[,group][,warm_spot]")(
+      "trials", po::value<std::uint64_t>()->default_value(100000), "RA-scrambled trials per group")(
+      "seed", po::value<std::uint64_t>()->default_value(1), "master seed of the trial RNG")(
+      "output", po::value<std::string>()->required(), "run archive RUN.h5")(
+      "log10e-min", po::value<double>()->default_value(4.8), "lowest threshold, log10(E/GeV)")(
+      "log10e-max", po::value<double>()->default_value(6.0), "highest threshold, log10(E/GeV)")(
+      "log10e-step", po::value<double>()->default_value(0.1),
+      "threshold step [dex]")("max-angerr", po::value<double>()->default_value(5.0),
+                              "drop events with AngErr above this [deg]")(
+      "angerr-scale", po::value<double>()->default_value(1.0), "circle radius = scale x AngErr")(
+      "alerts", po::value<std::string>(),
+      "alert catalogue (IceCat-1 CSV) for the potential-source counts (Table 2)")(
+      "alert-factor", po::value<double>()->default_value(1.0),
+      "scale of the alerts' 90% regions for Table 2")(
+      "region", po::value<std::string>()->default_value("ellipse"),
+      "alert region shape for Table 2: ellipse or rectangle")(
+      "flux-uptime", po::value<std::vector<std::string>>()->multitoken(),
+      "good-run lists of the seasons for the flux limit (paper §7.4)")(
+      "flux-irfs", po::value<std::vector<std::string>>()->multitoken(),
+      "effective-area tables (IC86_III..VII use IC86_II when absent)")(
+      "flux-bins", po::value<std::string>()->default_value("4.8,5.0,5.2"),
+      "edges of the flux-limit energy bins, log10(E/GeV)")(
+      "flux-excess", po::value<double>()->default_value(10.0),
+      "excess N attributed to the sources in each bin (eq. 2)")(
+      "flux-index", po::value<double>()->default_value(2.0), "spectral index gamma of E^-gamma")(
+      "flux-pivot-gev", po::value<double>()->default_value(1e5), "pivot energy of phi0 [GeV]")(
+      "flux-dec-average", po::value<std::string>()->default_value("solid_angle"),
+      "declination average of A_eff: solid_angle or declination");
+  add_campaign_options(desc);
+}
+
+namespace {
+
+//! Flux limits per energy bin (paper §7.4), or none without --flux-uptime.
+std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv,
+                                                std::vector<std::filesystem::path>& inputs) {
+  if (!inv.has("flux-uptime"))
+    return {};
+  if (!inv.has("flux-irfs"))
+    throw core::ConfigError("--flux-uptime needs --flux-irfs");
+  const auto weighting = coincidence::parse_dec_average(inv.get<std::string>("flux-dec-average"));
+  std::map<std::string, coincidence::AveragedArea> areas;
+  for (const auto& path : inv.get<std::vector<std::string>>("flux-irfs")) {
+    const auto table = io::read_effective_area(path);
+    areas[table.season] = coincidence::average_over_declination(table, weighting);
+    inputs.emplace_back(path);
+  }
+  std::vector<coincidence::SeasonExposure> seasons;
+  double livetime_days = 0;
+  for (const auto& path : inv.get<std::vector<std::string>>("flux-uptime")) {
+    const auto runs = io::read_good_run_list(path);
+    inputs.emplace_back(path);
+    auto it = areas.find(runs.season);
+    // Release readme: the IC86-2012 area serves IC86-2012 … IC86-2017.
+    if (it == areas.end() && runs.season.rfind("IC86_", 0) == 0 && runs.season != "IC86_I")
+      it = areas.find("IC86_II");
+    if (it == areas.end())
+      throw core::InputError(path, 0, "season",
+                             "no effective area given for season " + runs.season);
+    seasons.push_back({runs.season, runs.livetime_days() * 86400.0, it->second});
+    livetime_days += runs.livetime_days();
+  }
+  const auto edges = parse_number_list("flux-bins", inv.get<std::string>("flux-bins"));
+  if (edges.size() < 2)
+    throw core::ConfigError("--flux-bins: need at least two edges");
+  std::vector<campaign::FluxLimitRow> rows;
+  for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
+    campaign::FluxLimitRow row;
+    row.config.n_events = inv.get<double>("flux-excess");
+    row.config.log10e_min = edges[i];
+    row.config.log10e_max = edges[i + 1];
+    row.config.spectral_index = inv.get<double>("flux-index");
+    row.config.pivot_gev = inv.get<double>("flux-pivot-gev");
+    row.livetime_days = livetime_days;
+    row.limit = coincidence::flux_upper_limit(seasons, row.config);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+} // namespace
+
+int run_spatial(Invocation& inv) {
+  const auto output = output_path(inv);
+  campaign::SpatialCampaignConfig config;
+  config.spatial.log10e_min = inv.get<double>("log10e-min");
+  config.spatial.log10e_max = inv.get<double>("log10e-max");
+  config.spatial.log10e_step = inv.get<double>("log10e-step");
+  config.spatial.max_angerr_deg = inv.get<double>("max-angerr");
+  config.spatial.angerr_scale = inv.get<double>("angerr-scale");
+  config.n_trials = inv.get<std::uint64_t>("trials");
+  config.seed = inv.get<std::uint64_t>("seed");
+  config.runner = runner_options(inv);
+  if (config.n_trials == 0)
+    throw core::ConfigError("--trials must be at least 1");
+
+  // Inputs first: a bad file or option fails before any archive exists.
+  std::vector<std::filesystem::path> inputs;
+  const auto event_files = inv.get<std::vector<std::string>>("events");
+  const io::EventSample events = io::read_icecube_events(event_files);
+  inputs.insert(inputs.end(), event_files.begin(), event_files.end());
+  const std::string sources_file = inv.get<std::string>("sources");
+  const io::SourceCatalog catalog = io::read_catalog(sources_file);
+  inputs.emplace_back(sources_file);
+  if (catalog.size() == 0)
+    throw core::InputError(sources_file, 0, "", "no sources");
+  const auto groups = campaign::source_groups(catalog);
+  const coincidence::SpatialIndex index(events, config.spatial);
+
+  std::vector<campaign::PotentialSourceRow> table2;
+  if (inv.has("alerts")) {
+    const std::string alerts_file = inv.get<std::string>("alerts");
+    const auto alerts = io::read_alerts(alerts_file);
+    inputs.emplace_back(alerts_file);
+    const auto shape = sky::parse_region_shape(inv.get<std::string>("region"));
+    for (const auto& g : groups)
+      table2.push_back(
+          {g.name, coincidence::count_potential_sources(catalog, g.members, alerts,
+                                                        inv.get<double>("alert-factor"), shape)});
+  }
+  const auto limits = flux_limits(inv, inputs);
+
+  std::vector<campaign::SpatialGroupResult> results;
+  try {
+    auto archive = open_archive(inv, output, inv.run_info(config.seed, inputs));
+    results = campaign::run_spatial_campaign(archive, inv.comm, index, catalog, groups, config);
+    campaign::write_table_once(archive, "/spatial/summary",
+                               campaign::spatial_summary_table(results));
+    campaign::write_table_once(archive, "/spatial/table6", campaign::spatial_table6(results));
+    if (!table2.empty())
+      campaign::write_table_once(archive, "/spatial/table2", campaign::spatial_table2(table2));
+    if (!limits.empty())
+      campaign::write_table_once(archive, "/spatial/flux_limit",
+                                 campaign::spatial_flux_limit_table(limits));
+    archive.commit();
+  } catch (const campaign::Interrupted&) {
+    throw; // the partial archive is the checkpoint
+  } catch (...) {
+    if (!config.runner.resume && inv.prints())
+      forget_partial_output(output);
+    throw;
+  }
+
+  if (inv.prints()) {
+    TextTable out({"group", "log10e_min", "n_observed", "n_expected", "sigma", "p_value"});
+    for (const auto& r : results)
+      for (std::size_t k = 0; k < r.summary.size(); ++k) {
+        const auto& s = r.summary[k];
+        out.add_row({r.group, format_number(r.thresholds_log10e[k]), std::to_string(s.n_observed),
+                     format_number(s.n_expected), format_number(s.sigma),
+                     format_number(s.p_value)});
+      }
+    out.print_csv(std::cout);
+  }
+  return 0;
+}
+
+} // namespace nuflare::app

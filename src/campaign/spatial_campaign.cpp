@@ -1,0 +1,217 @@
+// The spatial trial campaign (SPEC §6, §7; blazar paper §6.3, Table 6).
+#include "nuflare/campaign/spatial_campaign.hpp"
+
+#include "nuflare/campaign/rng.hpp"
+#include "nuflare/core/error.hpp"
+
+#include <map>
+
+namespace nuflare::campaign {
+
+std::vector<SourceGroup> source_groups(const io::SourceCatalog& catalog) {
+  std::vector<SourceGroup> out;
+  std::map<std::string, std::size_t> where;
+  for (std::size_t i = 0; i < catalog.size(); ++i) {
+    const std::string& g = catalog.group.size() == catalog.size() ? catalog.group[i] : "all";
+    auto [it, fresh] = where.emplace(g, out.size());
+    if (fresh) {
+      if (g.empty() || g.find('/') != std::string::npos || g == "summary" || g == "table6" ||
+          g == "table2" || g == "flux_limit" || g == "." || g == "..")
+        throw core::ConfigError("source group name \"" + g +
+                                "\" cannot name an archive group (empty, '/', or reserved)");
+      out.push_back({g, {}});
+    }
+    out[it->second].members.push_back(i);
+  }
+  return out;
+}
+
+void scramble_ra(std::uint64_t seed, std::uint64_t g, std::span<double> ra_deg) {
+  // SPEC §6: a uniform new RA in [0, 360) per scrambled object, Dec kept;
+  // the trial's global index is the counter, so any rank split gives the same sky.
+  TrialRng rng(seed, SPATIAL_RA_STREAM, g);
+  for (double& ra : ra_deg)
+    ra = rng.uniform(0.0, 360.0);
+}
+
+std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_Comm comm,
+                                                     const coincidence::SpatialIndex& index,
+                                                     const io::SourceCatalog& catalog,
+                                                     std::span<const SourceGroup> groups,
+                                                     const SpatialCampaignConfig& config) {
+  const std::size_t n_thr = index.n_thresholds();
+  if (!archive.exists("/spatial"))
+    archive.create_group("/spatial");
+  std::vector<SpatialGroupResult> results;
+  for (const auto& group : groups) {
+    const std::string base = "/spatial/" + group.name;
+    std::vector<double> ra, dec;
+    for (std::size_t i : group.members) {
+      ra.push_back(catalog.ra_deg[i]);
+      dec.push_back(catalog.dec_deg[i]);
+    }
+    // Observed sky (every rank computes it; it is cheap and identical).
+    coincidence::SpatialCounter counter(index, dec);
+    std::vector<std::int64_t> observed(n_thr);
+    counter.count(ra, observed);
+
+    if (!archive.exists(base)) {
+      archive.create_group(base);
+      archive.set_attribute(base, "n_sources", static_cast<std::int64_t>(group.members.size()));
+      archive.set_attribute(base, "n_selected_events",
+                            static_cast<std::int64_t>(index.n_selected()));
+      archive.write_vector(base + "/thresholds_log10e", index.thresholds(), "log10(E/GeV)",
+                           "lower energy thresholds (reconstructed energy)");
+      archive.write_vector(base + "/n_observed", std::span<const std::int64_t>(observed), "events",
+                           "tracks with at least one source of the group in their circle");
+      archive.write_vector(base + "/n_events_above",
+                           std::span<const std::int64_t>(index.events_above()), "events",
+                           "selected tracks above each threshold");
+    }
+
+    RunnerOptions ro = config.runner;
+    ro.label = "spatial " + group.name + " trials";
+    TrialRunner runner(archive, comm, base, config.n_trials, ro);
+    const std::size_t counts = runner.add_i64(
+        "n_near", n_thr, "events",
+        "per trial (RA-scrambled sources) and threshold: tracks with a source in their circle");
+    std::vector<double> scrambled(group.members.size());
+    runner.run([&](std::uint64_t g, TrialRows& rows) {
+      scramble_ra(config.seed, g, scrambled);
+      counter.count(scrambled, rows.i64[counts]);
+    });
+    const auto all = runner.gather_i64(counts);
+
+    SpatialGroupResult r;
+    r.group = group.name;
+    r.n_sources = static_cast<std::int64_t>(group.members.size());
+    r.thresholds_log10e = index.thresholds();
+    r.summary = coincidence::summarize_trials(all, observed);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+io::Table spatial_summary_table(std::span<const SpatialGroupResult> results) {
+  std::vector<std::string> group;
+  std::vector<double> thr, expected, sigma, p16, p84, excess, p;
+  std::vector<std::int64_t> observed, at_least;
+  for (const auto& r : results)
+    for (std::size_t k = 0; k < r.summary.size(); ++k) {
+      const auto& s = r.summary[k];
+      group.push_back(r.group);
+      thr.push_back(r.thresholds_log10e[k]);
+      observed.push_back(s.n_observed);
+      expected.push_back(s.n_expected);
+      sigma.push_back(s.sigma);
+      p16.push_back(s.p16);
+      p84.push_back(s.p84);
+      excess.push_back(s.excess);
+      at_least.push_back(s.n_at_least);
+      p.push_back(s.p_value);
+    }
+  io::Table t;
+  t.columns = {
+      {"group", group, "", "source group"},
+      {"log10e_min", thr, "log10(E/GeV)", "energy threshold (reconstructed)"},
+      {"n_observed", observed, "events", "tracks with a source of the group in their circle"},
+      {"n_expected", expected, "events", "mean over RA-scrambled trials"},
+      {"sigma", sigma, "events", "standard deviation over trials"},
+      {"p16", p16, "events", "16th percentile of the trial counts"},
+      {"p84", p84, "events", "84th percentile of the trial counts"},
+      {"excess", excess, "events", "n_observed - n_expected"},
+      {"n_at_least", at_least, "trials", "trials with a count >= n_observed"},
+      {"p_value", p, "", "right-tailed (M+1)/(N+1)"},
+  };
+  return t;
+}
+
+io::Table spatial_table6(std::span<const SpatialGroupResult> results) {
+  io::Table t;
+  if (results.empty())
+    return t;
+  std::vector<double> thr;
+  std::vector<std::string> row;
+  std::vector<std::vector<double>> per_group(results.size());
+  const auto& ref = results.front().thresholds_log10e;
+  for (std::size_t k = 0; k < ref.size(); ++k)
+    for (const char* what : {"N_measured", "N_expected", "1sigma"}) {
+      thr.push_back(ref[k]);
+      row.push_back(what);
+      for (std::size_t j = 0; j < results.size(); ++j) {
+        const auto& s = results[j].summary[k];
+        const std::string w = what;
+        per_group[j].push_back(w == "N_measured"   ? static_cast<double>(s.n_observed)
+                               : w == "N_expected" ? s.n_expected
+                                                   : s.sigma);
+      }
+    }
+  t.columns.push_back({"log10e_min", thr, "log10(E/GeV)", "energy threshold"});
+  t.columns.push_back({"row", row, "", "N_measured, N_expected (trial mean) or 1sigma"});
+  for (std::size_t j = 0; j < results.size(); ++j)
+    t.columns.push_back({results[j].group + " (" + std::to_string(results[j].n_sources) + ")",
+                         per_group[j], "events", "group (number of sources)"});
+  return t;
+}
+
+io::Table spatial_table2(std::span<const PotentialSourceRow> rows) {
+  std::vector<std::string> group;
+  std::vector<std::int64_t> n, region, warm, potential;
+  std::vector<double> fraction;
+  for (const auto& r : rows) {
+    group.push_back(r.group);
+    n.push_back(r.counts.n_sources);
+    region.push_back(r.counts.n_in_alert_region);
+    warm.push_back(r.counts.n_warm_spot);
+    potential.push_back(r.counts.n_potential);
+    fraction.push_back(r.counts.fraction());
+  }
+  io::Table t;
+  t.columns = {
+      {"group", group, "", "source group"},
+      {"n_sources", n, "sources", "sources in the group"},
+      {"n_in_alert_region", region, "sources", "inside a non-retracted alert's 90% region"},
+      {"n_warm_spot", warm, "sources", "flagged warm_spot in the catalogue"},
+      {"n_potential", potential, "sources", "potential neutrino sources (region or warm spot)"},
+      {"fraction", fraction, "", "n_potential / n_sources"},
+  };
+  return t;
+}
+
+io::Table spatial_flux_limit_table(std::span<const FluxLimitRow> rows) {
+  std::vector<double> lo, hi, n, gamma, pivot, live, exposure, phi0, frac_pivot, frac_bin;
+  for (const auto& r : rows) {
+    lo.push_back(r.config.log10e_min);
+    hi.push_back(r.config.log10e_max);
+    n.push_back(r.config.n_events);
+    gamma.push_back(r.config.spectral_index);
+    pivot.push_back(r.config.pivot_gev);
+    live.push_back(r.livetime_days);
+    exposure.push_back(r.limit.exposure_cm2_s_gev);
+    phi0.push_back(r.limit.phi0);
+    frac_pivot.push_back(r.limit.fraction_at_pivot);
+    frac_bin.push_back(r.limit.fraction_in_bin);
+  }
+  io::Table t;
+  t.columns = {
+      {"log10e_min", lo, "log10(E/GeV)", "energy bin lower edge (true neutrino energy)"},
+      {"log10e_max", hi, "log10(E/GeV)", "energy bin upper edge"},
+      {"n_events", n, "events", "excess attributed to the sources (eq. 2)"},
+      {"spectral_index", gamma, "", "gamma of E^-gamma"},
+      {"pivot_gev", pivot, "GeV", "energy where phi0 is quoted"},
+      {"livetime_days", live, "d", "summed good-run livetime of the seasons"},
+      {"exposure", exposure, "cm2 s GeV",
+       "sum over seasons of livetime x int A_eff (E/E0)^-gamma dE"},
+      {"phi0", phi0, "GeV-1 cm-2 s-1", "flux normalisation at the pivot (upper limit)"},
+      {"fraction_at_pivot", frac_pivot, "", "phi0 / (4 pi phi_diffuse(E0))"},
+      {"fraction_in_bin", frac_bin, "", "flux in the bin / diffuse flux in the bin (4 pi)"},
+  };
+  return t;
+}
+
+void write_table_once(io::Archive& archive, const std::string& path, const io::Table& table) {
+  if (!archive.exists(path))
+    archive.write_table(path, table);
+}
+
+} // namespace nuflare::campaign
