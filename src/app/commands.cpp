@@ -6,13 +6,33 @@ namespace nuflare::app {
 // Each subcommand lives in src/app/cmd_<name>.cpp.
 void add_table_options(po::options_description& desc);
 int run_table(Invocation& inv);
+void add_simulate_options(po::options_description& desc);
+int run_simulate(Invocation& inv);
 void add_spatial_options(po::options_description& desc);
 int run_spatial(Invocation& inv);
+void add_blocks_options(po::options_description& desc);
+int run_blocks(Invocation& inv);
+void add_temporal_options(po::options_description& desc);
+int run_temporal(Invocation& inv);
+void add_scan_options(po::options_description& desc);
+int run_scan(Invocation& inv);
+void add_simultaneity_options(po::options_description& desc);
+int run_simultaneity(Invocation& inv);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
+      {"blocks", "Bayesian Blocks edges of one light curve (astropy-compatible)",
+       add_blocks_options, run_blocks, {"input"}},
       {"spatial", "tracks around source groups with RA-scrambling trials (SPEC §7)",
        add_spatial_options, run_spatial, {"events", "sources", "alerts", "flux-uptime", "flux-irfs"}},
+      {"simulate", "write a synthetic sky in every input format (docs/methods/sim.md)",
+       add_simulate_options, run_simulate, {"output"}},
+      {"temporal", "R(t) around alert times with control-sample trials (SPEC §8)",
+       add_temporal_options, run_temporal, {"alerts", "sources", "lightcurves"}},
+      {"scan", "ΔT × containment-factor scan with alert-RA scrambling (SPEC §8)",
+       add_scan_options, run_scan, {"alerts", "sources", "lightcurves"}},
+      {"simultaneity", "mean simultaneity ratio of potential neutrino sources (SPEC §8)",
+       add_simultaneity_options, run_simultaneity, {"alerts", "sources", "rho"}},
       {"table", "print a summary table of a run archive", add_table_options, run_table,
        {"archive"}},
   };
