@@ -108,7 +108,7 @@ def prior(rng):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--cases", type=int, default=1500)
+    ap.add_argument("--cases", type=int, default=1200)
     ap.add_argument("--seed", type=int, default=20240601)
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
