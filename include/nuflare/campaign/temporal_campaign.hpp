@@ -1,0 +1,130 @@
+#pragma once
+//! The time campaigns (SPEC §6, §8; blazar paper §5, §6.2): the ΔT ×
+//! containment-factor scan with alert-RA scrambling (Fig. 3), control-sample
+//! trials of R(t) (Fig. 4–8) and the simultaneity test (Table 1, Fig. 10–11),
+//! run over MPI ranks with TrialRunner.
+//!
+//! Trials are indexed globally and draw from TrialRng(seed, stream, g), so the
+//! per-trial rows and every summary are identical for any rank count. The
+//! grid points (scan) and shifts (control) are partitioned over ranks by index
+//! for the pre-/post-trial p computation; the per-trial minimum p is combined
+//! with an exact MPI_MIN.
+//!
+//! Archive layout (docs/methods/temporal.md):
+//!   /scan/{delta_t_days,factor,r0_observed,n_pairs_observed}, /scan/trials/{r0,n_pairs}
+//!   /temporal/{shift_days,r_observed}, /temporal/trials/r
+//!   /simultaneity/{observed}, /simultaneity/trials/rho_mean
+//!   <group>/summary: the tables `nuflare table` prints.
+#include "nuflare/campaign/runner.hpp"
+#include "nuflare/coincidence/simultaneity.hpp"
+#include "nuflare/coincidence/temporal.hpp"
+#include "nuflare/io/archive.hpp"
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nuflare::campaign {
+
+inline constexpr const char* SCAN_RA_STREAM = "scan.alert_ra";    //!< scan scrambles
+inline constexpr const char* CONTROL_STREAM = "temporal.control"; //!< control draws
+inline constexpr const char* SIMULTANEITY_RA_STREAM = "simultaneity.alert_ra";
+inline constexpr const char* SIMULTANEITY_WARM_STREAM = "simultaneity.warm_spot";
+
+//! Settings shared by the three campaigns.
+struct TemporalCampaignConfig {
+  std::uint64_t n_trials = 10000; //!< paper §5.1: 10⁴ (simultaneity: 10⁵)
+  std::uint64_t seed = 0;         //!< master seed
+  RunnerOptions runner;
+};
+
+// --- statistics (pure; SPEC §6) ---
+
+//! Right-tailed (M+1)/(N+1) with M = #trials ≥ observed (NaN trials never
+//! count); NaN when the observed value is NaN.
+[[nodiscard]] double right_tail_p(double observed, std::span<const double> trials) noexcept;
+//! Percentile q ∈ [0, 100] with linear interpolation (numpy's default) over
+//! the finite values; NaN when there are none.
+[[nodiscard]] double percentile(std::span<const double> values, double q);
+//! Mean of the finite values; NaN when there are none.
+[[nodiscard]] double finite_mean(std::span<const double> values) noexcept;
+//! Every trial's smallest pre-trial p over the columns [col_begin, col_end) of
+//! a row-major [n_trials × n_cols] matrix. A trial's p in a column is
+//! #{trials ≥ its value}/N (its own value counted: the leave-one-out form of
+//! (M+1)/(N+1)); a NaN value has p = 1.
+[[nodiscard]] std::vector<double> trial_min_p(std::span<const double> trials, std::size_t n_cols,
+                                              std::size_t col_begin, std::size_t col_end);
+//! SPEC §6 post-trial p: (#{trials with min p ≤ observed min p} + 1)/(N + 1);
+//! NaN when every observed p is NaN.
+[[nodiscard]] double post_trial_p(std::span<const double> observed_p,
+                                  std::span<const double> trial_min_p) noexcept;
+
+// --- the ΔT × factor scan (Fig. 3) ---
+
+//! Trial g's scrambled alert RAs [deg] (SPEC §6), one per alert in order.
+void scramble_alert_ra(std::uint64_t seed, const char* stream, std::uint64_t g,
+                       std::span<double> ra_deg);
+
+struct ScanResult {
+  std::vector<double> delta_t_days, factor; //!< per grid point (ΔT-major)
+  std::vector<std::int64_t> n_pairs;        //!< observed pairs
+  std::vector<double> r0, p_value;          //!< observed R(0), pre-trial p
+  std::vector<double> r0_trial_mean;        //!< mean trial R(0)
+  double post_trial_p = 0;
+  std::size_t best = 0; //!< grid point with the smallest pre-trial p
+};
+
+//! Runs the scan (collective); every rank returns the same result.
+[[nodiscard]] ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
+                                           const coincidence::ScanEngine& engine,
+                                           const TemporalCampaignConfig& config);
+//! delta_t_days, factor, n_pairs, r0, r0_trial_mean, p_value, post_trial_p.
+[[nodiscard]] io::Table scan_summary_table(const ScanResult& result);
+
+// --- control-sample trials (Fig. 4–8) ---
+
+//! Trial g of the control sample: `n_sources` distinct pool positions and one
+//! alert index per source (SPEC §8), from TrialRng(seed, "temporal.control", g).
+void draw_control(std::uint64_t seed, std::uint64_t g, std::size_t pool_size, std::size_t n_alerts,
+                  std::span<std::uint32_t> drawn_pool, std::span<std::uint32_t> drawn_alert);
+
+struct ControlResult {
+  std::vector<double> shift_days;
+  std::vector<double> r_observed, r_trial_mean, r_trial_p16, r_trial_p84, p_value;
+  double post_trial_p = 0;
+  std::int64_t n_pairs = 0, n_sources = 0, pool_size = 0;
+};
+
+//! Runs the control trials (collective): `observed` are the real pairs, each
+//! trial draws `n_sources` sources from the engine's pool.
+[[nodiscard]] ControlResult run_control_campaign(io::Archive& archive, MPI_Comm comm,
+                                                 const coincidence::ControlEngine& engine,
+                                                 std::span<const coincidence::Pair> observed,
+                                                 std::size_t n_sources,
+                                                 const TemporalCampaignConfig& config);
+//! shift_days, r_observed, r_trial_mean, r_trial_p16, r_trial_p84, p_value, post_trial_p.
+[[nodiscard]] io::Table control_summary_table(const ControlResult& result);
+
+// --- simultaneity (Table 1, Fig. 10–11) ---
+
+struct SimultaneityResult {
+  std::vector<std::string> subgroup; //!< warm_spot, region_near, region_far
+  std::vector<std::int64_t> n_sources;
+  std::vector<double> rho_mean_observed, rho_mean_trials, p_value;
+};
+
+//! Runs the simultaneity trials (collective): alert-RA scrambles for the
+//! region subgroups (rectangles × factor, split at split_deg), random subsets
+//! of the non-warm-spot sources for the warm-spot subgroup.
+[[nodiscard]] SimultaneityResult
+run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm,
+                          std::span<const coincidence::RhoSource> sources,
+                          std::span<const io::Alert> alerts, double factor, double split_deg,
+                          const TemporalCampaignConfig& config);
+//! subgroup, n_sources, rho_mean_observed, rho_mean_trials, p_value.
+[[nodiscard]] io::Table simultaneity_summary_table(const SimultaneityResult& result);
+
+} // namespace nuflare::campaign
