@@ -125,8 +125,26 @@ double FlatLambdaCdm::comoving_distance_mpc(double z) const {
   // machine precision (astropy uses QUADPACK with its default 1.5e-8 tolerance).
   double error = 0;
   const double integral = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
-      [this](double x) { return inv_efunc(x); }, 0.0, z, 15, 1e-13, &error);
+      [this](double x) { return inv_efunc(x); }, 0.0, z, 10, 1e-12, &error);
   return hubble_distance_mpc_ * integral;
+}
+
+std::vector<double> FlatLambdaCdm::comoving_distances_mpc(const std::vector<double>& z) const {
+  std::vector<double> out(z.size());
+  double previous_z = 0.0;
+  double sum = 0.0;
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    if (!(z[i] >= previous_z))
+      throw core::NumericalError("comoving distances: redshifts must be >= 0 and increasing");
+    if (z[i] > previous_z) {
+      double error = 0;
+      sum += boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
+          [this](double x) { return inv_efunc(x); }, previous_z, z[i], 5, 1e-12, &error);
+    }
+    out[i] = hubble_distance_mpc_ * sum;
+    previous_z = z[i];
+  }
+  return out;
 }
 
 double FlatLambdaCdm::luminosity_distance_mpc(double z) const {

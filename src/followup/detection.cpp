@@ -51,20 +51,20 @@ double DetectionModel::threshold_redshift(const RedshiftPdf& pdf, double abs_mag
   if (pdf.mode() == GridMode::exact)
     return cosmology_.redshift_at_luminosity_distance(dl_max, pdf.z_max());
   // stein2023: D_L tabulated at the grid midpoints, z from numpy.interp(dl_max, D_L, z).
-  std::vector<double> dl(pdf.grid_z().size());
+  return interp_clamped(dl_max, grid_luminosity_distances(pdf), pdf.grid_z());
+}
+
+std::vector<double> DetectionModel::grid_luminosity_distances(const RedshiftPdf& pdf) const {
+  auto dl = cosmology_.comoving_distances_mpc(pdf.grid_z());
   for (std::size_t i = 0; i < dl.size(); ++i)
-    dl[i] = cosmology_.luminosity_distance_mpc(pdf.grid_z()[i]);
-  return interp_clamped(dl_max, dl, pdf.grid_z());
+    dl[i] *= 1.0 + pdf.grid_z()[i];
+  return dl;
 }
 
 double DetectionModel::cumulative_detection(const RedshiftPdf& pdf, double abs_mag,
                                             double z) const {
-  std::vector<double> dl_grid;
-  if (pdf.mode() == GridMode::stein2023) {
-    dl_grid.resize(pdf.grid_z().size());
-    for (std::size_t i = 0; i < dl_grid.size(); ++i)
-      dl_grid[i] = cosmology_.luminosity_distance_mpc(pdf.grid_z()[i]);
-  }
+  const std::vector<double> dl_grid =
+      pdf.mode() == GridMode::stein2023 ? grid_luminosity_distances(pdf) : std::vector<double>{};
   auto threshold = [&](double m) {
     const double dl_max = max_luminosity_distance_mpc(abs_mag, m);
     if (pdf.mode() == GridMode::exact)

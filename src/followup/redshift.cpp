@@ -106,10 +106,22 @@ RedshiftPdf::RedshiftPdf(Evolution evolution, RedshiftConfig config)
     grid_z_.resize(n);
     grid_w_.resize(n);
     grid_cdf_.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      grid_z_[i] = (static_cast<double>(i) + 0.5) * dz;
+    // Same values as flux_per_z at each midpoint, with the distances tabulated
+    // by piecewise integration (cosmology.hpp comoving_distances_mpc).
+    const auto dc_volume = volume_.comoving_distances_mpc(grid_z_);
+    const auto dc_flux = same_cosmology_ ? dc_volume : flux_.comoving_distances_mpc(grid_z_);
     double sum = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      grid_z_[i] = (static_cast<double>(i) + 0.5) * dz;
-      grid_w_[i] = flux_per_z(grid_z_[i]);
+      const double z = grid_z_[i];
+      const double zp1 = 1.0 + z;
+      const double evo = source_evolution(evolution_, z, config_.blazar_log10_l_gamma_erg_s) *
+                         std::pow(zp1, 2.0 - config_.gamma);
+      const double dvc =
+          volume_.hubble_distance_mpc() * dc_volume[i] * dc_volume[i] * volume_.inv_efunc(z);
+      const double dl = zp1 * dc_flux[i];
+      grid_w_[i] = evo * dvc / (dl * dl);
       sum += grid_w_[i];
     }
     double running = 0;
@@ -140,7 +152,7 @@ double RedshiftPdf::integral(double a, double b) const {
     return 0.0;
   double error = 0;
   return boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
-      [this](double z) { return flux_per_z(z); }, a, b, 20, 1e-12, &error);
+      [this](double z) { return flux_per_z(z); }, a, b, 12, 1e-12, &error);
 }
 
 double RedshiftPdf::density(double z) const {

@@ -61,6 +61,9 @@ public:
   [[nodiscard]] double cumulative_detection(const RedshiftPdf& pdf, double abs_mag, double z) const;
 
 private:
+  //! D_L [Mpc] of the magnitude cosmology at the grid midpoints of `pdf`.
+  [[nodiscard]] std::vector<double> grid_luminosity_distances(const RedshiftPdf& pdf) const;
+
   DetectionConfig config_;
   FlatLambdaCdm cosmology_;
 };

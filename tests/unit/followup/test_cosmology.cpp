@@ -53,3 +53,13 @@ TEST_CASE("distance helpers are consistent", "[followup][cosmology]") {
   CHECK_THROWS_AS(CosmologyParams::by_name("wmap7"), nuflare::core::ConfigError);
   CHECK_THROWS_AS(FlatLambdaCdm(CosmologyParams::flat(-1.0, 0.3)), nuflare::core::ConfigError);
 }
+
+TEST_CASE("tabulated comoving distances equal single integrals", "[followup][cosmology]") {
+  const FlatLambdaCdm c(CosmologyParams::planck18());
+  const std::vector<double> z{0.0, 0.004, 0.5, 0.5, 1.0, 7.996};
+  const auto dc = c.comoving_distances_mpc(z);
+  for (std::size_t i = 0; i < z.size(); ++i)
+    CHECK(dc[i] == Approx(c.comoving_distance_mpc(z[i])).epsilon(1e-12));
+  CHECK(dc[4] * 2.0 == Approx(6791.268942).epsilon(1e-6));
+  CHECK_THROWS_AS(c.comoving_distances_mpc({1.0, 0.5}), nuflare::core::NumericalError);
+}

@@ -96,7 +96,7 @@ TEST_CASE("P_detectable agrees with direct quadrature of eq. 5", "[followup][det
   const RedshiftPdf pdf(Evolution::sfr);
   const DetectionModel det;
   for (double mag : {-17.0, -21.0, -24.0}) {
-    const int n = 200000;
+    const int n = 20000;
     const double dz = 8.0 / n;
     double sum = 0;
     for (int i = 0; i < n; ++i) {
@@ -106,7 +106,7 @@ TEST_CASE("P_detectable agrees with direct quadrature of eq. 5", "[followup][det
         break; // ε = 0 beyond, and m grows with z
       sum += selection_efficiency(det.config(), m) * pdf.density(z) * dz;
     }
-    CHECK(det.p_detectable(pdf, mag) == Approx(sum).epsilon(1e-4));
+    CHECK(det.p_detectable(pdf, mag) == Approx(sum).margin(3e-4));
   }
   // Brighter sources are more detectable; P_det <= ε₀.
   CHECK(det.p_detectable(pdf, -26.0) > det.p_detectable(pdf, -21.0));
