@@ -1,8 +1,8 @@
 // Times the `nuflare followup` workload (SPEC §9): P_detectable and the 90% CL
 // f limit for 4 evolutions x 25 absolute magnitudes (−27 ... −15 in 0.5 steps),
 // exact quadrature and the stein2023 grid. Goal: < 1 s for the exact sweep.
-// Reference: the same sweep in Python with astropy + scipy.quad (the notebook's
-// tools) takes several seconds on this machine; see docs/methods/followup.md.
+// Cross-check values (not timed here) come from astropy + scipy; see
+// docs/methods/followup.md.
 #include "nuflare/followup/limits.hpp"
 
 #include <benchmark/benchmark.h>
