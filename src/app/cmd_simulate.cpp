@@ -1,0 +1,285 @@
+// nuflare simulate: a synthetic sky in every input format nuflare reads
+// (docs/methods/sim.md). Thin: options -> sim::SkyConfig -> simulate_sky ->
+// write_sky on rank 0; the other ranks only learn whether it worked.
+#include "cli.hpp"
+
+#include "nuflare/core/error.hpp"
+#include "nuflare/sim/catalog.hpp"
+#include "nuflare/sim/sky.hpp"
+#include "nuflare/sim/writers.hpp"
+
+#include <cstdint>
+#include <exception>
+#include <iostream>
+#include <sstream>
+
+namespace nuflare::app {
+
+namespace {
+
+using sim::SkyConfig;
+
+template <class T>
+struct Key {
+  const char* name;
+  T& (*ref)(SkyConfig&);
+  const char* help;
+};
+
+#define NUFLARE_KEY(T, name, member, help)                                                         \
+  Key<T> {                                                                                         \
+    name, [](SkyConfig& c) -> T& { return c.member; }, help                                        \
+  }
+
+using Size = std::size_t;
+
+const std::vector<Key<double>>& double_keys() {
+  static const std::vector<Key<double>> keys = {
+      NUFLARE_KEY(double, "events.start-mjd", events.start_mjd, "start of the first season [MJD]"),
+      NUFLARE_KEY(double, "events.season-days", events.season_days, "length of a season [days]"),
+      NUFLARE_KEY(double, "events.run-hours", events.run_hours, "mean good-run length [hours]"),
+      NUFLARE_KEY(double, "events.uptime", events.uptime, "livetime / season length"),
+      NUFLARE_KEY(double, "alerts.start-mjd", alerts.start_mjd, "earliest alert [MJD]"),
+      NUFLARE_KEY(double, "alerts.stop-mjd", alerts.stop_mjd, "latest alert [MJD]"),
+      NUFLARE_KEY(double, "alerts.sin-dec-min", alerts.sin_dec_min, "alert sin(Dec) lower bound"),
+      NUFLARE_KEY(double, "alerts.sin-dec-max", alerts.sin_dec_max, "alert sin(Dec) upper bound"),
+      NUFLARE_KEY(double, "alerts.gold-fraction", alerts.gold_fraction,
+                  "fraction of gfu-gold alerts"),
+      NUFLARE_KEY(double, "catalog.min-abs-glat", catalog.min_abs_glat_deg,
+                  "sources only at |b| above this [deg]"),
+      NUFLARE_KEY(double, "catalog.fraction-cfs", catalog.fraction_cfs,
+                  "fraction of sources with simultaneous flares (group CFS)"),
+      NUFLARE_KEY(double, "catalog.fraction-nfs", catalog.fraction_nfs,
+                  "fraction of sources with orphan flares (group NFS)"),
+      NUFLARE_KEY(double, "catalog.fraction-txs", catalog.fraction_txs,
+                  "fraction of gamma-then-infrared sources (group TXS-like)"),
+      NUFLARE_KEY(double, "catalog.warm-spot-fraction", catalog.warm_spot_fraction,
+                  "fraction of sources flagged warm_spot"),
+      NUFLARE_KEY(double, "lightcurves.start-mjd", lightcurves.start_mjd,
+                  "light curves start [MJD]"),
+      NUFLARE_KEY(double, "lightcurves.stop-mjd", lightcurves.stop_mjd, "light curves end [MJD]"),
+      NUFLARE_KEY(double, "lightcurves.gamma-bin-days", lightcurves.gamma_bin_days,
+                  "gamma-ray bin width [days]"),
+      NUFLARE_KEY(double, "lightcurves.gamma-flux", lightcurves.gamma_flux,
+                  "median quiescent gamma-ray energy flux [erg cm^-2 s^-1]"),
+      NUFLARE_KEY(double, "lightcurves.gamma-noise", lightcurves.gamma_noise,
+                  "gamma-ray 1 sigma noise floor [erg cm^-2 s^-1]"),
+      NUFLARE_KEY(double, "lightcurves.gamma-ul-snr", lightcurves.gamma_ul_snr,
+                  "gamma-ray bins below this S/N become upper limits"),
+      NUFLARE_KEY(double, "lightcurves.ir-cadence-days", lightcurves.ir_cadence_days,
+                  "infrared visit spacing [days]"),
+      NUFLARE_KEY(double, "lightcurves.ir-gap-start", lightcurves.ir_gap_start_mjd,
+                  "infrared survey gap start [MJD]"),
+      NUFLARE_KEY(double, "lightcurves.ir-gap-stop", lightcurves.ir_gap_stop_mjd,
+                  "infrared survey gap end [MJD]"),
+      NUFLARE_KEY(double, "lightcurves.ir-first-mjd", lightcurves.ir_first_mjd,
+                  "first possible infrared visit [MJD]"),
+      NUFLARE_KEY(double, "lightcurves.ir-flux-mjy", lightcurves.ir_flux_mjy,
+                  "median quiescent infrared flux density [mJy]"),
+      NUFLARE_KEY(double, "lightcurves.ir-noise-fraction", lightcurves.ir_noise_fraction,
+                  "relative infrared error per exposure"),
+      NUFLARE_KEY(double, "lightcurves.drw-tau-days", lightcurves.drw_tau_days,
+                  "damped-random-walk time scale [days]"),
+      NUFLARE_KEY(double, "lightcurves.drw-sigma-gamma", lightcurves.drw_sigma_gamma,
+                  "DRW rms of ln(flux), gamma-ray"),
+      NUFLARE_KEY(double, "lightcurves.drw-sigma-ir", lightcurves.drw_sigma_ir,
+                  "DRW rms of ln(flux), infrared"),
+      NUFLARE_KEY(double, "lightcurves.flare-gamma-amplitude", lightcurves.flare_gamma_amplitude,
+                  "mean gamma-ray flare plateau / quiescent flux"),
+      NUFLARE_KEY(double, "lightcurves.flare-ir-amplitude", lightcurves.flare_ir_amplitude,
+                  "mean infrared flare plateau / quiescent flux"),
+      NUFLARE_KEY(double, "lightcurves.flare-gamma-days", lightcurves.flare_gamma_days,
+                  "gamma-ray flare duration [days]"),
+      NUFLARE_KEY(double, "lightcurves.flare-ir-days", lightcurves.flare_ir_days,
+                  "infrared flare duration [days]"),
+      NUFLARE_KEY(double, "lightcurves.flare-cfs-days", lightcurves.flare_cfs_days,
+                  "simultaneous (CFS) flare duration [days]"),
+      NUFLARE_KEY(double, "lightcurves.txs-lag-days", lightcurves.txs_lag_days,
+                  "TXS-like infrared start minus gamma-ray end [days]"),
+      NUFLARE_KEY(double, "inject.strength", injection.strength,
+                  "mean signal neutrinos per injected source, all seasons"),
+      NUFLARE_KEY(double, "inject.spectral-index", injection.spectral_index,
+                  "signal spectrum E^-index"),
+      NUFLARE_KEY(double, "inject.log10e-min", injection.log10_e_min,
+                  "lowest signal energy, log10(E/GeV)"),
+      NUFLARE_KEY(double, "inject.log10e-max", injection.log10_e_max,
+                  "highest signal energy, log10(E/GeV)"),
+      NUFLARE_KEY(double, "followup.start-mjd", followup.start_mjd,
+                  "follow up only alerts after this [MJD]"),
+      NUFLARE_KEY(double, "followup.min-signalness", followup.min_signalness,
+                  "follow up when signalness is above this ..."),
+      NUFLARE_KEY(double, "followup.max-area", followup.max_area_deg2,
+                  "... or the 90% rectangle is smaller than this [deg^2]"),
+  };
+  return keys;
+}
+
+const std::vector<Key<Size>>& size_keys() {
+  static const std::vector<Key<Size>> keys = {
+      NUFLARE_KEY(Size, "events.per-season", events.per_season, "background events per season"),
+      NUFLARE_KEY(Size, "alerts.count", alerts.count, "number of alerts"),
+      NUFLARE_KEY(Size, "catalog.count", catalog.count, "number of sources"),
+      NUFLARE_KEY(Size, "inject.random-sources", injection.random_sources,
+                  "neutrino sources drawn from inject.group"),
+      NUFLARE_KEY(Size, "inject.alert-flares", injection.alert_flares,
+                  "alerts given a flaring source inside their region"),
+  };
+  return keys;
+}
+
+const std::vector<Key<int>>& int_keys() {
+  static const std::vector<Key<int>> keys = {
+      NUFLARE_KEY(int, "events.seasons", events.seasons, "number of IceCube-like seasons"),
+      NUFLARE_KEY(int, "lightcurves.ir-exposures", lightcurves.ir_exposures,
+                  "infrared exposures per visit"),
+  };
+  return keys;
+}
+
+const std::vector<Key<std::string>>& string_keys() {
+  static const std::vector<Key<std::string>> keys = {
+      NUFLARE_KEY(std::string, "events.prefix", events.prefix,
+                  "season names are PREFIX01, PREFIX02, ..."),
+      NUFLARE_KEY(std::string, "lightcurves.gamma-band", lightcurves.gamma_band,
+                  "gamma-ray band label"),
+      NUFLARE_KEY(std::string, "lightcurves.ir-band", lightcurves.ir_band, "infrared band label"),
+      NUFLARE_KEY(std::string, "inject.group", injection.group,
+                  "catalogue group of the random neutrino sources"),
+  };
+  return keys;
+}
+
+#undef NUFLARE_KEY
+
+//! What the ranks other than 0 throw when rank 0 failed: same exit status.
+class RemoteError : public core::Error {
+public:
+  explicit RemoteError(int status) : core::Error("failed on rank 0"), status_(status) {}
+  [[nodiscard]] int exit_status() const noexcept override { return status_; }
+
+private:
+  int status_;
+};
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto b = item.find_first_not_of(" \t");
+    const auto e = item.find_last_not_of(" \t");
+    if (b != std::string::npos)
+      out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+SkyConfig config_from(const Invocation& inv) {
+  SkyConfig c;
+  c.seed = inv.get<std::uint64_t>("seed");
+  const auto compress = inv.get<std::string>("compress");
+  if (compress == "xz")
+    c.compression = sim::Compression::xz;
+  else if (compress == "gz")
+    c.compression = sim::Compression::gz;
+  else if (compress == "none")
+    c.compression = sim::Compression::none;
+  else
+    throw core::ConfigError("--compress: expected xz, gz or none, got \"" + compress + "\"");
+  for (const auto& k : double_keys())
+    k.ref(c) = inv.get<double>(k.name);
+  for (const auto& k : size_keys())
+    k.ref(c) = inv.get<Size>(k.name);
+  for (const auto& k : int_keys())
+    k.ref(c) = inv.get<int>(k.name);
+  for (const auto& k : string_keys())
+    k.ref(c) = inv.get<std::string>(k.name);
+  c.injection.sources = split_names(inv.get<std::string>("inject.sources"));
+  c.followup.enabled = inv.get<bool>("followup.enabled");
+  return c;
+}
+
+} // namespace
+
+void add_simulate_options(po::options_description& desc) {
+  SkyConfig d; // defaults
+  desc.add_options()("output", po::value<std::string>()->required(),
+                     "output folder (written atomically)")(
+      "seed", po::value<std::uint64_t>()->default_value(d.seed),
+      "master seed")("overwrite", po::value<bool>()->default_value(false)->implicit_value(true),
+                     "replace an existing output folder")(
+      "compress", po::value<std::string>()->default_value("xz"),
+      "compression of events and light curves: xz, gz or none")(
+      "inject.sources", po::value<std::string>()->default_value(""),
+      "neutrino sources by name, comma separated")("followup.enabled",
+                                                   po::value<bool>()->default_value(true),
+                                                   "write the ZTF-like follow-up table");
+  for (const auto& k : int_keys())
+    desc.add_options()(k.name, po::value<int>()->default_value(k.ref(d)), k.help);
+  for (const auto& k : size_keys())
+    desc.add_options()(k.name, po::value<Size>()->default_value(k.ref(d)), k.help);
+  for (const auto& k : double_keys())
+    desc.add_options()(k.name, po::value<double>()->default_value(k.ref(d)), k.help);
+  for (const auto& k : string_keys())
+    desc.add_options()(k.name, po::value<std::string>()->default_value(k.ref(d)), k.help);
+}
+
+int run_simulate(Invocation& inv) {
+  // Every rank validates (so bad keys fail on all ranks together); rank 0
+  // simulates and writes, then tells the others how it went.
+  const SkyConfig config = config_from(inv);
+  sim::validate(config);
+  int status = 0;
+  std::exception_ptr failure;
+  std::string summary;
+  if (inv.rank == 0) {
+    try {
+      const auto sky = sim::simulate_sky(config);
+      std::string provenance =
+          "# nuflare simulate: the resolved configuration of this sky\n[simulate]\n";
+      for (const auto& [key, value] : inv.resolved())
+        if (key != "output" && key != "overwrite")
+          provenance += key + " = " + value + "\n";
+      sim::write_sky(sky, inv.get<std::string>("output"), inv.get<bool>("overwrite"), provenance);
+      std::size_t n_events = 0;
+      for (const auto& s : sky.seasons)
+        n_events += s.events.size();
+      std::ostringstream out;
+      out << "file,rows\n";
+      const auto files = sim::output_files(sky);
+      std::size_t k = 0;
+      for (const auto& s : sky.seasons) {
+        out << files[k++] << ',' << s.events.size() << '\n';
+        out << files[k++] << ',' << s.runs.start_mjd.size() << '\n';
+        out << files[k++] << ',' << s.area.area_cm2.size() << '\n';
+      }
+      std::size_t n_points = 0;
+      for (const auto& lc : sky.lightcurves)
+        n_points += lc.size();
+      out << files[k++] << ',' << sky.alerts.size() << '\n';
+      out << files[k++] << ',' << sky.catalog.size() << '\n';
+      out << files[k++] << ',' << n_points << '\n';
+      if (config.followup.enabled)
+        out << files[k++] << ',' << sky.followup.size() << '\n';
+      out << files[k++] << ',' << sky.flares.size() << '\n';
+      out << files[k++] << ',' << sky.neutrino_sources.size() << '\n';
+      out << files[k++] << ',' << sky.alert_flares.size() << '\n';
+      summary = out.str();
+    } catch (const core::Error& e) {
+      status = e.exit_status();
+      failure = std::current_exception();
+    } catch (...) {
+      status = 1;
+      failure = std::current_exception();
+    }
+  }
+  MPI_Bcast(&status, 1, MPI_INT, 0, inv.comm);
+  if (failure)
+    std::rethrow_exception(failure);
+  if (status != 0)
+    throw RemoteError(status); // rank 0 prints the message
+  if (inv.prints())
+    std::cout << summary;
+  return 0;
+}
+
+} // namespace nuflare::app
