@@ -12,6 +12,8 @@ void add_spatial_options(po::options_description& desc);
 int run_spatial(Invocation& inv);
 void add_blocks_options(po::options_description& desc);
 int run_blocks(Invocation& inv);
+void add_flares_options(po::options_description& desc);
+int run_flares(Invocation& inv);
 void add_temporal_options(po::options_description& desc);
 int run_temporal(Invocation& inv);
 void add_scan_options(po::options_description& desc);
@@ -23,6 +25,9 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"blocks", "Bayesian Blocks edges of one light curve (astropy-compatible)",
        add_blocks_options, run_blocks, {"input"}},
+      {"flares", "flares, variability and multi-frequency classes of every source (SPEC §2-4)",
+       add_flares_options, run_flares,
+       {"lightcurves", "fermi-lcr", "wise", "wise-sample", "sources", "output"}},
       {"spatial", "tracks around source groups with RA-scrambling trials (SPEC §7)",
        add_spatial_options, run_spatial, {"events", "sources", "alerts", "flux-uptime", "flux-irfs"}},
       {"simulate", "write a synthetic sky in every input format (docs/methods/sim.md)",
