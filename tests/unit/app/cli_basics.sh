@@ -76,6 +76,14 @@ PY
   one_line_error table-missing-analysis "no such analysis in the archive (it has: spatial)"
   check table-bad-format 2 "$bin" table --archive "$tmp/t.h5" --analysis spatial --format xml
   one_line_error table-bad-format "expected csv or markdown"
+  # A sweep: several archives give one table and the post-trial p across it,
+  # 1 - (1 - 0.0123)^2 = 0.02444871.
+  cp "$tmp/t.h5" "$tmp/t2.h5"
+  check table-sweep 0 "$bin" table --archive "$tmp/t.h5" "$tmp/t2.h5" --analysis spatial
+  [[ $(grep -c "^$tmp/t2.h5,cfs,4.9,1,1$" "$tmp/out") == 1 ]] ||
+    { echo "FAIL table-sweep rows: $(cat "$tmp/out")"; fails=$((fails + 1)); }
+  grep -q "^# sweep: 2 archives; best p = 0.0123 (.*t.h5); post_trial_p=0.02444871$" "$tmp/out" ||
+    { echo "FAIL table-sweep post-trial: $(cat "$tmp/out")"; fails=$((fails + 1)); }
 else
   echo "note: h5py missing for /usr/bin/python3; table-printing checks skipped"
 fi
