@@ -4,7 +4,8 @@
 //
 //   bench_blocks [CASES.txt [EDGES_OUT.txt]] [--benchmark_* flags]
 //
-// CASES.txt: per case a line "n N", then N lines "t x sigma" (unsorted).
+// CASES.txt: per case a line "LABEL N", then N lines "t x sigma" (unsorted).
+// Each case is timed with PELT pruning (the default) and without (plain O(N²)).
 #include "nuflare/lightcurve/bayesian_blocks.hpp"
 
 #include <benchmark/benchmark.h>
@@ -19,6 +20,7 @@
 namespace {
 
 struct Case {
+  std::string label;
   std::vector<double> t, x, sigma;
 };
 
@@ -29,6 +31,7 @@ std::vector<Case> read_cases(const std::string& path) {
   std::size_t n = 0;
   while (in >> word >> n) {
     Case c;
+    c.label = word;
     c.t.resize(n);
     c.x.resize(n);
     c.sigma.resize(n);
@@ -44,6 +47,7 @@ Case make_case(std::size_t n, unsigned seed) {
   std::uniform_real_distribution<double> u(0, 1);
   std::normal_distribution<double> g(0, 1);
   Case c;
+  c.label = "red-noise";
   double walk = 0;
   for (std::size_t i = 0; i < n; ++i) {
     c.t.push_back(static_cast<double>(n) * u(rng));
@@ -54,8 +58,9 @@ Case make_case(std::size_t n, unsigned seed) {
   return c;
 }
 
-void bm_measures(benchmark::State& state, const Case* c) {
+void bm_measures(benchmark::State& state, const Case* c, bool prune) {
   nuflare::lightcurve::BlocksOptions o; // measures, p0 = 0.05 (astropy's default)
+  o.prune = prune;
   std::size_t blocks = 0;
   for (auto _ : state) {
     auto b = nuflare::lightcurve::bayesian_blocks(c->t, c->x, c->sigma, o);
@@ -93,11 +98,14 @@ int main(int argc, char** argv) {
     }
   }
   for (const auto& c : cases)
-    benchmark::RegisterBenchmark(("measures/N=" + std::to_string(c.t.size())).c_str(), bm_measures,
-                                 &c)
-        ->Unit(benchmark::kMillisecond)
-        ->Repetitions(c.t.size() >= 5000 ? 5 : 15)
-        ->ReportAggregatesOnly(true);
+    for (bool prune : {true, false})
+      benchmark::RegisterBenchmark(("measures/" + c.label + "/N=" + std::to_string(c.t.size()) +
+                                    (prune ? "/pruned" : "/full"))
+                                       .c_str(),
+                                   bm_measures, &c, prune)
+          ->Unit(benchmark::kMillisecond)
+          ->Repetitions(c.t.size() >= 5000 ? 5 : 15)
+          ->ReportAggregatesOnly(true);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -106,8 +106,10 @@ struct Argmax {
   std::size_t index;
 };
 
+template <bool STORE>
 Argmax argmax_measures(const double* __restrict sw2, const double* __restrict sb,
-                       const double* __restrict cand, double a_r, double b_r, std::size_t m) {
+                       const double* __restrict cand, double a_r, double b_r, std::size_t m,
+                       double* __restrict values) {
   // Two-lane vectors (the SSE2 width every x86-64 has), two accumulators per
   // step so consecutive divisions overlap.
   using Vd = double __attribute__((vector_size(16)));
@@ -132,6 +134,10 @@ Argmax argmax_measures(const double* __restrict sw2, const double* __restrict sb
     const Vd b0 = bv - s0, b1 = bv - s1;
     const Vd v0 = b0 * b0 / (av - w0) + c0;
     const Vd v1 = b1 * b1 / (av - w1) + c1;
+    if constexpr (STORE) {
+      std::memcpy(values + k, &v0, sizeof v0);
+      std::memcpy(values + k + 2, &v1, sizeof v1);
+    }
     const Vi gt0 = v0 > max0, gt1 = v1 > max1; // strict: a lane keeps its first maximum
     max0 = gt0 ? v0 : max0;
     max1 = gt1 ? v1 : max1;
@@ -153,6 +159,8 @@ Argmax argmax_measures(const double* __restrict sw2, const double* __restrict sb
   for (; k < m; ++k) { // tail: later indices, so strict > keeps the first maximum
     const double b = b_r - sb[k];
     const double v = b * b / (a_r - sw2[k]) + cand[k];
+    if constexpr (STORE)
+      values[k] = v;
     if (v > best.value) {
       best.value = v;
       best.index = k;
@@ -167,9 +175,9 @@ Argmax argmax_measures(const double* __restrict sw2, const double* __restrict sb
 //! x is shifted by its weighted mean first: the optimal partition does not
 //! change (the shift adds a partition-independent constant to the total
 //! fitness) but the sums lose less precision to cancellation.
-void dp_measures(const Cells& c, double ncp_prior, std::vector<std::size_t>& last) {
+void dp_measures(const Cells& c, double ncp_prior, bool prune, std::vector<std::size_t>& last) {
   const std::size_t n = c.t.size();
-  std::vector<double> w(n), wx(n);
+  std::vector<double> w(n);
   double sw = 0, swx = 0;
   for (std::size_t i = 0; i < n; ++i) {
     w[i] = 1.0 / (c.sigma[i] * c.sigma[i]);
@@ -180,19 +188,69 @@ void dp_measures(const Cells& c, double ncp_prior, std::vector<std::size_t>& las
   // Prefix sums: sw2[k] = 2 Σ_{i<k} w_i (the 2 of the denominator folded in),
   // sb[k] = Σ_{i<k} w_i (x_i - shift).
   std::vector<double> sw2(n + 1, 0.0), sb(n + 1, 0.0);
+  double scale = 0; // Σ w (x - shift)²: the size of every fitness sum, for the pruning margin
   for (std::size_t i = 0; i < n; ++i) {
+    const double d = c.x[i] - shift;
     sw2[i + 1] = sw2[i] + 2.0 * w[i];
-    sb[i + 1] = sb[i] + w[i] * (c.x[i] - shift);
+    sb[i + 1] = sb[i] + w[i] * d;
+    scale += w[i] * d * d;
   }
-  // cand[k] = best[k-1] - ncp_prior: value of everything before a last block starting at k.
-  std::vector<double> cand(n);
-  cand[0] = -ncp_prior;
+  if (!prune) {
+    // cand[k] = best[k-1] - ncp_prior: value of everything before a last block starting at k.
+    std::vector<double> cand(n);
+    cand[0] = -ncp_prior;
+    for (std::size_t r = 0; r < n; ++r) {
+      const Argmax am = argmax_measures<false>(sw2.data(), sb.data(), cand.data(), sw2[r + 1],
+                                               sb[r + 1], r + 1, nullptr);
+      last[r] = am.index;
+      if (r + 1 < n)
+        cand[r + 1] = am.value - ncp_prior;
+    }
+    return;
+  }
+  // PELT pruning (Killick, Fearnhead & Eckley 2012). The measures fitness is
+  // subadditive, fit(k..R') <= fit(k..R) + fit(R+1..R'), because one shared
+  // block mean can never fit better than two separate ones. So a start k with
+  // A_R(k) < best(R) - ncp_prior can never beat the start R + 1 at any later
+  // R', and is dropped for good. The margin (far above rounding, far below
+  // any real difference) makes sure that a start which the full programme
+  // might pick through rounding is never dropped: the edges are those of the
+  // full O(N²) programme (tested against it and against astropy).
+  // Candidates are kept compacted and in increasing k, so the vectorised
+  // kernel runs unchanged and its first-index tie rule still holds.
+  std::vector<std::size_t> idx;
+  std::vector<double> k_sw2, k_sb, k_cand, values(n);
+  idx.reserve(n);
+  k_sw2.reserve(n);
+  k_sb.reserve(n);
+  k_cand.reserve(n);
+  double best_prev = 0;
   for (std::size_t r = 0; r < n; ++r) {
-    const Argmax am =
-        argmax_measures(sw2.data(), sb.data(), cand.data(), sw2[r + 1], sb[r + 1], r + 1);
-    last[r] = am.index;
-    if (r + 1 < n)
-      cand[r + 1] = am.value - ncp_prior;
+    idx.push_back(r);
+    k_sw2.push_back(sw2[r]);
+    k_sb.push_back(sb[r]);
+    k_cand.push_back((r == 0 ? 0.0 : best_prev) - ncp_prior);
+    const std::size_t m = idx.size();
+    const Argmax am = argmax_measures<true>(k_sw2.data(), k_sb.data(), k_cand.data(), sw2[r + 1],
+                                            sb[r + 1], m, values.data());
+    last[r] = idx[am.index];
+    best_prev = am.value;
+    const double margin = 1e-10 * (scale + std::abs(am.value) + ncp_prior) + 1e-12;
+    const double keep_above = am.value - ncp_prior - margin;
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      if (!(values[i] < keep_above)) {
+        idx[j] = idx[i];
+        k_sw2[j] = k_sw2[i];
+        k_sb[j] = k_sb[i];
+        k_cand[j] = k_cand[i];
+        ++j;
+      }
+    }
+    idx.resize(j);
+    k_sw2.resize(j);
+    k_sb.resize(j);
+    k_cand.resize(j);
   }
 }
 
@@ -316,7 +374,7 @@ Blocks bayesian_blocks(std::span<const double> t, std::span<const double> x,
   } else {
     std::vector<std::size_t> last(n);
     if (options.fitness == Fitness::measures)
-      dp_measures(cells, out.ncp_prior, last);
+      dp_measures(cells, out.ncp_prior, options.prune, last);
     else
       dp_events(cells, edges, out.ncp_prior, options.fitness, options.dt, last);
     // Peel off the last block repeatedly. astropy stores the change points in

@@ -30,6 +30,10 @@ struct BlocksOptions {
   std::optional<double> gamma;     //!< prior slope; ncp_prior = -ln(gamma)
   std::optional<double> ncp_prior; //!< prior charged once per block
   double dt = 0;                   //!< tick length for regular_events [same unit as t]
+  //! measures only: PELT pruning of start points that can never win again.
+  //! Exact (same edges as the full O(N²) programme, see bayesian_blocks.cpp);
+  //! off gives the plain programme.
+  bool prune = true;
 };
 
 //! Result of one segmentation.
