@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Spatial benchmark (issue 4): numpy reference vs nuflare per trial (identical
+# N_obs required), and the full-size campaign (10^5 trials, 409 sources,
+# 250 000 simulated events) at 1 and 2 ranks with time, trials/s and peak
+# memory per rank (/usr/bin/time -v). Prints medians and ratios.
+# usage: bench/spatial/run_bench.sh [NUFLARE_BIN] [TRIALS=100000]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-${NUFLARE_BIN:-$here/../../build/src/app/nuflare}}
+trials=${2:-100000}
+shared=${NUFLARE_SHARED_DIR:-$here/../../../shared}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+/usr/bin/python3 "$here/make_sky.py" "$work" "$shared/data/icecube_10year_ps/events/IC40_exp.csv" 250000 409 5
+ev="$work/SIM_exp.csv"
+
+echo "== numpy reference vs nuflare, N_obs on 5 scrambled skies"
+/usr/bin/python3 "$here/numpy_reference.py" "$ev" "$work"/scrambled_*.csv >"$work/numpy.csv"
+for f in "$work"/scrambled_*.csv; do
+  "$bin" spatial --events "$ev" --sources "$f" --trials 1 --seed 1 --output "$work/one.h5" --quiet |
+    awk -F, 'NR>1{printf "%s%s", (NR>2?",":""), $3} END{print ""}' >>"$work/nuflare_nobs.csv"
+  rm -f "$work/one.h5"
+done
+cut -d, -f3- "$work/numpy.csv" >"$work/numpy_nobs.csv"
+if cmp -s "$work/numpy_nobs.csv" "$work/nuflare_nobs.csv"; then echo "N_obs identical on all 5 skies"; else
+  echo "N_obs DIFFER"; paste -d' ' "$work/numpy_nobs.csv" "$work/nuflare_nobs.csv"; exit 1; fi
+numpy_median=$(cut -d, -f2 "$work/numpy.csv" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+
+run_timed() { # run_timed NP TRIALS TAG -> prints wall seconds; memory in $work/TAG.time
+  local np=$1 n=$2 tag=$3 start end
+  start=$(date +%s.%N)
+  mpiexec -np "$np" --oversubscribe bash -c '/usr/bin/time -v -o "$0.$OMPI_COMM_WORLD_RANK.time" "${@}"' "$work/$tag" \
+    "$bin" spatial --events "$ev" --sources "$work/sources.csv" --trials "$n" --seed 7 \
+    --output "$work/$tag.h5" --quiet >"$work/$tag.out" 2>/dev/null || true
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+echo "== nuflare per trial on 1 rank (3 runs of 2000 trials minus a 1-trial run)"
+t1=$(run_timed 1 1 load)
+per=()
+for r in 1 2 3; do
+  t=$(run_timed 1 2000 per$r)
+  per+=("$(echo "($t - $t1) / 1999" | bc -l)")
+done
+nuflare_median=$(printf '%s\n' "${per[@]}" | sort -g | sed -n 2p)
+printf 'numpy per trial  (median of 5): %.6f s\n' "$numpy_median"
+printf 'nuflare per trial (median of 3): %.6f s\n' "$nuflare_median"
+printf 'ratio numpy / nuflare: %.0fx\n' "$(echo "$numpy_median / $nuflare_median" | bc -l)"
+
+echo "== full size: $trials trials, 409 sources, 250000 events"
+for np in 2 1; do
+  t=$(run_timed $np "$trials" full$np)
+  eval "wall$np=$t"
+  mem=$(grep -h "Maximum resident" "$work"/full$np.*.time 2>/dev/null | awk '{print $NF}' | sort -n | tail -1)
+  printf '%d rank(s): wall %.1f s, %.0f trials/s, peak RSS per rank %.1f MB\n' "$np" "$t" \
+    "$(echo "$trials / $t" | bc -l)" "$(echo "$mem / 1024" | bc -l)"
+done
+cmp -s "$work/full1.out" "$work/full2.out" && echo "stdout identical at 1 and 2 ranks"
+printf '2-rank parallel efficiency: %.2f\n' "$(echo "$wall1 / (2 * $wall2)" | bc -l)"
