@@ -1,0 +1,83 @@
+#!/bin/bash
+# nuflare flares on bad input (SPEC §1, §11): one line on stderr naming the
+# file, line and field, exit status 2, and no archive (neither RUN.h5 nor
+# RUN.h5.partial) left behind. Also under 2 MPI ranks.
+set -euo pipefail
+: "${NUFLARE_BIN:?}"
+MPIEXEC=${MPIEXEC:-mpiexec}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+fails=0
+
+good='source,band,mjd,flux,flux_err,upper_limit
+A,fermi,55000,1.0,0.1,0
+A,fermi,55030,1.5,0.1,0
+A,fermi,55060,1.1,0.1,0'
+printf '%s\n' "$good" >good.csv
+printf '%s\nA,fermi,55090,1.2x,0.1,0\n' "$good" >notnum.csv
+printf '%s\nA,fermi,55090,1.2,-0.1,0\n' "$good" >negerr.csv
+printf '%s\nA,fermi,55060,1.2,0.1,0\n' "$good" >dup.csv
+printf '%s\nA,fermi,nan,1.2,0.1,0\n' "$good" >nan.csv
+printf 'source,band,mjd,flux\nA,fermi,55000,1.0\n' >nocol.csv
+printf 'source,band,mjd,flux,flux_err,upper_limit\n' >empty.csv
+: >zero.csv
+printf 'name,ra,dec\nA,10,100\n' >baddec.csv
+printf '"Date(UTC)","Julian Date","MET","TS","Photon Flux [0.1-100 GeV](photons cm-2 s-1)","Photon Flux Error(photons cm-2 s-1)","Photon Index","Photon Index Error","Sun Distance","Fit Tolerance","MINUIT Return Code","Analysis Log"\n"Aug 20 2008","2454698.5x","240883201","1068.5","3.47e-7","1.90e-8","-2.2","-","47.81","1e-8","0","bin1.log"\n' >4FGL_J0000.0+0000_monthly.csv
+
+# expect NAME EXPECTED_SUBSTRING [ranks] -- nuflare flares args...
+expect() {
+  local name=$1 want=$2 np=$3
+  shift 4
+  rm -f run.h5 run.h5.partial
+  local rc=0
+  if [ "$np" = 1 ]; then
+    "$NUFLARE_BIN" flares "$@" --output run.h5 >out.txt 2>err.txt || rc=$?
+  else
+    "$MPIEXEC" -np "$np" --oversubscribe "$NUFLARE_BIN" flares "$@" --output run.h5 \
+      >out.txt 2>err.txt || rc=$?
+  fi
+  local problem=""
+  [ "$rc" -eq 2 ] || problem="exit $rc, want 2"
+  # under mpiexec the launcher adds its own report; count only nuflare's lines
+  local lines
+  if [ "$np" = 1 ]; then lines=$(grep -c . err.txt || true); else lines=$(grep -c '^nuflare:' err.txt || true); fi
+  [ "$lines" -eq 1 ] || problem="$problem; stderr has $lines lines"
+  grep -qF -- "$want" err.txt || problem="$problem; stderr lacks \"$want\""
+  [ ! -s out.txt ] || problem="$problem; stdout not empty"
+  [ ! -e run.h5 ] && [ ! -e run.h5.partial ] || problem="$problem; archive left behind"
+  if [ -n "$problem" ]; then
+    echo "FAIL: $name: $problem"
+    sed 's/^/    stderr: /' err.txt
+    fails=$((fails + 1))
+  else
+    echo "ok: $name: $(grep -m1 . err.txt)"
+  fi
+}
+
+expect not_a_number "notnum.csv:5" 1 -- --lightcurves good.csv notnum.csv
+expect negative_error "negerr.csv:5" 1 -- --lightcurves negerr.csv
+expect duplicate_time "dup.csv:5" 1 -- --lightcurves dup.csv
+expect nan_time "nan.csv:5" 1 -- --lightcurves nan.csv
+expect missing_column "nocol.csv" 1 -- --lightcurves nocol.csv
+expect header_only "empty.csv" 1 -- --lightcurves empty.csv
+expect empty_file "zero.csv" 1 -- --lightcurves zero.csv
+expect no_such_file "missing.csv" 1 -- --lightcurves missing.csv
+expect bad_catalogue "baddec.csv:2" 1 -- --lightcurves good.csv --sources baddec.csv
+expect bad_lcr "4FGL_J0000.0+0000_monthly.csv:2" 1 -- --fermi-lcr 4FGL_J0000.0+0000_monthly.csv
+expect no_inputs "no light curves" 1 --
+expect bad_filters "--filters" 1 -- --lightcurves good.csv --filters sometimes
+expect bad_p0 "--p0" 1 -- --lightcurves good.csv --p0 1.5
+expect same_bands "--high-band" 1 -- --lightcurves good.csv --high-band fermi --low-band fermi
+expect bad_select "--select" 1 -- --lightcurves good.csv --select NOPE
+expect not_a_number_np2 "notnum.csv:5" 2 -- --lightcurves good.csv notnum.csv
+expect bad_catalogue_np2 "baddec.csv:2" 2 -- --lightcurves good.csv --sources baddec.csv
+
+# and the good file runs
+"$NUFLARE_BIN" flares --lightcurves good.csv --output run.h5 >/dev/null || {
+  echo "FAIL: good input refused"; fails=$((fails + 1)); }
+[ -e run.h5 ] || { echo "FAIL: no archive for good input"; fails=$((fails + 1)); }
+
+[ "$fails" -eq 0 ] || { echo "$fails bad-input cases failed"; exit 1; }
+echo "PASS: all bad-input cases"
