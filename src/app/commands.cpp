@@ -6,6 +6,8 @@ namespace nuflare::app {
 // Each subcommand lives in src/app/cmd_<name>.cpp.
 void add_table_options(po::options_description& desc);
 int run_table(Invocation& inv);
+void add_sensitivity_options(po::options_description& desc);
+int run_sensitivity(Invocation& inv);
 void add_simulate_options(po::options_description& desc);
 int run_simulate(Invocation& inv);
 void add_spatial_options(po::options_description& desc);
@@ -38,6 +40,8 @@ const std::vector<Command>& commands() {
        add_scan_options, run_scan, {"alerts", "sources", "lightcurves"}},
       {"simultaneity", "mean simultaneity ratio of potential neutrino sources (SPEC §8)",
        add_simultaneity_options, run_simultaneity, {"alerts", "sources", "rho"}},
+      {"sensitivity", "injected-signal sensitivity and discovery potential of the spatial test",
+       add_sensitivity_options, run_sensitivity, {"events", "sources"}},
       {"table", "print a summary table of a run archive", add_table_options, run_table,
        {"archive"}},
   };

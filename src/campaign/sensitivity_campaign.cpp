@@ -1,0 +1,134 @@
+#include "nuflare/campaign/sensitivity_campaign.hpp"
+
+#include "nuflare/campaign/rng.hpp"
+#include "nuflare/core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace nuflare::campaign {
+
+std::vector<SensitivityGroupResult>
+run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSample& events,
+                         const coincidence::SpatialIndex& index, const io::SourceCatalog& catalog,
+                         std::span<const SourceGroup> groups, const SensitivityConfig& config) {
+  const auto& thresholds = index.thresholds();
+  // The threshold closest to the requested one (thresholds are a 0.1-dex grid).
+  std::size_t column = 0;
+  for (std::size_t i = 1; i < thresholds.size(); ++i)
+    if (std::abs(thresholds[i] - config.log10e_threshold) <
+        std::abs(thresholds[column] - config.log10e_threshold))
+      column = i;
+  if (thresholds.empty() || std::abs(thresholds[column] - config.log10e_threshold) > 1e-9)
+    throw core::ConfigError("--log10e: " + std::to_string(config.log10e_threshold) +
+                            " is not one of the thresholds (--log10e-min/max/step)");
+  // Injected events take AngErr from the selected events above the threshold.
+  std::vector<double> angerr_pool;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (events.log10_e[i] >= thresholds[column] - 1e-12 &&
+        events.angerr_deg[i] <= config.spatial.max_angerr_deg)
+      angerr_pool.push_back(events.angerr_deg[i]);
+  if (angerr_pool.empty())
+    throw core::ConfigError("no events above the sensitivity threshold");
+  if (config.strengths.empty())
+    throw core::ConfigError("--strengths: empty list");
+
+  const std::uint64_t n_signal_total = config.strengths.size() * config.signal_trials;
+  std::vector<SensitivityGroupResult> results;
+  for (const auto& group : groups) {
+    std::vector<double> ra(group.members.size()), dec(group.members.size());
+    for (std::size_t i = 0; i < group.members.size(); ++i)
+      dec[i] = catalog.dec_deg[group.members[i]];
+    coincidence::SpatialCounter counter(index, dec);
+    std::vector<std::int64_t> n_obs(index.n_thresholds());
+    const std::string base = "/sensitivity/" + group.name;
+    RunnerOptions opts = config.runner;
+    opts.label = "background trials of " + group.name;
+
+    TrialRunner background(archive, comm, base + "/background", config.background_trials, opts);
+    const auto bg = background.add_i64("statistic", 1, "events",
+                                       "count at the threshold for RA-scrambled sources");
+    background.run([&](std::uint64_t g, TrialRows& rows) {
+      scramble_ra(config.seed, g, ra);
+      counter.count(ra, n_obs);
+      rows.i64[bg][0] = n_obs[column];
+    });
+
+    opts.label = "signal trials of " + group.name;
+    TrialRunner signal(archive, comm, base + "/signal", n_signal_total, opts);
+    const auto sg = signal.add_i64("statistic", 1, "events",
+                                   "count with injected events; row s·N_signal + k");
+    signal.run([&](std::uint64_t g, TrialRows& rows) {
+      const std::uint64_t s = g / config.signal_trials, k = g % config.signal_trials;
+      scramble_ra(config.seed, k, ra);
+      counter.count(ra, n_obs);
+      TrialRng rng(config.seed, INJECTION_STREAM, g);
+      const auto n_inject = static_cast<std::int64_t>(std::llround(config.strengths[s]));
+      rows.i64[sg][0] =
+          n_obs[column] + coincidence::inject_and_count(ra, dec, n_inject, angerr_pool,
+                                                        config.spatial.angerr_scale,
+                                                        [&rng] { return rng.uniform(); });
+    });
+
+    SensitivityGroupResult r;
+    r.group = group.name;
+    r.n_sources = static_cast<std::int64_t>(group.members.size());
+    r.log10e_threshold = thresholds[column];
+    r.result = coincidence::summarize_sensitivity(background.gather_i64(bg), signal.gather_i64(sg),
+                                                  config.strengths);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+io::Table sensitivity_summary_table(std::span<const SensitivityGroupResult> results) {
+  std::vector<std::string> group;
+  std::vector<std::int64_t> n_sources;
+  std::vector<double> threshold, sens, dp3, dp5, floor;
+  for (const auto& r : results) {
+    group.push_back(r.group);
+    n_sources.push_back(r.n_sources);
+    threshold.push_back(r.log10e_threshold);
+    sens.push_back(r.result.sensitivity);
+    dp3.push_back(r.result.discovery_3sigma);
+    dp5.push_back(r.result.discovery_5sigma);
+    floor.push_back(r.result.p_floor);
+  }
+  io::Table t;
+  t.columns.push_back({"group", group, "", "source group"});
+  t.columns.push_back({"n_sources", n_sources, "", "sources in the group"});
+  t.columns.push_back({"log10e_min", threshold, "log10(E/GeV)", "energy threshold"});
+  t.columns.push_back({"sensitivity", sens, "events",
+                       "injected events for which 90% of trials give p < 0.05 (NaN: not reached)"});
+  t.columns.push_back({"discovery_3sigma", dp3, "events",
+                       "injected events for which 50% of trials reach 3 sigma"});
+  t.columns.push_back({"discovery_5sigma", dp5, "events",
+                       "injected events for which 50% of trials reach 5 sigma "
+                       "(NaN when p_floor is above the 5 sigma p)"});
+  t.columns.push_back({"p_floor", floor, "", "smallest p the background trials resolve"});
+  return t;
+}
+
+io::Table sensitivity_curve_table(std::span<const SensitivityGroupResult> results) {
+  std::vector<std::string> group;
+  std::vector<double> strength, f05, f3, f5, median;
+  for (const auto& r : results)
+    for (std::size_t s = 0; s < r.result.strengths.size(); ++s) {
+      group.push_back(r.group);
+      strength.push_back(r.result.strengths[s]);
+      f05.push_back(r.result.frac_p05[s]);
+      f3.push_back(r.result.frac_3sigma[s]);
+      f5.push_back(r.result.frac_5sigma[s]);
+      median.push_back(r.result.median_p[s]);
+    }
+  io::Table t;
+  t.columns.push_back({"group", group, "", "source group"});
+  t.columns.push_back({"strength", strength, "events", "injected events per trial"});
+  t.columns.push_back({"frac_p05", f05, "", "fraction of signal trials with p < 0.05"});
+  t.columns.push_back({"frac_3sigma", f3, "", "fraction with p <= 1.35e-3"});
+  t.columns.push_back({"frac_5sigma", f5, "", "fraction with p <= 2.87e-7"});
+  t.columns.push_back({"median_p", median, "", "median pre-trial p of the signal trials"});
+  return t;
+}
+
+} // namespace nuflare::campaign
