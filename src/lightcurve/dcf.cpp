@@ -192,16 +192,24 @@ DcfResult discrete_correlation(std::span<const double> t_a, std::span<const doub
     for (std::size_t k = 0; k < nbin; ++k) {
       const double m = static_cast<double>(res.n_pairs[k]);
       const double mea = sea[k] / m, meb = seb[k] / m;
-      den[k] = std::sqrt((va[k] / m - mea * mea) * (vb[k] / m - meb * meb));
+      const double fa = va[k] / m - mea * mea, fb = vb[k] / m - meb * meb;
+      den[k] = fa > 0 && fb > 0 ? std::sqrt(fa * fb) : NaN;
     }
   } else {
     // Edelson & Krolik: whole-curve means and variances, ⟨e²⟩ subtracted
     const double ga = mean(y_a), gb = mean(y_b);
-    const double d = std::sqrt(excess_var(y_a, e_a) * excess_var(y_b, e_b));
+    const double fa = excess_var(y_a, e_a), fb = excess_var(y_b, e_b);
+    const double d = fa > 0 && fb > 0 ? std::sqrt(fa * fb) : NaN;
     std::fill(ma.begin(), ma.end(), ga);
     std::fill(mb.begin(), mb.end(), gb);
     std::fill(den.begin(), den.end(), d);
   }
+
+  // A non-positive excess variance in either series leaves the DCF undefined
+  // (NaN); pyDCF would multiply two negative factors into a positive one.
+  for (double& d : den)
+    if (!(d > 0))
+      d = NaN;
 
   // Pass 2: DCF = mean UDCF; pass 3: its error.
   std::vector<double> su(nbin, 0), sdev(nbin, 0);

@@ -56,7 +56,8 @@ Point merge_group(std::vector<Point> g, const PrepareOptions& o, std::size_t& n_
       return !(std::abs(p.f - mean) > o.clip_sigma * sd);
     });
     const auto removed = static_cast<std::size_t>(g.end() - keep_end);
-    if (removed == 0)
+    if (removed == 0 ||
+        keep_end == g.begin()) // nothing to clip, or a clip_sigma that would empty the group
       break;
     n_clipped += removed;
     g.erase(keep_end, g.end());

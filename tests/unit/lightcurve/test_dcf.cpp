@@ -145,3 +145,13 @@ TEST_CASE("DCF lag convention: positive lag means b lags a", "[dcf]") {
   auto swapped = discrete_correlation(t, yb, e, t, ya, e, o);
   CHECK(swapped.peak_lag_days == Approx(-30.0));
 }
+
+TEST_CASE("DCF of a noise-dominated series is undefined, not infinite", "[dcf]") {
+  const std::vector<double> t{0, 1, 2, 3}, y{1, 1, 1, 1}, e{0.1, 0.1, 0.1, 0.1};
+  DcfOptions o;
+  o.lag_centres_days = {0};
+  auto r = discrete_correlation(t, y, e, t, y, e, o);
+  CHECK(std::isnan(r.dcf[0]));
+  CHECK(std::isnan(r.peak_lag_days));
+  CHECK(r.n_pairs[0] == 4);
+}

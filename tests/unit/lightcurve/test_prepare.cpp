@@ -149,3 +149,13 @@ TEST_CASE("per-band defaults", "[prepare]") {
   auto x = lightcurve::default_prepare_options("xrt");
   CHECK((!x.merge_visits && !x.snr_cut && x.handle_upper_limits));
 }
+
+TEST_CASE("clipping never empties a group", "[prepare]") {
+  auto o = nothing();
+  o.merge_visits = true;
+  o.clip_sigma = 0.1; // every point lies beyond 0.1 sd here
+  auto p = lightcurve::prepare(make({0, 1, 2, 3}, {0, 0, 10, 10}, {1, 1, 1, 1}), o);
+  REQUIRE(p.size() == 1);
+  CHECK(p.n_clipped == 0);
+  CHECK(p.curve.flux[0] == Approx(5.0));
+}
