@@ -17,6 +17,7 @@
 #include "nuflare/io/lightcurves.hpp"
 #include "nuflare/lightcurve/analyse.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <iostream>
@@ -100,7 +101,8 @@ void add_flares_options(po::options_description& desc) {
       "gap-fill", po::value<std::string>()->default_value("auto"),
       "WISE survey-gap points: auto, on or off")("min-points",
                                                  po::value<std::size_t>()->default_value(3),
-                                                 "fewer prepared points: too short, not analysed");
+                                                 "fewer prepared points: too short, not analysed")(
+      "timing", po::bool_switch(), "print the wall time of each phase to stderr (rank 0)");
 }
 
 namespace {
@@ -911,7 +913,29 @@ void write_archive(io::Archive& archive, const std::vector<SourceInput>& in,
 
 } // namespace
 
+//! Wall time per phase for --timing (bench/flares): rank 0's clock, after a barrier.
+class PhaseTimer {
+public:
+  explicit PhaseTimer(const Invocation& inv) : inv_(inv), on_(inv.get<bool>("timing")) {}
+  void mark(const char* phase) {
+    if (!on_)
+      return;
+    MPI_Barrier(inv_.comm);
+    const auto now = std::chrono::steady_clock::now();
+    if (inv_.prints())
+      std::cerr << "timing: " << phase << " " << std::chrono::duration<double>(now - last_).count()
+                << " s\n";
+    last_ = now;
+  }
+
+private:
+  const Invocation& inv_;
+  bool on_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
 int run_flares(Invocation& inv) {
+  PhaseTimer timer(inv);
   const auto output = output_path(inv);
   const Settings settings = read_settings(inv);
 
@@ -920,7 +944,9 @@ int run_flares(Invocation& inv) {
   const auto sources = read_inputs(inv, settings, inputs);
   // Check the preparation switches once, before the parallel part.
   (void)settings.prepare(settings.high_band);
+  timer.mark("read");
   const auto results = analyse_all(inv, sources, settings);
+  timer.mark("analyse+gather");
   const auto rows = summary_rows(sources, results, settings);
 
   try {
@@ -932,6 +958,7 @@ int run_flares(Invocation& inv) {
       forget_partial_output(output);
     throw;
   }
+  timer.mark("archive");
   if (inv.prints()) {
     TextTable csv(CSV_HEADER);
     for (const auto& row : rows)
