@@ -39,6 +39,15 @@ std::uint32_t band_of(double dec_deg, double height_deg, std::uint32_t n_bands) 
   return std::min(static_cast<std::uint32_t>(b), n_bands - 1);
 }
 
+//! RA cell of a right ascension (or of a window edge; edges outside [0, 360)
+//! fall into the first or last cell).
+inline std::uint32_t cell_of(double ra_deg, const SpatialIndex::RadiusClass& rc) {
+  const double c = std::floor(ra_deg * rc.cells_per_deg);
+  if (!(c > 0))
+    return 0;
+  return std::min(static_cast<std::uint32_t>(c), rc.n_cells - 1);
+}
+
 } // namespace
 
 std::vector<double> energy_thresholds(const SpatialConfig& c) {
@@ -132,6 +141,20 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
       rc.bin.push_back(s.bin);
     }
     std::partial_sum(rc.band_offset.begin(), rc.band_offset.end(), rc.band_offset.begin());
+    // About four events per RA cell on average.
+    rc.n_cells = static_cast<std::uint32_t>(
+        std::clamp<std::size_t>(m.size() / (4 * std::size_t{n_bands}), 1, 4096));
+    rc.cells_per_deg = rc.n_cells / 360.0;
+    rc.cell_start.resize(std::size_t{n_bands} * (rc.n_cells + 1));
+    for (std::uint32_t b = 0; b < n_bands; ++b) {
+      std::uint32_t* cs = &rc.cell_start[std::size_t{b} * (rc.n_cells + 1)];
+      std::uint32_t i = rc.band_offset[b];
+      for (std::uint32_t c = 0; c <= rc.n_cells; ++c) {
+        while (i < rc.band_offset[b + 1] && cell_of(rc.ra_deg[i], rc) < c)
+          ++i;
+        cs[c] = i;
+      }
+    }
     classes_.push_back(std::move(rc));
   }
 }
@@ -139,6 +162,11 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
 SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg)
     : index_(&index), stamp_(index.n_selected(), 0), histogram_(index.n_thresholds(), 0) {
   const auto& classes = index.classes();
+  std::size_t base = 0;
+  for (const auto& rc : classes) {
+    class_base_.push_back(base);
+    base += rc.ra_deg.size();
+  }
   sin_dec_.reserve(dec_deg.size());
   cos_dec_.reserve(dec_deg.size());
   windows_.reserve(dec_deg.size() * classes.size());
@@ -214,19 +242,28 @@ void SpatialCounter::count(std::span<const double> ra_deg, std::span<std::int64_
       const double* ey = rc.y.data();
       const double* ez = rc.z.data();
       const double* cr = rc.cos_radius.data();
+      // Each selected event sits in exactly one class entry, so the entry's
+      // position names its stamp: the stamps are read in storage order.
+      std::uint32_t* class_stamp = stamp + class_base_[c];
+      std::uint32_t c_lo[2], c_hi[2];
+      for (int iv = 0; iv < n_iv; ++iv) {
+        c_lo[iv] = cell_of(lo[iv], rc);
+        c_hi[iv] = cell_of(hi[iv], rc);
+      }
       for (std::uint32_t b = w.band_begin; b < w.band_end; ++b) {
-        const double* first = ras + rc.band_offset[b];
-        const double* last = ras + rc.band_offset[b + 1];
-        if (first == last)
+        if (rc.band_offset[b] == rc.band_offset[b + 1])
           continue;
+        const std::uint32_t* cs = &rc.cell_start[std::size_t{b} * (rc.n_cells + 1)];
         for (int iv = 0; iv < n_iv; ++iv) {
-          const auto i0 = static_cast<std::size_t>(std::lower_bound(first, last, lo[iv]) - ras);
-          const auto i1 = static_cast<std::size_t>(std::upper_bound(first, last, hi[iv]) - ras);
+          // The window edges lie in known cells: binary search only there.
+          const auto i0 = static_cast<std::size_t>(
+              std::lower_bound(ras + cs[c_lo[iv]], ras + cs[c_lo[iv] + 1], lo[iv]) - ras);
+          const auto i1 = static_cast<std::size_t>(
+              std::upper_bound(ras + cs[c_hi[iv]], ras + cs[c_hi[iv] + 1], hi[iv]) - ras);
           for (std::size_t i = i0; i < i1; ++i) {
             if (sx * ex[i] + sy * ey[i] + sz * ez[i] >= cr[i]) {
-              const std::uint32_t id = rc.id[i];
-              if (stamp[id] != token) {
-                stamp[id] = token;
+              if (class_stamp[i] != token) {
+                class_stamp[i] = token;
                 ++hist[rc.bin[i]];
               }
             }

@@ -59,11 +59,16 @@ public:
     double max_radius_deg = 0;              //!< largest circle radius in the class
     double band_height_deg = 0;             //!< declination band height
     std::vector<std::uint32_t> band_offset; //!< n_bands + 1 prefix offsets
-    std::vector<double> ra_deg;             //!< per entry, sorted within a band
-    std::vector<double> x, y, z;            //!< unit vector of the event
-    std::vector<double> cos_radius;         //!< cos(circle radius)
-    std::vector<std::uint32_t> id;          //!< event number among the selected events
-    std::vector<std::uint16_t> bin;         //!< highest threshold index the event passes
+    //! RA cells per band: a source's RA window starts its binary search
+    //! inside one cell instead of the whole band.
+    std::uint32_t n_cells = 1;
+    double cells_per_deg = 1.0 / 360.0;
+    std::vector<std::uint32_t> cell_start; //!< [band × (n_cells + 1)] entry offsets
+    std::vector<double> ra_deg;            //!< per entry, sorted within a band
+    std::vector<double> x, y, z;           //!< unit vector of the event
+    std::vector<double> cos_radius;        //!< cos(circle radius)
+    std::vector<std::uint32_t> id;         //!< event number among the selected events
+    std::vector<std::uint16_t> bin;        //!< highest threshold index the event passes
   };
   [[nodiscard]] const std::vector<RadiusClass>& classes() const noexcept { return classes_; }
 
@@ -97,7 +102,8 @@ private:
   };
   const SpatialIndex* index_;
   std::vector<double> sin_dec_, cos_dec_;
-  std::vector<Window> windows_; //!< [source × class]
+  std::vector<Window> windows_;         //!< [source × class]
+  std::vector<std::size_t> class_base_; //!< first stamp of each radius class
   std::vector<std::uint32_t> stamp_;
   std::uint32_t token_ = 0;
   std::vector<std::int64_t> histogram_;
