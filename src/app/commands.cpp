@@ -14,6 +14,8 @@ void add_spatial_options(po::options_description& desc);
 int run_spatial(Invocation& inv);
 void add_blocks_options(po::options_description& desc);
 int run_blocks(Invocation& inv);
+void add_followup_options(po::options_description& desc);
+int run_followup(Invocation& inv);
 void add_flares_options(po::options_description& desc);
 int run_flares(Invocation& inv);
 void add_temporal_options(po::options_description& desc);
@@ -42,6 +44,8 @@ const std::vector<Command>& commands() {
        add_simultaneity_options, run_simultaneity, {"alerts", "sources", "rho"}},
       {"sensitivity", "injected-signal sensitivity and discovery potential of the spatial test",
        add_sensitivity_options, run_sensitivity, {"events", "sources"}},
+      {"followup", "limits on neutrino-source counterparts from optical follow-up (SPEC §9)",
+       add_followup_options, run_followup, {"table", "not-followed-up", "output"}},
       {"table", "print a summary table of a run archive", add_table_options, run_table,
        {"archive"}},
   };
