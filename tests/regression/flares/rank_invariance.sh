@@ -45,4 +45,11 @@ done
 # nuflare table prints the stored summary exactly as the run printed it
 "$NUFLARE_BIN" table --archive "$tmp/np1/run.h5" --analysis flares --format csv >"$tmp/table.csv"
 cmp "$tmp/out1.csv" "$tmp/table.csv" || { echo "FAIL: nuflare table differs from the run's CSV"; exit 1; }
+# the figure tool reads the archive (smoke test; Debian matplotlib + h5py)
+if /usr/bin/python3 -c 'import matplotlib, h5py' 2>/dev/null; then
+  /usr/bin/python3 "$NUFLARE_SOURCE_DIR/tools/plot_flares.py" "$tmp/np1/run.h5" -o "$tmp/fig.png" >/dev/null
+  /usr/bin/python3 "$NUFLARE_SOURCE_DIR/tools/plot_flares.py" "$tmp/np1/run.h5" --source SHORT \
+    -o "$tmp/short.png" >/dev/null
+  [ -s "$tmp/fig.png" ] && [ -s "$tmp/short.png" ] || { echo "FAIL: plot_flares.py wrote no PNG"; exit 1; }
+fi
 echo "PASS: identical stdout and archives at 1, 2 and 4 ranks"
