@@ -57,8 +57,8 @@ std::vector<Flare> schedule_flares(const LightCurvesConfig& c, const std::string
     double tg = 0;
     for (int attempt = 0; attempt < 100; ++attempt) {
       tg = rng.uniform(c.start_mjd, c.stop_mjd - dg);
-      // At least 300 days between the two flares: never simultaneous.
-      if (tg + dg < ti - 300.0 || tg > ti + di + 300.0)
+      // Far apart: never simultaneous, and too far for a TXS-like pair.
+      if (tg + dg < ti - NFS_SEPARATION_DAYS || tg > ti + di + NFS_SEPARATION_DAYS)
         break;
     }
     out.push_back(make_flare(source, c.gamma_band, GROUP_NFS, tg, dg, amp_g));

@@ -49,10 +49,10 @@ struct LightCurvesConfig {
   double stop_mjd = 59000.0;
   std::string gamma_band = "fermi";  //!< label of the gamma-ray band
   double gamma_bin_days = 30.0;      //!< Fermi-like bin width [days]
-  double gamma_flux = 5e-12;         //!< median quiescent energy flux [erg cm^-2 s^-1]
+  double gamma_flux = 1e-11;         //!< median quiescent energy flux [erg cm^-2 s^-1]
   double gamma_noise = 1.5e-12;      //!< 1 sigma noise floor [erg cm^-2 s^-1]
   double gamma_ul_snr = 2.0;         //!< bins with flux/error below this become upper limits
-  std::string ir_band = "wise_w1";   //!< label of the infrared band
+  std::string ir_band = "wise_w2";   //!< label of the infrared band
   double ir_cadence_days = 182.6;    //!< WISE-like visit spacing [days]
   double ir_gap_start_mjd = 55600.0; //!< no infrared visits inside the survey gap [MJD]
   double ir_gap_stop_mjd = 56500.0;
@@ -61,7 +61,7 @@ struct LightCurvesConfig {
   double ir_flux_mjy = 5.0;           //!< median quiescent flux density [mJy]
   double ir_noise_fraction = 0.03;    //!< relative error per exposure
   double drw_tau_days = 200.0;        //!< damped-random-walk relaxation time [days]
-  double drw_sigma_gamma = 0.35;      //!< DRW rms of ln(flux), gamma-ray band
+  double drw_sigma_gamma = 0.2;       //!< DRW rms of ln(flux), gamma-ray band
   double drw_sigma_ir = 0.12;         //!< DRW rms of ln(flux), infrared band
   double flare_gamma_amplitude = 5.0; //!< mean gamma flare plateau / quiescent flux
   double flare_ir_amplitude = 1.5;    //!< mean infrared flare plateau / quiescent flux

@@ -12,6 +12,10 @@
 
 namespace nuflare::sim {
 
+//! Least gap between the gamma and the infrared flare of an NFS source [days]:
+//! more than the 500-day TXS-like window of SPEC §4, so NFS never looks TXS-like.
+inline constexpr double NFS_SEPARATION_DAYS = 600.0;
+
 //! One injected flare: a plateau [start, stop] of `amplitude` times the
 //! quiescent flux on top of the red noise, with exponential edges.
 struct Flare {
@@ -28,7 +32,7 @@ struct Flare {
 
 //! The flares of one source of catalogue group `group` (stream "sim.flares",
 //! index = catalogue row): CFS one simultaneous flare in both bands; NFS a
-//! gamma and an infrared flare at least 300 days apart; TXS-like a gamma
+//! gamma and an infrared flare at least NFS_SEPARATION_DAYS apart; TXS-like a gamma
 //! flare followed, `txs_lag_days` later, by a longer infrared flare; quiet none.
 [[nodiscard]] std::vector<Flare> schedule_flares(const LightCurvesConfig& config,
                                                  const std::string& source,

@@ -244,7 +244,7 @@ TEST_CASE("flares are where they were injected", "[sim]") {
       CHECK(g.start_mjd == l.start_mjd);
       CHECK(g.stop_mjd == l.stop_mjd);
     } else if (g.kind == "NFS") {
-      CHECK((g.stop_mjd < l.start_mjd - 299 || g.start_mjd > l.stop_mjd + 299));
+      CHECK((g.stop_mjd < l.start_mjd - 599 || g.start_mjd > l.stop_mjd + 599));
     } else if (g.kind == "TXS-like") {
       CHECK(l.start_mjd > g.stop_mjd);
       CHECK(l.start_mjd - g.stop_mjd < 500);

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The demo campaign: every analysis on the simulated sky in inputs/demo/
+# (flares, spatial, scan, temporal, simultaneity, followup), on N MPI ranks.
+# Archives, the printed p-value tables (CSV) and PNG figures go to
+# results/demo/ (or $NUFLARE_OUTPUT_DIR). Called by jobs/demo.sbatch (Slurm)
+# and jobs/local.sh (plain mpirun); not usually run directly.
+#
+# Environment: NUFLARE_BIN, NUFLARE_OUTPUT_DIR, NUFLARE_RANKS (default: the
+# Slurm task count, else 2), NUFLARE_LAUNCHER (see jobs/lib.sh).
+set -euo pipefail
+# shellcheck source=jobs/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+repo=$(nuflare_repo)
+bin=$(nuflare_find_bin)
+out=$(nuflare_output_dir demo)
+ranks=${NUFLARE_RANKS:-${SLURM_NTASKS:-2}}
+decks=$repo/inputs/demo
+nuflare_launcher "$ranks"
+nuflare_log "nuflare: $bin ($("$bin" --version 2>/dev/null || echo '?'))"
+nuflare_log "decks: $decks  output: $out  ranks: $ranks"
+
+start=$(date +%s)
+missing=()
+
+# step NAME [options...]: runs `nuflare NAME --config inputs/demo/NAME.ini
+# options... --output OUT/NAME.h5`, keeps its stdout as OUT/NAME.csv and
+# prints it.
+step() {
+  local name=$1
+  shift
+  if ! "$bin" "$name" --help > /dev/null 2>&1; then
+    nuflare_log "SKIPPED $name: this nuflare build has no '$name' subcommand"
+    missing+=("$name")
+    return 0
+  fi
+  rm -f "$out/$name.h5" "$out/$name.h5.partial"
+  local t0=$SECONDS
+  "${NUFLARE_LAUNCH[@]}" "$bin" "$name" --config "$decks/$name.ini" "$@" \
+    --output "$out/$name.h5" > "$out/$name.csv"
+  echo
+  echo "## $name  ($((SECONDS - t0)) s; archive $out/$name.h5)"
+  cat "$out/$name.csv"
+}
+
+step flares
+step spatial
+step scan
+step temporal
+if [[ -s $out/flares.csv ]]; then
+  step simultaneity --rho "$out/flares.csv"
+else
+  nuflare_log "SKIPPED simultaneity: it needs the flares table"
+  missing+=(simultaneity)
+fi
+step followup
+
+# Figures (PNG) when Python has h5py and matplotlib; never fatal.
+plots() {
+  local fig=$out/figures py=/usr/bin/python3
+  [[ -x $py ]] || py=python3
+  if ! "$py" -c 'import h5py, matplotlib' 2> /dev/null; then
+    nuflare_log "figures skipped: needs python3-h5py and python3-matplotlib"
+    return 0
+  fi
+  mkdir -p "$fig"
+  local t=$repo/tools
+  [[ -f $out/spatial.h5 ]] && "$py" "$t/plot_spatial.py" "$out/spatial.h5" --out-dir "$fig"
+  [[ -f $out/scan.h5 ]] && "$py" "$t/plot_temporal.py" scan "$out/scan.h5" "$fig/scan.png"
+  [[ -f $out/temporal.h5 ]] && "$py" "$t/plot_temporal.py" rt "$out/temporal.h5" "$fig/temporal_rt.png"
+  [[ -f $out/temporal.h5 ]] &&
+    "$py" "$t/plot_temporal.py" pvalue "$out/temporal.h5" "$fig/temporal_pvalue.png"
+  [[ -f $out/simultaneity.h5 ]] &&
+    "$py" "$t/plot_temporal.py" rho "$out/simultaneity.h5" "$fig/simultaneity_rho.png"
+  [[ -f $out/followup.h5 ]] && "$py" "$t/plot_followup.py" all "$out/followup.h5" "$fig"
+  nuflare_log "figures: $fig"
+}
+plots || nuflare_log "some figures failed (the archives are complete)"
+
+echo
+echo "demo: $(find "$out" -maxdepth 1 -name "*.h5" | wc -l) archives in $out, $(($(date +%s) - start)) s on $ranks ranks"
+if ((${#missing[@]})); then
+  nuflare_log "not run (missing from this build): ${missing[*]}"
+  [[ ${NUFLARE_DEMO_STRICT:-0} == 1 ]] && exit 1
+fi
+exit 0
