@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# CI: a real single-node Slurm on this host (munge + slurmctld + slurmd, run
+# as root), then the job scripts under it: jobs/demo.sbatch and a 3-task array
+# of jobs/sweep.sbatch with `sbatch --wait`, then jobs/merge.sh; checks that
+# every archive exists. Exits non-zero on any failure. Idempotent: installs
+# slurm-wlm/munge only when missing and reuses a munge key.
+#
+#   .ci/slurm.sh            (from anywhere; needs root and a built nuflare:
+#                            $NUFLARE_BIN, PATH, or build/src/app/nuflare)
+# Environment: NUFLARE_SLURM_STATE (default /tmp/nuflare-slurm) holds the
+# config, logs, spool and job output; NUFLARE_SLURM_KEEP=1 leaves the daemons
+# running afterwards.
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+t_start=$(date +%s)
+log() { echo "[ci/slurm $(date +%H:%M:%S)] $*" >&2; }
+die() { log "FAIL: $*"; exit 1; }
+
+[[ $(id -u) == 0 ]] || die "needs root (it starts munged, slurmctld and slurmd)"
+
+# --- packages -------------------------------------------------------------
+if ! command -v slurmctld > /dev/null || ! command -v slurmd > /dev/null ||
+  ! command -v munged > /dev/null || ! command -v sbatch > /dev/null; then
+  log "installing slurm-wlm and munge"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq slurm-wlm munge > /dev/null
+fi
+
+# --- the executable -------------------------------------------------------
+if [[ -z ${NUFLARE_BIN:-} ]]; then
+  if command -v nuflare > /dev/null; then
+    NUFLARE_BIN=$(command -v nuflare)
+  elif [[ -x $repo/build/src/app/nuflare ]]; then
+    NUFLARE_BIN=$repo/build/src/app/nuflare
+  else
+    die "no nuflare executable (set NUFLARE_BIN or build with tools/build.sh)"
+  fi
+fi
+export NUFLARE_BIN
+log "nuflare: $NUFLARE_BIN"
+
+state=${NUFLARE_SLURM_STATE:-/tmp/nuflare-slurm}
+mkdir -p "$state"/{ctld,slurmd,out}
+conf=$state/slurm.conf
+export SLURM_CONF=$conf
+
+# --- munge ----------------------------------------------------------------
+munge_user=root
+id munge > /dev/null 2>&1 && munge_user=munge
+install -d -m 0700 -o "$munge_user" /etc/munge /var/lib/munge /var/log/munge
+install -d -m 0755 -o "$munge_user" /run/munge
+if [[ ! -s /etc/munge/munge.key ]]; then
+  log "creating a munge key"
+  if command -v mungekey > /dev/null; then
+    mungekey --create --keyfile=/etc/munge/munge.key
+  else
+    dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none
+  fi
+fi
+chown "$munge_user" /etc/munge/munge.key
+chmod 0400 /etc/munge/munge.key
+if ! munge -n 2> /dev/null | unmunge > /dev/null 2>&1; then
+  log "starting munged"
+  if [[ $munge_user == munge ]]; then
+    runuser -u munge -- /usr/sbin/munged
+  else
+    /usr/sbin/munged --force
+  fi
+  for _ in $(seq 50); do
+    munge -n 2> /dev/null | unmunge > /dev/null 2>&1 && break
+    sleep 0.2
+  done
+fi
+munge -n | unmunge > /dev/null || die "munge does not work"
+
+# --- slurm.conf for this host ---------------------------------------------
+host=$(hostname -s)
+cpus=$(nproc)
+mem_mb=$(awk '/MemTotal/ { printf "%d", $2 / 1024 * 0.9 }' /proc/meminfo)
+cat > "$conf" << CONF
+# Written by .ci/slurm.sh: one node, this host, $cpus CPUs.
+ClusterName=nuflare-ci
+SlurmctldHost=$host(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+MpiDefault=none
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+SchedulerType=sched/backfill
+ReturnToService=2
+JobCompType=jobcomp/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+StateSaveLocation=$state/ctld
+SlurmdSpoolDir=$state/slurmd
+SlurmctldPidFile=$state/slurmctld.pid
+SlurmdPidFile=$state/slurmd.pid
+SlurmctldLogFile=$state/slurmctld.log
+SlurmdLogFile=$state/slurmd.log
+SlurmctldPort=6817
+SlurmdPort=6818
+SlurmctldTimeout=30
+SlurmdTimeout=30
+InactiveLimit=0
+KillWait=10
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
+PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
+CONF
+log "slurm.conf: $conf ($host, $cpus CPUs, ${mem_mb} MB)"
+
+# --- daemons --------------------------------------------------------------
+alive() { [[ -s $1 ]] && kill -0 "$(cat "$1")" 2> /dev/null; }
+stop_daemons() {
+  local pidfile
+  for pidfile in "$state/slurmd.pid" "$state/slurmctld.pid"; do
+    if alive "$pidfile"; then
+      kill "$(cat "$pidfile")" 2> /dev/null || true
+    fi
+  done
+}
+if [[ ${NUFLARE_SLURM_KEEP:-0} != 1 ]]; then
+  trap stop_daemons EXIT
+fi
+# Our own daemons from an earlier run read an older config: restart them.
+stop_daemons
+for _ in $(seq 50); do
+  alive "$state/slurmctld.pid" || alive "$state/slurmd.pid" || break
+  sleep 0.2
+done
+/usr/sbin/slurmctld -f "$conf" -i || die "slurmctld did not start (see $state/slurmctld.log)"
+/usr/sbin/slurmd -f "$conf" || die "slurmd did not start (see $state/slurmd.log)"
+for _ in $(seq 60); do
+  node_state=$(sinfo -h -n "$host" -o %T 2> /dev/null || true)
+  [[ $node_state == idle* ]] && break
+  if [[ $node_state == down* || $node_state == drain* || $node_state == unknown* ]]; then
+    scontrol update nodename="$host" state=resume 2> /dev/null || true
+  fi
+  sleep 1
+done
+[[ $(sinfo -h -n "$host" -o %T) == idle* ]] ||
+  die "node $host not idle: $(sinfo -h -n "$host" -o '%T %E'); see $state/slurmd.log"
+log "Slurm up: $(sinfo -h -o '%P %D %T %C')"
+
+# --- jobs -----------------------------------------------------------------
+results=$state/results
+rm -rf "$results"
+mkdir -p "$results"
+
+log "sbatch --wait jobs/demo.sbatch"
+t0=$(date +%s)
+NUFLARE_OUTPUT_DIR=$results/demo sbatch --wait --chdir="$repo" \
+  --output="$state/out/demo-%j.out" jobs/demo.sbatch ||
+  { cat "$state"/out/demo-*.out >&2 || true; die "the demo job failed"; }
+log "demo job done in $(($(date +%s) - t0)) s"
+find "$state/out" -name "demo-*.out" -exec cat {} +
+
+log "sbatch --wait --array=0-2 jobs/sweep.sbatch"
+t0=$(date +%s)
+NUFLARE_OUTPUT_DIR=$results/sweep sbatch --wait --array=0-2 --chdir="$repo" \
+  --output="$state/out/sweep-%A_%a.out" jobs/sweep.sbatch \
+  spatial inputs/demo/spatial.ini inputs/demo/sweep ||
+  { cat "$state"/out/sweep-*.out >&2 || true; die "the sweep array failed"; }
+log "sweep array done in $(($(date +%s) - t0)) s"
+
+# --- checks ---------------------------------------------------------------
+missing=0
+for a in flares spatial scan temporal simultaneity followup; do
+  if [[ -s $results/demo/$a.h5 ]]; then
+    log "ok   demo/$a.h5"
+  elif "$NUFLARE_BIN" "$a" --help > /dev/null 2>&1; then
+    log "MISSING demo/$a.h5"
+    missing=1
+  else
+    log "skip demo/$a.h5 (no '$a' subcommand in this build)"
+  fi
+done
+for p in a_scale_0.5 b_scale_1.0 c_scale_1.5; do
+  if [[ -s $results/sweep/$p.h5 ]]; then
+    log "ok   sweep/$p.h5"
+  else
+    log "MISSING sweep/$p.h5"
+    missing=1
+  fi
+done
+((missing == 0)) || die "archives missing"
+NUFLARE_BIN=$NUFLARE_BIN jobs/merge.sh "$results/sweep" spatial csv > /dev/null ||
+  die "jobs/merge.sh failed"
+[[ -s $results/sweep/merged_spatial.csv ]] || die "no merged table"
+log "merged sweep table: $results/sweep/merged_spatial.csv ($(wc -l < "$results/sweep/merged_spatial.csv") lines)"
+log "all Slurm checks passed in $(($(date +%s) - t_start)) s"
