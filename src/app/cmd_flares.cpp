@@ -244,18 +244,22 @@ void flag_fermi_upper_limits(io::LightCurve& c, double ts_min, double max_index)
 std::vector<SourceInput> read_inputs(const Invocation& inv, const Settings& settings,
                                      std::vector<std::filesystem::path>& inputs) {
   std::vector<io::LightCurve> all;
+  std::vector<std::string> origin; //!< input file of each curve (error messages)
   if (inv.has("lightcurves"))
     for (const auto& path : inv.get<std::vector<std::string>>("lightcurves")) {
       auto curves = io::read_lightcurves_csv(path);
       if (curves.empty())
         throw core::InputError(path, 0, "", "no light-curve rows");
       inputs.emplace_back(path);
-      for (auto& c : curves)
+      for (auto& c : curves) {
         all.push_back(std::move(c));
+        origin.push_back(path);
+      }
     }
   if (inv.has("fermi-lcr"))
     for (const auto& path : inv.get<std::vector<std::string>>("fermi-lcr")) {
       all.push_back(io::read_fermi_lcr(path, {}, inv.get<std::string>("fermi-lcr-band")));
+      origin.push_back(path);
       if (all.back().size() == 0)
         throw core::InputError(path, 0, "", "no light-curve rows");
       inputs.emplace_back(path);
@@ -267,8 +271,10 @@ std::vector<SourceInput> read_inputs(const Invocation& inv, const Settings& sett
       options.sample_table = inv.get<std::string>("wise-sample");
       inputs.emplace_back(options.sample_table);
     }
-    for (auto& c : io::read_wise_photometry(paths, options))
+    for (auto& c : io::read_wise_photometry(paths, options)) {
       all.push_back(std::move(c));
+      origin.push_back(paths.front());
+    }
     inputs.insert(inputs.end(), paths.begin(), paths.end());
   } else if (inv.has("wise-sample")) {
     throw core::ConfigError("--wise-sample needs --wise");
@@ -283,7 +289,9 @@ std::vector<SourceInput> read_inputs(const Invocation& inv, const Settings& sett
 
   std::vector<SourceInput> sources;
   std::map<std::string, std::size_t> index;
-  for (auto& c : all) {
+  std::map<std::pair<std::string, std::string>, std::string> first_file;
+  for (std::size_t k = 0; k < all.size(); ++k) {
+    auto& c = all[k];
     if (!selected.empty() && !selected.count(c.source))
       continue;
     flag_fermi_upper_limits(c, settings.fermi_ts_min, settings.fermi_max_index);
@@ -291,10 +299,13 @@ std::vector<SourceInput> read_inputs(const Invocation& inv, const Settings& sett
     if (fresh)
       sources.push_back({c.source, {}});
     auto& src = sources[it->second];
-    for (const auto& other : src.curves)
-      if (other.band == c.band)
-        throw core::ConfigError("source \"" + c.source + "\" has two \"" + c.band +
-                                "\" light curves in different inputs");
+    // One (source, band) curve must come from one input: points split over
+    // files would bypass the reader's ordering and duplicate checks.
+    const auto [seen, first] = first_file.try_emplace({c.source, c.band}, origin[k]);
+    if (!first)
+      throw core::InputError(origin[k], 0, "source",
+                             "light curve " + c.source + " / " + c.band + " is also in " +
+                                 seen->second + "; give each curve in one input");
     src.curves.push_back(std::move(c));
   }
   for (const auto& s : selected)

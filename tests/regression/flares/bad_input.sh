@@ -66,6 +66,8 @@ expect empty_file "zero.csv" 1 -- --lightcurves zero.csv
 expect no_such_file "missing.csv" 1 -- --lightcurves missing.csv
 expect bad_catalogue "baddec.csv:2" 1 -- --lightcurves good.csv --sources baddec.csv
 expect bad_lcr "4FGL_J0000.0+0000_monthly.csv:2" 1 -- --fermi-lcr 4FGL_J0000.0+0000_monthly.csv
+printf 'source,band,mjd,flux,flux_err,upper_limit\nA,fermi,55090,1.2,0.1,0\n' >split.csv
+expect curve_split_over_files "split.csv: source" 1 -- --lightcurves good.csv split.csv
 expect no_inputs "no light curves" 1 --
 expect bad_filters "--filters" 1 -- --lightcurves good.csv --filters sometimes
 expect bad_p0 "--p0" 1 -- --lightcurves good.csv --p0 1.5
