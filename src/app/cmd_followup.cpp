@@ -34,7 +34,8 @@ void add_followup_options(po::options_description& desc) {
                      "signalness[,retracted][,latency_hours]")(
       "evolution", po::value<std::string>(),
       "sfr, grb, blazar or madau (default: all four, in that order)")(
-      "cl", po::value<double>()->default_value(0.9), "confidence level of the f limit, in (0, 1)")(
+      "cl", po::value<double>()->default_value(0.9, "0.9"),
+      "confidence level of the f limit, in (0, 1)")(
       "mag-min", po::value<double>()->default_value(-27.0), "brightest absolute magnitude M [AB]")(
       "mag-max", po::value<double>()->default_value(-15.0), "faintest absolute magnitude M [AB]")(
       "mag-step", po::value<double>()->default_value(0.5), "magnitude step (> 0)")(
@@ -46,13 +47,13 @@ void add_followup_options(po::options_description& desc) {
       "gamma", po::value<double>()->default_value(2.0), "neutrino spectral index γ (eq. 3)")(
       "blazar-log10-l-gamma", po::value<double>()->default_value(46.0),
       "log10 L_γ [erg/s] of the blazar PDE evolution")(
-      "epsilon0", po::value<double>()->default_value(0.95),
+      "epsilon0", po::value<double>()->default_value(0.95, "0.95"),
       "pipeline detection efficiency ε₀ (eq. 2), in [0, 1]")(
       "survey", po::value<std::string>()->default_value("ztf"),
       "selection efficiency: ztf (eq. 2) or deep (--deep-limit-mag, --deep-efficiency; Fig. 19)")(
       "deep-limit-mag", po::value<double>()->default_value(24.0),
       "limiting magnitude of the deep survey [AB]")(
-      "deep-efficiency", po::value<double>()->default_value(0.6),
+      "deep-efficiency", po::value<double>()->default_value(0.6, "0.6"),
       "classification efficiency of the deep survey, in [0, 1]")(
       "alert-repeat", po::value<int>()->default_value(1),
       "the alert sample repeated N times (Fig. 18 extrapolation), N >= 1")(
@@ -64,7 +65,7 @@ void add_followup_options(po::options_description& desc) {
       "P_astro of an alert without signalness, in [0, 1]")(
       "galactic-cut", po::bool_switch(),
       "campaign tables: also reject alerts with |b| <= 10 deg (ZTF paper §2)")(
-      "curve-step", po::value<double>()->default_value(0.1),
+      "curve-step", po::value<double>()->default_value(0.1, "0.1"),
       "magnitude step of the archive curves (Fig. 16–19), > 0")(
       "flare-lightcurve", po::value<std::vector<std::string>>()->composing(),
       "SOURCE,ALERT_MJD,FILE (repeatable): ZTF light curve (forced-photometry .txt or DR .fits) "
