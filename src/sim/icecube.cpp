@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <numeric>
 
 namespace nuflare::sim {
@@ -143,7 +144,8 @@ Season simulate_season(const EventsConfig& config, const InjectionConfig& inject
                                          injection.log10_e_max);
       r.angerr = draw_angerr_deg(srng, r.log10_e);
       const double dist = r.angerr * std::sqrt(-2.0 * std::log(1.0 - srng.uniform()));
-      offset_position(src.ra_deg, src.dec_deg, dist, srng.uniform(0.0, 2.0 * M_PI), r.ra, r.dec);
+      offset_position(src.ra_deg, src.dec_deg, dist, srng.uniform(0.0, 2.0 * std::numbers::pi),
+                      r.ra, r.dec);
       rows.push_back(r);
     }
   }
