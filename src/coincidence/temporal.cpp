@@ -1,6 +1,8 @@
 // R(t) around alert times for one trial (blazar paper §5, eq. 1; SPEC §8).
 #include "nuflare/coincidence/temporal.hpp"
 
+#include "nuflare/lightcurve/flares.hpp"
+
 #include "nuflare/core/error.hpp"
 #include "nuflare/sky/coordinates.hpp"
 
@@ -35,24 +37,6 @@ std::vector<io::Alert> select_alerts(std::span<const io::Alert> alerts, const Se
     if (!a.retracted && passes_sky_cuts(a.ra_deg, a.dec_deg, cuts))
       out.push_back(a);
   return out;
-}
-
-double quiescent_flux(std::span<const double> flux) {
-  // SPEC §4 (blazar paper §4.2.2: "average flux of the faintest 30 %"), with
-  // the lowest 5 % skipped against outliers. Integer arithmetic for the counts
-  // so that round-half-up is exact: round(0.3 n) = ⌊(3n + 5)/10⌋.
-  const std::size_t n = flux.size();
-  if (n == 0)
-    return NaN;
-  std::vector<double> sorted(flux.begin(), flux.end());
-  std::sort(sorted.begin(), sorted.end());
-  const std::size_t skip = n >= 10 ? std::max<std::size_t>(1, n / 20) : 0;
-  std::size_t take = std::max<std::size_t>(1, (3 * n + 5) / 10);
-  take = std::min(take, n - skip);
-  double sum = 0;
-  for (std::size_t i = skip; i < skip + take; ++i)
-    sum += sorted[i];
-  return sum / static_cast<double>(take);
 }
 
 std::vector<FlareSeries> build_series(const io::SourceCatalog& catalog,
@@ -123,7 +107,8 @@ std::vector<FlareSeries> build_series(const io::SourceCatalog& catalog,
         continue;
       }
     }
-    const double fq = quiescent_flux(flux);
+    // SPEC §4 quiescent flux, from the light-curve engine.
+    const double fq = flux.empty() ? NaN : lightcurve::quiescent_flux(flux);
     if (!(std::isfinite(fq) && fq > 0)) {
       ++rep.bad_quiescent;
       continue;

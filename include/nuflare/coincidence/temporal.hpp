@@ -47,11 +47,6 @@ struct FlareSeries {
   std::vector<double> level; //!< flare level flux / F_q per point (SPEC §4)
 };
 
-//! Quiescent flux F_q of SPEC §4: skip the lowest k = (n ≥ 10 ? max(1, ⌊0.05 n⌋) : 0)
-//! fluxes, average the next max(1, round-half-up(0.30 n)). Local helper until the
-//! light-curve engine's public function lands (see docs/methods/temporal.md).
-[[nodiscard]] double quiescent_flux(std::span<const double> flux);
-
 //! Why catalogue sources did not become series (reported by the commands).
 struct SeriesReport {
   std::size_t cut_sky = 0;         //!< failed |b| or |δ|

@@ -5,6 +5,7 @@
 
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/coincidence/temporal.hpp"
+#include "nuflare/lightcurve/flares.hpp"
 #include "nuflare/sky/coordinates.hpp"
 
 #include <algorithm>
@@ -77,10 +78,10 @@ TEST_CASE("shift grid: k*step with |k*step| <= 3600", "[temporal]") {
 
 TEST_CASE("quiescent flux (SPEC §4 counts)", "[temporal]") {
   const std::vector<double> f5 = {5, 1, 4, 2, 3};
-  CHECK(coincidence::quiescent_flux(f5) == 1.5); // no skip, round(1.5) = 2 points
+  CHECK(lightcurve::quiescent_flux(f5) == 1.5); // no skip, round(1.5) = 2 points
   std::vector<double> f20(20);
   std::iota(f20.begin(), f20.end(), 1.0);
-  CHECK(coincidence::quiescent_flux(f20) == 4.5); // skip 1, average 2..7
+  CHECK(lightcurve::quiescent_flux(f20) == 4.5); // skip 1, average 2..7
 }
 
 TEST_CASE("sweep over shifts equals the per-shift formula bit for bit", "[temporal]") {
