@@ -2,7 +2,7 @@
 // f limit for 4 evolutions x 25 absolute magnitudes (−27 ... −15 in 0.5 steps),
 // exact quadrature and the stein2023 grid. Goal: < 1 s for the exact sweep.
 // Cross-check values (not timed here) come from astropy + scipy; see
-// docs/methods/followup.md.
+// docs/methods.md (ZTF follow-up).
 #include "nuflare/followup/limits.hpp"
 
 #include <benchmark/benchmark.h>

@@ -4,8 +4,8 @@
 #include "nuflare/io/line_reader.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <set>
@@ -202,8 +202,8 @@ bool parse(const Command& command, int argc, char** argv, Invocation& out) {
   try {
     po::notify(vm);
   } catch (const po::error& e) {
-    throw ConfigError(std::string("nuflare ") + command.name + ": " + e.what() +
-                      " (see nuflare " + command.name + " --help)");
+    throw ConfigError(std::string("nuflare ") + command.name + ": " + e.what() + " (see nuflare " +
+                      command.name + " --help)");
   }
   out.options = std::move(vm);
   return true;
@@ -247,12 +247,13 @@ void forget_partial_output(const std::filesystem::path& path) {
 namespace nuflare::app {
 
 void add_campaign_options(po::options_description& desc) {
-  desc.add_options()("checkpoint-seconds", po::value<double>()->default_value(0),
-                     "flush completed trials to RUN.h5.partial every S seconds (0: only at the end)")(
+  desc.add_options()(
+      "checkpoint-seconds", po::value<double>()->default_value(0),
+      "flush completed trials to RUN.h5.partial every S seconds (0: only at the end)")(
       "resume", po::bool_switch(), "continue from RUN.h5.partial (same options and inputs)")(
-      "quiet", po::bool_switch(), "no progress output")(
-      "progress-seconds", po::value<double>()->default_value(30),
-      "interval of progress lines when stderr is not a terminal [s]");
+      "quiet", po::bool_switch(),
+      "no progress output")("progress-seconds", po::value<double>()->default_value(30),
+                            "interval of progress lines when stderr is not a terminal [s]");
 }
 
 campaign::RunnerOptions runner_options(const Invocation& inv) {
@@ -273,8 +274,9 @@ io::Archive open_archive(const Invocation& inv, const std::filesystem::path& out
   auto archive = io::Archive::open_partial(output, inv.comm);
   const std::string file = io::partial_path(output).string();
   if (archive.string_attribute("/", "analysis") != info.analysis)
-    throw core::InputError(file, 0, "analysis", "partial archive is from nuflare " +
-                                                    archive.string_attribute("/", "analysis"));
+    throw core::InputError(file, 0, "analysis",
+                           "partial archive is from nuflare " +
+                               archive.string_attribute("/", "analysis"));
   for (const auto& [key, value] : info.config) {
     const std::string stored =
         archive.has_attribute("/config", key) ? archive.string_attribute("/config", key) : "(none)";

@@ -20,8 +20,8 @@ namespace po = boost::program_options;
 
 //! One parsed run of a subcommand.
 struct Invocation {
-  std::string command;          //!< subcommand name
-  po::variables_map options;    //!< resolved options (decks + command line)
+  std::string command;           //!< subcommand name
+  po::variables_map options;     //!< resolved options (decks + command line)
   std::vector<std::string> argv; //!< the raw arguments, for the archive
   MPI_Comm comm = MPI_COMM_WORLD;
   int rank = 0;

@@ -15,8 +15,8 @@ void add_blocks_options(po::options_description& desc) {
                      "CSV with a header and columns t[,x[,sigma]]")(
       "fitness", po::value<std::string>(),
       "measures, events or regular_events (default: events for a t-only file, as astropy; "
-      "measures when x is given)")(
-      "p0", po::value<double>(), "false-alarm probability of the prior (default 0.05)")(
+      "measures when x is given)")("p0", po::value<double>(),
+                                   "false-alarm probability of the prior (default 0.05)")(
       "gamma", po::value<double>(), "prior slope: ncp_prior = -ln(gamma)")(
       "ncp-prior", po::value<double>(), "prior charged per block (wins over --gamma and --p0)")(
       "dt", po::value<double>(), "tick length for regular_events");
@@ -27,8 +27,9 @@ int run_blocks(Invocation& inv) {
   io::TableReader table(path);
   const std::size_t n_cols = table.columns().size();
   if (n_cols < 1 || n_cols > 3)
-    throw core::InputError(path, 1, "", "expected columns t[,x[,sigma]], found " +
-                                            std::to_string(n_cols) + " columns");
+    throw core::InputError(path, 1, "",
+                           "expected columns t[,x[,sigma]], found " + std::to_string(n_cols) +
+                               " columns");
   std::vector<double> t, x, sigma;
   while (table.next()) {
     t.push_back(table.number(0));
@@ -46,8 +47,8 @@ int run_blocks(Invocation& inv) {
 
   lightcurve::BlocksOptions options;
   options.fitness = inv.has("fitness") ? lightcurve::parse_fitness(inv.get<std::string>("fitness"))
-                    : n_cols == 1       ? lightcurve::Fitness::events
-                                        : lightcurve::Fitness::measures;
+                    : n_cols == 1      ? lightcurve::Fitness::events
+                                       : lightcurve::Fitness::measures;
   if (inv.has("p0")) {
     const double p0 = inv.get<double>("p0");
     if (!(p0 > 0 && p0 < 1))

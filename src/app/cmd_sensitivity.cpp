@@ -16,12 +16,11 @@ namespace nuflare::app {
 void add_sensitivity_options(po::options_description& desc) {
   desc.add_options()("events", po::value<std::vector<std::string>>()->multitoken()->required(),
                      "IceCube track files (one per season; plain, .gz or .xz)")(
-      "sources", po::value<std::string>()->required(),
-      "source catalogue CSV: name,ra,dec[,group]")(
+      "sources", po::value<std::string>()->required(), "source catalogue CSV: name,ra,dec[,group]")(
       "trials", po::value<std::uint64_t>()->default_value(10000),
-      "background (RA-scrambled) trials per group")(
-      "signal-trials", po::value<std::uint64_t>()->default_value(1000),
-      "signal trials per strength and group")(
+      "background (RA-scrambled) trials per group")("signal-trials",
+                                                    po::value<std::uint64_t>()->default_value(1000),
+                                                    "signal trials per strength and group")(
       "strengths", po::value<std::string>()->default_value("0,5,10,20,40,80,160"),
       "injected events per trial, comma-separated")(
       "log10e", po::value<double>()->default_value(4.8),
@@ -30,9 +29,9 @@ void add_sensitivity_options(po::options_description& desc) {
       "output", po::value<std::string>()->required(), "run archive RUN.h5")(
       "log10e-min", po::value<double>()->default_value(4.8), "lowest threshold, log10(E/GeV)")(
       "log10e-max", po::value<double>()->default_value(6.0), "highest threshold, log10(E/GeV)")(
-      "log10e-step", po::value<double>()->default_value(0.1), "threshold step [dex]")(
-      "max-angerr", po::value<double>()->default_value(5.0),
-      "drop events with AngErr above this [deg]")(
+      "log10e-step", po::value<double>()->default_value(0.1),
+      "threshold step [dex]")("max-angerr", po::value<double>()->default_value(5.0),
+                              "drop events with AngErr above this [deg]")(
       "angerr-scale", po::value<double>()->default_value(1.0), "circle radius = scale x AngErr");
   add_campaign_options(desc);
 }

@@ -1,5 +1,5 @@
 // nuflare simulate: a synthetic sky in every input format nuflare reads
-// (docs/methods/sim.md). Thin: options -> sim::SkyConfig -> simulate_sky ->
+// (docs/methods.md (simulator)). Thin: options -> sim::SkyConfig -> simulate_sky ->
 // write_sky on rank 0; the other ranks only learn whether it worked.
 #include "cli.hpp"
 

@@ -19,8 +19,8 @@ void add_table_options(po::options_description& desc) {
       "analysis", po::value<std::string>()->required(),
       "analysis group in the archive (spatial, temporal, scan, flares, followup, ...)")(
       "table", po::value<std::string>()->default_value("summary"),
-      "table inside the analysis group")(
-      "format", po::value<std::string>()->default_value("csv"), "csv or markdown");
+      "table inside the analysis group")("format", po::value<std::string>()->default_value("csv"),
+                                         "csv or markdown");
 }
 
 namespace {

@@ -26,7 +26,9 @@ public:
   //! "csv" or "markdown"; throws core::ConfigError otherwise.
   void print(std::ostream& out, const std::string& format) const;
   [[nodiscard]] std::size_t rows() const noexcept { return rows_.size(); }
-  [[nodiscard]] const std::vector<std::vector<std::string>>& cells() const noexcept { return rows_; }
+  [[nodiscard]] const std::vector<std::vector<std::string>>& cells() const noexcept {
+    return rows_;
+  }
 
 private:
   std::vector<std::string> header_;

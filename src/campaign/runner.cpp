@@ -15,7 +15,9 @@ namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
 
-extern "C" void on_stop_signal(int) { g_stop = 1; }
+extern "C" void on_stop_signal(int) {
+  g_stop = 1;
+}
 
 std::string duration_text(double seconds) {
   char buf[32];
@@ -41,9 +43,13 @@ void install_signal_handlers() {
   sigaction(SIGINT, &action, nullptr);
 }
 
-bool stop_requested() noexcept { return g_stop != 0; }
+bool stop_requested() noexcept {
+  return g_stop != 0;
+}
 
-void clear_stop_request() noexcept { g_stop = 0; }
+void clear_stop_request() noexcept {
+  g_stop = 0;
+}
 
 TrialRunner::TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group,
                          std::uint64_t n_trials, RunnerOptions options)
@@ -175,8 +181,7 @@ void TrialRunner::run(const std::function<void(std::uint64_t g, TrialRows& rows)
       for (std::size_t k = 0; k < f64_.size(); ++k)
         rows.f64[k] = std::span<double>(f64_[k].data() + local * f64_cols[k], f64_cols[k]);
       for (std::size_t k = 0; k < i64_.size(); ++k)
-        rows.i64[k] =
-            std::span<std::int64_t>(i64_[k].data() + local * i64_cols[k], i64_cols[k]);
+        rows.i64[k] = std::span<std::int64_t>(i64_[k].data() + local * i64_cols[k], i64_cols[k]);
       trial(g, rows);
       done_[local] = 1;
       ++computed_;

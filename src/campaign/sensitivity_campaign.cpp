@@ -56,8 +56,8 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
 
     opts.label = "signal trials of " + group.name;
     TrialRunner signal(archive, comm, base + "/signal", n_signal_total, opts);
-    const auto sg = signal.add_i64("statistic", 1, "events",
-                                   "count with injected events; row s·N_signal + k");
+    const auto sg =
+        signal.add_i64("statistic", 1, "events", "count with injected events; row s·N_signal + k");
     signal.run([&](std::uint64_t g, TrialRows& rows) {
       const std::uint64_t s = g / config.signal_trials, k = g % config.signal_trials;
       scramble_ra(config.seed, k, ra);
@@ -100,8 +100,8 @@ io::Table sensitivity_summary_table(std::span<const SensitivityGroupResult> resu
   t.columns.push_back({"log10e_min", threshold, "log10(E/GeV)", "energy threshold"});
   t.columns.push_back({"sensitivity", sens, "events",
                        "injected events for which 90% of trials give p < 0.05 (NaN: not reached)"});
-  t.columns.push_back({"discovery_3sigma", dp3, "events",
-                       "injected events for which 50% of trials reach 3 sigma"});
+  t.columns.push_back(
+      {"discovery_3sigma", dp3, "events", "injected events for which 50% of trials reach 3 sigma"});
   t.columns.push_back({"discovery_5sigma", dp5, "events",
                        "injected events for which 50% of trials reach 5 sigma "
                        "(NaN when p_floor is above the 5 sigma p)"});

@@ -17,7 +17,8 @@ sky::UnitVector offset_direction(double ra_deg, double dec_deg, double r_deg, do
 
 double p_value_sorted(std::span<const std::int64_t> background_sorted, std::int64_t statistic) {
   // M = number of background trials with a statistic ≥ the value (SPEC §6).
-  const auto first = std::lower_bound(background_sorted.begin(), background_sorted.end(), statistic);
+  const auto first =
+      std::lower_bound(background_sorted.begin(), background_sorted.end(), statistic);
   const auto m = static_cast<double>(background_sorted.end() - first);
   return (m + 1.0) / (static_cast<double>(background_sorted.size()) + 1.0);
 }
@@ -25,7 +26,8 @@ double p_value_sorted(std::span<const std::int64_t> background_sorted, std::int6
 namespace {
 //! The strength where `fraction` first reaches `target`, linearly
 //! interpolated between grid points; NaN when it never does.
-double crossing(std::span<const double> strengths, std::span<const double> fraction, double target) {
+double crossing(std::span<const double> strengths, std::span<const double> fraction,
+                double target) {
   for (std::size_t i = 0; i < fraction.size(); ++i) {
     if (fraction[i] < target)
       continue;

@@ -38,14 +38,29 @@ public:
     if (id_ < 0)
       return;
     switch (H5Iget_type(id_)) {
-    case H5I_FILE: H5Fclose(id_); break;
-    case H5I_GROUP: H5Gclose(id_); break;
-    case H5I_DATASET: H5Dclose(id_); break;
-    case H5I_DATASPACE: H5Sclose(id_); break;
-    case H5I_DATATYPE: H5Tclose(id_); break;
-    case H5I_ATTR: H5Aclose(id_); break;
-    case H5I_GENPROP_LST: H5Pclose(id_); break;
-    default: break;
+    case H5I_FILE:
+      H5Fclose(id_);
+      break;
+    case H5I_GROUP:
+      H5Gclose(id_);
+      break;
+    case H5I_DATASET:
+      H5Dclose(id_);
+      break;
+    case H5I_DATASPACE:
+      H5Sclose(id_);
+      break;
+    case H5I_DATATYPE:
+      H5Tclose(id_);
+      break;
+    case H5I_ATTR:
+      H5Aclose(id_);
+      break;
+    case H5I_GENPROP_LST:
+      H5Pclose(id_);
+      break;
+    default:
+      break;
     }
     id_ = H5I_INVALID_HID;
   }
@@ -155,8 +170,8 @@ Archive Archive::create(const std::filesystem::path& final_path, MPI_Comm comm,
   H5Pset_all_coll_metadata_ops(fapl.get(), 1);
   H5Pset_coll_metadata_write(fapl.get(), 1);
   a.file_ = std::make_unique<Handle>(
-      check_id(H5Fcreate(a.path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), "cannot create file",
-            a.path_));
+      check_id(H5Fcreate(a.path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
+               "cannot create file", a.path_));
   a.writable_ = true;
   a.write_root_attributes(info);
   return a;
@@ -192,7 +207,8 @@ Archive Archive::open_partial(const std::filesystem::path& final_path, MPI_Comm 
   H5Pset_coll_metadata_write(fapl.get(), 1);
   const hid_t f = H5Fopen(a.path_.c_str(), H5F_ACC_RDWR, fapl.get());
   if (f < 0)
-    throw core::InputError(a.path_.string(), 0, "", "corrupted partial archive (HDF5 cannot open it)");
+    throw core::InputError(a.path_.string(), 0, "",
+                           "corrupted partial archive (HDF5 cannot open it)");
   a.file_ = std::make_unique<Handle>(f);
   a.writable_ = true;
   if (!a.has_attribute("/", "format") || a.string_attribute("/", "format") != ARCHIVE_FORMAT)
@@ -207,9 +223,10 @@ void Archive::write_root_attributes(const RunInfo& info) {
   set_attribute("/", "git_revision", std::string(GIT_REVISION));
   set_attribute("/", "analysis", info.analysis);
   set_attribute("/", "master_seed", static_cast<std::int64_t>(info.master_seed));
-  set_attribute("/", "rng_scheme", std::string("Random123 Philox4x64-10; key = (master_seed, "
-                                               "FNV-1a-64(stream)); counter = (global_trial_index, "
-                                               "block, 0, 0)"));
+  set_attribute("/", "rng_scheme",
+                std::string("Random123 Philox4x64-10; key = (master_seed, "
+                            "FNV-1a-64(stream)); counter = (global_trial_index, "
+                            "block, 0, 0)"));
   // The date and job id describe the run, not its results; rank-invariance
   // checks compare datasets, not these.
   std::string date = iso_time_utc();
@@ -241,8 +258,9 @@ void Archive::write_root_attributes(const RunInfo& info) {
 void Archive::create_group(const std::string& path) {
   if (exists(path))
     return;
-  H g(check_id(H5Gcreate2(file_->get(), path.c_str(), link_create_plist(), H5P_DEFAULT, H5P_DEFAULT),
-            "cannot create group " + path, path_));
+  H g(check_id(
+      H5Gcreate2(file_->get(), path.c_str(), link_create_plist(), H5P_DEFAULT, H5P_DEFAULT),
+      "cannot create group " + path, path_));
 }
 
 bool Archive::exists(const std::string& path) const {
@@ -270,7 +288,7 @@ void write_attribute(hid_t file, const std::string& path, const std::string& nam
     H5Adelete(obj.get(), name.c_str());
   H space(H5Screate(H5S_SCALAR));
   H attr(check_id(H5Acreate2(obj.get(), name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-               "cannot create attribute " + name, fname));
+                  "cannot create attribute " + name, fname));
   check_status(H5Awrite(attr.get(), type, data), "cannot write attribute", fname);
 }
 } // namespace
@@ -307,7 +325,7 @@ void write_whole(hid_t dset, hid_t mem_type, const void* data, int rank,
   H dxpl(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE);
   check_status(H5Dwrite(dset, mem_type, mem_space.get(), file_space.get(), dxpl.get(), data),
-        "cannot write dataset", fname);
+               "cannot write dataset", fname);
 }
 
 H create_dataset(hid_t file, const std::string& path, hid_t type, const std::vector<hsize_t>& dims,
@@ -315,9 +333,9 @@ H create_dataset(hid_t file, const std::string& path, hid_t type, const std::vec
   H space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
   if (H5Lexists(file, path.c_str(), H5P_DEFAULT) > 0)
     H5Ldelete(file, path.c_str(), H5P_DEFAULT);
-  return H(check_id(H5Dcreate2(file, path.c_str(), type, space.get(), link_create_plist(), H5P_DEFAULT,
-                            H5P_DEFAULT),
-                 "cannot create dataset " + path, fname));
+  return H(check_id(H5Dcreate2(file, path.c_str(), type, space.get(), link_create_plist(),
+                               H5P_DEFAULT, H5P_DEFAULT),
+                    "cannot create dataset " + path, fname));
 }
 
 void describe(Archive& a, const std::string& path, const std::string& unit,
@@ -430,8 +448,8 @@ void Archive::write_rows_impl(const std::string& path, std::uint64_t row_begin,
   H dxpl(H5Pcreate(H5P_DATASET_XFER));
   H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE);
   check_status(H5Dwrite(dset.get(), native_type<T>(), mem_space.get(), file_space.get(), dxpl.get(),
-                 values.data()),
-        "cannot write rows", path_);
+                        values.data()),
+               "cannot write rows", path_);
   H5D_mpio_actual_io_mode_t mode = H5D_MPIO_NO_COLLECTIVE;
   H5Pget_mpio_actual_io_mode(dxpl.get(), &mode);
   last_collective_ = mode != H5D_MPIO_NO_COLLECTIVE;
@@ -471,7 +489,7 @@ std::vector<T> read_all(hid_t file, const std::string& path, const std::filesyst
   std::vector<T> out(n);
   if (n > 0)
     check_status(H5Dread(dset.get(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
-          "cannot read dataset", fname);
+                 "cannot read dataset", fname);
   return out;
 }
 
@@ -494,8 +512,9 @@ std::vector<T> read_rows(hid_t file, const std::string& path, std::uint64_t begi
   H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
   const std::array<hsize_t, 1> mem_dims{out.size()};
   H mem(H5Screate_simple(1, mem_dims.data(), nullptr));
-  check_status(H5Dread(dset.get(), native_type<T>(), mem.get(), space.get(), H5P_DEFAULT, out.data()),
-        "cannot read rows", fname);
+  check_status(
+      H5Dread(dset.get(), native_type<T>(), mem.get(), space.get(), H5P_DEFAULT, out.data()),
+      "cannot read rows", fname);
   return out;
 }
 } // namespace
@@ -528,7 +547,7 @@ std::vector<std::string> Archive::read_strings(const std::string& path) const {
   std::string buffer(n * width, '\0');
   if (n > 0)
     check_status(H5Dread(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
-          "cannot read strings", path_);
+                 "cannot read strings", path_);
   std::vector<std::string> out(n);
   for (std::size_t i = 0; i < n; ++i) {
     std::string s = buffer.substr(i * width, width);
@@ -592,9 +611,15 @@ Table Archive::read_table(const std::string& path) const {
     H dset(H5Dopen2(file_->get(), col.c_str(), H5P_DEFAULT));
     H type(H5Dget_type(dset.get()));
     switch (H5Tget_class(type.get())) {
-    case H5T_STRING: c.values = read_strings(col); break;
-    case H5T_INTEGER: c.values = read_i64(col); break;
-    default: c.values = read_f64(col); break;
+    case H5T_STRING:
+      c.values = read_strings(col);
+      break;
+    case H5T_INTEGER:
+      c.values = read_i64(col);
+      break;
+    default:
+      c.values = read_f64(col);
+      break;
     }
     t.columns.push_back(std::move(c));
     if (comma == std::string::npos)

@@ -25,7 +25,8 @@ namespace {
 constexpr std::size_t CHUNK = 1 << 16;
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // gzip and plain files: zlib's gz* reads both transparently.
@@ -91,7 +92,8 @@ public:
         break;
       }
       if (ret != LZMA_OK)
-        throw InputError(name_, 0, "", "not a valid xz file (lzma error " + std::to_string(ret) + ")");
+        throw InputError(name_, 0, "",
+                         "not a valid xz file (lzma error " + std::to_string(ret) + ")");
     }
     return n - stream_.avail_out;
   }
@@ -123,7 +125,9 @@ LineReader::~LineReader() = default;
 LineReader::LineReader(LineReader&&) noexcept = default;
 LineReader& LineReader::operator=(LineReader&&) noexcept = default;
 
-std::string LineReader::display_name() const { return path_; }
+std::string LineReader::display_name() const {
+  return path_;
+}
 
 bool LineReader::fill() {
   if (eof_)

@@ -50,7 +50,7 @@ SourceAnalysis analyse_source(const PreparedCurve* high, const PreparedCurve* lo
     if (out.source.empty())
       out.source = low->curve.source;
     // The Fermi variability index belongs to the γ-ray band; the low-energy
-    // band gets only the ambiguous filter (docs/methods/lightcurve.md).
+    // band gets only the ambiguous filter (docs/methods.md (light curves)).
     out.low = analyse_band(*low, options.low, std::numeric_limits<double>::quiet_NaN(),
                            potential_neutrino_source);
   }

@@ -46,7 +46,7 @@ io::GoodRunList simulate_good_runs(const EventsConfig& config, int index, std::u
 }
 
 double draw_angerr_deg(TrialRng& rng, double log10_e) {
-  // IC40 fit, docs/methods/sim.md §1.3.
+  // IC40 fit, docs/methods.md (simulator) §1.3.
   const double lo = std::log10(ic40::ANGERR_MIN_DEG), hi = std::log10(ic40::ANGERR_MAX_DEG);
   const double mean = ic40::ANGERR_A + ic40::ANGERR_B * log10_e;
   return std::pow(10.0, draw_truncated_normal(rng, mean, ic40::ANGERR_SIGMA, lo, hi));

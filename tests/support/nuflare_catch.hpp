@@ -23,7 +23,9 @@ inline std::filesystem::path oracle_file(const std::string& name) {
 inline std::filesystem::path data_file(const std::string& relative) {
   return shared_dir() / "data" / relative;
 }
-inline std::filesystem::path source_dir() { return NUFLARE_SOURCE_DIR; }
+inline std::filesystem::path source_dir() {
+  return NUFLARE_SOURCE_DIR;
+}
 
 //! A fresh, empty temporary folder for one test.
 inline std::filesystem::path temp_dir(const std::string& tag) {

@@ -33,12 +33,12 @@ public:
 };
 
 struct RunnerOptions {
-  double checkpoint_seconds = 0; //!< flush completed trials this often (0: only at the end)
-  bool resume = false;           //!< skip trials already marked done in the archive
-  bool quiet = false;            //!< no progress output
-  double progress_seconds = 30;  //!< log-line interval when stderr is not a terminal
+  double checkpoint_seconds = 0;    //!< flush completed trials this often (0: only at the end)
+  bool resume = false;              //!< skip trials already marked done in the archive
+  bool quiet = false;               //!< no progress output
+  double progress_seconds = 30;     //!< log-line interval when stderr is not a terminal
   std::uint64_t round_trials = 256; //!< trials per rank between synchronisations
-  std::string label = "trials";  //!< what the progress line counts
+  std::string label = "trials";     //!< what the progress line counts
 };
 
 //! The output rows of one trial, one span per declared dataset.

@@ -4,7 +4,7 @@
 //! counts of `n_trials` RA-scrambled skies, computed over MPI ranks with
 //! TrialRunner and summarised exactly from the integer counts.
 //!
-//! Archive layout (docs/methods/spatial.md, docs/archive-format.md):
+//! Archive layout (docs/methods.md (spatial test), docs/archive-format.md):
 //!   /spatial/<group>/thresholds_log10e     [n_thresholds]
 //!   /spatial/<group>/n_observed            [n_thresholds]
 //!   /spatial/<group>/trials/n_near         [n_trials × n_thresholds] (int64)

@@ -10,7 +10,7 @@
 //! for the pre-/post-trial p computation; the per-trial minimum p is combined
 //! with an exact MPI_MIN.
 //!
-//! Archive layout (docs/methods/temporal.md):
+//! Archive layout (docs/methods.md (time campaigns)):
 //!   /scan/{delta_t_days,factor,r0_observed,n_pairs_observed}, /scan/trials/{r0,n_pairs}
 //!   /temporal/{shift_days,r_observed}, /temporal/trials/r
 //!   /simultaneity/{observed}, /simultaneity/trials/rho_mean

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <cstdint>
+#include <numbers>
 #include <span>
 #include <vector>
 
@@ -30,15 +30,15 @@ std::int64_t inject_and_count(std::span<const double> ra_deg, std::span<const do
 
 //! Sensitivity and discovery potential from trial statistics (right-tailed).
 struct SensitivityResult {
-  std::vector<double> strengths;    //!< injected events per trial, the scanned grid
-  std::vector<double> frac_p05;     //!< fraction of signal trials with p < 0.05
-  std::vector<double> frac_3sigma;  //!< fraction with p ≤ 1.35e-3 (3σ one-sided)
-  std::vector<double> frac_5sigma;  //!< fraction with p ≤ 2.87e-7 (5σ one-sided)
-  std::vector<double> median_p;     //!< median pre-trial p of the signal trials
-  double sensitivity = NAN;         //!< strength where 90 % of trials give p < 0.05
-  double discovery_3sigma = NAN;    //!< strength where 50 % of trials reach 3σ
-  double discovery_5sigma = NAN;    //!< strength where 50 % of trials reach 5σ
-  double p_floor = NAN;             //!< 1/(N_bg + 1): the smallest p the trials can give
+  std::vector<double> strengths;   //!< injected events per trial, the scanned grid
+  std::vector<double> frac_p05;    //!< fraction of signal trials with p < 0.05
+  std::vector<double> frac_3sigma; //!< fraction with p ≤ 1.35e-3 (3σ one-sided)
+  std::vector<double> frac_5sigma; //!< fraction with p ≤ 2.87e-7 (5σ one-sided)
+  std::vector<double> median_p;    //!< median pre-trial p of the signal trials
+  double sensitivity = NAN;        //!< strength where 90 % of trials give p < 0.05
+  double discovery_3sigma = NAN;   //!< strength where 50 % of trials reach 3σ
+  double discovery_5sigma = NAN;   //!< strength where 50 % of trials reach 5σ
+  double p_floor = NAN;            //!< 1/(N_bg + 1): the smallest p the trials can give
 };
 
 //! p-value (M + 1)/(N + 1) of `statistic` against the sorted background.

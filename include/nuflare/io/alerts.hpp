@@ -12,7 +12,7 @@ namespace nuflare::io {
 //!
 //! Required columns: NAME, EVENTMJD, RA, DEC, RA_ERR_PLUS, RA_ERR_MINUS,
 //! DEC_ERR_PLUS, DEC_ERR_MINUS. Optional: ENERGY [TeV], SIGNAL, I3TYPE, START
-//! (ISO UTC time), RUNID, EVENTID, RETRACTED. Rules (docs/methods/io.md):
+//! (ISO UTC time), RUNID, EVENTID, RETRACTED. Rules (docs/methods.md (input readers)):
 //! - EVENTMJD empty or `None` falls back to START; neither is an error;
 //! - ENERGY / SIGNAL empty or `None` give NaN; SIGNAL must lie in [0, 1];
 //! - a row repeating an earlier (RUNID, EVENTID) is a revised notice of the

@@ -22,15 +22,15 @@
 namespace nuflare::io {
 
 inline constexpr const char* ARCHIVE_FORMAT = "nuflare-archive"; //!< root attribute `format`
-inline constexpr const char* ARCHIVE_FORMAT_VERSION = "1.0";     //!< root attribute `format_version`
+inline constexpr const char* ARCHIVE_FORMAT_VERSION = "1.0"; //!< root attribute `format_version`
 
 //! What the root attributes record about a run.
 struct RunInfo {
-  std::string analysis;      //!< subcommand, e.g. "spatial"
+  std::string analysis; //!< subcommand, e.g. "spatial"
   std::uint64_t master_seed = 0;
-  std::string command_line;  //!< argv joined with blanks
+  std::string command_line;                                //!< argv joined with blanks
   std::vector<std::pair<std::string, std::string>> config; //!< resolved key = value pairs
-  std::vector<std::filesystem::path> inputs; //!< input files, hashed into /inputs
+  std::vector<std::filesystem::path> inputs;               //!< input files, hashed into /inputs
 };
 
 //! A column of a summary table: doubles, 64-bit integers or strings.
@@ -101,10 +101,10 @@ public:
   //! Rows [row_begin, row_end) of a 2-D dataset, row-major.
   [[nodiscard]] std::vector<double> read_rows_f64(const std::string& path, std::uint64_t row_begin,
                                                   std::uint64_t row_end) const;
-  [[nodiscard]] std::vector<std::int64_t> read_rows_i64(const std::string& path,
-                                                        std::uint64_t row_begin,
-                                                        std::uint64_t row_end) const;
-  [[nodiscard]] std::string string_attribute(const std::string& path, const std::string& name) const;
+  [[nodiscard]] std::vector<std::int64_t>
+  read_rows_i64(const std::string& path, std::uint64_t row_begin, std::uint64_t row_end) const;
+  [[nodiscard]] std::string string_attribute(const std::string& path,
+                                             const std::string& name) const;
   [[nodiscard]] double number_attribute(const std::string& path, const std::string& name) const;
   [[nodiscard]] bool has_attribute(const std::string& path, const std::string& name) const;
   [[nodiscard]] Table read_table(const std::string& path) const;

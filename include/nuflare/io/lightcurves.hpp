@@ -1,7 +1,7 @@
 #pragma once
 //! Light-curve readers (SPEC §1). Every reader returns curves sorted by time
 //! with no two points at the same time; what counts as bad ordering differs
-//! per format and is documented on each function and in docs/methods/io.md.
+//! per format and is documented on each function and in docs/methods.md (input readers).
 #include "nuflare/io/records.hpp"
 
 #include <string>
@@ -42,7 +42,7 @@ inline constexpr double JD_MINUS_MJD = 2400000.5;
 
 //! How WISE single-exposure fluxes are returned.
 enum class WiseFluxUnit {
-  mjy, //!< Vega-calibrated flux density [mJy] (default; see docs/methods/io.md)
+  mjy, //!< Vega-calibrated flux density [mJy] (default; see docs/methods.md (input readers))
   dn,  //!< the raw IRSA `w?flux` values [DN], per survey zero point
 };
 

@@ -74,7 +74,7 @@ struct FilterOptions {
   double min_block_ratio = 1.7;      //!< ... or max/min block flux below this
   double ambiguous_ratio = 0.9;      //!< std(outside flares)/std(all) threshold
   //! SPEC §4: ambiguous when the ratio is *greater* than ambiguous_ratio (the
-  //! paper's text says "less than"; see docs/methods/lightcurve.md).
+  //! paper's text says "less than"; see docs/methods.md (light curves)).
   bool ambiguous_when_greater = true;
 };
 

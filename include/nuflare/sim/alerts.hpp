@@ -1,7 +1,7 @@
 #pragma once
 //! Neutrino alerts with asymmetric 90 % rectangles and signalness, modelled
 //! on IceCat-1, and the ZTF-like follow-up table derived from them
-//! (docs/methods/sim.md §2, §5).
+//! (docs/methods.md (simulator) §2, §5).
 #include "nuflare/io/records.hpp"
 #include "nuflare/sim/config.hpp"
 

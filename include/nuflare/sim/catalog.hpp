@@ -1,7 +1,7 @@
 #pragma once
 //! A synthetic blazar catalogue: isotropic positions away from the Galactic
 //! plane, a flare class per source (its `group`), variability indices and
-//! warm-spot flags (docs/methods/sim.md §3).
+//! warm-spot flags (docs/methods.md (simulator) §3).
 #include "nuflare/io/records.hpp"
 #include "nuflare/sim/config.hpp"
 

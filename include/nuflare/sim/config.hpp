@@ -1,5 +1,5 @@
 #pragma once
-//! Settings of the sky simulator (docs/methods/sim.md). Every field is a deck
+//! Settings of the sky simulator (docs/methods.md (simulator)). Every field is a deck
 //! key of `nuflare simulate` (inputs/README.md lists them with units); the
 //! defaults make a sky like the demo's.
 #include <cstddef>

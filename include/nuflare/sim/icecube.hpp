@@ -1,6 +1,6 @@
 #pragma once
 //! IceCube-like seasons: good-run lists, track events and effective areas
-//! modelled on the public IC40 season (docs/methods/sim.md §1). Only fitted
+//! modelled on the public IC40 season (docs/methods.md (simulator) §1). Only fitted
 //! parameters live here, never the data.
 #include "nuflare/io/records.hpp"
 #include "nuflare/sim/config.hpp"
@@ -17,7 +17,7 @@ class TrialRng;
 namespace nuflare::sim {
 
 //! The IC40 parametrisation (fitted to icecube_10year_ps/events/IC40_exp.csv,
-//! 36900 events; tools and numbers in docs/methods/sim.md).
+//! 36900 events; tools and numbers in docs/methods.md (simulator)).
 namespace ic40 {
 //! Probabilities of 20 equal bins of sin(Dec) on [-1, 1] (uniform inside a bin).
 inline constexpr std::array<double, 20> SIN_DEC_PDF = {
@@ -85,7 +85,7 @@ struct SignalSource {
 
 //! Effective area table (20 log10 E bins on [2, 7] x 20 sin(Dec) bins): an
 //! analytic shape whose declination dependence follows the IC40 event
-//! distribution; see docs/methods/sim.md.
+//! distribution; see docs/methods.md (simulator).
 [[nodiscard]] io::EffectiveArea simulate_effective_area(const std::string& season);
 
 } // namespace nuflare::sim

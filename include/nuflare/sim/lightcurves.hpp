@@ -2,7 +2,7 @@
 //! Multi-band blazar light curves: damped-random-walk variability with
 //! injected flares, sampled like Fermi-LAT (30-day bins with upper limits)
 //! and WISE/NEOWISE (visits every ~6 months, survey gap 55600-56500 MJD)
-//! (docs/methods/sim.md §4).
+//! (docs/methods.md (simulator) §4).
 #include "nuflare/io/records.hpp"
 #include "nuflare/sim/config.hpp"
 

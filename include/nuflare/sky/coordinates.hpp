@@ -10,7 +10,9 @@ inline constexpr double DEG = 0.017453292519943295; //!< radians per degree
 //! Unit vector of a direction given in degrees.
 struct UnitVector {
   double x = 0, y = 0, z = 0;
-  [[nodiscard]] double dot(const UnitVector& o) const noexcept { return x * o.x + y * o.y + z * o.z; }
+  [[nodiscard]] double dot(const UnitVector& o) const noexcept {
+    return x * o.x + y * o.y + z * o.z;
+  }
 };
 
 UnitVector unit_vector(double ra_deg, double dec_deg) noexcept;

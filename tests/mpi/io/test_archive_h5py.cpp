@@ -50,8 +50,9 @@ TEST_CASE("h5py reads an archive written by all ranks", "[archive][mpi][h5py]") 
     // SHA-256 of "abc\n" (sha256sum).
     CHECK(io::sha256_file(input) ==
           "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb");
-    const std::string cmd = "/usr/bin/python3 " + (test::source_dir() / "tests/mpi/io/read_archive.py").string() +
-                            " " + dir + "/run.h5";
+    const std::string cmd = "/usr/bin/python3 " +
+                            (test::source_dir() / "tests/mpi/io/read_archive.py").string() + " " +
+                            dir + "/run.h5";
     const int status = std::system(cmd.c_str());
     if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
       WARN("skipped: h5py is not installed for /usr/bin/python3");

@@ -77,6 +77,7 @@ TEST_CASE("a toy campaign's archive is the same for every rank count", "[archive
   MPI_Barrier(comm);
   CHECK(std::filesystem::exists(final_path));
   CHECK_FALSE(std::filesystem::exists(io::partial_path(final_path)));
+  MPI_Barrier(comm); // every rank has looked before rank 0 cleans up below
 
   if (rank == 0) {
     auto archive = io::Archive::open_read(final_path);

@@ -142,7 +142,7 @@ if len(t4["name"]) != 24:
     bad.append("table4 must have 24 alerts")
 rej = f["rejections"]
 if int(np.sum(rej["count"][()])) != 68:
-    bad.append("rejections must count 68 alerts (docs/methods/followup.md)")
+    bad.append("rejections must count 68 alerts (docs/methods.md (ZTF follow-up))")
 for m in bad:
     print("FAIL:", m)
 sys.exit(1 if bad else 0)

@@ -1,5 +1,5 @@
 // Sky simulator: same seed -> same bytes, distributions as documented in
-// docs/methods/sim.md, flares and neutrinos where injected, every file read
+// docs/methods.md (simulator), flares and neutrinos where injected, every file read
 // back by nuflare's readers.
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/core/error.hpp"
@@ -132,7 +132,7 @@ TEST_CASE("background events follow the IC40 parametrisation", "[sim]") {
   CHECK(south_high / south > 0.85);
   CHECK(north_high / north < 0.05);
   // IC40 binned means of log10 AngErr: -0.082 (3.0-3.5), -0.233 (5.5-6.0); the
-  // linear fit reproduces them to ~0.05 (docs/methods/sim.md).
+  // linear fit reproduces them to ~0.05 (docs/methods.md (simulator)).
   CHECK(sum_lo / n_lo == Approx(-0.082).margin(0.05));
   CHECK(sum_hi / n_hi == Approx(-0.233).margin(0.05));
 }

@@ -56,9 +56,9 @@ io::Alert make_alert(double ra, double dec, double rp, double rm, double dp, dou
 TEST_CASE("rectangle regions use the quadrant's half-widths and wrap in RA", "[sky]") {
   const auto a = make_alert(359.0, 10.0, 2.0, 1.0, 1.0, 0.5);
   using sky::RegionShape;
-  CHECK(sky::in_region(a, 0.9, 10.0, 1.0, RegionShape::rectangle));    // +1.9 in RA, wraps
+  CHECK(sky::in_region(a, 0.9, 10.0, 1.0, RegionShape::rectangle));       // +1.9 in RA, wraps
   CHECK_FALSE(sky::in_region(a, 1.1, 10.0, 1.0, RegionShape::rectangle)); // +2.1
-  CHECK(sky::in_region(a, 358.1, 10.0, 1.0, RegionShape::rectangle));  // -0.9
+  CHECK(sky::in_region(a, 358.1, 10.0, 1.0, RegionShape::rectangle));     // -0.9
   CHECK_FALSE(sky::in_region(a, 357.9, 10.0, 1.0, RegionShape::rectangle));
   CHECK_FALSE(sky::in_region(a, 359.0, 9.4, 1.0, RegionShape::rectangle)); // -0.6 > 0.5
   // The containment factor scales every half-width linearly.
