@@ -80,4 +80,26 @@ campaign::RunnerOptions runner_options(const Invocation& inv);
 io::Archive open_archive(const Invocation& inv, const std::filesystem::path& output,
                          const io::RunInfo& info);
 
+//! Writes the run's archive: opens it (open_archive), lets `fill` write the
+//! analysis into it, and commits it (NAME.h5.partial → NAME.h5). When anything
+//! fails the partial file is removed — no partial output — except when it is a
+//! checkpoint to resume from: after an interrupted campaign, or when this run
+//! was itself a resume.
+template <class Fill>
+void write_run_archive(const Invocation& inv, const std::filesystem::path& output,
+                       const io::RunInfo& info, Fill&& fill) {
+  try {
+    auto archive = open_archive(inv, output, info);
+    fill(archive);
+    archive.commit();
+  } catch (const campaign::Interrupted&) {
+    throw; // the partial archive is the checkpoint
+  } catch (...) {
+    const bool resuming = inv.has("resume") && inv.get<bool>("resume");
+    if (!resuming && inv.prints())
+      forget_partial_output(output);
+    throw;
+  }
+}
+
 } // namespace nuflare::app

@@ -960,15 +960,9 @@ int run_flares(Invocation& inv) {
   timer.mark("analyse+gather");
   const auto rows = summary_rows(sources, results, settings);
 
-  try {
-    auto archive = open_archive(inv, output, inv.run_info(0, inputs));
+  write_run_archive(inv, output, inv.run_info(0, inputs), [&](io::Archive& archive) {
     write_archive(archive, sources, results, settings, rows);
-    archive.commit();
-  } catch (...) {
-    if (inv.prints())
-      forget_partial_output(output);
-    throw;
-  }
+  });
   timer.mark("archive");
   if (inv.prints()) {
     TextTable csv(CSV_HEADER);

@@ -610,15 +610,8 @@ int run_followup(Invocation& inv) {
       inputs.emplace_back(inv.get<std::string>("not-followed-up"));
     for (const auto& fs : r.table3)
       inputs.emplace_back(fs.file);
-    try {
-      auto archive = open_archive(inv, *output, inv.run_info(0, inputs));
-      write_archive(archive, s, r);
-      archive.commit();
-    } catch (...) {
-      if (inv.prints())
-        forget_partial_output(*output);
-      throw;
-    }
+    write_run_archive(inv, *output, inv.run_info(0, inputs),
+                      [&](io::Archive& archive) { write_archive(archive, s, r); });
   }
   if (inv.prints())
     summary_text(r).print_csv(std::cout);

@@ -44,19 +44,11 @@ int run_scan(Invocation& inv) {
   const coincidence::ScanEngine engine(in.series, in.alerts, delta_t, factors, shape,
                                        inv.get<double>("flare-cut"));
   campaign::ScanResult result;
-  try {
-    auto archive = open_archive(inv, output, inv.run_info(config.seed, in.files));
+  write_run_archive(inv, output, inv.run_info(config.seed, in.files), [&](io::Archive& archive) {
     result = campaign::run_scan_campaign(archive, inv.comm, engine, config);
     if (!archive.exists("/scan/summary"))
       archive.write_table("/scan/summary", campaign::scan_summary_table(result));
-    archive.commit();
-  } catch (const campaign::Interrupted&) {
-    throw;
-  } catch (...) {
-    if (!config.runner.resume && inv.prints())
-      forget_partial_output(output);
-    throw;
-  }
+  });
   if (inv.prints()) {
     TextTable out({"delta_t", "factor", "n_pairs", "r0", "p_value"});
     for (std::size_t k = 0; k < result.r0.size(); ++k)

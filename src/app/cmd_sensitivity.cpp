@@ -70,22 +70,14 @@ int run_sensitivity(Invocation& inv) {
   const coincidence::SpatialIndex index(events, config.spatial);
 
   std::vector<campaign::SensitivityGroupResult> results;
-  try {
-    auto archive = open_archive(inv, output, inv.run_info(config.seed, inputs));
+  write_run_archive(inv, output, inv.run_info(config.seed, inputs), [&](io::Archive& archive) {
     results = campaign::run_sensitivity_campaign(archive, inv.comm, events, index, catalog, groups,
                                                  config);
     campaign::write_table_once(archive, "/sensitivity/summary",
                                campaign::sensitivity_summary_table(results));
     campaign::write_table_once(archive, "/sensitivity/curve",
                                campaign::sensitivity_curve_table(results));
-    archive.commit();
-  } catch (const campaign::Interrupted&) {
-    throw; // the partial archive is the checkpoint
-  } catch (...) {
-    if (!config.runner.resume && inv.prints())
-      forget_partial_output(output);
-    throw;
-  }
+  });
   if (inv.prints())
     to_text(campaign::sensitivity_summary_table(results)).print_csv(std::cout);
   return 0;

@@ -102,20 +102,12 @@ int run_simultaneity(Invocation& inv) {
   }
 
   campaign::SimultaneityResult result;
-  try {
-    auto archive = open_archive(inv, output, inv.run_info(config.seed, files));
+  write_run_archive(inv, output, inv.run_info(config.seed, files), [&](io::Archive& archive) {
     result = campaign::run_simultaneity_campaign(archive, inv.comm, sources, alerts, factor,
                                                  inv.get<double>("split-deg"), config);
     if (!archive.exists("/simultaneity/summary"))
       archive.write_table("/simultaneity/summary", campaign::simultaneity_summary_table(result));
-    archive.commit();
-  } catch (const campaign::Interrupted&) {
-    throw;
-  } catch (...) {
-    if (!config.runner.resume && inv.prints())
-      forget_partial_output(output);
-    throw;
-  }
+  });
   if (inv.prints())
     to_text(campaign::simultaneity_summary_table(result)).print_csv(std::cout);
   return 0;

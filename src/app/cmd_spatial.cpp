@@ -145,8 +145,7 @@ int run_spatial(Invocation& inv) {
   const auto limits = flux_limits(inv, inputs);
 
   std::vector<campaign::SpatialGroupResult> results;
-  try {
-    auto archive = open_archive(inv, output, inv.run_info(config.seed, inputs));
+  write_run_archive(inv, output, inv.run_info(config.seed, inputs), [&](io::Archive& archive) {
     results = campaign::run_spatial_campaign(archive, inv.comm, index, catalog, groups, config);
     campaign::write_table_once(archive, "/spatial/summary",
                                campaign::spatial_summary_table(results));
@@ -156,14 +155,7 @@ int run_spatial(Invocation& inv) {
     if (!limits.empty())
       campaign::write_table_once(archive, "/spatial/flux_limit",
                                  campaign::spatial_flux_limit_table(limits));
-    archive.commit();
-  } catch (const campaign::Interrupted&) {
-    throw; // the partial archive is the checkpoint
-  } catch (...) {
-    if (!config.runner.resume && inv.prints())
-      forget_partial_output(output);
-    throw;
-  }
+  });
 
   if (inv.prints()) {
     TextTable out({"group", "log10e_min", "n_observed", "n_expected", "sigma", "p_value"});

@@ -167,19 +167,11 @@ int run_temporal(Invocation& inv) {
       shifts, delta_t, inv.get<double>("flare-cut"));
 
   campaign::ControlResult result;
-  try {
-    auto archive = open_archive(inv, output, inv.run_info(config.seed, in.files));
+  write_run_archive(inv, output, inv.run_info(config.seed, in.files), [&](io::Archive& archive) {
     result = campaign::run_control_campaign(archive, inv.comm, engine, pairs, n_sources, config);
     if (!archive.exists("/temporal/summary"))
       archive.write_table("/temporal/summary", campaign::control_summary_table(result));
-    archive.commit();
-  } catch (const campaign::Interrupted&) {
-    throw;
-  } catch (...) {
-    if (!config.runner.resume && inv.prints())
-      forget_partial_output(output);
-    throw;
-  }
+  });
   if (inv.prints()) {
     TextTable out(
         {"shift_days", "r_observed", "r_trial_mean", "r_trial_p16", "r_trial_p84", "p_value"});
