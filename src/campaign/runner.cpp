@@ -197,7 +197,8 @@ void TrialRunner::run(const std::function<void(std::uint64_t g, TrialRows& rows)
                          : 0;
     std::int64_t state[3];
     MPI_Allreduce(local_state, state, 3, MPI_INT64_T, MPI_SUM, comm_);
-    report_progress(static_cast<std::uint64_t>(state[0]), false);
+    if (static_cast<std::uint64_t>(state[0]) < n_trials_) // the last line comes after the flush
+      report_progress(static_cast<std::uint64_t>(state[0]), false);
     if (state[1] > 0) {
       flush();
       throw Interrupted("interrupted after " + std::to_string(state[0]) + " of " +

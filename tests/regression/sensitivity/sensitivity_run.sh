@@ -46,6 +46,19 @@ sens = float(s["sensitivity"])
 assert 10 < sens <= 80, s
 print(f"frac_p05 by strength: {f}; sensitivity {sens:.1f} events")
 PY
+# Progress: not a terminal here, so rank 0 writes log lines with rate and
+# ETA (one per --progress-seconds); --quiet (used above) writes nothing.
+"$mpiexec" -np 2 --oversubscribe "$bin" sensitivity --events events.txt --sources sources.csv \
+  --trials 2000 --signal-trials 100 --strengths 0,10 --seed 9 --progress-seconds 0 \
+  --output progress.h5 >/dev/null 2>progress.err
+grep -qE "^\[sensitivity/all/background\] [0-9]+/2000 background trials of all .*/s .*ETA" progress.err ||
+  { echo "FAIL: no progress lines: $(cat progress.err)"; exit 1; }
+[[ $(grep -c "2000/2000 background" progress.err) == 1 && $(grep -c "200/200 signal" progress.err) == 1 ]] ||
+  { echo "FAIL: expected one final line per campaign: $(cat progress.err)"; exit 1; }
+"$bin" sensitivity --events events.txt --sources sources.csv --trials 100 --signal-trials 10 \
+  --strengths 0 --quiet --output quiet.h5 >/dev/null 2>quiet.err
+[[ ! -s quiet.err ]] || { echo "FAIL: --quiet printed: $(cat quiet.err)"; exit 1; }
+
 # Bad input: a negative strength and a malformed source file.
 set +e
 "$bin" "${args[@]}" --strengths 0,-1 --output bad.h5 2>err1; s1=$?
