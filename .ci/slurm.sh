@@ -148,8 +148,8 @@ log "Slurm up: $(sinfo -h -o '%P %D %T %C')"
 
 # --- jobs -----------------------------------------------------------------
 results=$state/results
-rm -rf "$results"
-mkdir -p "$results"
+rm -rf "$results" "$state/out" # no stale archives or job logs from an earlier run
+mkdir -p "$results" "$state/out"
 
 log "sbatch --wait jobs/demo.sbatch"
 t0=$(date +%s)
