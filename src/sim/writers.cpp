@@ -158,7 +158,7 @@ std::vector<std::string> output_files(const SimulatedSky& sky) {
                 : c == Compression::gz ? "lightcurves.csv.gz"
                                        : "lightcurves.csv");
   if (sky.config.followup.enabled)
-    out.push_back("followup/OVERVIEW_FU.csv");
+    out.push_back("followup/ztf_overview.csv");
   out.push_back("truth/flares.csv");
   out.push_back("truth/neutrino_sources.csv");
   out.push_back("truth/alert_flares.csv");

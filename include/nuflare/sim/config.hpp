@@ -85,7 +85,7 @@ struct InjectionConfig {
 
 //! The ZTF-like follow-up table.
 struct FollowupConfig {
-  bool enabled = true;         //!< write followup/OVERVIEW_FU.csv
+  bool enabled = true;         //!< write followup/ztf_overview.csv (OVERVIEW_FU layout)
   double start_mjd = 0.0;      //!< only alerts after this time [MJD]
   double min_signalness = 0.5; //!< follow up if signalness above this ...
   double max_area_deg2 = 10.0; //!< ... or 90 % rectangle area below this [deg^2]

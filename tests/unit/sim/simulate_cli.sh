@@ -25,7 +25,7 @@ DECK
 "$NUFLARE" simulate --config tiny.ini --output out/sky > summary.csv
 for f in events/SIM01_exp.csv.xz events/SIM02_exp.csv.xz uptime/SIM01_exp.csv \
          irfs/SIM02_effectiveArea.csv alerts.csv catalog.csv lightcurves.csv.xz \
-         followup/OVERVIEW_FU.csv truth/flares.csv truth/alert_flares.csv simulate.ini; do
+         followup/ztf_overview.csv truth/flares.csv truth/alert_flares.csv simulate.ini; do
   [[ -s out/sky/$f ]] || fail "missing or empty: $f"
 done
 grep -q '^events/SIM01_exp.csv.xz,400$' summary.csv || fail "summary: $(cat summary.csv)"

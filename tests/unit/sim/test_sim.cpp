@@ -372,7 +372,7 @@ TEST_CASE("every written file reads back through nuflare's readers", "[sim]") {
   }
   CHECK(n_ul > 0);
 
-  const auto fu = followup::read_overview_fu((dir / "followup/OVERVIEW_FU.csv").string());
+  const auto fu = followup::read_overview_fu((dir / "followup/ztf_overview.csv").string());
   REQUIRE(fu.size() == sky.followup.size());
   for (std::size_t i = 0; i < fu.size(); ++i) {
     CHECK(fu[i].name == sky.followup[i].alert.name);
