@@ -41,7 +41,9 @@ function(nuflare_add_script_test)
   if(NOT T_LABELS)
     set(T_LABELS cli)
   endif()
-  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
+  # Script tests start their own MPI jobs (often 2 ranks): reserve both cores
+  # so `ctest -j 2` never oversubscribes them further.
+  set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" PROCESSORS 2
     SKIP_RETURN_CODE 77
     ENVIRONMENT "NUFLARE_BIN=$<TARGET_FILE:nuflare_app>;NUFLARE_SHARED_DIR=${NUFLARE_SHARED_DIR};NUFLARE_SOURCE_DIR=${PROJECT_SOURCE_DIR};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;MPIEXEC=${MPIEXEC_EXECUTABLE}")
 endfunction()
