@@ -43,7 +43,7 @@ const std::vector<Command>& commands() {
        run_spatial,
        {"events", "sources", "alerts", "flux-uptime", "flux-irfs"}},
       {"simulate",
-       "write a synthetic sky in every input format (docs/methods.md (simulator))",
+       "write a synthetic sky in every input format (docs/methods.md, simulator)",
        add_simulate_options,
        run_simulate,
        {"output"}},

@@ -23,7 +23,7 @@ void print_usage(std::ostream& out) {
          "subcommands:\n";
   for (const auto& c : commands()) {
     std::string name = c.name;
-    name.resize(12, ' ');
+    name.resize(14, ' ');
     out << "  " << name << c.summary << '\n';
   }
 }
