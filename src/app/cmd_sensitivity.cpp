@@ -3,6 +3,7 @@
 // the inputs, runs the campaign, writes the archive, prints the table on rank 0.
 #include "cli.hpp"
 #include "output.hpp"
+#include "spatial_inputs.hpp"
 
 #include "nuflare/campaign/sensitivity_campaign.hpp"
 #include "nuflare/core/error.hpp"
@@ -39,11 +40,7 @@ void add_sensitivity_options(po::options_description& desc) {
 int run_sensitivity(Invocation& inv) {
   const auto output = output_path(inv);
   campaign::SensitivityConfig config;
-  config.spatial.log10e_min = inv.get<double>("log10e-min");
-  config.spatial.log10e_max = inv.get<double>("log10e-max");
-  config.spatial.log10e_step = inv.get<double>("log10e-step");
-  config.spatial.max_angerr_deg = inv.get<double>("max-angerr");
-  config.spatial.angerr_scale = inv.get<double>("angerr-scale");
+  config.spatial = spatial_selection(inv);
   config.log10e_threshold = inv.get<double>("log10e");
   config.background_trials = inv.get<std::uint64_t>("trials");
   config.signal_trials = inv.get<std::uint64_t>("signal-trials");
@@ -57,16 +54,11 @@ int run_sensitivity(Invocation& inv) {
       throw core::ConfigError("--strengths: negative strength");
 
   // Inputs first: a bad file or option fails before any archive exists.
-  std::vector<std::filesystem::path> inputs;
-  const auto event_files = inv.get<std::vector<std::string>>("events");
-  const io::EventSample events = io::read_icecube_events(event_files);
-  inputs.insert(inputs.end(), event_files.begin(), event_files.end());
-  const std::string sources_file = inv.get<std::string>("sources");
-  const io::SourceCatalog catalog = io::read_catalog(sources_file);
-  inputs.emplace_back(sources_file);
-  if (catalog.size() == 0)
-    throw core::InputError(sources_file, 0, "", "no sources");
-  const auto groups = campaign::source_groups(catalog);
+  SpatialInputs in = read_spatial_inputs(inv);
+  const io::EventSample& events = in.events;
+  const io::SourceCatalog& catalog = in.catalog;
+  const auto& groups = in.groups;
+  std::vector<std::filesystem::path>& inputs = in.files;
   const coincidence::SpatialIndex index(events, config.spatial);
 
   std::vector<campaign::SensitivityGroupResult> results;
