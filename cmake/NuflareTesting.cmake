@@ -6,6 +6,14 @@
 # Cabana's habit of running every MPI test at 1, 2 and 4 ranks.
 set(NUFLARE_MPIEXEC_FLAGS --oversubscribe CACHE STRING "Extra flags for mpiexec in tests")
 
+# Every test may start MPI: allow root (CI runs as root), allow more ranks than
+# cores, and make Open MPI's PMIx authenticate its local processes natively.
+# Without the last one a machine with munge installed but munged stopped (the
+# Slurm packages before slurm.sh starts it) waits 2.3 s in every mpiexec while
+# PMIx retries the munge socket.
+set(NUFLARE_TEST_MPI_ENV
+    "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;PMIX_MCA_psec=native")
+
 function(nuflare_add_test)
   cmake_parse_arguments(T "" "NAME" "SOURCES;RANKS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
@@ -20,7 +28,7 @@ function(nuflare_add_test)
                COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${np} ${NUFLARE_MPIEXEC_FLAGS}
                        $<TARGET_FILE:${T_NAME}>)
       set_tests_properties(${T_NAME}_np${np} PROPERTIES LABELS "${T_LABELS}" PROCESSORS ${np}
-        ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1")
+        ENVIRONMENT "${NUFLARE_TEST_MPI_ENV}")
     endforeach()
   else()
     target_link_libraries(${T_NAME} PRIVATE nuflare_catch_main)
@@ -29,7 +37,7 @@ function(nuflare_add_test)
     endif()
     add_test(NAME ${T_NAME} COMMAND ${T_NAME})
     set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
-      ENVIRONMENT "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+      ENVIRONMENT "${NUFLARE_TEST_MPI_ENV}")
   endif()
 endfunction()
 
@@ -45,5 +53,5 @@ function(nuflare_add_script_test)
   # so `ctest -j 2` never oversubscribes them further.
   set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}" PROCESSORS 2
     SKIP_RETURN_CODE 77
-    ENVIRONMENT "NUFLARE_BIN=$<TARGET_FILE:nuflare_app>;NUFLARE_SHARED_DIR=${NUFLARE_SHARED_DIR};NUFLARE_SOURCE_DIR=${PROJECT_SOURCE_DIR};OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;MPIEXEC=${MPIEXEC_EXECUTABLE}")
+    ENVIRONMENT "NUFLARE_BIN=$<TARGET_FILE:nuflare_app>;NUFLARE_SHARED_DIR=${NUFLARE_SHARED_DIR};NUFLARE_SOURCE_DIR=${PROJECT_SOURCE_DIR};${NUFLARE_TEST_MPI_ENV};MPIEXEC=${MPIEXEC_EXECUTABLE}")
 endfunction()

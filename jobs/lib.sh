@@ -86,6 +86,12 @@ nuflare_launcher() {
   else
     nuflare_log "neither a working srun nor mpirun: running on 1 rank"
   fi
+  if [[ ${NUFLARE_LAUNCH[0]:-} == mpirun || ${NUFLARE_LAUNCH[0]:-} == mpiexec ]]; then
+    # Open MPI's PMIx tries munge first and, when munge is installed but
+    # munged is not running, retries for 2.3 s per launch; mpirun's own
+    # processes authenticate natively.
+    export PMIX_MCA_psec=${PMIX_MCA_psec:-native}
+  fi
   nuflare_log "launcher: ${NUFLARE_LAUNCH[*]:-(none, 1 rank)}"
 }
 

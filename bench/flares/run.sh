@@ -21,6 +21,7 @@ fi
 [ -x "${bin:-}" ] || { echo "nuflare not found: set NUFLARE_BIN" >&2; exit 1; }
 MPIEXEC=${MPIEXEC:-mpiexec}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export PMIX_MCA_psec=${PMIX_MCA_psec:-native} # no 2.3 s munge retry per mpiexec
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -10,6 +10,7 @@ bin=${1:-${NUFLARE_BIN:-$here/../../build/src/app/nuflare}}
 trials=${2:-100000}
 shared=${NUFLARE_SHARED_DIR:-$here/../../../shared}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export PMIX_MCA_psec=${PMIX_MCA_psec:-native} # no 2.3 s munge retry per mpiexec
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 "$here/make_sky.py" "$work" "$shared/data/icecube_10year_ps/events/IC40_exp.csv" 250000 409 5
