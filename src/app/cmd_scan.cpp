@@ -2,6 +2,7 @@
 // (SPEC §8, §11; blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
 #include "cli.hpp"
 #include "output.hpp"
+#include "temporal_inputs.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/coincidence/temporal.hpp"
@@ -11,16 +12,6 @@
 #include <iostream>
 
 namespace nuflare::app {
-
-// Shared with cmd_temporal.cpp (defined there).
-struct TemporalInputs {
-  std::vector<io::Alert> alerts;
-  std::vector<coincidence::FlareSeries> series;
-  coincidence::SeriesReport report;
-  std::vector<std::filesystem::path> files;
-};
-void add_temporal_input_options(po::options_description& desc);
-TemporalInputs read_temporal_inputs(const Invocation& inv);
 
 void add_scan_options(po::options_description& desc) {
   add_temporal_input_options(desc);
