@@ -4,13 +4,16 @@
 //! source of a group inside their error circle, for every energy threshold at
 //! once. Plain data in, plain data out: no MPI, no files.
 //!
-//! The kernel keeps the selected events in a search index: events are split
-//! into classes of similar circle radius, each class into declination bands,
-//! each band sorted by right ascension. A source visits the bands its largest
-//! circle can reach, finds the RA window by binary search and tests the
-//! candidates by one dot product of unit vectors against the precomputed
-//! cos(radius) — no trigonometry per (event, source) pair. A per-event stamp
-//! counts an event near several sources once.
+//! RA scrambling keeps every source's declination, so everything that depends
+//! on declinations is computed once per group. The index holds the selected
+//! events sorted by declination; a counter keeps, for every source, the
+//! events whose circle its declination crosses, each as the exact RA interval
+//! [α_e − h, α_e + h] in which the source lies inside the circle (h from the
+//! haversine formula). A trial is then a one-dimensional lookup per source:
+//! the intervals whose centre lies within the widest half-width of the
+//! source's RA, found through a bucket table, tested by two comparisons. No
+//! trigonometry and no search per (event, source) pair in the hot loop; a
+//! per-event stamp counts an event near several sources once.
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
@@ -20,6 +23,27 @@
 #include <vector>
 
 namespace nuflare::coincidence {
+
+namespace detail {
+//! Allocator for large tables read at random: 2 MiB-aligned blocks advised
+//! as transparent huge pages (one TLB entry per 2 MiB instead of per 4 KiB).
+template <class T> struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <class U> HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n);
+  void deallocate(T* p, std::size_t) noexcept;
+  template <class U> bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+};
+void* allocate_huge(std::size_t bytes);
+void deallocate_huge(void* p) noexcept;
+template <class T> T* HugePageAllocator<T>::allocate(std::size_t n) {
+  return static_cast<T*>(allocate_huge(n * sizeof(T)));
+}
+template <class T> void HugePageAllocator<T>::deallocate(T* p, std::size_t) noexcept {
+  deallocate_huge(p);
+}
+} // namespace detail
 
 //! Settings of the spatial test (SPEC §7, §11).
 struct SpatialConfig {
@@ -54,34 +78,29 @@ public:
     return events_above_;
   }
 
-  //! One radius class: bands of events sorted by RA, stored column-wise.
-  struct RadiusClass {
-    double max_radius_deg = 0;              //!< largest circle radius in the class
-    double band_height_deg = 0;             //!< declination band height
-    std::vector<std::uint32_t> band_offset; //!< n_bands + 1 prefix offsets
-    //! RA cells per band: a source's RA window starts its binary search
-    //! inside one cell instead of the whole band.
-    std::uint32_t n_cells = 1;
-    double cells_per_deg = 1.0 / 360.0;
-    std::vector<std::uint32_t> cell_start; //!< [band × (n_cells + 1)] entry offsets
-    std::vector<double> ra_deg;            //!< per entry, sorted within a band
-    std::vector<double> x, y, z;           //!< unit vector of the event
-    std::vector<double> cos_radius;        //!< cos(circle radius)
-    std::vector<std::uint32_t> id;         //!< event number among the selected events
-    std::vector<std::uint16_t> bin;        //!< highest threshold index the event passes
+  //! The selected events sorted by declination (ties by input order),
+  //! column-wise. Position in this order is the event's number in a counter.
+  struct Selected {
+    std::vector<double> dec_deg, ra_deg; //!< position [deg]
+    std::vector<double> cos_dec;         //!< cos δ
+    std::vector<double> hav_radius;      //!< sin²(r/2), r = angerr_scale × AngErr ≤ 180°
+    std::vector<std::uint16_t> bin;      //!< highest threshold index the event passes
+    double max_radius_deg = 0;
   };
-  [[nodiscard]] const std::vector<RadiusClass>& classes() const noexcept { return classes_; }
+  [[nodiscard]] const Selected& selected() const noexcept { return selected_; }
 
 private:
   std::vector<double> thresholds_;
   std::size_t n_selected_ = 0;
   std::vector<std::int64_t> events_above_;
-  std::vector<RadiusClass> classes_;
+  Selected selected_;
 };
 
-//! Counts one source group against an index, trial after trial. Holds the
-//! declination-only part of every source's search window (fixed under RA
-//! scrambling) and the per-event scratch stamps: one counter per thread.
+//! Counts one source group against an index, trial after trial. Holds every
+//! source's RA intervals (fixed under RA scrambling: they depend only on
+//! declinations) and the per-event scratch stamps: one counter per thread.
+//! Memory: 24 bytes per (source, event whose circle the source's declination
+//! crosses) — about 24 MB for 409 sources over 250 000 tracks.
 class SpatialCounter {
 public:
   //! `index` must outlive the counter; `dec_deg` are the group's declinations.
@@ -89,23 +108,44 @@ public:
 
   //! N_obs per threshold (size index.n_thresholds()) for sources at
   //! (`ra_deg`[i], the constructor's dec[i]): events with at least one source
-  //! within their circle, each event once (SPEC §7).
+  //! within their circle, each event once (SPEC §7). Any finite RA is taken
+  //! modulo 360°.
   void count(std::span<const double> ra_deg, std::span<std::int64_t> n_obs);
 
-  [[nodiscard]] std::size_t n_sources() const noexcept { return sin_dec_.size(); }
+  [[nodiscard]] std::size_t n_sources() const noexcept { return tier_offset_.size() - 1; }
+  //! Stored (source, event) intervals, seam copies included.
+  [[nodiscard]] std::size_t n_intervals() const noexcept { return span_.size(); }
 
 private:
-  //! Search window of one source in one radius class.
-  struct Window {
-    std::uint32_t band_begin = 0, band_end = 0; //!< bands [begin, end)
-    double half_width_ra_deg = 0;               //!< ≥ 180: the whole band
+  //! The intervals of one source with half-widths in one octave, sorted by
+  //! centre, with a bucket table over the centres.
+  struct Tier {
+    std::uint32_t bucket_begin = 0; //!< first entry of bucket_start_
+    std::uint32_t n_buckets = 1;
+    double reach = 0;     //!< widest half-width (plus rounding margin) [deg]
+    double origin = 0;    //!< centre of bucket 0's lower edge [deg]
+    double per_deg = 0;   //!< buckets per degree
   };
+  void add_source(double dec_deg, std::vector<std::uint32_t>& scratch);
+
   const SpatialIndex* index_;
-  std::vector<double> sin_dec_, cos_dec_;
-  std::vector<Window> windows_;         //!< [source × class]
-  std::vector<std::size_t> class_base_; //!< first stamp of each radius class
-  std::vector<std::uint32_t> stamp_;
-  std::uint32_t token_ = 0;
+  //! One (source, event) interval: its ends [deg] (centre ± h) and the
+  //! event, in one record.
+  struct Span {
+    double lo, hi;
+    std::uint32_t event; //!< event number (dec order)
+    std::uint32_t bin;   //!< the event's threshold bin
+  };
+  std::vector<Span, detail::HugePageAllocator<Span>> span_;
+  std::vector<std::uint32_t> bucket_start_;
+  std::vector<Tier> tiers_;
+  std::vector<std::uint32_t> tier_offset_;   //!< per source, into tiers_
+  std::vector<std::uint32_t> always_offset_; //!< per source, into always_event_
+  std::vector<std::uint32_t> always_event_;  //!< circles containing the source at any RA
+  std::vector<std::uint32_t> range_;         //!< per tier: [begin, end) of this trial's scan
+  std::vector<std::uint64_t> hits_;          //!< this trial's (event, bin) hits
+  std::vector<std::uint8_t> stamp_;
+  std::uint8_t token_ = 0;
   std::vector<std::int64_t> histogram_;
 };
 
