@@ -1,7 +1,9 @@
 #pragma once
 //! Signal injection for sensitivity studies (beyond the papers; issue 7):
-//! neutrinos drawn around a group's sources, and the strength at which a test
-//! would detect them. See docs/methods.md, "Sensitivity".
+//! neutrinos drawn around a group's sources (spatial test), flares at alert
+//! times (time test), and the strength at which a test would detect them. See
+//! docs/methods.md, "Sensitivity".
+#include "nuflare/coincidence/temporal.hpp"
 #include "nuflare/sky/coordinates.hpp"
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <numbers>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace nuflare::coincidence {
@@ -28,6 +31,30 @@ std::int64_t inject_and_count(std::span<const double> ra_deg, std::span<const do
                               std::int64_t n_signal, std::span<const double> angerr_pool_deg,
                               double angerr_scale, Uniform&& uniform);
 
+//! `n` distinct indices of [0, m) drawn uniformly without replacement
+//! (partial Fisher–Yates), in draw order; all m (in a random order) when n ≥
+//! m. `below(k)` gives uniform integers in [0, k) (a campaign::TrialRng).
+template <class Below>
+std::vector<std::uint32_t> draw_without_replacement(std::size_t m, std::size_t n, Below&& below);
+
+//! Flare levels of `series` after injecting flares at the times `alert_mjd`
+//! (time-test sensitivity): every point with |t − t_alert| ≤ ΔT/2 for some
+//! alert gets max(level, amplitude). Only existing points are raised: a
+//! sparsely sampled light curve may hide a flare.
+std::vector<double> inject_flares(const FlareSeries& series, std::span<const double> alert_mjd,
+                                  double delta_t_days, double amplitude);
+
+//! R(0) at ΔT pooled over `pairs` (SPEC §8) after a flare of `amplitude` was
+//! injected at the alert time of every pair i with chosen[i] != 0 into that
+//! pair's source light curve (inject_flares; a source chosen for several
+//! alerts gets all its flares). Every pair of a source that got a flare sees
+//! the modified curve; the other pairs use `kernel`'s unmodified contributions.
+//! The flare cut is the kernel's. `series` are the series the kernel was
+//! built from.
+double r0_with_flares(const RKernel& kernel, std::span<const FlareSeries> series,
+                      std::span<const Pair> pairs, std::span<const std::uint8_t> chosen,
+                      double delta_t_days, double amplitude);
+
 //! Sensitivity and discovery potential from trial statistics (right-tailed).
 struct SensitivityResult {
   std::vector<double> strengths;   //!< injected events per trial, the scanned grid
@@ -44,10 +71,22 @@ struct SensitivityResult {
 //! p-value (M + 1)/(N + 1) of `statistic` against the sorted background.
 double p_value_sorted(std::span<const std::int64_t> background_sorted, std::int64_t statistic);
 
+//! The same for real statistics (R of the time test): `background_sorted` is
+//! ascending with the NaN values first (sort_background). NaN background
+//! values never count as ≥; a NaN statistic is no detection (p = 1); +inf
+//! counts as ≥ everything (SPEC §6, docs/methods.md "R(t)").
+double p_value_sorted(std::span<const double> background_sorted, double statistic);
+//! Sorts background statistics for p_value_sorted: ascending, NaNs first.
+void sort_background(std::vector<double>& values);
+
 //! `signal` holds n_strengths × n_signal_trials statistics (row-major by
 //! strength). Thresholds a trial resolution cannot reach stay NaN.
 SensitivityResult summarize_sensitivity(std::span<const std::int64_t> background,
                                         std::span<const std::int64_t> signal,
+                                        std::span<const double> strengths);
+//! The same for real statistics, with p-values as p_value_sorted(double).
+SensitivityResult summarize_sensitivity(std::span<const double> background,
+                                        std::span<const double> signal,
                                         std::span<const double> strengths);
 
 // ---------------------------------------------------------------- template
@@ -79,6 +118,20 @@ std::int64_t inject_and_count(std::span<const double> ra_deg, std::span<const do
     hits += near ? 1 : 0;
   }
   return hits;
+}
+
+template <class Below>
+std::vector<std::uint32_t> draw_without_replacement(std::size_t m, std::size_t n, Below&& below) {
+  std::vector<std::uint32_t> idx(m);
+  for (std::size_t i = 0; i < m; ++i)
+    idx[i] = static_cast<std::uint32_t>(i);
+  n = std::min(n, m);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t j = i + static_cast<std::size_t>(below(static_cast<std::uint64_t>(m - i)));
+    std::swap(idx[i], idx[j]);
+  }
+  idx.resize(n);
+  return idx;
 }
 
 } // namespace nuflare::coincidence
