@@ -111,6 +111,7 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
     sel.dec_deg.push_back(events.dec_deg[i]);
     sel.ra_deg.push_back(events.ra_deg[i]);
     sel.cos_dec.push_back(std::cos(events.dec_deg[i] * sky::DEG));
+    sel.radius_deg.push_back(radius);
     sel.hav_radius.push_back(haversine(radius * sky::DEG));
     sel.bin.push_back(bin);
     sel.max_radius_deg = std::max(sel.max_radius_deg, radius);
@@ -123,7 +124,7 @@ SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double
     : index_(&index), stamp_(index.n_selected(), 0), histogram_(index.n_thresholds(), 0) {
   tier_offset_.push_back(0);
   always_offset_.push_back(0);
-  std::vector<std::uint32_t> scratch;
+  std::vector<Interval> scratch;
   for (double dec : dec_deg)
     add_source(dec, scratch);
   range_.resize(2 * tiers_.size());
@@ -131,7 +132,7 @@ SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double
     throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals");
 }
 
-void SpatialCounter::add_source(double dec, std::vector<std::uint32_t>& order) {
+void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
   if (!std::isfinite(dec) || std::abs(dec) > 90)
     throw core::ConfigError("spatial search: source declination outside [-90, 90]");
   const SpatialIndex::Selected& ev = index_->selected();
@@ -145,12 +146,10 @@ void SpatialCounter::add_source(double dec, std::vector<std::uint32_t>& order) {
 
   // hav d = hav Δδ + cos δ_s cos δ_e hav Δα ≤ hav r  ⇔  hav Δα ≤ Q: the source
   // is inside the circle for |Δα| ≤ h = 2 asin √Q (Q ≥ 1: at every RA).
-  struct Interval {
-    double centre, h;
-    std::uint32_t event;
-  };
-  std::vector<Interval> found;
+  found.clear();
   for (std::size_t e = first; e < last; ++e) {
+    if (std::abs(ev.dec_deg[e] - dec) > ev.radius_deg[e] + 1e-9)
+      continue; // cheap rejection; the exact test follows
     const double d_dec = (ev.dec_deg[e] - dec) * sky::DEG;
     const double room = ev.hav_radius[e] - haversine(d_dec);
     if (room < 0)
@@ -162,7 +161,7 @@ void SpatialCounter::add_source(double dec, std::vector<std::uint32_t>& order) {
     }
     const double h = 2.0 * std::asin(std::sqrt(room / scale)) / sky::DEG;
     found.push_back({ev.ra_deg[e] - 360.0 * std::floor(ev.ra_deg[e] / 360.0), h,
-                     static_cast<std::uint32_t>(e)});
+                     static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(tier_of(h))});
   }
   always_offset_.push_back(static_cast<std::uint32_t>(always_event_.size()));
 
@@ -170,30 +169,26 @@ void SpatialCounter::add_source(double dec, std::vector<std::uint32_t>& order) {
   // shifted by +360° (−360°), so a query RA in [0, 360) needs no wrapping.
   const std::size_t n_found = found.size();
   for (std::size_t i = 0; i < n_found; ++i) {
-    if (found[i].centre - found[i].h < 0)
-      found.push_back({found[i].centre + 360.0, found[i].h, found[i].event});
-    if (found[i].centre + found[i].h >= 360.0)
-      found.push_back({found[i].centre - 360.0, found[i].h, found[i].event});
+    const Interval iv = found[i];
+    if (iv.centre - iv.h < 0)
+      found.push_back({iv.centre + 360.0, iv.h, iv.event, iv.tier});
+    if (iv.centre + iv.h >= 360.0)
+      found.push_back({iv.centre - 360.0, iv.h, iv.event, iv.tier});
   }
   // Tiers by half-width octave; inside a tier, by centre (ties by event).
-  order.resize(found.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::vector<std::size_t> tier(found.size());
-  for (std::size_t i = 0; i < found.size(); ++i)
-    tier[i] = tier_of(found[i].h);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    if (tier[a] != tier[b])
-      return tier[a] < tier[b];
-    if (found[a].centre != found[b].centre)
-      return found[a].centre < found[b].centre;
-    return found[a].event < found[b].event;
+  std::sort(found.begin(), found.end(), [](const Interval& a, const Interval& b) {
+    if (a.tier != b.tier)
+      return a.tier < b.tier;
+    if (a.centre != b.centre)
+      return a.centre < b.centre;
+    return a.event < b.event;
   });
-  for (std::size_t j = 0; j < order.size();) {
-    const std::size_t t = tier[order[j]];
+  for (std::size_t j = 0; j < found.size();) {
+    const std::size_t t = found[j].tier;
     std::size_t end = j;
     double widest = 0;
-    while (end < order.size() && tier[order[end]] == t)
-      widest = std::max(widest, found[order[end++]].h);
+    while (end < found.size() && found[end].tier == t)
+      widest = std::max(widest, found[end++].h);
     Tier tr;
     // The margin covers the rounding of centre ± h against query ± reach.
     tr.reach = widest * (1 + 1e-12) + 1e-9;
@@ -210,7 +205,7 @@ void SpatialCounter::add_source(double dec, std::vector<std::uint32_t>& order) {
     };
     std::uint32_t b = 0;
     for (std::size_t k = j; k < end; ++k) {
-      const Interval& iv = found[order[k]];
+      const Interval& iv = found[k];
       const std::uint32_t bk = bucket(iv.centre);
       while (b <= bk) {
         bucket_start_.push_back(static_cast<std::uint32_t>(span_.size()));

@@ -83,7 +83,8 @@ public:
   struct Selected {
     std::vector<double> dec_deg, ra_deg; //!< position [deg]
     std::vector<double> cos_dec;         //!< cos δ
-    std::vector<double> hav_radius;      //!< sin²(r/2), r = angerr_scale × AngErr ≤ 180°
+    std::vector<double> radius_deg;      //!< r = angerr_scale × AngErr (≤ 180°)
+    std::vector<double> hav_radius;      //!< sin²(r/2)
     std::vector<std::uint16_t> bin;      //!< highest threshold index the event passes
     double max_radius_deg = 0;
   };
@@ -126,7 +127,13 @@ private:
     double origin = 0;    //!< centre of bucket 0's lower edge [deg]
     double per_deg = 0;   //!< buckets per degree
   };
-  void add_source(double dec_deg, std::vector<std::uint32_t>& scratch);
+  //! A source's interval around one event while the tables are built.
+  struct Interval {
+    double centre, h;    //!< [deg]
+    std::uint32_t event; //!< event number (dec order)
+    std::uint32_t tier;  //!< half-width octave
+  };
+  void add_source(double dec_deg, std::vector<Interval>& scratch);
 
   const SpatialIndex* index_;
   //! One (source, event) interval: its ends [deg] (centre ± h) and the
