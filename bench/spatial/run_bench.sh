@@ -33,7 +33,7 @@ run_timed() { # run_timed NP TRIALS TAG -> prints wall seconds; memory in $work/
   start=$(date +%s.%N)
   mpiexec -np "$np" --oversubscribe bash -c '/usr/bin/time -v -o "$0.$OMPI_COMM_WORLD_RANK.time" "${@}"' "$work/$tag" \
     "$bin" spatial --events "$ev" --sources "$work/sources.csv" --trials "$n" --seed 7 \
-    --output "$work/$tag.h5" --quiet >"$work/$tag.out" 2>/dev/null || true
+    --output "$work/$tag.h5" >"$work/$tag.out" 2>"$work/$tag.err" || true
   end=$(date +%s.%N)
   echo "$end - $start" | bc -l
 }
@@ -65,4 +65,10 @@ for np in 2 1; do
     "$(echo "$trials / $t" | bc -l)" "$(echo "$mem / 1024" | bc -l)"
 done
 cmp -s "$work/full1.out" "$work/full2.out" && echo "stdout identical at 1 and 2 ranks"
-printf '2-rank parallel efficiency: %.2f\n' "$(echo "$wall1 / (2 * $wall2)" | bc -l)"
+printf '2-rank parallel efficiency, wall clock: %.2f\n' "$(echo "$wall1 / (2 * $wall2)" | bc -l)"
+# The runner's final progress line gives the trial phase's rate (trials/s):
+# start-up (MPI, reading, index and tables) is left out.
+rate() { grep -o '[0-9]*/s' "$work/full$1.err" | tail -1 | tr -d '/s'; }
+r1=$(rate 1) r2=$(rate 2)
+printf 'trial phase: %s trials/s on 1 rank, %s on 2; efficiency %.2f\n' "$r1" "$r2" \
+  "$(echo "$r2 / (2 * $r1)" | bc -l)"
