@@ -253,7 +253,10 @@ void add_campaign_options(po::options_description& desc) {
       "resume", po::bool_switch(), "continue from RUN.h5.partial (same options and inputs)")(
       "quiet", po::bool_switch(),
       "no progress output")("progress-seconds", po::value<double>()->default_value(30),
-                            "interval of progress lines when stderr is not a terminal [s]");
+                            "interval of progress lines when stderr is not a terminal [s]")(
+      "sweep-point", po::value<std::uint64_t>()->default_value(0),
+      "sweep point p: trial k uses global index p*N + k (SPEC §6), so the points of a sweep "
+      "draw independent trials from one seed");
 }
 
 campaign::RunnerOptions runner_options(const Invocation& inv) {
@@ -262,6 +265,7 @@ campaign::RunnerOptions runner_options(const Invocation& inv) {
   o.resume = inv.get<bool>("resume");
   o.quiet = inv.get<bool>("quiet");
   o.progress_seconds = inv.get<double>("progress-seconds");
+  o.sweep_point = inv.get<std::uint64_t>("sweep-point");
   if (o.checkpoint_seconds < 0)
     throw ConfigError("--checkpoint-seconds must not be negative");
   return o;

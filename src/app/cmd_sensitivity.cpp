@@ -100,6 +100,16 @@ std::vector<double> strengths_of(const Invocation& inv) {
   return strengths;
 }
 
+//! A sensitivity run is itself a sweep over strengths (signal trial s·N + k),
+//! so it takes no --sweep-point of its own.
+campaign::RunnerOptions sensitivity_runner_options(const Invocation& inv) {
+  auto options = runner_options(inv);
+  if (options.sweep_point != 0)
+    throw core::ConfigError("--sweep-point does not apply to sensitivity runs (their signal "
+                            "trials already use the global index s*N + k)");
+  return options;
+}
+
 int run_spatial_sensitivity(Invocation& inv, const std::filesystem::path& output) {
   campaign::SensitivityConfig config;
   config.spatial = spatial_selection(inv);
@@ -108,7 +118,7 @@ int run_spatial_sensitivity(Invocation& inv, const std::filesystem::path& output
   config.signal_trials = inv.get<std::uint64_t>("signal-trials");
   config.strengths = strengths_of(inv);
   config.seed = inv.get<std::uint64_t>("seed");
-  config.runner = runner_options(inv);
+  config.runner = sensitivity_runner_options(inv);
   if (config.background_trials == 0 || config.signal_trials == 0)
     throw core::ConfigError("--trials and --signal-trials must be at least 1");
 
@@ -155,7 +165,7 @@ int run_temporal_sensitivity(Invocation& inv, const std::filesystem::path& outpu
       throw core::ConfigError("--strengths: the time test injects whole flares, got " +
                               format_number(s));
   config.seed = inv.get<std::uint64_t>("seed");
-  config.runner = runner_options(inv);
+  config.runner = sensitivity_runner_options(inv);
   if (config.background_trials == 0 || config.signal_trials == 0)
     throw core::ConfigError("--trials and --signal-trials must be at least 1");
 

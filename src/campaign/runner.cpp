@@ -8,6 +8,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 
 namespace nuflare::campaign {
 
@@ -57,6 +58,10 @@ TrialRunner::TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group,
       options_(std::move(options)) {
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
+  if (options_.sweep_point > 0 &&
+      n_trials_ > std::numeric_limits<std::uint64_t>::max() / (options_.sweep_point + 1))
+    throw core::ConfigError("--sweep-point × trials exceeds the 64-bit trial index");
+  first_index_ = options_.sweep_point * n_trials_;
   const auto work = work_range(n_trials_, rank_, size_);
   begin_ = work.begin;
   end_ = work.end;
@@ -71,6 +76,8 @@ TrialRunner::TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group,
     done_ = archive_.read_rows_i64(done_path, begin_, end_);
   } else {
     archive_.create_group(group_ + "/trials");
+    archive_.set_attribute(group_ + "/trials", "first_trial_index",
+                           static_cast<std::int64_t>(first_index_));
     archive_.create_rows_i64(done_path, n_trials_, 1, "",
                              "1 when the trial has been computed (checkpoint bookkeeping)");
   }
@@ -182,7 +189,7 @@ void TrialRunner::run(const std::function<void(std::uint64_t g, TrialRows& rows)
         rows.f64[k] = std::span<double>(f64_[k].data() + local * f64_cols[k], f64_cols[k]);
       for (std::size_t k = 0; k < i64_.size(); ++k)
         rows.i64[k] = std::span<std::int64_t>(i64_[k].data() + local * i64_cols[k], i64_cols[k]);
-      trial(g, rows);
+      trial(first_index_ + g, rows);
       done_[local] = 1;
       ++computed_;
     }

@@ -39,6 +39,10 @@ struct RunnerOptions {
   double progress_seconds = 30;     //!< log-line interval when stderr is not a terminal
   std::uint64_t round_trials = 256; //!< trials per rank between synchronisations
   std::string label = "trials";     //!< what the progress line counts
+  //! Sweep point p of independent campaigns (SPEC §6): archive row k is the
+  //! trial of global index p·N + k, so the points of a sweep draw
+  //! independent trials from one master seed.
+  std::uint64_t sweep_point = 0;
 };
 
 //! The output rows of one trial, one span per declared dataset.
@@ -63,7 +67,8 @@ public:
                       const std::string& description);
 
   //! Computes every trial of this rank's block with `trial(g, rows)` and
-  //! writes the rows. Collective. Throws Interrupted after a signal.
+  //! writes the rows; g is the global trial index, first_index() + the row.
+  //! Collective. Throws Interrupted after a signal.
   void run(const std::function<void(std::uint64_t g, TrialRows& rows)>& trial);
 
   //! All trials' values of a dataset in global order (row-major), on every
@@ -72,6 +77,8 @@ public:
   [[nodiscard]] std::vector<std::int64_t> gather_i64(std::size_t index) const;
 
   [[nodiscard]] std::uint64_t n_trials() const noexcept { return n_trials_; }
+  //! Global trial index of archive row 0: sweep_point × n_trials.
+  [[nodiscard]] std::uint64_t first_index() const noexcept { return first_index_; }
   //! Trials computed by this process in this run (resumed ones excluded).
   [[nodiscard]] std::uint64_t computed() const noexcept { return computed_; }
 
@@ -89,6 +96,7 @@ private:
   int rank_ = 0, size_ = 1;
   std::string group_;
   std::uint64_t n_trials_;
+  std::uint64_t first_index_ = 0;
   RunnerOptions options_;
   std::vector<Dataset> datasets_;
   // This rank's block of rows, kept until they are written.

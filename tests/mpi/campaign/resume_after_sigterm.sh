@@ -24,7 +24,9 @@ with open("events.txt", "w") as f:
                 f"{rng.uniform(0, 360):.3f} {dec:.3f} 0 0\n")
 with open("sources.csv", "w") as f:
     f.write("name,ra,dec,group\n")
-    for i in range(100):
+    # Enough sources that the 2-rank run lasts several seconds, so the
+    # SIGTERM below always lands mid-way.
+    for i in range(800):
         dec = np.degrees(np.arcsin(rng.uniform(-1, 1)))
         f.write(f"S{i},{rng.uniform(0, 360):.4f},{dec:.4f},{'g1' if i % 2 else 'g2'}\n")
 PY
@@ -45,7 +47,7 @@ for _ in $(seq 1 600); do
   [[ -f run.h5.partial ]] && break
   sleep 0.05
 done
-sleep 1
+sleep 0.5
 pkill -TERM -f "^$bin spatial --events $tmp/events.txt" || true
 wait $pid
 status=$?

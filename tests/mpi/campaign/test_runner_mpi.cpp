@@ -5,7 +5,9 @@
 
 #include "nuflare_catch.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <limits>
 #include <mpi.h>
 
 using namespace nuflare;
@@ -112,4 +114,39 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
     CHECK(a.read_i64("/toy/trials/done") == std::vector<std::int64_t>(N, 1));
     std::filesystem::remove_all(dir);
   }
+}
+
+TEST_CASE("sweep point p runs the global trials p*N + k (SPEC §6)", "[runner][mpi]") {
+  const auto dir = shared_tmp("runner_sweep");
+  campaign::RunnerOptions opts;
+  opts.quiet = true;
+  opts.round_trials = 16;
+  constexpr std::uint64_t n = 100, p = 3;
+  std::vector<double> whole;
+  {
+    auto archive = io::Archive::create(dir / "whole.h5", MPI_COMM_WORLD, info());
+    campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", (p + 1) * n, opts);
+    const auto f = runner.add_f64("values", 2, "", "uniform and normal");
+    runner.add_i64("counts", 1, "", "integer");
+    runner.run(toy_trial);
+    whole = runner.gather_f64(f);
+    archive.commit();
+  }
+  opts.sweep_point = p;
+  auto archive = io::Archive::create(dir / "point.h5", MPI_COMM_WORLD, info());
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, opts);
+  CHECK(runner.first_index() == p * n);
+  const auto f = runner.add_f64("values", 2, "", "uniform and normal");
+  runner.add_i64("counts", 1, "", "integer");
+  std::uint64_t lowest = std::numeric_limits<std::uint64_t>::max();
+  runner.run([&](std::uint64_t g, campaign::TrialRows& rows) {
+    lowest = std::min(lowest, g);
+    toy_trial(g, rows);
+  });
+  const auto point = runner.gather_f64(f);
+  CHECK(archive.number_attribute("/toy/trials", "first_trial_index") == static_cast<double>(p * n));
+  archive.commit();
+  CHECK(lowest >= p * n);
+  REQUIRE(point.size() == 2 * n);
+  CHECK(std::equal(point.begin(), point.end(), whole.begin() + 2 * p * n));
 }
