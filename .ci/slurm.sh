@@ -188,6 +188,17 @@ for p in a_scale_0.5 b_scale_1.0 c_scale_1.5; do
   fi
 done
 ((missing == 0)) || die "archives missing"
+# Array task i ran --sweep-point i: its trials start at global index i*N.
+/usr/bin/python3 - "$results/sweep" <<'PY' || die "sweep points do not use disjoint trial indices"
+import sys, h5py
+for i, p in enumerate(["a_scale_0.5", "b_scale_1.0", "c_scale_1.5"]):
+    with h5py.File(f"{sys.argv[1]}/{p}.h5", "r") as f:
+        for name, g in f["spatial"].items():
+            if isinstance(g, h5py.Group) and "trials" in g:
+                t = g["trials"]
+                assert t.attrs["first_trial_index"] == i * t["done"].shape[0], (p, name)
+PY
+log "sweep points drew disjoint trials (first_trial_index = i*N)"
 NUFLARE_BIN=$NUFLARE_BIN jobs/merge.sh "$results/sweep" spatial csv > /dev/null ||
   die "jobs/merge.sh failed"
 [[ -s $results/sweep/merged_spatial.csv ]] || die "no merged table"
