@@ -14,6 +14,7 @@
 #include "nuflare/io/icecube.hpp"
 #include "nuflare/sky/region.hpp"
 
+#include <cmath>
 #include <iostream>
 #include <map>
 
@@ -39,6 +40,10 @@ void add_spatial_options(po::options_description& desc) {
       "scale of the alerts' 90% regions for Table 2")(
       "region", po::value<std::string>()->default_value("ellipse"),
       "alert region shape for Table 2: ellipse or rectangle")(
+      "alerts-mjd-min", po::value<double>(),
+      "Table 2: only alerts at or after this MJD")(
+      "alerts-mjd-max", po::value<double>(),
+      "Table 2: only alerts before this MJD (paper §3.1: up to the end of May 2021, 59366)")(
       "flux-uptime", po::value<std::vector<std::string>>()->multitoken(),
       "good-run lists of the seasons for the flux limit (paper §7.4)")(
       "flux-irfs", po::value<std::vector<std::string>>()->multitoken(),
@@ -126,8 +131,13 @@ int run_spatial(Invocation& inv) {
   std::vector<campaign::PotentialSourceRow> table2;
   if (inv.has("alerts")) {
     const std::string alerts_file = inv.get<std::string>("alerts");
-    const auto alerts = io::read_alerts(alerts_file);
+    auto alerts = io::read_alerts(alerts_file);
     inputs.emplace_back(alerts_file);
+    const double lo = inv.has("alerts-mjd-min") ? inv.get<double>("alerts-mjd-min") : -HUGE_VAL;
+    const double hi = inv.has("alerts-mjd-max") ? inv.get<double>("alerts-mjd-max") : HUGE_VAL;
+    if (!(lo < hi))
+      throw core::ConfigError("--alerts-mjd-min must be below --alerts-mjd-max");
+    std::erase_if(alerts, [&](const io::Alert& a) { return !(a.mjd >= lo && a.mjd < hi); });
     const auto shape = sky::parse_region_shape(inv.get<std::string>("region"));
     for (const auto& g : groups)
       table2.push_back(

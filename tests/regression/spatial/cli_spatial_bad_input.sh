@@ -36,6 +36,8 @@ expect bad-step "log10e-step" "$bin" spatial "${ok[@]}" --log10e-step 0
 expect bad-scale "angerr-scale" "$bin" spatial "${ok[@]}" --angerr-scale -1
 expect not-a-number "trials" "$bin" spatial "${ok[@]}" --trials many
 expect missing-alerts "none_alerts.csv" "$bin" spatial "${ok[@]}" --alerts "$tmp/none_alerts.csv"
+alerts=${NUFLARE_SOURCE_DIR:-$(dirname "$0")/../../..}/inputs/demo/data/alerts.csv
+expect empty-alert-period "alerts-mjd-min" "$bin" spatial "${ok[@]}" --alerts "$alerts" --alerts-mjd-min 59366 --alerts-mjd-max 59000
 expect flux-without-irfs "flux-irfs" "$bin" spatial "${ok[@]}" --flux-uptime "$tmp/IC40_exp.csv"
 expect bad-output-name "h5" "$bin" spatial --events "$tmp/IC40_exp.csv" --sources "$tmp/good.csv" --output "$tmp/run.txt"
 
