@@ -16,6 +16,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -143,5 +144,10 @@ std::filesystem::path partial_path(const std::filesystem::path& final_path);
 
 //! SHA-256 of a file's bytes as 64 hex digits (input provenance).
 std::string sha256_file(const std::filesystem::path& path);
+
+namespace detail {
+//! SHA-256 of bytes; `hardware` = false forces the portable code (tests).
+std::string sha256_hex(std::string_view bytes, bool hardware);
+} // namespace detail
 
 } // namespace nuflare::io
