@@ -72,6 +72,8 @@ plots() {
     "$py" "$t/plot_temporal.py" pvalue "$out/temporal.h5" "$fig/temporal_pvalue.png"
   [[ -f $out/simultaneity.h5 ]] &&
     "$py" "$t/plot_temporal.py" rho "$out/simultaneity.h5" "$fig/simultaneity_rho.png"
+  [[ -f $out/simultaneity.h5 ]] &&
+    "$py" "$t/plot_temporal.py" simtrials "$out/simultaneity.h5" "$fig/simultaneity_trials.png"
   [[ -f $out/followup.h5 ]] && "$py" "$t/plot_followup.py" all "$out/followup.h5" "$fig"
   nuflare_log "figures: $fig"
 }

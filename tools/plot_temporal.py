@@ -5,6 +5,8 @@
   plot_temporal.py rt RUN.h5 OUT.png            Fig. 5/7: R(t) with the trial mean and 16/84 % band
   plot_temporal.py pvalue RUN.h5 OUT.png        Fig. 8: pre-trial p vs shift
   plot_temporal.py rho RUN.h5 OUT.png           Fig. 10: ρ histograms of the populations
+  plot_temporal.py simtrials RUN.h5 OUT.png     Fig. 11: observed (stars) and per-trial (circles)
+                                                mean ρ of the three subgroups, with Table 1's p
 
 Needs matplotlib and h5py (/usr/bin/python3). Reads the datasets documented
 in include/nuflare/campaign/temporal_campaign.hpp.
@@ -85,8 +87,36 @@ def rho(f, out):
     fig.savefig(out, dpi=120)
 
 
+def simtrials(f, out, max_points=2000):
+    """Fig. 11: per subgroup, the mean simultaneity ratio of the data (star)
+    and of the trials (circles, at most max_points, jittered sideways)."""
+    observed = f["/simultaneity/rho_mean_observed"][()]
+    trials = f["/simultaneity/trials/rho_mean"][()]
+    names = ("warm spots", "region ≤ 1°", "region > 1°")
+    colours = ("tab:red", "tab:green", "tab:blue")
+    p = table(f, "/simultaneity/summary")["p_value"] # rows: warm_spot, region_near, region_far
+    rng = np.random.default_rng(0)
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for i, (name, c) in enumerate(zip(names, colours)):
+        t = trials[:, i]
+        t = t[np.isfinite(t)][:max_points]
+        if t.size:
+            ax.scatter(i + rng.uniform(-0.25, 0.25, t.size), t, s=6, alpha=0.25, color=c,
+                       edgecolors="none")
+        if np.isfinite(observed[i]):
+            label = f"{name} (p = {p[i]:.3g})"
+            ax.scatter([i], [observed[i]], marker="*", s=250, color=c, edgecolors="k", zorder=3,
+                       label=label)
+    ax.set_xticks(range(3), names)
+    ax.set_ylabel("mean simultaneity ratio ρ = |H∩L| / |H∪L|")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("scan", "rt", "pvalue", "rho"):
+    commands = {"scan": scan, "rt": rt, "pvalue": pvalue, "rho": rho, "simtrials": simtrials}
+    if len(sys.argv) != 4 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     with h5py.File(sys.argv[2], "r") as f:
-        {"scan": scan, "rt": rt, "pvalue": pvalue, "rho": rho}[sys.argv[1]](f, sys.argv[3])
+        commands[sys.argv[1]](f, sys.argv[3])
