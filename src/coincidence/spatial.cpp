@@ -124,6 +124,21 @@ SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double
     : index_(&index), stamp_(index.n_selected(), 0), histogram_(index.n_thresholds(), 0) {
   tier_offset_.push_back(0);
   always_offset_.push_back(0);
+  // Reserve the interval table once (a cheap declination count bounds it):
+  // growing a table of tens of MB would copy it and fault in fresh pages
+  // several times over.
+  const SpatialIndex::Selected& ev = index.selected();
+  std::size_t bound = 0;
+  for (double dec : dec_deg) {
+    const double reach = ev.max_radius_deg + 1e-9;
+    const auto first = std::lower_bound(ev.dec_deg.begin(), ev.dec_deg.end(), dec - reach);
+    const auto last = std::upper_bound(first, ev.dec_deg.end(), dec + reach);
+    for (auto it = first; it != last; ++it) {
+      const auto e = static_cast<std::size_t>(it - ev.dec_deg.begin());
+      bound += std::abs(*it - dec) <= ev.radius_deg[e] + 1e-9 ? 1 : 0;
+    }
+  }
+  span_.reserve(bound + bound / 16 + 64); // + seam copies
   std::vector<Interval> scratch;
   for (double dec : dec_deg)
     add_source(dec, scratch);
