@@ -7,12 +7,14 @@
 set(NUFLARE_MPIEXEC_FLAGS --oversubscribe CACHE STRING "Extra flags for mpiexec in tests")
 
 # Every test may start MPI: allow root (CI runs as root), allow more ranks than
-# cores, and make Open MPI's PMIx authenticate its local processes natively.
-# Without the last one a machine with munge installed but munged stopped (the
-# Slurm packages before slurm.sh starts it) waits 2.3 s in every mpiexec while
-# PMIx retries the munge socket.
+# cores, make Open MPI's PMIx authenticate its local processes natively, and
+# use the shared-memory transport of one node. Without PMIx's native
+# authentication a machine with munge installed but munged stopped (the Slurm
+# packages before slurm.sh starts it) waits 2.3 s in every mpiexec while PMIx
+# retries the munge socket; without ob1/vader every rank spends ~0.2 s
+# initialising UCX for a network the tests never use.
 set(NUFLARE_TEST_MPI_ENV
-    "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;PMIX_MCA_psec=native")
+    "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;PMIX_MCA_psec=native;OMPI_MCA_pml=ob1;OMPI_MCA_btl=self,vader")
 
 function(nuflare_add_test)
   cmake_parse_arguments(T "" "NAME" "SOURCES;RANKS;LABELS" ${ARGN})

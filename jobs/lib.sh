@@ -91,6 +91,11 @@ nuflare_launcher() {
     # munged is not running, retries for 2.3 s per launch; mpirun's own
     # processes authenticate natively.
     export PMIX_MCA_psec=${PMIX_MCA_psec:-native}
+    if [[ -z ${SLURM_JOB_ID:-} ]]; then
+      # One machine: shared memory only; UCX would cost ~0.2 s per rank to
+      # look for a network.
+      export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
+    fi
   fi
   nuflare_log "launcher: ${NUFLARE_LAUNCH[*]:-(none, 1 rank)}"
 }

@@ -22,6 +22,7 @@ fi
 MPIEXEC=${MPIEXEC:-mpiexec}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export PMIX_MCA_psec=${PMIX_MCA_psec:-native} # no 2.3 s munge retry per mpiexec
+export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader} # one node: no UCX
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

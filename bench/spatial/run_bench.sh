@@ -11,6 +11,7 @@ trials=${2:-100000}
 shared=${NUFLARE_SHARED_DIR:-$here/../../../shared}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export PMIX_MCA_psec=${PMIX_MCA_psec:-native} # no 2.3 s munge retry per mpiexec
+export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader} # one node: no UCX
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 "$here/make_sky.py" "$work" "$shared/data/icecube_10year_ps/events/IC40_exp.csv" 250000 409 5
