@@ -5,10 +5,14 @@
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/core/error.hpp"
 
+#include <Random123/philox.h>
+
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string_view>
 
 namespace nuflare::campaign {
 
@@ -190,18 +194,88 @@ io::Table scan_summary_table(const ScanResult& r) {
   return t;
 }
 
+namespace {
+
+__extension__ typedef unsigned __int128 u128; // GCC/Clang extension, as in rng.cpp
+
+//! The numbers TrialRng(seed, stream, g) yields, in the same order
+//! (Philox4x64-10, key (seed, FNV-1a(stream)), counter (g, block, 0, 0)), but
+//! made 16 blocks at a time: the blocks are independent, so the processor
+//! overlaps their multiply chains instead of waiting on one refill per four
+//! numbers. A unit test checks it against TrialRng.
+class BlockRng {
+public:
+  BlockRng(std::uint64_t seed, std::string_view stream, std::uint64_t g) noexcept
+      : key_{{seed, stream_key(stream)}}, g_(g) {}
+
+  std::uint64_t next_u64() noexcept {
+    if (used_ == BUFFER)
+      refill();
+    return buffer_[used_++];
+  }
+  //! TrialRng::below: Lemire's multiply-and-reject, same rejections.
+  std::uint64_t below(std::uint64_t n) noexcept {
+    u128 m = static_cast<u128>(next_u64()) * n;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < n) {
+      const std::uint64_t threshold = (0 - n) % n;
+      while (low < threshold) {
+        m = static_cast<u128>(next_u64()) * n;
+        low = static_cast<std::uint64_t>(m);
+      }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+  }
+
+private:
+  static constexpr unsigned BLOCKS = 16, BUFFER = 4 * BLOCKS;
+  void refill() noexcept {
+    const r123::Philox4x64 philox;
+    for (unsigned b = 0; b < BLOCKS; ++b) {
+      const r123::Philox4x64::ctr_type ctr = {{g_, block_ + b, 0, 0}};
+      const auto out = philox(ctr, key_);
+      for (unsigned i = 0; i < 4; ++i)
+        buffer_[4 * b + i] = out.v[i];
+    }
+    block_ += BLOCKS;
+    used_ = 0;
+  }
+
+  r123::Philox4x64::key_type key_;
+  std::uint64_t g_;
+  std::uint64_t block_ = 0;
+  std::array<std::uint64_t, BUFFER> buffer_{};
+  unsigned used_ = BUFFER;
+};
+
+} // namespace
+
 void draw_control(std::uint64_t seed, std::uint64_t g, std::size_t pool_size, std::size_t n_alerts,
                   std::span<std::uint32_t> drawn_pool, std::span<std::uint32_t> drawn_alert) {
+  const std::size_t m = drawn_pool.size();
+  if (m > pool_size || (!drawn_alert.empty() && n_alerts == 0))
+    throw core::ConfigError("control trials: cannot draw " + std::to_string(m) +
+                            " sources from a pool of " + std::to_string(pool_size) + " and " +
+                            std::to_string(n_alerts) + " alerts");
   // SPEC §8: as many distinct sources as the observed sample (partial
-  // Fisher–Yates), each with the time of an alert drawn at random.
-  TrialRng rng(seed, CONTROL_STREAM, g);
-  std::vector<std::uint32_t> idx(pool_size);
-  std::iota(idx.begin(), idx.end(), 0u);
-  for (std::size_t j = 0; j < drawn_pool.size(); ++j) {
+  // Fisher–Yates), each with the time of an alert drawn at random. The
+  // permutation lives on between calls as the identity: the swaps of a draw
+  // are undone in reverse order, so a trial costs O(m), not O(pool).
+  thread_local std::vector<std::uint32_t> idx, swapped;
+  if (idx.size() != pool_size) {
+    idx.resize(pool_size);
+    std::iota(idx.begin(), idx.end(), 0u);
+  }
+  swapped.resize(m);
+  BlockRng rng(seed, CONTROL_STREAM, g);
+  for (std::size_t j = 0; j < m; ++j) {
     const std::size_t r = j + rng.below(pool_size - j);
     std::swap(idx[j], idx[r]);
     drawn_pool[j] = idx[j];
+    swapped[j] = static_cast<std::uint32_t>(r);
   }
+  for (std::size_t j = m; j-- > 0;)
+    std::swap(idx[j], idx[swapped[j]]);
   for (auto& a : drawn_alert)
     a = static_cast<std::uint32_t>(rng.below(n_alerts));
 }

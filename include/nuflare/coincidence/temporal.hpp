@@ -4,15 +4,22 @@
 //!
 //! Everything a trial needs is precomputed once: per source the sorted point
 //! times and the prefix sums of the flare-level contributions for one flare
-//! cut, so the inside/outside sums of a window are two binary searches (or a
-//! two-pointer sweep over a sorted shift grid) and two subtractions. Random
-//! numbers are drawn by the caller (campaign/), which keeps this module free
-//! of RNG streams, MPI and files.
+//! cut, so the inside/outside sums of a window are two subtractions once the
+//! window's first and last point are known. For one shift those are two binary
+//! searches; for a regular shift grid (k · step) RKernel::r_shifts finds every
+//! point's run of shifts by arithmetic, checked against the exact predicate
+//! wherever rounding could matter, and ControlEngine goes further: per pool
+//! source and alert it tabulates, once, where each shift's window starts and
+//! ends, so that a control trial only reads tables. Every path adds the same
+//! numbers in the same order as r(), so all agree bit for bit, and none
+//! allocates per call. Random numbers are drawn by the caller (campaign/),
+//! which keeps this module free of RNG streams, MPI and files.
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -94,6 +101,21 @@ struct WindowSums {
   [[nodiscard]] double ratio() const noexcept;
 };
 
+//! A shift grid seen as s₀ + k · step, for the fast paths of r_shifts and
+//! ControlEngine.
+struct ShiftPlan {
+  std::size_t size = 0;   //!< number of shifts K
+  double s0 = 0;          //!< first shift
+  double step = 0;        //!< (last − first)/(K − 1)
+  double inv_step = 0;    //!< 1/step
+  double residual = 0;    //!< max_k |s_k − (s₀ + k · step)| [d], plus rounding slack
+  double abs_max = 0;     //!< max_k |s_k|
+  bool regular = false;   //!< K ≥ 2, ascending, finite, residual ≪ step
+  //! Plan of an ascending grid (an irregular one gets regular = false and is
+  //! swept point by point instead).
+  [[nodiscard]] static ShiftPlan of(std::span<const double> shifts_days) noexcept;
+};
+
 //! Per-source sorted times and prefix sums of contributions for one flare cut.
 class RKernel {
 public:
@@ -106,19 +128,33 @@ public:
   //! R(shift) pooled over `pairs` (blazar paper eq. 1).
   [[nodiscard]] double r(std::span<const Pair> pairs, double shift_days,
                          double delta_t_days) const noexcept;
-  //! R at every shift of an ascending grid (one sweep per pair); `out` has
-  //! shifts.size() entries.
+  //! R at every shift of an ascending grid; `out` has shifts.size() entries.
+  //! Bit for bit equal to r() at each shift. Allocation-free after the first
+  //! call on a thread (per-thread scratch).
   void r_shifts(std::span<const Pair> pairs, std::span<const double> shifts_days,
                 double delta_t_days, std::span<double> out) const;
+  //! Same, for pairs given as parallel arrays (source index, alert time) and a
+  //! grid already planned with ShiftPlan::of(shifts_days).
+  void r_shifts(std::span<const std::uint32_t> sources, std::span<const double> alert_mjd,
+                std::span<const double> shifts_days, const ShiftPlan& plan, double delta_t_days,
+                std::span<double> out) const;
 
   [[nodiscard]] std::size_t size() const noexcept { return offset_.size() - 1; }
   [[nodiscard]] double flare_cut() const noexcept { return flare_cut_; }
 
 private:
+  friend class ControlEngine;
+  //! pair_at(j) → (source index, alert time) of pair j.
+  template <class PairAt>
+  void r_shifts_impl(std::size_t n_pairs, PairAt pair_at, std::span<const double> shifts_days,
+                     const ShiftPlan& plan, double delta_t_days, std::span<double> out) const;
+
   double flare_cut_;
   std::vector<std::size_t> offset_; //!< source s owns [offset_[s], offset_[s+1]) of mjd_
   std::vector<double> mjd_;
   std::vector<double> prefix_; //!< per source n+1 prefix sums (at offset_[s] + s)
+  double mjd_abs_max_ = 0;     //!< max |t| over all points (NaN if any is not finite)
+  std::size_t n_max_ = 0;      //!< longest series
 };
 
 //! The ΔT × containment-factor scan of paper §5.1.1 / Fig. 3 (SPEC §8): R(0)
@@ -156,7 +192,12 @@ private:
 };
 
 //! Control-sample trials of paper §5.1.2 (SPEC §8): random sources from
-//! outside every alert region, each with the time of a random alert.
+//! outside every alert region, each with the time of a random alert. On a
+//! regular shift grid the constructor builds phase tables (per pool source,
+//! the count of points before every window edge as a function of where the
+//! alert time falls between grid cells; per pool source × alert, which rows
+//! and shifts to read), within a memory budget; sources and pairs outside it
+//! take RKernel's per-point path. evaluate() is bit for bit RKernel::r().
 class ControlEngine {
 public:
   //! `pool` are the series indices eligible for control samples (outside every
@@ -177,12 +218,19 @@ public:
   //! R at every shift for given pairs (the observed sample).
   void evaluate_pairs(std::span<const Pair> pairs, std::span<double> out) const;
 
+  //! Bytes held by the phase tables of evaluate() (0 when the grid is not
+  //! regular or the tables exceed their budget).
+  [[nodiscard]] std::size_t table_bytes() const noexcept;
+
 private:
+  struct PhaseTables; //!< defined in temporal.cpp
   std::vector<std::uint32_t> pool_;
   std::vector<double> alert_mjd_;
   std::vector<double> shifts_;
+  ShiftPlan plan_;
   double delta_t_days_;
   RKernel kernel_;
+  std::shared_ptr<const PhaseTables> tables_;
 };
 
 //! Series indices outside every alert region (factor, shape): the control pool.

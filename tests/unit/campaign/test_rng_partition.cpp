@@ -1,12 +1,15 @@
 // Counter-based trial RNG and the work partition (SPEC §6).
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/campaign/rng.hpp"
+#include "nuflare/campaign/temporal_campaign.hpp"
 
 #include "nuflare_catch.hpp"
 
 #include <Random123/philox.h>
 #include <cmath>
+#include <numeric>
 #include <set>
+#include <vector>
 
 using namespace nuflare::campaign;
 
@@ -70,6 +73,40 @@ TEST_CASE("below(n) is unbiased and in range", "[rng]") {
   }
   for (int c : counts)
     CHECK(std::abs(c - 10000) < 500);
+}
+
+TEST_CASE("draw_control: the partial Fisher–Yates of TrialRng, draw for draw", "[rng]") {
+  // draw_control makes its numbers 16 Philox blocks at a time and keeps its
+  // permutation between calls; the draws must stay those of the plain form.
+  const auto reference = [](std::uint64_t seed, std::uint64_t g, std::size_t pool,
+                            std::size_t n_alerts, std::vector<std::uint32_t>& dp,
+                            std::vector<std::uint32_t>& da) {
+    TrialRng rng(seed, CONTROL_STREAM, g);
+    std::vector<std::uint32_t> idx(pool);
+    std::iota(idx.begin(), idx.end(), 0u);
+    for (std::size_t j = 0; j < dp.size(); ++j) {
+      const std::size_t r = j + rng.below(pool - j);
+      std::swap(idx[j], idx[r]);
+      dp[j] = idx[j];
+    }
+    for (auto& a : da)
+      a = static_cast<std::uint32_t>(rng.below(n_alerts));
+  };
+  int bad = 0;
+  for (std::size_t pool : {1, 2, 7, 165, 1000, 5000})
+    for (std::size_t m : {0, 1, 5, 165, 999})
+      for (std::size_t n_alerts : {std::size_t{1}, std::size_t{3}, std::size_t{80},
+                                   (std::size_t{3} << 62) + 1}) // rejects a quarter
+        for (std::uint64_t g = 0; g < 40 && m <= pool; ++g) {
+          std::vector<std::uint32_t> dp(m), da(m), rp(m), ra(m);
+          reference(7 * g + 1, g, pool, n_alerts, rp, ra);
+          draw_control(7 * g + 1, g, pool, n_alerts, dp, da);
+          bad += dp != rp || da != ra;
+        }
+  CHECK(bad == 0);
+  std::vector<std::uint32_t> dp(3), da(3);
+  CHECK_THROWS(draw_control(1, 0, 2, 5, dp, da)); // more sources than the pool holds
+  CHECK_THROWS(draw_control(1, 0, 5, 0, dp, da)); // no alert to lend a time
 }
 
 TEST_CASE("work_index splits contiguous blocks like OpenMC", "[partition]") {

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -109,6 +110,107 @@ TEST_CASE("sweep over shifts equals the per-shift formula bit for bit", "[tempor
       else
         CHECK(out[i] == direct);
     }
+  }
+}
+
+namespace {
+
+bool same_bits(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+
+//! Every trial of `engine` (and r_shifts, evaluate_pairs) against r() at each
+//! shift, bit for bit.
+void check_control_engine(const std::vector<FlareSeries>& s, std::vector<double> alert_mjd,
+                          std::vector<double> shifts, double delta_t, double cut, int n_trials,
+                          std::size_t n_draw, std::uint64_t seed) {
+  std::vector<std::uint32_t> pool(s.size());
+  std::iota(pool.begin(), pool.end(), 0u);
+  std::reverse(pool.begin(), pool.end()); // pool positions ≠ series indices
+  const coincidence::ControlEngine engine(s, pool, alert_mjd, shifts, delta_t, cut);
+  const auto& k = engine.kernel();
+  std::vector<double> out(shifts.size()), out2(shifts.size()), out3(shifts.size());
+  int bad = 0;
+  for (int g = 0; g < n_trials; ++g) {
+    campaign::TrialRng rng(seed, "test.control", static_cast<std::uint64_t>(g));
+    std::vector<std::uint32_t> dp, da;
+    std::vector<Pair> pairs;
+    std::vector<bool> used(pool.size());
+    while (dp.size() < n_draw) {
+      const auto q = static_cast<std::uint32_t>(rng.below(pool.size()));
+      if (used[q])
+        continue;
+      used[q] = true;
+      dp.push_back(q);
+      da.push_back(static_cast<std::uint32_t>(rng.below(alert_mjd.size())));
+      pairs.push_back({pool[q], da.back(), alert_mjd[da.back()]});
+    }
+    engine.evaluate(dp, da, out);
+    engine.evaluate_pairs(pairs, out2);
+    k.r_shifts(pairs, shifts, delta_t, out3);
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+      const double direct = k.r(pairs, shifts[i], delta_t);
+      bad += !same_bits(out[i], direct) + !same_bits(out2[i], direct) +
+             !same_bits(out3[i], direct);
+    }
+  }
+  CHECK(bad == 0);
+}
+
+std::vector<FlareSeries> random_series(campaign::TrialRng& rng, std::size_t n_sources,
+                                       int min_points, int max_points, double span,
+                                       bool integer_days) {
+  std::vector<FlareSeries> s(n_sources);
+  for (auto& x : s) {
+    const auto n = min_points + static_cast<int>(rng.below(
+                                    static_cast<std::uint64_t>(max_points - min_points + 1)));
+    for (int j = 0; j < n; ++j) {
+      double t = 54500 + rng.uniform(0, span);
+      if (integer_days)
+        t = std::floor(t / 10) * 10; // many ties with the window edges
+      x.mjd.push_back(t);
+      x.level.push_back(std::exp(0.7 * rng.normal()));
+    }
+    std::sort(x.mjd.begin(), x.mjd.end());
+  }
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("control engine equals r() bit for bit on every path", "[temporal]") {
+  // Both table loops: AVX2 where the processor has it, and SSE2.
+  const bool no_avx2 = GENERATE(false, true);
+  if (no_avx2)
+    ::setenv("NUFLARE_NO_AVX2", "1", 1);
+  else
+    ::unsetenv("NUFLARE_NO_AVX2");
+  campaign::TrialRng rng(5, "test.engine", 0);
+  std::vector<double> alerts;
+  for (int a = 0; a < 40; ++a)
+    alerts.push_back(55000 + rng.uniform(0, 3000));
+  SECTION("phase tables (regular grid, ΔT below and above the step)") {
+    const auto s = random_series(rng, 300, 0, 40, 4000, false);
+    check_control_engine(s, alerts, coincidence::shift_grid(3600.0 / 7), 100, 0.0, 200, 120, 1);
+    check_control_engine(s, alerts, coincidence::shift_grid(50), 100, 1.2, 100, 120, 2);
+    check_control_engine(s, alerts, coincidence::shift_grid(365), 730, 1.5, 100, 120, 3);
+  }
+  SECTION("window edges on the points: the exact predicate decides") {
+    std::vector<double> int_alerts;
+    for (int a = 0; a < 30; ++a)
+      int_alerts.push_back(55000 + 10 * static_cast<double>(rng.below(300)));
+    const auto s = random_series(rng, 200, 1, 30, 4000, true);
+    check_control_engine(s, int_alerts, coincidence::shift_grid(10), 20, 0.0, 100, 80, 4);
+    check_control_engine(s, int_alerts, coincidence::shift_grid(15), 30, 0.0, 100, 80, 5);
+    check_control_engine(s, int_alerts, coincidence::shift_grid(0.1 * 3), 0.6, 0.0, 20, 80, 6);
+  }
+  SECTION("sources too large for a table, irregular and one-shift grids") {
+    auto s = random_series(rng, 60, 2, 20, 4000, false);
+    s[3] = random_series(rng, 1, 3000, 3000, 4000, false)[0]; // table over its budget
+    s[7].mjd.clear();                                         // no points at all
+    s[7].level.clear();
+    check_control_engine(s, alerts, coincidence::shift_grid(15), 30, 0.0, 50, 40, 7);
+    check_control_engine(s, alerts, {-700, -3, 0, 7, 250, 2000}, 100, 0.0, 50, 40, 8);
+    check_control_engine(s, alerts, {0.0}, 100, 0.0, 50, 40, 9);
+    check_control_engine(s, alerts, coincidence::shift_grid(200, 1000), 3000, 0.0, 50, 40, 10);
   }
 }
 
