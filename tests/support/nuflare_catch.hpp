@@ -38,11 +38,12 @@ inline std::filesystem::path temp_dir(const std::string& tag) {
 
 } // namespace nuflare::test
 
-//! Skips the rest of the test case (with a visible warning) when `path` is absent.
+//! Skips the rest of the test case (with a visible warning) when `path` (real
+//! data or an oracle file under ../shared) is absent.
 #define NUFLARE_REQUIRE_DATA(path)                                                                 \
   do {                                                                                             \
     if (!std::filesystem::exists(path)) {                                                          \
-      WARN("skipped: real data not found at " << (path));                                          \
+      WARN("skipped: shared file not found at " << (path));                                          \
       return;                                                                                      \
     }                                                                                              \
   } while (0)

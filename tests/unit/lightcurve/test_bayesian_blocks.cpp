@@ -84,6 +84,7 @@ TEST_CASE("prior precedence ncp_prior > gamma > p0", "[blocks]") {
 }
 
 TEST_CASE("events oracle rows", "[blocks]") {
+  NUFLARE_REQUIRE_DATA(test::oracle_file("events_rng42.txt"));
   auto t = read_columns("events_rng42.txt", 1)[0];
   REQUIRE(t.size() == 100);
   auto b = lightcurve::bayesian_blocks(t, {}, {}, opts(Fitness::events, 0.05));
@@ -98,6 +99,7 @@ TEST_CASE("events oracle rows", "[blocks]") {
 }
 
 TEST_CASE("regular_events oracle row", "[blocks]") {
+  NUFLARE_REQUIRE_DATA(test::oracle_file("regular_rng42_x.txt"));
   auto x = read_columns("regular_rng42_x.txt", 1)[0];
   REQUIRE(x.size() == 1000);
   std::vector<double> t(1000);
@@ -112,6 +114,7 @@ TEST_CASE("regular_events oracle row", "[blocks]") {
 }
 
 TEST_CASE("measures oracle rows", "[blocks]") {
+  NUFLARE_REQUIRE_DATA(test::oracle_file("measures_rng42.txt"));
   auto cols = read_columns("measures_rng42.txt", 2);
   const std::vector<double> want{1.39362877, 44.30811196, 49.46626158, 54.37232704, 92.7562551};
   auto b = lightcurve::bayesian_blocks(cols[0], cols[1], one(0.1), opts(Fitness::measures, 0.05));

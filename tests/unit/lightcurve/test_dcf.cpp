@@ -75,6 +75,8 @@ TEST_CASE("DCF 10-point table: pyDCF local normalisation with errors", "[dcf]") 
 }
 
 TEST_CASE("DCF ts1/ts2 example: peak at 40.35 d", "[dcf]") {
+  NUFLARE_REQUIRE_DATA(test::oracle_file("ts1.csv"));
+  NUFLARE_REQUIRE_DATA(test::oracle_file("ts2.csv"));
   const auto a = read_csv("ts1.csv"), b = read_csv("ts2.csv");
   DcfOptions o;
   o.lag_centres_days = pydcf_lag_grid(-200, 200, 3.5);
