@@ -675,7 +675,6 @@ void ScanEngine::evaluate(std::span<const double> alert_ra_deg, std::span<double
 struct ControlEngine::PhaseTables {
   struct Source {
     std::uint32_t n = 0;    //!< points
-    bool table = false;     //!< false: points_pair / sweep_pair
     std::size_t prefix = 0; //!< offset of its prefix sums in RKernel
     std::size_t mjd = 0;    //!< offset of its times in RKernel
     std::size_t rows = 0;   //!< offset of its (n + 1) × cols table entries
@@ -701,11 +700,11 @@ struct ControlEngine::PhaseTables {
   bool tables = false;               //!< entry is filled
   bool avx2 = false;                 //!< add_pair_avx2 may run
 
-  //! Budgets: a source's table ≤ 2¹⁶ entries (its offsets fit 16 bits), all
-  //! tables ≤ 2²² entries (40 MiB), pairs ≤ 2²² (32 MiB).
+  //! Budgets: a source's table ≤ 2¹⁶ entries, all tables ≤ 2²² entries
+  //! (10 bytes each: 40 MiB), pool × alerts ≤ 2²¹ pairs (24 bytes: 48 MiB).
   static constexpr std::size_t MAX_SOURCE_ENTRIES = std::size_t{1} << 16;
   static constexpr std::size_t MAX_TOTAL_ENTRIES = std::size_t{1} << 22;
-  static constexpr std::size_t MAX_PAIRS = std::size_t{1} << 22;
+  static constexpr std::size_t MAX_PAIRS = std::size_t{1} << 21;
 };
 
 ControlEngine::ControlEngine(std::span<const FlareSeries> series, std::vector<std::uint32_t> pool,
@@ -826,7 +825,6 @@ ControlEngine::ControlEngine(std::span<const FlareSeries> series, std::vector<st
     for (std::size_t e = ps.rows; e < ps.rows + entries; ++e)
       tb->values[e] = p[tb->counts[e]];
     total += entries;
-    ps.table = true;
     for (std::size_t x = 0; x < n_alerts; ++x) {
       auto& e = tb->entry[q * n_alerts + x];
       const std::size_t j_lo = rank_below(fx.data() + 1, n, f_lo[x]);
