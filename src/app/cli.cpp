@@ -4,8 +4,11 @@
 #include "nuflare/io/line_reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <set>
@@ -16,6 +19,43 @@ namespace nuflare::app {
 using core::ConfigError;
 
 namespace {
+
+//! Program_options prints double defaults with 17 digits ("(=4.7999999999999998)");
+//! shows them as the shortest text that reads back to the same double
+//! ("(=4.8)"), padding so the description column stays aligned.
+std::string tidy_help_defaults(const std::string& text) {
+  std::string out;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t open = text.find("(=", pos);
+    if (open == std::string::npos)
+      break;
+    const std::size_t close = text.find(')', open);
+    if (close == std::string::npos)
+      break;
+    const std::string value = text.substr(open + 2, close - open - 2);
+    out.append(text, pos, open - pos);
+    char* end = nullptr;
+    const double x = std::strtod(value.c_str(), &end);
+    std::array<char, 64> shortest{};
+    const auto r = std::to_chars(shortest.data(), shortest.data() + shortest.size(), x);
+    const std::string tidy(shortest.data(), r.ptr);
+    if (value.find('.') != std::string::npos && end == value.c_str() + value.size() &&
+        r.ec == std::errc() &&
+        tidy.size() < value.size()) {
+      out += "(=" + tidy + ")";
+      const std::size_t eol = text.find('\n', close);
+      const bool more_on_line = text.find_first_not_of(' ', close + 1) < eol;
+      if (more_on_line)
+        out.append(value.size() - tidy.size(), ' ');
+    } else {
+      out.append(text, open, close + 1 - open);
+    }
+    pos = close + 1;
+  }
+  out.append(text, pos, std::string::npos);
+  return out;
+}
 
 std::string trim(std::string s) {
   const auto not_space = [](unsigned char c) { return !std::isspace(c); };
@@ -163,8 +203,11 @@ bool parse(const Command& command, int argc, char** argv, Invocation& out) {
     throw ConfigError(std::string("nuflare ") + command.name + ": " + e.what());
   }
   if (vm.count("help")) {
-    if (out.prints())
-      std::cout << desc << '\n';
+    if (out.prints()) {
+      std::ostringstream text;
+      text << desc;
+      std::cout << tidy_help_defaults(text.str()) << '\n';
+    }
     return false;
   }
   // program_options keeps the first value stored, so store the command line
