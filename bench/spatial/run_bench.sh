@@ -43,7 +43,7 @@ echo "== nuflare per trial on 1 rank"
 # trials), and through the whole command ((T(2000 trials) - T(1)) / 1999,
 # median of 3: adds the runner and the archive rows).
 bench_bin=${NUFLARE_BENCH_SPATIAL:-$(dirname "$bin")/../../bench/spatial/bench_spatial}
-kernel_median=$("$bench_bin" "$ev" "$work/sources.csv" 2000 | awk '$1=="seconds_per_trial"{print $2}')
+kernel_median=$("$bench_bin" "$ev" "$work/sources.csv" 2000 | awk '$1=="seconds_per_trial"{printf "%.9f", $2}')
 t1=$(run_timed 1 1 load)
 per=()
 for r in 1 2 3; do

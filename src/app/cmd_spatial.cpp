@@ -122,11 +122,11 @@ int run_spatial(Invocation& inv) {
 
   // Inputs first: a bad file or option fails before any archive exists.
   SpatialInputs in = read_spatial_inputs(inv);
-  const io::EventSample& events = in.events;
   const io::SourceCatalog& catalog = in.catalog;
   const auto& groups = in.groups;
   std::vector<std::filesystem::path>& inputs = in.files;
-  const coincidence::SpatialIndex index(events, config.spatial);
+  const coincidence::SpatialIndex index(in.events, config.spatial);
+  in.events = {}; // the index holds what the trials need: free the rest
 
   std::vector<campaign::PotentialSourceRow> table2;
   if (inv.has("alerts")) {
