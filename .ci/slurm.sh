@@ -169,7 +169,7 @@ log "sweep array done in $(($(date +%s) - t0)) s"
 
 # --- checks ---------------------------------------------------------------
 missing=0
-for a in flares spatial scan temporal simultaneity followup; do
+for a in flares spatial scan temporal simultaneity followup sensitivity; do
   if [[ -s $results/demo/$a.h5 ]]; then
     log "ok   demo/$a.h5"
   elif "$NUFLARE_BIN" "$a" --help > /dev/null 2>&1; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo campaign: every analysis on the simulated sky in inputs/demo/
-# (flares, spatial, scan, temporal, simultaneity, followup), on N MPI ranks.
+# (flares, spatial, scan, temporal, simultaneity, followup, and the
+# sensitivity of the spatial and time tests), on N MPI ranks.
 # Archives, the printed p-value tables (CSV) and PNG figures go to
 # results/demo/ (or $NUFLARE_OUTPUT_DIR). Called by jobs/demo.sbatch (Slurm)
 # and jobs/local.sh (plain mpirun); not usually run directly.
@@ -25,22 +26,24 @@ missing=()
 
 # step NAME [options...]: runs `nuflare NAME --config inputs/demo/NAME.ini
 # options... --output OUT/NAME.h5`, keeps its stdout as OUT/NAME.csv and
-# prints it.
-step() {
-  local name=$1
-  shift
+# prints it. `step_as LABEL NAME [options...]` does the same with the deck,
+# archive and table named LABEL.
+step() { step_as "$1" "$@"; }
+step_as() {
+  local label=$1 name=$2
+  shift 2
   if ! "$bin" "$name" --help > /dev/null 2>&1; then
     nuflare_log "SKIPPED $name: this nuflare build has no '$name' subcommand"
     missing+=("$name")
     return 0
   fi
-  rm -f "$out/$name.h5" "$out/$name.h5.partial"
+  rm -f "$out/$label.h5" "$out/$label.h5.partial"
   local t0=$SECONDS
-  "${NUFLARE_LAUNCH[@]}" "$bin" "$name" --config "$decks/$name.ini" "$@" \
-    --output "$out/$name.h5" > "$out/$name.csv"
+  "${NUFLARE_LAUNCH[@]}" "$bin" "$name" --config "$decks/$label.ini" "$@" \
+    --output "$out/$label.h5" > "$out/$label.csv"
   echo
-  echo "## $name  ($((SECONDS - t0)) s; archive $out/$name.h5)"
-  cat "$out/$name.csv"
+  echo "## $label  ($((SECONDS - t0)) s; archive $out/$label.h5)"
+  cat "$out/$label.csv"
 }
 
 step flares
@@ -54,6 +57,8 @@ else
   missing+=(simultaneity)
 fi
 step followup
+step sensitivity
+step_as sensitivity_temporal sensitivity
 
 # Figures (PNG) when Python has h5py and matplotlib; never fatal.
 plots() {
