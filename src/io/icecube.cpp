@@ -69,19 +69,26 @@ EventSample read_icecube_events(const std::vector<std::string>& paths) {
     const std::size_t c_ra = t.require({"RA[deg]", "RA"});
     const std::size_t c_dec = t.require({"Dec[deg]", "Dec"});
     const std::size_t first = out.size();
+    std::vector<double> row(t.columns().size());
     while (t.next()) {
       // Every column must parse, also the ones we do not keep (Azimuth,
-      // Zenith): a damaged row is reported, not half used.
-      for (std::size_t c = 0; c < t.columns().size(); ++c)
-        (void)t.number(c);
-      out.mjd.push_back(t.number(c_mjd));
-      out.log10_e.push_back(t.number(c_loge));
-      out.angerr_deg.push_back(t.non_negative(c_err));
-      const double ra = t.number(c_ra);
+      // Zenith): a damaged row is reported, not half used. Each field is
+      // parsed once; a value out of range is re-read by the checking call,
+      // which throws with the file, line and field.
+      for (std::size_t c = 0; c < row.size(); ++c)
+        row[c] = t.number(c);
+      if (!(row[c_err] >= 0))
+        (void)t.non_negative(c_err);
+      if (!(row[c_dec] >= -90 && row[c_dec] <= 90))
+        (void)t.number_in(c_dec, -90, 90);
+      const double ra = row[c_ra];
       if (ra < 0 || ra >= 360)
         t.fail(c_ra, "RA must lie in [0, 360): " + std::string(t.text(c_ra)));
+      out.mjd.push_back(row[c_mjd]);
+      out.log10_e.push_back(row[c_loge]);
+      out.angerr_deg.push_back(row[c_err]);
       out.ra_deg.push_back(ra);
-      out.dec_deg.push_back(t.number_in(c_dec, -90, 90));
+      out.dec_deg.push_back(row[c_dec]);
       out.season_index.push_back(season_index);
     }
     if (out.size() == first)
