@@ -11,9 +11,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <vector>
 
@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
     }
     cpu_per_trial.push_back((cpu_now() - c0) / static_cast<double>(block));
     per_trial.push_back(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / static_cast<double>(block));
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /
+        static_cast<double>(block));
   }
   std::sort(per_trial.begin(), per_trial.end());
   std::sort(cpu_per_trial.begin(), cpu_per_trial.end());

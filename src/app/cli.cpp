@@ -41,8 +41,7 @@ std::string tidy_help_defaults(const std::string& text) {
     const auto r = std::to_chars(shortest.data(), shortest.data() + shortest.size(), x);
     const std::string tidy(shortest.data(), r.ptr);
     if (value.find('.') != std::string::npos && end == value.c_str() + value.size() &&
-        r.ec == std::errc() &&
-        tidy.size() < value.size()) {
+        r.ec == std::errc() && tidy.size() < value.size()) {
       out += "(=" + tidy + ")";
       const std::size_t eol = text.find('\n', close);
       const bool more_on_line = text.find_first_not_of(' ', close + 1) < eol;

@@ -40,8 +40,7 @@ void add_spatial_options(po::options_description& desc) {
       "scale of the alerts' 90% regions for Table 2")(
       "region", po::value<std::string>()->default_value("ellipse"),
       "alert region shape for Table 2: ellipse or rectangle")(
-      "alerts-mjd-min", po::value<double>(),
-      "Table 2: only alerts at or after this MJD")(
+      "alerts-mjd-min", po::value<double>(), "Table 2: only alerts at or after this MJD")(
       "alerts-mjd-max", po::value<double>(),
       "Table 2: only alerts before this MJD (paper §3.1: up to the end of May 2021, 59366)")(
       "flux-uptime", po::value<std::vector<std::string>>()->multitoken(),

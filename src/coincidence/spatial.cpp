@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <numeric>
-#include <new>
-#include <sys/mman.h>
 #include <cstdlib>
+#include <limits>
+#include <new>
+#include <numeric>
+#include <sys/mman.h>
 
 namespace nuflare::coincidence {
 
@@ -56,7 +56,9 @@ void* allocate_huge(std::size_t bytes) {
   madvise(p, rounded, MADV_HUGEPAGE); // advice only: failure is harmless
   return p;
 }
-void deallocate_huge(void* p) noexcept { std::free(p); }
+void deallocate_huge(void* p) noexcept {
+  std::free(p);
+}
 } // namespace detail
 
 std::vector<double> energy_thresholds(const SpatialConfig& c) {

@@ -301,8 +301,8 @@ struct ShiftSums {
 
 //! One pair of a control trial between the two passes of evaluate().
 struct PairWork {
-  double pn = 0;                  //!< p[n]
-  std::uint32_t lo = 0, hi = 0;   //!< table entries of shift k_begin
+  double pn = 0;                      //!< p[n]
+  std::uint32_t lo = 0, hi = 0;       //!< table entries of shift k_begin
   std::uint16_t k_begin = 0, len = 0; //!< shifts read from the table (len ≥ 0xfffe: none)
 };
 
@@ -318,7 +318,9 @@ struct ShiftScratch {
 };
 
 //! Shifts a table pair's loop writes: K rounded up to the widest vector (4).
-constexpr std::size_t padded_shifts(std::size_t k_n) noexcept { return (k_n + 3) & ~std::size_t{3}; }
+constexpr std::size_t padded_shifts(std::size_t k_n) noexcept {
+  return (k_n + 3) & ~std::size_t{3};
+}
 
 template <class T>
 void reset(std::vector<T>& v, std::size_t n) {
@@ -352,9 +354,9 @@ void finish_sums(const ShiftSums& a, std::uint64_t n_all, std::span<double> out)
 
 //! One light curve as RKernel stores it.
 struct Curve {
-  const double* t;  //!< sorted times
-  std::size_t n;    //!< points
-  const double* p;  //!< n + 1 prefix sums of contributions
+  const double* t; //!< sorted times
+  std::size_t n;   //!< points
+  const double* p; //!< n + 1 prefix sums of contributions
 };
 
 //! Shift k of one pair with lo points too early and hi − lo inside: the same
@@ -369,8 +371,7 @@ inline void add_shift(const ShiftSums& a, std::size_t k, const double* p, double
 //! Exact reference path: two-pointer sweep from the largest shift down (both
 //! window bounds only move forward, so a pair costs O(n + K)), with window()'s
 //! predicates.
-void sweep_pair(const Curve& c, double ta, const double* s, double h,
-                const ShiftSums& a) noexcept {
+void sweep_pair(const Curve& c, double ta, const double* s, double h, const ShiftSums& a) noexcept {
   const double* t = c.t;
   const std::size_t n = c.n;
   std::size_t lo = 0, hi = 0;
@@ -455,10 +456,10 @@ void points_pair(const Curve& c, double ta, const double* s, double h, const Shi
 //! padded_shifts(K) lanes: the sums have room for them, the tables carry that
 //! many entries of padding at both ends, and masked lanes read neighbouring
 //! entries and discard them. n_in counts in doubles (exact below 2⁵³).
-inline void add_pair(double* __restrict sum_in, double* __restrict sum_out,
-                     double* __restrict n_in, const double* __restrict values,
-                     const std::uint16_t* __restrict counts, std::size_t bl, std::size_t bh,
-                     std::size_t k0, std::size_t k1, double pn, std::size_t k_n) noexcept {
+inline void add_pair(double* __restrict sum_in, double* __restrict sum_out, double* __restrict n_in,
+                     const double* __restrict values, const std::uint16_t* __restrict counts,
+                     std::size_t bl, std::size_t bh, std::size_t k0, std::size_t k1, double pn,
+                     std::size_t k_n) noexcept {
 #if defined(__SSE2__)
   const __m128d PN = _mm_set1_pd(pn);
   const __m128d K0 = _mm_set1_pd(static_cast<double>(k0));
@@ -508,8 +509,8 @@ add_pair_avx2(double* __restrict sum_in, double* __restrict sum_out, double* __r
   const __m256d FOUR = _mm256_set1_pd(4.0);
   __m256d kv = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
   for (std::size_t k = 0; k < k_n; k += 4, kv = _mm256_add_pd(kv, FOUR)) {
-    const __m256d in = _mm256_andnot_pd(_mm256_cmp_pd(kv, K0, _CMP_LT_OQ),
-                                        _mm256_cmp_pd(kv, K1, _CMP_LT_OQ));
+    const __m256d in =
+        _mm256_andnot_pd(_mm256_cmp_pd(kv, K0, _CMP_LT_OQ), _mm256_cmp_pd(kv, K1, _CMP_LT_OQ));
     const __m256d vl = _mm256_loadu_pd(values + bl + k);
     const __m256d vh = _mm256_loadu_pd(values + bh + k);
     const __m256d d_in = _mm256_sub_pd(vh, vl);
@@ -863,8 +864,7 @@ ControlEngine::ControlEngine(std::span<const FlareSeries> series, std::vector<st
 }
 
 std::size_t ControlEngine::table_bytes() const noexcept {
-  return tables_->counts.size() * sizeof(std::uint16_t) +
-         tables_->values.size() * sizeof(double) +
+  return tables_->counts.size() * sizeof(std::uint16_t) + tables_->values.size() * sizeof(double) +
          tables_->entry.size() * sizeof(PhaseTables::Entry);
 }
 
@@ -943,8 +943,8 @@ void ControlEngine::evaluate(std::span<const std::uint32_t> drawn_pool,
     }
 #if defined(NUFLARE_TEMPORAL_AVX2)
     if (tb.avx2) {
-      add_pair_avx2(a.sum_in, a.sum_out, n_in_d, values, counts, w.lo - w.k_begin,
-                    w.hi - w.k_begin, w.k_begin, w.k_begin + w.len, w.pn, k_n);
+      add_pair_avx2(a.sum_in, a.sum_out, n_in_d, values, counts, w.lo - w.k_begin, w.hi - w.k_begin,
+                    w.k_begin, w.k_begin + w.len, w.pn, k_n);
       continue;
     }
 #endif

@@ -43,7 +43,7 @@ inline std::filesystem::path temp_dir(const std::string& tag) {
 #define NUFLARE_REQUIRE_DATA(path)                                                                 \
   do {                                                                                             \
     if (!std::filesystem::exists(path)) {                                                          \
-      WARN("skipped: shared file not found at " << (path));                                          \
+      WARN("skipped: shared file not found at " << (path));                                        \
       return;                                                                                      \
     }                                                                                              \
   } while (0)

@@ -27,20 +27,27 @@ namespace nuflare::coincidence {
 namespace detail {
 //! Allocator for large tables read at random: 2 MiB-aligned blocks advised
 //! as transparent huge pages (one TLB entry per 2 MiB instead of per 4 KiB).
-template <class T> struct HugePageAllocator {
+template <class T>
+struct HugePageAllocator {
   using value_type = T;
   HugePageAllocator() = default;
-  template <class U> HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
   T* allocate(std::size_t n);
   void deallocate(T* p, std::size_t) noexcept;
-  template <class U> bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const noexcept {
+    return true;
+  }
 };
 void* allocate_huge(std::size_t bytes);
 void deallocate_huge(void* p) noexcept;
-template <class T> T* HugePageAllocator<T>::allocate(std::size_t n) {
+template <class T>
+T* HugePageAllocator<T>::allocate(std::size_t n) {
   return static_cast<T*>(allocate_huge(n * sizeof(T)));
 }
-template <class T> void HugePageAllocator<T>::deallocate(T* p, std::size_t) noexcept {
+template <class T>
+void HugePageAllocator<T>::deallocate(T* p, std::size_t) noexcept {
   deallocate_huge(p);
 }
 } // namespace detail
@@ -123,9 +130,9 @@ private:
   struct Tier {
     std::uint32_t bucket_begin = 0; //!< first entry of bucket_start_
     std::uint32_t n_buckets = 1;
-    double reach = 0;     //!< widest half-width (plus rounding margin) [deg]
-    double origin = 0;    //!< centre of bucket 0's lower edge [deg]
-    double per_deg = 0;   //!< buckets per degree
+    double reach = 0;   //!< widest half-width (plus rounding margin) [deg]
+    double origin = 0;  //!< centre of bucket 0's lower edge [deg]
+    double per_deg = 0; //!< buckets per degree
   };
   //! A source's interval around one event while the tables are built.
   struct Interval {

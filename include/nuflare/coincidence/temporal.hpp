@@ -104,13 +104,13 @@ struct WindowSums {
 //! A shift grid seen as s₀ + k · step, for the fast paths of r_shifts and
 //! ControlEngine.
 struct ShiftPlan {
-  std::size_t size = 0;   //!< number of shifts K
-  double s0 = 0;          //!< first shift
-  double step = 0;        //!< (last − first)/(K − 1)
-  double inv_step = 0;    //!< 1/step
-  double residual = 0;    //!< max_k |s_k − (s₀ + k · step)| [d], plus rounding slack
-  double abs_max = 0;     //!< max_k |s_k|
-  bool regular = false;   //!< K ≥ 2, ascending, finite, residual ≪ step
+  std::size_t size = 0; //!< number of shifts K
+  double s0 = 0;        //!< first shift
+  double step = 0;      //!< (last − first)/(K − 1)
+  double inv_step = 0;  //!< 1/step
+  double residual = 0;  //!< max_k |s_k − (s₀ + k · step)| [d], plus rounding slack
+  double abs_max = 0;   //!< max_k |s_k|
+  bool regular = false; //!< K ≥ 2, ascending, finite, residual ≪ step
   //! Plan of an ascending grid (an irregular one gets regular = false and is
   //! swept point by point instead).
   [[nodiscard]] static ShiftPlan of(std::span<const double> shifts_days) noexcept;

@@ -115,7 +115,9 @@ TEST_CASE("sweep over shifts equals the per-shift formula bit for bit", "[tempor
 
 namespace {
 
-bool same_bits(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+bool same_bits(double a, double b) {
+  return (std::isnan(a) && std::isnan(b)) || a == b;
+}
 
 //! Every trial of `engine` (and r_shifts, evaluate_pairs) against r() at each
 //! shift, bit for bit.
@@ -148,8 +150,7 @@ void check_control_engine(const std::vector<FlareSeries>& s, std::vector<double>
     k.r_shifts(pairs, shifts, delta_t, out3);
     for (std::size_t i = 0; i < shifts.size(); ++i) {
       const double direct = k.r(pairs, shifts[i], delta_t);
-      bad += !same_bits(out[i], direct) + !same_bits(out2[i], direct) +
-             !same_bits(out3[i], direct);
+      bad += !same_bits(out[i], direct) + !same_bits(out2[i], direct) + !same_bits(out3[i], direct);
     }
   }
   CHECK(bad == 0);
@@ -160,8 +161,9 @@ std::vector<FlareSeries> random_series(campaign::TrialRng& rng, std::size_t n_so
                                        bool integer_days) {
   std::vector<FlareSeries> s(n_sources);
   for (auto& x : s) {
-    const auto n = min_points + static_cast<int>(rng.below(
-                                    static_cast<std::uint64_t>(max_points - min_points + 1)));
+    const auto n =
+        min_points +
+        static_cast<int>(rng.below(static_cast<std::uint64_t>(max_points - min_points + 1)));
     for (int j = 0; j < n; ++j) {
       double t = 54500 + rng.uniform(0, span);
       if (integer_days)
