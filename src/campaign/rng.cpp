@@ -6,10 +6,6 @@
 
 namespace nuflare::campaign {
 
-namespace {
-__extension__ typedef unsigned __int128 u128; // GCC/Clang extension, silences -Wpedantic
-} // namespace
-
 void TrialRng::refill() noexcept {
   r123::Philox4x64 philox;
   const r123::Philox4x64::key_type key = {{key_[0], key_[1]}};
@@ -18,20 +14,6 @@ void TrialRng::refill() noexcept {
   for (unsigned i = 0; i < 4; ++i)
     buffer_[i] = out.v[i];
   used_ = 0;
-}
-
-std::uint64_t TrialRng::below(std::uint64_t n) noexcept {
-  // Lemire (2019), "Fast random integer generation in an interval".
-  u128 m = static_cast<u128>(next_u64()) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
-    const std::uint64_t threshold = (0 - n) % n;
-    while (low < threshold) {
-      m = static_cast<u128>(next_u64()) * n;
-      low = static_cast<std::uint64_t>(m);
-    }
-  }
-  return static_cast<std::uint64_t>(m >> 64);
 }
 
 double TrialRng::normal() noexcept {

@@ -196,7 +196,6 @@ io::Table scan_summary_table(const ScanResult& r) {
 
 namespace {
 
-__extension__ typedef unsigned __int128 u128; // GCC/Clang extension, as in rng.cpp
 
 //! The numbers TrialRng(seed, stream, g) yields, in the same order
 //! (Philox4x64-10, key (seed, FNV-1a(stream)), counter (g, block, 0, 0)), but
@@ -213,18 +212,9 @@ public:
       refill();
     return buffer_[used_++];
   }
-  //! TrialRng::below: Lemire's multiply-and-reject, same rejections.
+  //! The same draws as TrialRng::below from the same raw values.
   std::uint64_t below(std::uint64_t n) noexcept {
-    u128 m = static_cast<u128>(next_u64()) * n;
-    auto low = static_cast<std::uint64_t>(m);
-    if (low < n) {
-      const std::uint64_t threshold = (0 - n) % n;
-      while (low < threshold) {
-        m = static_cast<u128>(next_u64()) * n;
-        low = static_cast<std::uint64_t>(m);
-      }
-    }
-    return static_cast<std::uint64_t>(m >> 64);
+    return below_from(n, [this] { return next_u64(); });
   }
 
 private:

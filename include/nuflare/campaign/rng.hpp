@@ -28,6 +28,24 @@ inline constexpr const char* RNG_SCHEME =
     "Random123 Philox4x64-10; key = (master_seed, FNV-1a-64(stream)); "
     "counter = (global_trial_index, block, 0, 0)";
 
+//! Unbiased integer in [0, n), n > 0, from a source of raw 64-bit values
+//! (Lemire 2019, "Fast random integer generation in an interval": multiply,
+//! reject the few biased low products). Shared by every generator here, so
+//! all make the same draws from the same raw values.
+template <class NextU64> std::uint64_t below_from(std::uint64_t n, NextU64&& next_u64) noexcept {
+  __extension__ typedef unsigned __int128 u128; // GCC/Clang extension
+  u128 m = static_cast<u128>(next_u64()) * n;
+  auto low = static_cast<std::uint64_t>(m);
+  if (low < n) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (low < threshold) {
+      m = static_cast<u128>(next_u64()) * n;
+      low = static_cast<std::uint64_t>(m);
+    }
+  }
+  return static_cast<std::uint64_t>(m >> 64);
+}
+
 //! The random numbers of one trial in one stream.
 class TrialRng {
 public:
@@ -45,7 +63,9 @@ public:
   //! Uniform in [lo, hi).
   double uniform(double lo, double hi) noexcept { return lo + (hi - lo) * uniform(); }
   //! Unbiased integer in [0, n), n > 0 (Lemire's multiply-and-reject).
-  std::uint64_t below(std::uint64_t n) noexcept;
+  std::uint64_t below(std::uint64_t n) noexcept {
+    return below_from(n, [this] { return next_u64(); });
+  }
   //! Standard normal deviate (Box–Muller, one value per call).
   double normal() noexcept;
 
