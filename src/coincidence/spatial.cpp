@@ -192,51 +192,60 @@ void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
     if (iv.centre + iv.h >= 360.0)
       found.push_back({iv.centre - 360.0, iv.h, iv.event, iv.tier});
   }
-  // Tiers by half-width octave; inside a tier, by centre (ties by event).
-  std::sort(found.begin(), found.end(), [](const Interval& a, const Interval& b) {
-    if (a.tier != b.tier)
-      return a.tier < b.tier;
-    if (a.centre != b.centre)
-      return a.centre < b.centre;
-    return a.event < b.event;
-  });
-  for (std::size_t j = 0; j < found.size();) {
-    const std::size_t t = found[j].tier;
-    std::size_t end = j;
-    double widest = 0;
-    while (end < found.size() && found[end].tier == t)
-      widest = std::max(widest, found[end++].h);
+  // Tiers by half-width octave, each with a bucket table over the interval
+  // centres. The intervals are placed bucket by bucket (a counting sort; inside
+  // a bucket in the order found, which is fixed: any order gives the same
+  // counts).
+  std::uint32_t n_local = 0;
+  for (const Interval& iv : found)
+    n_local = std::max(n_local, iv.tier + 1);
+  std::vector<double> widest(n_local, 0.0);
+  std::vector<std::size_t> in_tier(n_local, 0);
+  for (const Interval& iv : found) {
+    widest[iv.tier] = std::max(widest[iv.tier], iv.h);
+    ++in_tier[iv.tier];
+  }
+  std::vector<std::uint32_t> tier_index(n_local, 0), slot_base(n_local, 0);
+  std::uint32_t n_slots = 0;
+  for (std::uint32_t t = 0; t < n_local; ++t) {
+    if (in_tier[t] == 0)
+      continue;
     Tier tr;
     // The margin covers the rounding of centre ± h against query ± reach.
-    tr.reach = widest * (1 + 1e-12) + 1e-9;
+    tr.reach = widest[t] * (1 + 1e-12) + 1e-9;
     tr.origin = -tr.reach;
     const double span = 360.0 + 2 * tr.reach;
     const double want = std::ceil(span / tr.reach * BUCKETS_PER_REACH);
-    tr.n_buckets = static_cast<std::uint32_t>(
-        std::clamp<double>(std::min<double>(want, static_cast<double>(end - j)), 1, MAX_BUCKETS));
+    tr.n_buckets = static_cast<std::uint32_t>(std::clamp<double>(
+        std::min<double>(want, static_cast<double>(in_tier[t])), 1, MAX_BUCKETS));
     tr.per_deg = tr.n_buckets / span;
-    tr.bucket_begin = static_cast<std::uint32_t>(bucket_start_.size());
-    const auto bucket = [&](double x) {
-      const double b = std::floor((x - tr.origin) * tr.per_deg);
-      return b > 0 ? std::min(static_cast<std::uint32_t>(b), tr.n_buckets - 1) : 0u;
-    };
-    std::uint32_t b = 0;
-    for (std::size_t k = j; k < end; ++k) {
-      const Interval& iv = found[k];
-      const std::uint32_t bk = bucket(iv.centre);
-      while (b <= bk) {
-        bucket_start_.push_back(static_cast<std::uint32_t>(span_.size()));
-        ++b;
-      }
-      const double lo = iv.centre - iv.h, hi = iv.centre + iv.h;
-      span_.push_back({lo, hi, iv.event, ev.bin[iv.event]});
-    }
-    while (b <= tr.n_buckets) {
-      bucket_start_.push_back(static_cast<std::uint32_t>(span_.size()));
-      ++b;
-    }
+    tier_index[t] = static_cast<std::uint32_t>(tiers_.size());
+    slot_base[t] = n_slots;
+    n_slots += tr.n_buckets;
     tiers_.push_back(tr);
-    j = end;
+  }
+  std::vector<std::uint32_t> slot(found.size()), fill(n_slots + 1, 0);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const Interval& iv = found[i];
+    slot[i] = slot_base[iv.tier] + tiers_[tier_index[iv.tier]].bucket(iv.centre);
+    ++fill[slot[i] + 1];
+  }
+  const auto base = static_cast<std::uint32_t>(span_.size());
+  for (std::uint32_t k = 0; k < n_slots; ++k)
+    fill[k + 1] += fill[k];
+  for (std::uint32_t t = 0; t < n_local; ++t) {
+    if (in_tier[t] == 0)
+      continue;
+    Tier& tr = tiers_[tier_index[t]];
+    tr.bucket_begin = static_cast<std::uint32_t>(bucket_start_.size());
+    for (std::uint32_t k = 0; k <= tr.n_buckets; ++k)
+      bucket_start_.push_back(base + fill[slot_base[t] + k]);
+  }
+  span_.resize(base + found.size());
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const Interval& iv = found[i];
+    span_[base + fill[slot[i]]++] = {iv.centre - iv.h, iv.centre + iv.h, iv.event,
+                                     ev.bin[iv.event]};
   }
   tier_offset_.push_back(static_cast<std::uint32_t>(tiers_.size()));
 }
@@ -276,12 +285,8 @@ void SpatialCounter::count(std::span<const double> ra_deg, std::span<std::int64_
     const double ra = wrapped(ra_deg[s]);
     for (std::uint32_t t = tier_offset_[s]; t < tier_offset_[s + 1]; ++t) {
       const Tier& tr = tiers_[t];
-      const auto bucket = [&](double x) {
-        const double b = std::floor((x - tr.origin) * tr.per_deg);
-        return b > 0 ? std::min(static_cast<std::uint32_t>(b), tr.n_buckets - 1) : 0u;
-      };
-      range[2 * t] = tr.bucket_begin + bucket(ra - tr.reach);
-      range[2 * t + 1] = tr.bucket_begin + bucket(ra + tr.reach) + 1;
+      range[2 * t] = tr.bucket_begin + tr.bucket(ra - tr.reach);
+      range[2 * t + 1] = tr.bucket_begin + tr.bucket(ra + tr.reach) + 1;
       __builtin_prefetch(starts + range[2 * t]);
       __builtin_prefetch(starts + range[2 * t + 1]);
     }

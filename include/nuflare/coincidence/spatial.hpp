@@ -17,6 +17,8 @@
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -131,8 +133,13 @@ private:
     std::uint32_t bucket_begin = 0; //!< first entry of bucket_start_
     std::uint32_t n_buckets = 1;
     double reach = 0;   //!< widest half-width (plus rounding margin) [deg]
-    double origin = 0;  //!< centre of bucket 0's lower edge [deg]
+    double origin = 0;  //!< lower edge of bucket 0 [deg]
     double per_deg = 0; //!< buckets per degree
+    //! Bucket of a centre or a window edge (edges beyond the table clamp).
+    [[nodiscard]] std::uint32_t bucket(double x) const noexcept {
+      const double b = std::floor((x - origin) * per_deg);
+      return b > 0 ? std::min(static_cast<std::uint32_t>(b), n_buckets - 1) : 0u;
+    }
   };
   //! A source's interval around one event while the tables are built.
   struct Interval {
