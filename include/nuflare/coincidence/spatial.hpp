@@ -127,8 +127,8 @@ public:
   [[nodiscard]] std::size_t n_intervals() const noexcept { return span_.size(); }
 
 private:
-  //! The intervals of one source with half-widths in one octave, sorted by
-  //! centre, with a bucket table over the centres.
+  //! The intervals of one source with half-widths in one octave, stored
+  //! bucket by bucket of their centres (the bucket table).
   struct Tier {
     std::uint32_t bucket_begin = 0; //!< first entry of bucket_start_
     std::uint32_t n_buckets = 1;
