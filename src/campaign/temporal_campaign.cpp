@@ -196,7 +196,6 @@ io::Table scan_summary_table(const ScanResult& r) {
 
 namespace {
 
-
 //! The numbers TrialRng(seed, stream, g) yields, in the same order
 //! (Philox4x64-10, key (seed, FNV-1a(stream)), counter (g, block, 0, 0)), but
 //! made 16 blocks at a time: the blocks are independent, so the processor

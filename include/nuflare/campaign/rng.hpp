@@ -32,7 +32,8 @@ inline constexpr const char* RNG_SCHEME =
 //! (Lemire 2019, "Fast random integer generation in an interval": multiply,
 //! reject the few biased low products). Shared by every generator here, so
 //! all make the same draws from the same raw values.
-template <class NextU64> std::uint64_t below_from(std::uint64_t n, NextU64&& next_u64) noexcept {
+template <class NextU64>
+std::uint64_t below_from(std::uint64_t n, NextU64&& next_u64) noexcept {
   __extension__ typedef unsigned __int128 u128; // GCC/Clang extension
   u128 m = static_cast<u128>(next_u64()) * n;
   auto low = static_cast<std::uint64_t>(m);
