@@ -156,6 +156,13 @@ void TrialRunner::report_progress(std::uint64_t done_global, bool final) {
 }
 
 void TrialRunner::run(const std::function<void(std::uint64_t g, TrialRows& rows)>& trial) {
+  run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
+    for (std::size_t k = 0; k < g.size(); ++k)
+      trial(g[k], rows[k]);
+  });
+}
+
+void TrialRunner::run_batched(const BatchFunction& batch) {
   const auto index = work_index(n_trials_, size_);
   std::uint64_t max_block = 0;
   for (int r = 0; r < size_; ++r)
@@ -163,9 +170,8 @@ void TrialRunner::run(const std::function<void(std::uint64_t g, TrialRows& rows)
   const std::uint64_t per_round = std::max<std::uint64_t>(1, options_.round_trials);
   const std::uint64_t rounds = (max_block + per_round - 1) / per_round;
 
-  TrialRows rows;
-  rows.f64.resize(f64_.size());
-  rows.i64.resize(i64_.size());
+  std::vector<std::uint64_t> pending;
+  std::vector<TrialRows> rows;
   std::vector<std::uint64_t> f64_cols, i64_cols;
   for (const auto& d : datasets_)
     (d.integer ? i64_cols : f64_cols).push_back(d.n_cols);
@@ -181,18 +187,27 @@ void TrialRunner::run(const std::function<void(std::uint64_t g, TrialRows& rows)
   for (std::uint64_t round = 0; round < rounds; ++round) {
     const std::uint64_t lo = std::min(end_, begin_ + round * per_round);
     const std::uint64_t hi = std::min(end_, lo + per_round);
+    // This round's trials not done by an earlier run, handed over at once.
+    pending.clear();
     for (std::uint64_t g = lo; g < hi; ++g) {
       const std::uint64_t local = g - begin_;
       if (done_[local] != 0)
         continue;
+      if (rows.size() == pending.size())
+        rows.push_back({std::vector<std::span<double>>(f64_.size()),
+                        std::vector<std::span<std::int64_t>>(i64_.size())});
+      TrialRows& r = rows[pending.size()];
       for (std::size_t k = 0; k < f64_.size(); ++k)
-        rows.f64[k] = std::span<double>(f64_[k].data() + local * f64_cols[k], f64_cols[k]);
+        r.f64[k] = std::span<double>(f64_[k].data() + local * f64_cols[k], f64_cols[k]);
       for (std::size_t k = 0; k < i64_.size(); ++k)
-        rows.i64[k] = std::span<std::int64_t>(i64_[k].data() + local * i64_cols[k], i64_cols[k]);
-      trial(first_index_ + g, rows);
-      done_[local] = 1;
-      ++computed_;
+        r.i64[k] = std::span<std::int64_t>(i64_[k].data() + local * i64_cols[k], i64_cols[k]);
+      pending.push_back(first_index_ + g);
     }
+    if (!pending.empty())
+      batch(pending, std::span<TrialRows>(rows).first(pending.size()));
+    for (std::uint64_t g : pending)
+      done_[g - first_index_ - begin_] = 1;
+    computed_ += pending.size();
     // Synchronise: how far are we, and does anyone want a checkpoint or a stop?
     std::int64_t local_state[3] = {0, 0, 0};
     for (auto d : done_)

@@ -4,6 +4,7 @@
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/core/error.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace nuflare::campaign {
@@ -75,10 +76,18 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
     const std::size_t counts = runner.add_i64(
         "n_near", n_thr, "events",
         "per trial (RA-scrambled sources) and threshold: tracks with a source in their circle");
-    std::vector<double> scrambled(group.members.size());
-    runner.run([&](std::uint64_t g, TrialRows& rows) {
-      scramble_ra(config.seed, g, scrambled);
-      counter.count(scrambled, rows.i64[counts]);
+    const std::size_t n_src = group.members.size();
+    std::vector<double> scrambled;
+    std::vector<std::int64_t> n_near;
+    runner.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
+      scrambled.resize(g.size() * n_src);
+      n_near.resize(g.size() * n_thr);
+      for (std::size_t k = 0; k < g.size(); ++k)
+        scramble_ra(config.seed, g[k], std::span<double>(scrambled).subspan(k * n_src, n_src));
+      counter.count(scrambled, n_near);
+      for (std::size_t k = 0; k < g.size(); ++k)
+        std::copy_n(n_near.begin() + static_cast<std::ptrdiff_t>(k * n_thr), n_thr,
+                    rows[k].i64[counts].begin());
     });
     const auto all = runner.gather_i64(counts);
 

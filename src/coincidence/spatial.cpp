@@ -123,9 +123,10 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
 }
 
 SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg)
-    : index_(&index), stamp_(index.n_selected(), 0), histogram_(index.n_thresholds(), 0) {
+    : index_(&index), seen_(index.n_selected() / 64 + 1, 0),
+      histogram_(index.n_thresholds(), 0) {
   tier_offset_.push_back(0);
-  always_offset_.push_back(0);
+  span_offset_.push_back(0);
   // Reserve the interval table once (a cheap declination count bounds it):
   // growing a table of tens of MB would copy it and fault in fresh pages
   // several times over.
@@ -144,9 +145,19 @@ SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double
   std::vector<Interval> scratch;
   for (double dec : dec_deg)
     add_source(dec, scratch);
-  range_.resize(2 * tiers_.size());
-  if (span_.size() > std::numeric_limits<std::uint32_t>::max())
-    throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals");
+  add_always_events();
+}
+
+void SpatialCounter::add_always_events() {
+  std::sort(always_event_.begin(), always_event_.end());
+  always_event_.erase(std::unique(always_event_.begin(), always_event_.end()),
+                      always_event_.end());
+  always_seen_.assign(seen_.size(), 0);
+  always_histogram_.assign(histogram_.size(), 0);
+  for (std::uint32_t e : always_event_) {
+    always_seen_[e / 64] |= std::uint64_t{1} << (e % 64);
+    ++always_histogram_[index_->selected().bin[e]];
+  }
 }
 
 void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
@@ -180,7 +191,6 @@ void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
     found.push_back({ev.ra_deg[e] - 360.0 * std::floor(ev.ra_deg[e] / 360.0), h,
                      static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(tier_of(h))});
   }
-  always_offset_.push_back(static_cast<std::uint32_t>(always_event_.size()));
 
   // Seam copies: an interval reaching below 0° (above 360°) also appears
   // shifted by +360° (−360°), so a query RA in [0, 360) needs no wrapping.
@@ -230,6 +240,8 @@ void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
     slot[i] = slot_base[iv.tier] + tiers_[tier_index[iv.tier]].bucket(iv.centre);
     ++fill[slot[i] + 1];
   }
+  if (span_.size() + found.size() > std::numeric_limits<std::uint32_t>::max())
+    throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals");
   const auto base = static_cast<std::uint32_t>(span_.size());
   for (std::uint32_t k = 0; k < n_slots; ++k)
     fill[k + 1] += fill[k];
@@ -244,98 +256,123 @@ void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
   span_.resize(base + found.size());
   for (std::size_t i = 0; i < found.size(); ++i) {
     const Interval& iv = found[i];
-    span_[base + fill[slot[i]]++] = {iv.centre - iv.h, iv.centre + iv.h, iv.event,
-                                     ev.bin[iv.event]};
+    span_[base + fill[slot[i]]++] = {iv.centre - iv.h, iv.centre + iv.h, iv.event};
   }
   tier_offset_.push_back(static_cast<std::uint32_t>(tiers_.size()));
+  span_offset_.push_back(static_cast<std::uint32_t>(span_.size()));
+}
+
+namespace {
+// Requests the cache lines of [begin, end) from memory, `per_call` lines a
+// call, in order.
+class Stream {
+public:
+  Stream() = default;
+  Stream(const void* begin, const void* end, std::size_t calls)
+      : next_(static_cast<const char*>(begin)), end_(static_cast<const char*>(end)) {
+    const auto lines = static_cast<std::size_t>(end_ - next_ + 63) / 64;
+    step_ = 64 * ((lines + calls - 1) / calls);
+  }
+  void advance() noexcept {
+    const char* stop = end_ - next_ > static_cast<std::ptrdiff_t>(step_) ? next_ + step_ : end_;
+    for (; next_ < stop; next_ += 64)
+      __builtin_prefetch(next_);
+  }
+
+private:
+  const char* next_ = nullptr;
+  const char* end_ = nullptr;
+  std::size_t step_ = 0;
+};
+} // namespace
+
+void SpatialCounter::collect_hits(std::size_t s, std::span<const double> ra) {
+  const Span* span = span_.data();
+  const std::uint32_t* starts = bucket_start_.data();
+  const std::size_t n_trials = ra.size();
+  // Source s + 1's tables are streamed in while source s is counted, a slice
+  // per trial, so that they wait in the cache when their turn comes. Worth it
+  // for batches only: a single trial reads a few lines of them.
+  const bool stream = n_trials >= 32 && s + 1 < n_sources();
+  Stream next_spans, next_starts;
+  if (stream && tier_offset_[s + 1] < tier_offset_[s + 2]) {
+    next_spans = Stream(span + span_offset_[s + 1], span + span_offset_[s + 2], n_trials);
+    const Tier& first = tiers_[tier_offset_[s + 1]];
+    const Tier& last = tiers_[tier_offset_[s + 2] - 1];
+    next_starts = Stream(starts + first.bucket_begin,
+                         starts + last.bucket_begin + last.n_buckets + 1, n_trials);
+  }
+  const Tier* tier_begin = tiers_.data() + tier_offset_[s];
+  const Tier* tier_end = tiers_.data() + tier_offset_[s + 1];
+  for (std::size_t b = 0; b < n_trials; ++b) {
+    next_spans.advance();
+    next_starts.advance();
+    const double x = ra[b];
+    std::vector<std::uint32_t>& list = hits_[b];
+    std::uint32_t n = n_hits_[b];
+    // Hits are appended without a data-dependent branch (about two
+    // candidates in three are hits, in no predictable pattern).
+    for (const Tier* tr = tier_begin; tr != tier_end; ++tr) {
+      const std::uint32_t i0 = starts[tr->bucket_begin + tr->bucket(x - tr->reach)];
+      const std::uint32_t i1 = starts[tr->bucket_begin + tr->bucket(x + tr->reach) + 1];
+      if (list.size() < std::size_t{n} + (i1 - i0))
+        list.resize(2 * (std::size_t{n} + (i1 - i0)));
+      std::uint32_t* out = list.data();
+      for (std::uint32_t i = i0; i < i1; ++i) {
+        const Span& sp = span[i];
+        out[n] = sp.event;
+        n += (sp.lo <= x) & (x <= sp.hi);
+      }
+    }
+    n_hits_[b] = n;
+  }
 }
 
 void SpatialCounter::count(std::span<const double> ra_deg, std::span<std::int64_t> n_obs) {
-  const std::size_t n_src = n_sources();
-  if (ra_deg.size() != n_src || n_obs.size() != histogram_.size())
+  const std::size_t n_src = n_sources(), n_thr = histogram_.size();
+  const std::size_t n_trials = n_obs.size() / n_thr;
+  if (n_obs.size() % n_thr != 0 || ra_deg.size() != n_trials * n_src)
     throw core::ConfigError("SpatialCounter::count: size mismatch");
-  if (++token_ == 0) { // stamps wrapped: start afresh
-    std::fill(stamp_.begin(), stamp_.end(), std::uint8_t{0});
-    token_ = 1;
-  }
-  std::fill(histogram_.begin(), histogram_.end(), 0);
-  const std::uint8_t token = token_;
-  std::uint8_t* stamp = stamp_.data();
-  std::int64_t* hist = histogram_.data();
-  const std::uint16_t* ev_bin = index_->selected().bin.data();
-  const Span* span = span_.data();
-  const std::uint32_t* starts = bucket_start_.data();
-  std::uint32_t* range = range_.data();
-  const auto mark = [&](std::uint32_t e, std::uint32_t b) {
-    if (stamp[e] != token) {
-      stamp[e] = token;
-      ++hist[b];
-    }
-  };
-  const auto wrapped = [](double ra) {
-    return ra >= 0 && ra < 360.0 ? ra : ra - 360.0 * std::floor(ra / 360.0);
-  };
+  if (n_src > 0 && n_trials * n_src / n_src != n_trials)
+    throw core::ConfigError("SpatialCounter::count: too many trials");
 
-  // Every source's RA is known up front, so the scattered reads (bucket
-  // table, then interval runs) are requested ahead of their use: two passes
-  // that prefetch, then the scan. Memory latency, not arithmetic, bounds
-  // this loop.
-  const std::uint32_t n_tiers = tier_offset_[n_src];
-  for (std::size_t s = 0; s < n_src; ++s) {
-    const double ra = wrapped(ra_deg[s]);
-    for (std::uint32_t t = tier_offset_[s]; t < tier_offset_[s + 1]; ++t) {
-      const Tier& tr = tiers_[t];
-      range[2 * t] = tr.bucket_begin + tr.bucket(ra - tr.reach);
-      range[2 * t + 1] = tr.bucket_begin + tr.bucket(ra + tr.reach) + 1;
-      __builtin_prefetch(starts + range[2 * t]);
-      __builtin_prefetch(starts + range[2 * t + 1]);
+  // Source by source, every trial of the batch: one source's tables (tens of
+  // kB) are read from memory once per batch and then served from the cache,
+  // where trial by trial every source would be a fresh trip to memory.
+  ra_by_source_.resize(n_src * n_trials);
+  for (std::size_t b = 0; b < n_trials; ++b)
+    for (std::size_t s = 0; s < n_src; ++s) {
+      const double ra = ra_deg[b * n_src + s];
+      ra_by_source_[s * n_trials + b] =
+          ra >= 0 && ra < 360.0 ? ra : ra - 360.0 * std::floor(ra / 360.0);
     }
-  }
-  for (std::uint32_t t = 0; t < n_tiers; ++t) {
-    range[2 * t] = starts[range[2 * t]];
-    range[2 * t + 1] = starts[range[2 * t + 1]];
-  }
-  // Runs are fetched PREFETCH_AHEAD tiers before they are scanned: far enough
-  // to hide the memory latency, near enough to stay in the L1 cache.
-  constexpr std::uint32_t PREFETCH_AHEAD = 8;
-  const auto fetch_run = [&](std::uint32_t t) {
-    const char* p = reinterpret_cast<const char*>(span + range[2 * t]);
-    const char* end = reinterpret_cast<const char*>(span + range[2 * t + 1]);
-    for (; p < end; p += 64)
-      __builtin_prefetch(p);
-  };
-  for (std::uint32_t t = 0; t < std::min(PREFETCH_AHEAD, n_tiers); ++t)
-    fetch_run(t);
-  // The scan collects a source's hits without a data-dependent branch (about
-  // two candidates in three are hits, in no predictable pattern); the stamps
-  // are then checked in a second, well-predicted loop.
-  std::size_t n_hits = 0;
-  for (std::size_t s = 0; s < n_src; ++s) {
-    const double ra = wrapped(ra_deg[s]);
-    for (std::uint32_t k = always_offset_[s]; k < always_offset_[s + 1]; ++k)
-      mark(always_event_[k], ev_bin[always_event_[k]]);
-    for (std::uint32_t t = tier_offset_[s]; t < tier_offset_[s + 1]; ++t) {
-      if (t + PREFETCH_AHEAD < n_tiers)
-        fetch_run(t + PREFETCH_AHEAD);
-      const std::uint32_t i0 = range[2 * t], i1 = range[2 * t + 1];
-      if (hits_.size() < n_hits + (i1 - i0))
-        hits_.resize(2 * (n_hits + (i1 - i0)));
-      std::uint64_t* out = hits_.data();
-      for (std::uint32_t i = i0; i < i1; ++i) {
-        const Span& sp = span[i];
-        out[n_hits] = std::uint64_t{sp.event} << 32 | sp.bin;
-        n_hits += (sp.lo <= ra) & (ra <= sp.hi);
-      }
+  if (hits_.size() < n_trials)
+    hits_.resize(n_trials);
+  n_hits_.assign(n_trials, 0);
+  for (std::size_t s = 0; s < n_src; ++s)
+    collect_hits(s, std::span<const double>(ra_by_source_).subspan(s * n_trials, n_trials));
+
+  // Per trial, each event once: a bit set over the events (it fits in the
+  // first-level cache), starting from the events hit at any RA.
+  std::uint64_t* seen = seen_.data();
+  std::int64_t* hist = histogram_.data();
+  const std::uint16_t* bin = index_->selected().bin.data();
+  for (std::size_t b = 0; b < n_trials; ++b) {
+    std::copy(always_seen_.begin(), always_seen_.end(), seen);
+    std::copy(always_histogram_.begin(), always_histogram_.end(), hist);
+    const std::uint32_t* hit = hits_[b].data();
+    for (std::uint32_t j = 0; j < n_hits_[b]; ++j) {
+      const std::uint32_t e = hit[j];
+      const std::uint64_t bit = std::uint64_t{1} << (e % 64);
+      hist[bin[e]] += (seen[e / 64] & bit) == 0 ? 1 : 0;
+      seen[e / 64] |= bit;
     }
-    for (std::size_t j = 0; j < n_hits; ++j)
-      mark(static_cast<std::uint32_t>(hits_[j] >> 32), static_cast<std::uint32_t>(hits_[j]));
-    n_hits = 0;
-  }
-  // Cumulative from the top: an event above threshold k is above every lower one.
-  std::int64_t running = 0;
-  for (std::size_t k = histogram_.size(); k-- > 0;) {
-    running += hist[k];
-    n_obs[k] = running;
+    // Cumulative from the top: an event above threshold k is above every lower one.
+    std::int64_t running = 0;
+    for (std::size_t k = n_thr; k-- > 0;) {
+      running += hist[k];
+      n_obs[b * n_thr + k] = running;
+    }
   }
 }
 

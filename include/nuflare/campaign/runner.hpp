@@ -71,6 +71,14 @@ public:
   //! Collective. Throws Interrupted after a signal.
   void run(const std::function<void(std::uint64_t g, TrialRows& rows)>& trial);
 
+  //! `batch(g, rows)` computes the trials of global indices g[k] into rows[k].
+  using BatchFunction =
+      std::function<void(std::span<const std::uint64_t> g, std::span<TrialRows> rows)>;
+  //! Same as run(), but hands a round's pending trials (up to
+  //! RunnerOptions::round_trials, in increasing g) to one call, for kernels
+  //! that amortise work over many trials.
+  void run_batched(const BatchFunction& batch);
+
   //! All trials' values of a dataset in global order (row-major), on every
   //! rank. Collective. Call after run().
   [[nodiscard]] std::vector<double> gather_f64(std::size_t index) const;

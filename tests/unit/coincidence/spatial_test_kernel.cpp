@@ -87,6 +87,45 @@ TEST_CASE("kernel equals the brute-force count on random skies", "[spatial]") {
   }
 }
 
+TEST_CASE("a batch of trials counts like its trials one by one", "[spatial]") {
+  // Batches stream each source's tables ahead (from 32 trials on), reuse the
+  // per-trial hit lists and the bit set, and wrap RAs outside [0, 360).
+  std::mt19937_64 gen(23);
+  std::uniform_real_distribution<double> u(0, 1);
+  const auto ev = random_events(5000, gen, 8.0);
+  SpatialConfig cfg;
+  cfg.max_angerr_deg = 8;
+  const coincidence::SpatialIndex index(ev, cfg);
+  std::vector<double> dec;
+  for (int s = 0; s < 40; ++s)
+    dec.push_back(std::asin(2 * u(gen) - 1) / 0.017453292519943295);
+  dec.insert(dec.end(), {89.99, -90.0, 0.0}); // circles around a pole hold every RA
+  const std::size_t n_src = dec.size(), n_thr = index.n_thresholds();
+  coincidence::SpatialCounter batch_counter(index, dec), single_counter(index, dec);
+  for (std::size_t n_trials : {1u, 5u, 64u, 300u}) {
+    std::vector<double> ra(n_trials * n_src);
+    for (double& x : ra)
+      x = 1080.0 * u(gen) - 360.0; // [-360, 720)
+    std::vector<std::int64_t> together(n_trials * n_thr), alone(n_thr);
+    batch_counter.count(ra, together);
+    for (std::size_t b = 0; b < n_trials; ++b) {
+      const std::span<const double> sky(ra.data() + b * n_src, n_src);
+      single_counter.count(sky, alone);
+      INFO(n_trials << " trials, trial " << b);
+      REQUIRE(std::vector<std::int64_t>(together.begin() + b * n_thr,
+                                        together.begin() + (b + 1) * n_thr) == alone);
+      if (b % 50 == 0) {
+        std::vector<double> wrapped(sky.begin(), sky.end());
+        for (double& x : wrapped)
+          x = std::fmod(x + 360.0, 360.0);
+        REQUIRE(alone == coincidence::count_near_sources_brute_force(ev, cfg, wrapped, dec));
+      }
+    }
+  }
+  std::vector<std::int64_t> wrong(n_thr + 1);
+  CHECK_THROWS_AS(batch_counter.count(std::vector<double>(n_src), wrong), core::ConfigError);
+}
+
 TEST_CASE("wide circles near the poles and the RA seam", "[spatial]") {
   std::mt19937_64 gen(11);
   auto ev = random_events(3000, gen, 20.0);
