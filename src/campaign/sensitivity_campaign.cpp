@@ -36,11 +36,22 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
   const std::uint64_t n_signal_total = config.strengths.size() * config.signal_trials;
   std::vector<SensitivityGroupResult> results;
   for (const auto& group : groups) {
-    std::vector<double> ra(group.members.size()), dec(group.members.size());
+    std::vector<double> dec(group.members.size());
     for (std::size_t i = 0; i < group.members.size(); ++i)
       dec[i] = catalog.dec_deg[group.members[i]];
     coincidence::SpatialCounter counter(index, dec);
-    std::vector<std::int64_t> n_obs(index.n_thresholds());
+    const std::size_t n_src = dec.size(), n_thr = index.n_thresholds();
+    std::vector<double> skies;         // a round of trials' scrambled RAs
+    std::vector<std::int64_t> n_obs;   // and their counts
+    // Scrambles trial k's sky (RA stream index sky[k]) and counts the round.
+    const auto count_skies = [&](std::span<const std::uint64_t> sky) {
+      skies.resize(sky.size() * n_src);
+      n_obs.resize(sky.size() * n_thr);
+      for (std::size_t k = 0; k < sky.size(); ++k)
+        scramble_ra(config.seed, sky[k], std::span<double>(skies).subspan(k * n_src, n_src));
+      counter.count(skies, n_obs);
+    };
+    std::vector<std::uint64_t> sky;
     const std::string base = "/sensitivity/" + group.name;
     RunnerOptions opts = config.runner;
     opts.label = "background trials of " + group.name;
@@ -48,26 +59,33 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     TrialRunner background(archive, comm, base + "/background", config.background_trials, opts);
     const auto bg = background.add_i64("statistic", 1, "events",
                                        "count at the threshold for RA-scrambled sources");
-    background.run([&](std::uint64_t g, TrialRows& rows) {
-      scramble_ra(config.seed, g, ra);
-      counter.count(ra, n_obs);
-      rows.i64[bg][0] = n_obs[column];
+    background.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
+      count_skies(g);
+      for (std::size_t k = 0; k < g.size(); ++k)
+        rows[k].i64[bg][0] = n_obs[k * n_thr + column];
     });
 
     opts.label = "signal trials of " + group.name;
     TrialRunner signal(archive, comm, base + "/signal", n_signal_total, opts);
     const auto sg =
         signal.add_i64("statistic", 1, "events", "count with injected events; row s·N_signal + k");
-    signal.run([&](std::uint64_t g, TrialRows& rows) {
-      const std::uint64_t s = g / config.signal_trials, k = g % config.signal_trials;
-      scramble_ra(config.seed, k, ra);
-      counter.count(ra, n_obs);
-      TrialRng rng(config.seed, INJECTION_STREAM, g);
-      const auto n_inject = static_cast<std::int64_t>(std::llround(config.strengths[s]));
-      rows.i64[sg][0] =
-          n_obs[column] + coincidence::inject_and_count(ra, dec, n_inject, angerr_pool,
-                                                        config.spatial.angerr_scale,
-                                                        [&rng] { return rng.uniform(); });
+    // Signal trial s·N + k adds injected events to background sky k.
+    signal.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
+      sky.resize(g.size());
+      for (std::size_t j = 0; j < g.size(); ++j)
+        sky[j] = g[j] % config.signal_trials;
+      count_skies(sky);
+      for (std::size_t j = 0; j < g.size(); ++j) {
+        const std::uint64_t s = g[j] / config.signal_trials;
+        TrialRng rng(config.seed, INJECTION_STREAM, g[j]);
+        const auto n_inject = static_cast<std::int64_t>(std::llround(config.strengths[s]));
+        const std::span<const double> ra(skies.data() + j * n_src, n_src);
+        rows[j].i64[sg][0] =
+            n_obs[j * n_thr + column] +
+            coincidence::inject_and_count(ra, dec, n_inject, angerr_pool,
+                                          config.spatial.angerr_scale,
+                                          [&rng] { return rng.uniform(); });
+      }
     });
 
     SensitivityGroupResult r;
