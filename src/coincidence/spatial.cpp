@@ -87,24 +87,26 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
     throw core::ConfigError("too many energy thresholds");
   events_above_.assign(n_thr, 0);
 
-  // Selection (SPEC §7).
-  std::vector<std::size_t> chosen;
+  // Selection (SPEC §7), in declination order, ties by input order: the
+  // layout is unique.
+  std::vector<std::pair<double, std::size_t>> chosen;
+  chosen.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     const double e = events.log10_e[i], err = events.angerr_deg[i];
     if (std::isfinite(e) && std::isfinite(err) && err <= config.max_angerr_deg &&
         e >= thresholds_.front() && std::isfinite(events.ra_deg[i]) &&
         std::isfinite(events.dec_deg[i]))
-      chosen.push_back(i);
+      chosen.emplace_back(events.dec_deg[i], i);
   }
   if (chosen.size() > std::numeric_limits<std::uint32_t>::max())
     throw core::ConfigError("more than 2^32 selected events");
-  // Declination order, ties by input order: the layout is unique.
-  std::stable_sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) {
-    return events.dec_deg[a] < events.dec_deg[b];
-  });
+  std::sort(chosen.begin(), chosen.end());
   n_selected_ = chosen.size();
   Selected& sel = selected_;
-  for (std::size_t i : chosen) {
+  for (auto* column : {&sel.dec_deg, &sel.ra_deg, &sel.cos_dec, &sel.radius_deg, &sel.hav_radius})
+    column->reserve(n_selected_);
+  sel.bin.reserve(n_selected_);
+  for (const auto& [dec, i] : chosen) {
     const double e = events.log10_e[i];
     const auto bin = static_cast<std::uint16_t>(
         std::upper_bound(thresholds_.begin(), thresholds_.end(), e) - thresholds_.begin() - 1);
@@ -158,6 +160,7 @@ void SpatialCounter::add_always_events() {
     always_seen_[e / 64] |= std::uint64_t{1} << (e % 64);
     ++always_histogram_[index_->selected().bin[e]];
   }
+  seen_ = always_seen_; // count() restores this state after every trial
 }
 
 void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
@@ -353,20 +356,23 @@ void SpatialCounter::count(std::span<const double> ra_deg, std::span<std::int64_
     collect_hits(s, std::span<const double>(ra_by_source_).subspan(s * n_trials, n_trials));
 
   // Per trial, each event once: a bit set over the events (it fits in the
-  // first-level cache), starting from the events hit at any RA.
+  // first-level cache) that holds the events hit at any RA between trials.
   std::uint64_t* seen = seen_.data();
   std::int64_t* hist = histogram_.data();
   const std::uint16_t* bin = index_->selected().bin.data();
+  const std::uint64_t* always = always_seen_.data();
   for (std::size_t b = 0; b < n_trials; ++b) {
-    std::copy(always_seen_.begin(), always_seen_.end(), seen);
     std::copy(always_histogram_.begin(), always_histogram_.end(), hist);
     const std::uint32_t* hit = hits_[b].data();
-    for (std::uint32_t j = 0; j < n_hits_[b]; ++j) {
+    const std::uint32_t n_hit = n_hits_[b];
+    for (std::uint32_t j = 0; j < n_hit; ++j) {
       const std::uint32_t e = hit[j];
       const std::uint64_t bit = std::uint64_t{1} << (e % 64);
       hist[bin[e]] += (seen[e / 64] & bit) == 0 ? 1 : 0;
       seen[e / 64] |= bit;
     }
+    for (std::uint32_t j = 0; j < n_hit; ++j) // back to the always-hit events only
+      seen[hit[j] / 64] = always[hit[j] / 64];
     // Cumulative from the top: an event above threshold k is above every lower one.
     std::int64_t running = 0;
     for (std::size_t k = n_thr; k-- > 0;) {
@@ -443,14 +449,24 @@ std::vector<TrialSummary> summarize_trials(std::span<const std::int64_t> trials,
                                 (static_cast<double>(n) * static_cast<double>(n - 1)))
                     : nan;
     s.excess = static_cast<double>(s.n_observed) - s.n_expected;
-    std::sort(column.begin(), column.end());
-    // Percentiles by linear interpolation between order statistics (numpy's default).
+    // Percentiles by linear interpolation between order statistics (numpy's
+    // default); order statistics by selection, not a full sort.
+    const auto order_statistic = [&](std::size_t i) {
+      std::nth_element(column.begin(), column.begin() + static_cast<std::ptrdiff_t>(i),
+                       column.end());
+      return static_cast<double>(column[i]);
+    };
     const auto percentile = [&](double q) {
       const double pos = q * static_cast<double>(n - 1);
       const auto i = static_cast<std::size_t>(std::floor(pos));
       const double f = pos - static_cast<double>(i);
-      const auto a = static_cast<double>(column[i]);
-      return i + 1 < n ? a + f * (static_cast<double>(column[i + 1]) - a) : a;
+      const double a = order_statistic(i);
+      if (i + 1 >= n)
+        return a;
+      // After the selection of i, the next order statistic is the smallest above it.
+      const double b = static_cast<double>(
+          *std::min_element(column.begin() + static_cast<std::ptrdiff_t>(i) + 1, column.end()));
+      return a + f * (b - a);
     };
     s.p16 = percentile(0.16);
     s.p84 = percentile(0.84);

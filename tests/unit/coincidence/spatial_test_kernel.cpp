@@ -185,6 +185,13 @@ TEST_CASE("trial summaries are exact and follow SPEC §6", "[spatial]") {
   CHECK(s[1].p_value == 1.0);
   CHECK_THROWS_AS(coincidence::summarize_trials(std::vector<std::int64_t>{1, 2, 3}, observed),
                   core::ConfigError);
+  // Unsorted trials with ties: numpy.percentile([5,1,4,1,3,9,2,7,1,6], [16, 84])
+  // = [1.0, 6.56].
+  const auto u = coincidence::summarize_trials(
+      std::vector<std::int64_t>{5, 1, 4, 1, 3, 9, 2, 7, 1, 6}, std::vector<std::int64_t>{6});
+  CHECK(u[0].p16 == Approx(1.0));
+  CHECK(u[0].p84 == Approx(6.56));
+  CHECK(u[0].n_at_least == 3);
 }
 
 TEST_CASE("potential neutrino sources: alert regions and warm spots (Table 2)", "[spatial]") {
