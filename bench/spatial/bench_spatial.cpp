@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   const long block = argc > 3 ? std::atol(argv[3]) : 2000;
   const coincidence::SpatialIndex index(events, coincidence::SpatialConfig{});
   coincidence::SpatialCounter counter(index, catalog.dec_deg);
-  constexpr long BATCH = 256; // RunnerOptions::round_trials
+  constexpr long BATCH = 256; // RunnerOptions::round_trials: the runner's batch
   const std::size_t n_src = catalog.size(), n_thr = index.n_thresholds();
   std::vector<double> ra;
   std::vector<std::int64_t> n;

@@ -3,11 +3,14 @@
 # N_obs required), and the full-size campaign (10^5 trials, 409 sources,
 # 250 000 simulated events) at 1 and 2 ranks with time, trials/s and peak
 # memory per rank (/usr/bin/time -v). Prints medians and ratios.
-# usage: bench/spatial/run_bench.sh [NUFLARE_BIN] [TRIALS=100000]
+# With LONG_TRIALS (e.g. 1000000) given, also the wall-clock efficiency of a
+# run that long, where the fixed start-up weighs less.
+# usage: bench/spatial/run_bench.sh [NUFLARE_BIN] [TRIALS=100000] [LONG_TRIALS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-${NUFLARE_BIN:-$here/../../build/src/app/nuflare}}
 trials=${2:-100000}
+long_trials=${3:-}
 shared=${NUFLARE_SHARED_DIR:-$here/../../../shared}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export PMIX_MCA_psec=${PMIX_MCA_psec:-native} # no 2.3 s munge retry per mpiexec
@@ -73,3 +76,15 @@ rate() { grep -o '[0-9]*/s' "$work/full$1.err" | tail -1 | tr -d '/s'; }
 r1=$(rate 1) r2=$(rate 2)
 printf 'trial phase: %s trials/s on 1 rank, %s on 2; efficiency %.2f\n' "$r1" "$r2" \
   "$(echo "$r2 / (2 * $r1)" | bc -l)"
+# Fixed start-up and wind-down (mpiexec, MPI_Init, reading, index, tables,
+# archive, MPI_Finalize): a 1-trial run, paid whatever the trial count.
+s1=$(run_timed 1 1 start1) s2=$(run_timed 2 1 start2)
+printf 'fixed cost (1-trial run): %.2f s on 1 rank, %.2f s on 2\n' "$s1" "$s2"
+
+if [ -n "$long_trials" ]; then
+  echo "== wall-clock efficiency at $long_trials trials"
+  l2=$(run_timed 2 "$long_trials" long2) l1=$(run_timed 1 "$long_trials" long1)
+  cmp -s "$work/long1.out" "$work/long2.out" && echo "stdout identical at 1 and 2 ranks"
+  printf '1 rank %.1f s, 2 ranks %.1f s: efficiency %.2f\n' "$l1" "$l2" \
+    "$(echo "$l1 / (2 * $l2)" | bc -l)"
+fi

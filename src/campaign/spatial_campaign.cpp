@@ -27,6 +27,15 @@ std::vector<SourceGroup> source_groups(const io::SourceCatalog& catalog) {
   return out;
 }
 
+namespace {
+// Trials per counter call, and at least this many trials per rank between
+// the runner's synchronisations: a round of 2048 spatial trials takes tens of
+// milliseconds, so a rank that the machine slowed for a moment holds the
+// others up less often than at every 256.
+constexpr std::size_t COUNT_BATCH = 256;
+constexpr std::uint64_t SYNC_TRIALS = 2048;
+} // namespace
+
 void scramble_ra(std::uint64_t seed, std::uint64_t g, std::span<double> ra_deg) {
   // SPEC §6: a uniform new RA in [0, 360) per scrambled object, Dec kept;
   // the trial's global index is the counter, so any rank split gives the same sky.
@@ -72,6 +81,7 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
 
     RunnerOptions ro = config.runner;
     ro.label = "spatial " + group.name + " trials";
+    ro.round_trials = std::max<std::uint64_t>(ro.round_trials, SYNC_TRIALS);
     TrialRunner runner(archive, comm, base, config.n_trials, ro);
     const std::size_t counts = runner.add_i64(
         "n_near", n_thr, "events",
@@ -79,15 +89,20 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
     const std::size_t n_src = group.members.size();
     std::vector<double> scrambled;
     std::vector<std::int64_t> n_near;
-    runner.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
-      scrambled.resize(g.size() * n_src);
-      n_near.resize(g.size() * n_thr);
-      for (std::size_t k = 0; k < g.size(); ++k)
-        scramble_ra(config.seed, g[k], std::span<double>(scrambled).subspan(k * n_src, n_src));
-      counter.count(scrambled, n_near);
-      for (std::size_t k = 0; k < g.size(); ++k)
-        std::copy_n(n_near.begin() + static_cast<std::ptrdiff_t>(k * n_thr), n_thr,
-                    rows[k].i64[counts].begin());
+    runner.run_batched([&](std::span<const std::uint64_t> round, std::span<TrialRows> rows) {
+      // The counter reads its tables once per batch; batches of a few hundred
+      // trials keep their hit lists in the cache.
+      for (std::size_t first = 0; first < round.size(); first += COUNT_BATCH) {
+        const auto g = round.subspan(first, std::min(COUNT_BATCH, round.size() - first));
+        scrambled.resize(g.size() * n_src);
+        n_near.resize(g.size() * n_thr);
+        for (std::size_t k = 0; k < g.size(); ++k)
+          scramble_ra(config.seed, g[k], std::span<double>(scrambled).subspan(k * n_src, n_src));
+        counter.count(scrambled, n_near);
+        for (std::size_t k = 0; k < g.size(); ++k)
+          std::copy_n(n_near.begin() + static_cast<std::ptrdiff_t>(k * n_thr), n_thr,
+                      rows[first + k].i64[counts].begin());
+      }
     });
     const auto all = runner.gather_i64(counts);
 
