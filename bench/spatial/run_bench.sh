@@ -80,6 +80,10 @@ printf 'trial phase: %s trials/s on 1 rank, %s on 2; efficiency %.2f\n' "$r1" "$
 # archive, MPI_Finalize): a 1-trial run, paid whatever the trial count.
 s1=$(run_timed 1 1 start1) s2=$(run_timed 2 1 start2)
 printf 'fixed cost (1-trial run): %.2f s on 1 rank, %.2f s on 2\n' "$s1" "$s2"
+# Amdahl: with these fixed costs, perfectly parallel trials would give
+# wall1 / (2 s2 + wall1 - s1) on wall clock.
+printf 'wall-clock ceiling at %s trials with perfectly parallel trials: %.2f\n' "$trials" \
+  "$(echo "$wall1 / (2 * $s2 + $wall1 - $s1)" | bc -l)"
 
 if [ -n "$long_trials" ]; then
   echo "== wall-clock efficiency at $long_trials trials"

@@ -266,8 +266,8 @@ void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
 }
 
 namespace {
-// Requests the cache lines of [begin, end) from memory, `per_call` lines a
-// call, in order.
+// Requests the cache lines of [begin, end) from memory in order, spread
+// evenly over `calls` calls of advance().
 class Stream {
 public:
   Stream() = default;
