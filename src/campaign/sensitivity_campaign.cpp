@@ -41,8 +41,8 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
       dec[i] = catalog.dec_deg[group.members[i]];
     coincidence::SpatialCounter counter(index, dec);
     const std::size_t n_src = dec.size(), n_thr = index.n_thresholds();
-    std::vector<double> skies;         // a round of trials' scrambled RAs
-    std::vector<std::int64_t> n_obs;   // and their counts
+    std::vector<double> skies;       // a round of trials' scrambled RAs
+    std::vector<std::int64_t> n_obs; // and their counts
     // Scrambles trial k's sky (RA stream index sky[k]) and counts the round.
     const auto count_skies = [&](std::span<const std::uint64_t> sky) {
       skies.resize(sky.size() * n_src);
@@ -80,11 +80,10 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
         TrialRng rng(config.seed, INJECTION_STREAM, g[j]);
         const auto n_inject = static_cast<std::int64_t>(std::llround(config.strengths[s]));
         const std::span<const double> ra(skies.data() + j * n_src, n_src);
-        rows[j].i64[sg][0] =
-            n_obs[j * n_thr + column] +
-            coincidence::inject_and_count(ra, dec, n_inject, angerr_pool,
-                                          config.spatial.angerr_scale,
-                                          [&rng] { return rng.uniform(); });
+        rows[j].i64[sg][0] = n_obs[j * n_thr + column] +
+                             coincidence::inject_and_count(ra, dec, n_inject, angerr_pool,
+                                                           config.spatial.angerr_scale,
+                                                           [&rng] { return rng.uniform(); });
       }
     });
 

@@ -125,8 +125,7 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
 }
 
 SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg)
-    : index_(&index), seen_(index.n_selected() / 64 + 1, 0),
-      histogram_(index.n_thresholds(), 0) {
+    : index_(&index), seen_(index.n_selected() / 64 + 1, 0), histogram_(index.n_thresholds(), 0) {
   tier_offset_.push_back(0);
   span_offset_.push_back(0);
   // Reserve the interval table once (a cheap declination count bounds it):
@@ -152,8 +151,7 @@ SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double
 
 void SpatialCounter::add_always_events() {
   std::sort(always_event_.begin(), always_event_.end());
-  always_event_.erase(std::unique(always_event_.begin(), always_event_.end()),
-                      always_event_.end());
+  always_event_.erase(std::unique(always_event_.begin(), always_event_.end()), always_event_.end());
   always_seen_.assign(seen_.size(), 0);
   always_histogram_.assign(histogram_.size(), 0);
   for (std::uint32_t e : always_event_) {

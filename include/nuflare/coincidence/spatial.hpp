@@ -165,18 +165,18 @@ private:
     std::uint32_t event; //!< event number (dec order)
   };
   std::vector<Span, detail::HugePageAllocator<Span>> span_;
-  std::vector<std::uint32_t> span_offset_;   //!< per source, into span_
+  std::vector<std::uint32_t> span_offset_; //!< per source, into span_
   std::vector<std::uint32_t> bucket_start_;
   std::vector<Tier> tiers_;
-  std::vector<std::uint32_t> tier_offset_;   //!< per source, into tiers_
-  std::vector<std::uint32_t> always_event_;  //!< circles containing some source at any RA
-  std::vector<std::uint64_t> always_seen_;   //!< always_event_ as a bit set
+  std::vector<std::uint32_t> tier_offset_;     //!< per source, into tiers_
+  std::vector<std::uint32_t> always_event_;    //!< circles containing some source at any RA
+  std::vector<std::uint64_t> always_seen_;     //!< always_event_ as a bit set
   std::vector<std::int64_t> always_histogram_; //!< always_event_ per threshold bin
   // Scratch of one call.
-  std::vector<double> ra_by_source_;          //!< [source × trial], in [0, 360)
+  std::vector<double> ra_by_source_;             //!< [source × trial], in [0, 360)
   std::vector<std::vector<std::uint32_t>> hits_; //!< per trial: events hit, repeats kept
-  std::vector<std::uint32_t> n_hits_;         //!< per trial
-  std::vector<std::uint64_t> seen_;           //!< bit set over events
+  std::vector<std::uint32_t> n_hits_;            //!< per trial
+  std::vector<std::uint64_t> seen_;              //!< bit set over events
   std::vector<std::int64_t> histogram_;
 };
 
