@@ -150,3 +150,61 @@ TEST_CASE("sweep point p runs the global trials p*N + k (SPEC §6)", "[runner][m
   REQUIRE(point.size() == 2 * n);
   CHECK(std::equal(point.begin(), point.end(), whole.begin() + 2 * p * n));
 }
+
+TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner][mpi]") {
+  const auto dir = shared_tmp("runner_batched");
+  campaign::RunnerOptions opts;
+  opts.quiet = true;
+  opts.round_trials = 16;
+  std::vector<double> ref;
+  {
+    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
+    campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
+    const auto f = runner.add_f64("values", 2, "", "uniform and normal");
+    runner.add_i64("counts", 1, "", "integer");
+    runner.run(toy_trial);
+    ref = runner.gather_f64(f);
+    archive.commit();
+  }
+  // Interrupted during the batch holding trial 100, then resumed in batches.
+  {
+    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
+    campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
+    runner.add_f64("values", 2, "", "uniform and normal");
+    runner.add_i64("counts", 1, "", "integer");
+    CHECK_THROWS_AS(runner.run_batched(
+                        [](std::span<const std::uint64_t> g, std::span<campaign::TrialRows> rows) {
+                          for (std::size_t k = 0; k < g.size(); ++k) {
+                            if (g[k] == 100)
+                              std::raise(SIGTERM);
+                            toy_trial(g[k], rows[k]);
+                          }
+                        }),
+                    campaign::Interrupted);
+  }
+  campaign::clear_stop_request();
+  auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
+  opts.resume = true;
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
+  const auto f = runner.add_f64("values", 2, "", "uniform and normal");
+  runner.add_i64("counts", 1, "", "integer");
+  std::vector<std::uint64_t> seen;
+  std::size_t largest = 0;
+  runner.run_batched([&](std::span<const std::uint64_t> g, std::span<campaign::TrialRows> rows) {
+    REQUIRE(rows.size() == g.size());
+    largest = std::max(largest, g.size());
+    for (std::size_t k = 0; k < g.size(); ++k) {
+      seen.push_back(g[k]);
+      toy_trial(g[k], rows[k]);
+    }
+  });
+  CHECK(largest <= 16);
+  CHECK(std::is_sorted(seen.begin(), seen.end()));
+  std::uint64_t mine = seen.size(), total = 0;
+  MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  CHECK(total < N); // trials done before the interruption are not handed over again
+  CHECK(runner.gather_f64(f) == ref);
+  archive.commit();
+  if (rank_of() == 0)
+    std::filesystem::remove_all(dir);
+}
