@@ -13,7 +13,9 @@
 //! the intervals whose centre lies within the widest half-width of the
 //! source's RA, found through a bucket table, tested by two comparisons. No
 //! trigonometry and no search per (event, source) pair in the hot loop; a
-//! per-event stamp counts an event near several sources once.
+//! bit set over the events counts an event near several sources once. Trials
+//! are counted many at a time, source by source, so that each source's
+//! tables come from memory once per batch.
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 

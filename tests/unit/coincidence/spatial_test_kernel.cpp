@@ -74,7 +74,7 @@ TEST_CASE("kernel equals the brute-force count on random skies", "[spatial]") {
     dec.insert(dec.end(), {0.0, 45.0, -88.9, 89.95, -90.0, 90.0});
     coincidence::SpatialCounter counter(index, dec);
     std::vector<std::int64_t> fast(index.n_thresholds());
-    // Several trials through the same counter (stamps must reset between trials).
+    // Several trials through the same counter (the bit set must reset between trials).
     for (int trial = 0; trial < 3; ++trial) {
       for (std::size_t s = 0; s < 60; ++s)
         ra[s] = 360.0 * u(gen);
