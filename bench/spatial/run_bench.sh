@@ -43,15 +43,16 @@ run_timed() { # run_timed NP TRIALS TAG -> prints wall seconds; memory in $work/
 }
 echo "== nuflare per trial on 1 rank"
 # In-process (bench_spatial: scramble + count, median of 7 blocks of 2000
-# trials), and through the whole command ((T(2000 trials) - T(1)) / 1999,
-# median of 3: adds the runner and the archive rows).
+# trials), and through the whole command ((T(20000 trials) - T(1)) / 19999,
+# each pair timed back to back, median of 3: adds the runner and the archive
+# rows; enough trials that start-up noise does not swamp the difference).
 bench_bin=${NUFLARE_BENCH_SPATIAL:-$(dirname "$bin")/../../bench/spatial/bench_spatial}
 kernel_median=$("$bench_bin" "$ev" "$work/sources.csv" 2000 | awk '$1=="seconds_per_trial"{printf "%.9f", $2}')
-t1=$(run_timed 1 1 load)
 per=()
 for r in 1 2 3; do
-  t=$(run_timed 1 2000 per$r)
-  per+=("$(echo "($t - $t1) / 1999" | bc -l)")
+  t1=$(run_timed 1 1 load$r)
+  t=$(run_timed 1 20000 per$r)
+  per+=("$(echo "($t - $t1) / 19999" | bc -l)")
 done
 nuflare_median=$(printf '%s\n' "${per[@]}" | sort -g | sed -n 2p)
 printf 'numpy per trial            (median of 5): %.6f s\n' "$numpy_median"
@@ -72,10 +73,20 @@ cmp -s "$work/full1.out" "$work/full2.out" && echo "stdout identical at 1 and 2 
 printf '2-rank parallel efficiency, wall clock: %.2f\n' "$(echo "$wall1 / (2 * $wall2)" | bc -l)"
 # The runner's final progress line gives the trial phase's rate (trials/s):
 # start-up (MPI, reading, index and tables) is left out.
-rate() { grep -o '[0-9]*/s' "$work/full$1.err" | tail -1 | tr -d '/s'; }
+rate() { grep -o '[0-9]*/s' "$work/full$1${2:-}.err" | tail -1 | tr -d '/s'; }
 r1=$(rate 1) r2=$(rate 2)
 printf 'trial phase: %s trials/s on 1 rank, %s on 2; efficiency %.2f\n' "$r1" "$r2" \
   "$(echo "$r2 / (2 * $r1)" | bc -l)"
+# What the machine itself gives two processes: two independent 1-rank runs
+# at once (not bound to one core), no communication between them.
+for k in a b; do
+  mpiexec --bind-to none -np 1 "$bin" spatial --events "$ev" --sources "$work/sources.csv" \
+    --trials "$trials" --seed 7 --output "$work/solo$k.h5" >/dev/null 2>"$work/fullsolo$k.err" &
+done
+wait
+ra=$(rate solo a) rb=$(rate solo b)
+printf 'machine: two independent 1-rank runs at once: %s + %s trials/s, efficiency %.2f\n' \
+  "$ra" "$rb" "$(echo "($ra + $rb) / (2 * $r1)" | bc -l)"
 # Fixed start-up and wind-down (mpiexec, MPI_Init, reading, index, tables,
 # archive, MPI_Finalize): a 1-trial run, paid whatever the trial count.
 s1=$(run_timed 1 1 start1) s2=$(run_timed 2 1 start2)
