@@ -41,13 +41,26 @@ io::RunInfo info() {
   return i;
 }
 constexpr std::uint64_t N = 777;
+//! Quiet runs in rounds of 16 trials.
+campaign::RunnerOptions toy_options() {
+  campaign::RunnerOptions opts;
+  opts.quiet = true;
+  opts.round_trials = 16;
+  return opts;
+}
+//! The toy trial's datasets: `values` (uniform, normal) and `counts`.
+struct ToyColumns {
+  std::size_t values, counts;
+};
+ToyColumns declare_toy(campaign::TrialRunner& runner) {
+  return {runner.add_f64("values", 2, "", "uniform and normal"),
+          runner.add_i64("counts", 1, "", "integer")};
+}
 } // namespace
 
 TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[runner][mpi]") {
   const auto dir = shared_tmp("runner");
-  campaign::RunnerOptions opts;
-  opts.quiet = true;
-  opts.round_trials = 16;
+  campaign::RunnerOptions opts = toy_options();
 
   // Uninterrupted reference.
   std::vector<double> ref_f;
@@ -55,8 +68,7 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
   {
     auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-    const auto f = runner.add_f64("values", 2, "", "uniform and normal");
-    const auto i = runner.add_i64("counts", 1, "", "integer");
+    const auto [f, i] = declare_toy(runner);
     runner.run(toy_trial);
     ref_f = runner.gather_f64(f);
     ref_i = runner.gather_i64(i);
@@ -74,8 +86,7 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
   {
     auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-    runner.add_f64("values", 2, "", "uniform and normal");
-    runner.add_i64("counts", 1, "", "integer");
+    declare_toy(runner);
     CHECK_THROWS_AS(runner.run([](std::uint64_t g, campaign::TrialRows& rows) {
       if (g == 100)
         std::raise(SIGTERM);
@@ -92,8 +103,7 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
     auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
     opts.resume = true;
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-    const auto f = runner.add_f64("values", 2, "", "uniform and normal");
-    const auto i = runner.add_i64("counts", 1, "", "integer");
+    const auto [f, i] = declare_toy(runner);
     std::uint64_t again = 0;
     runner.run([&](std::uint64_t g, campaign::TrialRows& rows) {
       ++again;
@@ -118,16 +128,13 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
 
 TEST_CASE("sweep point p runs the global trials p*N + k (SPEC §6)", "[runner][mpi]") {
   const auto dir = shared_tmp("runner_sweep");
-  campaign::RunnerOptions opts;
-  opts.quiet = true;
-  opts.round_trials = 16;
+  campaign::RunnerOptions opts = toy_options();
   constexpr std::uint64_t n = 100, p = 3;
   std::vector<double> whole;
   {
     auto archive = io::Archive::create(dir / "whole.h5", MPI_COMM_WORLD, info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", (p + 1) * n, opts);
-    const auto f = runner.add_f64("values", 2, "", "uniform and normal");
-    runner.add_i64("counts", 1, "", "integer");
+    const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
     whole = runner.gather_f64(f);
     archive.commit();
@@ -136,8 +143,7 @@ TEST_CASE("sweep point p runs the global trials p*N + k (SPEC §6)", "[runner][m
   auto archive = io::Archive::create(dir / "point.h5", MPI_COMM_WORLD, info());
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, opts);
   CHECK(runner.first_index() == p * n);
-  const auto f = runner.add_f64("values", 2, "", "uniform and normal");
-  runner.add_i64("counts", 1, "", "integer");
+  const auto f = declare_toy(runner).values;
   std::uint64_t lowest = std::numeric_limits<std::uint64_t>::max();
   runner.run([&](std::uint64_t g, campaign::TrialRows& rows) {
     lowest = std::min(lowest, g);
@@ -153,15 +159,12 @@ TEST_CASE("sweep point p runs the global trials p*N + k (SPEC §6)", "[runner][m
 
 TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner][mpi]") {
   const auto dir = shared_tmp("runner_batched");
-  campaign::RunnerOptions opts;
-  opts.quiet = true;
-  opts.round_trials = 16;
+  campaign::RunnerOptions opts = toy_options();
   std::vector<double> ref;
   {
     auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-    const auto f = runner.add_f64("values", 2, "", "uniform and normal");
-    runner.add_i64("counts", 1, "", "integer");
+    const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
     ref = runner.gather_f64(f);
     archive.commit();
@@ -170,8 +173,7 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
   {
     auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-    runner.add_f64("values", 2, "", "uniform and normal");
-    runner.add_i64("counts", 1, "", "integer");
+    declare_toy(runner);
     CHECK_THROWS_AS(runner.run_batched(
                         [](std::span<const std::uint64_t> g, std::span<campaign::TrialRows> rows) {
                           for (std::size_t k = 0; k < g.size(); ++k) {
@@ -186,8 +188,7 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
   auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
   opts.resume = true;
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-  const auto f = runner.add_f64("values", 2, "", "uniform and normal");
-  runner.add_i64("counts", 1, "", "integer");
+  const auto f = declare_toy(runner).values;
   std::vector<std::uint64_t> seen;
   std::size_t largest = 0;
   runner.run_batched([&](std::span<const std::uint64_t> g, std::span<campaign::TrialRows> rows) {
