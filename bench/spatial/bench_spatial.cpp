@@ -1,7 +1,7 @@
 // Spatial trials (SPEC §6, §7) in-process: scramble the sources' RAs with
-// the campaign's stream and count them in batches of the runner's round
-// (256 trials), as `nuflare spatial` does, without process start-up, reading
-// or the archive. Prints the median time
+// the campaign's stream and count them in batches (campaign::ScrambledSkies),
+// as `nuflare spatial` does, without process start-up, reading or the
+// archive. Prints the median time
 // per trial over several timed blocks and N_obs of trial 0, for
 // bench/spatial/run_bench.sh to compare with its numpy reference.
 // usage: bench_spatial EVENTS SOURCES.csv [trials per block = 2000]
@@ -31,10 +31,8 @@ int main(int argc, char** argv) {
   const long block = argc > 3 ? std::atol(argv[3]) : 2000;
   const coincidence::SpatialIndex index(events, coincidence::SpatialConfig{});
   coincidence::SpatialCounter counter(index, catalog.dec_deg);
-  constexpr long BATCH = 256; // RunnerOptions::round_trials: the runner's batch
-  const std::size_t n_src = catalog.size(), n_thr = index.n_thresholds();
-  std::vector<double> ra;
-  std::vector<std::int64_t> n;
+  campaign::ScrambledSkies skies(counter, 7, index.n_thresholds());
+  std::vector<std::uint64_t> g(static_cast<std::size_t>(block));
   long checksum = 0;
   std::vector<double> per_trial, cpu_per_trial;
   const auto cpu_now = [] {
@@ -42,20 +40,14 @@ int main(int argc, char** argv) {
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
   };
-  std::uint64_t g = 0;
   for (int b = 0; b < 7; ++b) {
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpu_now();
-    for (long k = 0; k < block; k += BATCH) {
-      const auto m = static_cast<std::size_t>(std::min(BATCH, block - k));
-      ra.resize(m * n_src);
-      n.resize(m * n_thr);
-      for (std::size_t j = 0; j < m; ++j)
-        campaign::scramble_ra(7, g++, std::span<double>(ra).subspan(j * n_src, n_src));
-      counter.count(ra, n);
-      for (std::size_t j = 0; j < m; ++j)
-        checksum += n[j * n_thr];
-    }
+    for (std::size_t k = 0; k < g.size(); ++k)
+      g[k] = static_cast<std::uint64_t>(b * block) + k;
+    skies.count(g);
+    for (std::size_t k = 0; k < g.size(); ++k)
+      checksum += skies.n_near(k)[0];
     cpu_per_trial.push_back((cpu_now() - c0) / static_cast<double>(block));
     per_trial.push_back(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() /

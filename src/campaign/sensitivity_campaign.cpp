@@ -40,17 +40,7 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     for (std::size_t i = 0; i < group.members.size(); ++i)
       dec[i] = catalog.dec_deg[group.members[i]];
     coincidence::SpatialCounter counter(index, dec);
-    const std::size_t n_src = dec.size(), n_thr = index.n_thresholds();
-    std::vector<double> skies;       // a round of trials' scrambled RAs
-    std::vector<std::int64_t> n_obs; // and their counts
-    // Scrambles trial k's sky (RA stream index sky[k]) and counts the round.
-    const auto count_skies = [&](std::span<const std::uint64_t> sky) {
-      skies.resize(sky.size() * n_src);
-      n_obs.resize(sky.size() * n_thr);
-      for (std::size_t k = 0; k < sky.size(); ++k)
-        scramble_ra(config.seed, sky[k], std::span<double>(skies).subspan(k * n_src, n_src));
-      counter.count(skies, n_obs);
-    };
+    ScrambledSkies skies(counter, config.seed, index.n_thresholds());
     std::vector<std::uint64_t> sky;
     const std::string base = "/sensitivity/" + group.name;
     RunnerOptions opts = config.runner;
@@ -60,9 +50,9 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     const auto bg = background.add_i64("statistic", 1, "events",
                                        "count at the threshold for RA-scrambled sources");
     background.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
-      count_skies(g);
+      skies.count(g);
       for (std::size_t k = 0; k < g.size(); ++k)
-        rows[k].i64[bg][0] = n_obs[k * n_thr + column];
+        rows[k].i64[bg][0] = skies.n_near(k)[column];
     });
 
     opts.label = "signal trials of " + group.name;
@@ -74,14 +64,13 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
       sky.resize(g.size());
       for (std::size_t j = 0; j < g.size(); ++j)
         sky[j] = g[j] % config.signal_trials;
-      count_skies(sky);
+      skies.count(sky);
       for (std::size_t j = 0; j < g.size(); ++j) {
         const std::uint64_t s = g[j] / config.signal_trials;
         TrialRng rng(config.seed, INJECTION_STREAM, g[j]);
         const auto n_inject = static_cast<std::int64_t>(std::llround(config.strengths[s]));
-        const std::span<const double> ra(skies.data() + j * n_src, n_src);
-        rows[j].i64[sg][0] = n_obs[j * n_thr + column] +
-                             coincidence::inject_and_count(ra, dec, n_inject, angerr_pool,
+        rows[j].i64[sg][0] = skies.n_near(j)[column] +
+                             coincidence::inject_and_count(skies.ra(j), dec, n_inject, angerr_pool,
                                                            config.spatial.angerr_scale,
                                                            [&rng] { return rng.uniform(); });
       }

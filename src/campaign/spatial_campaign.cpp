@@ -28,10 +28,10 @@ std::vector<SourceGroup> source_groups(const io::SourceCatalog& catalog) {
 }
 
 namespace {
-// Trials per counter call, and at least this many trials per rank between
-// the runner's synchronisations: a round of 2048 spatial trials takes tens of
-// milliseconds, so a rank that the machine slowed for a moment holds the
-// others up less often than at every 256.
+// Skies per counter call (their hit lists stay in the cache), and at least
+// this many trials per rank between the runner's synchronisations: a round of
+// 2048 spatial trials takes tens of milliseconds, so a rank that the machine
+// slowed for a moment holds the others up less often than at every 256.
 constexpr std::size_t COUNT_BATCH = 256;
 constexpr std::uint64_t SYNC_TRIALS = 2048;
 } // namespace
@@ -42,6 +42,28 @@ void scramble_ra(std::uint64_t seed, std::uint64_t g, std::span<double> ra_deg) 
   TrialRng rng(seed, SPATIAL_RA_STREAM, g);
   for (double& ra : ra_deg)
     ra = rng.uniform(0.0, 360.0);
+}
+
+void ScrambledSkies::count(std::span<const std::uint64_t> g) {
+  const std::size_t n_src = counter_->n_sources();
+  ra_.resize(g.size() * n_src);
+  n_near_.resize(g.size() * n_thr_);
+  for (std::size_t k = 0; k < g.size(); ++k)
+    scramble_ra(seed_, g[k], std::span<double>(ra_).subspan(k * n_src, n_src));
+  for (std::size_t first = 0; first < g.size(); first += COUNT_BATCH) {
+    const std::size_t n = std::min(COUNT_BATCH, g.size() - first);
+    counter_->count(std::span<const double>(ra_).subspan(first * n_src, n * n_src),
+                    std::span<std::int64_t>(n_near_).subspan(first * n_thr_, n * n_thr_));
+  }
+}
+
+std::span<const double> ScrambledSkies::ra(std::size_t k) const {
+  const std::size_t n_src = counter_->n_sources();
+  return std::span<const double>(ra_).subspan(k * n_src, n_src);
+}
+
+std::span<const std::int64_t> ScrambledSkies::n_near(std::size_t k) const {
+  return std::span<const std::int64_t>(n_near_).subspan(k * n_thr_, n_thr_);
 }
 
 std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_Comm comm,
@@ -86,23 +108,11 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
     const std::size_t counts = runner.add_i64(
         "n_near", n_thr, "events",
         "per trial (RA-scrambled sources) and threshold: tracks with a source in their circle");
-    const std::size_t n_src = group.members.size();
-    std::vector<double> scrambled;
-    std::vector<std::int64_t> n_near;
-    runner.run_batched([&](std::span<const std::uint64_t> round, std::span<TrialRows> rows) {
-      // The counter reads its tables once per batch; batches of a few hundred
-      // trials keep their hit lists in the cache.
-      for (std::size_t first = 0; first < round.size(); first += COUNT_BATCH) {
-        const auto g = round.subspan(first, std::min(COUNT_BATCH, round.size() - first));
-        scrambled.resize(g.size() * n_src);
-        n_near.resize(g.size() * n_thr);
-        for (std::size_t k = 0; k < g.size(); ++k)
-          scramble_ra(config.seed, g[k], std::span<double>(scrambled).subspan(k * n_src, n_src));
-        counter.count(scrambled, n_near);
-        for (std::size_t k = 0; k < g.size(); ++k)
-          std::copy_n(n_near.begin() + static_cast<std::ptrdiff_t>(k * n_thr), n_thr,
-                      rows[first + k].i64[counts].begin());
-      }
+    ScrambledSkies skies(counter, config.seed, n_thr);
+    runner.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
+      skies.count(g);
+      for (std::size_t k = 0; k < g.size(); ++k)
+        std::ranges::copy(skies.n_near(k), rows[k].i64[counts].begin());
     });
     const auto all = runner.gather_i64(counts);
 

@@ -52,6 +52,28 @@ struct SourceGroup {
 //! therefore do not depend on which other groups share the run.
 void scramble_ra(std::uint64_t seed, std::uint64_t g, std::span<double> ra_deg);
 
+//! Scrambled skies and their counts, many at a time: the counter reads its
+//! tables once per batch of skies (coincidence::SpatialCounter::count).
+class ScrambledSkies {
+public:
+  //! `counter` must outlive this object.
+  ScrambledSkies(coincidence::SpatialCounter& counter, std::uint64_t seed, std::size_t n_thresholds)
+      : counter_(&counter), seed_(seed), n_thr_(n_thresholds) {}
+
+  //! Scrambles sky g[k] (scramble_ra) for every k and counts them all.
+  void count(std::span<const std::uint64_t> g);
+  //! Sky k of the last count(): the sources' RAs, and N per threshold.
+  [[nodiscard]] std::span<const double> ra(std::size_t k) const;
+  [[nodiscard]] std::span<const std::int64_t> n_near(std::size_t k) const;
+
+private:
+  coincidence::SpatialCounter* counter_;
+  std::uint64_t seed_;
+  std::size_t n_thr_;
+  std::vector<double> ra_;
+  std::vector<std::int64_t> n_near_;
+};
+
 //! Result of one group.
 struct SpatialGroupResult {
   std::string group;
