@@ -100,27 +100,28 @@ std::vector<double> strengths_of(const Invocation& inv) {
   return strengths;
 }
 
-//! A sensitivity run is itself a sweep over strengths (signal trial s·N + k),
-//! so it takes no --sweep-point of its own.
-campaign::RunnerOptions sensitivity_runner_options(const Invocation& inv) {
-  auto options = runner_options(inv);
-  if (options.sweep_point != 0)
+//! The trial plan both tests share: background and signal trial counts,
+//! strengths, seed and runner options. A sensitivity run is itself a sweep
+//! over strengths (signal trial s·N + k), so it takes no --sweep-point.
+template <class Config>
+void read_trial_plan(const Invocation& inv, Config& config) {
+  config.background_trials = inv.get<std::uint64_t>("trials");
+  config.signal_trials = inv.get<std::uint64_t>("signal-trials");
+  if (config.background_trials == 0 || config.signal_trials == 0)
+    throw core::ConfigError("--trials and --signal-trials must be at least 1");
+  config.strengths = strengths_of(inv);
+  config.seed = inv.get<std::uint64_t>("seed");
+  config.runner = runner_options(inv);
+  if (config.runner.sweep_point != 0)
     throw core::ConfigError("--sweep-point does not apply to sensitivity runs (their signal "
                             "trials already use the global index s*N + k)");
-  return options;
 }
 
 int run_spatial_sensitivity(Invocation& inv, const std::filesystem::path& output) {
   campaign::SensitivityConfig config;
   config.spatial = spatial_selection(inv);
   config.log10e_threshold = inv.get<double>("log10e");
-  config.background_trials = inv.get<std::uint64_t>("trials");
-  config.signal_trials = inv.get<std::uint64_t>("signal-trials");
-  config.strengths = strengths_of(inv);
-  config.seed = inv.get<std::uint64_t>("seed");
-  config.runner = sensitivity_runner_options(inv);
-  if (config.background_trials == 0 || config.signal_trials == 0)
-    throw core::ConfigError("--trials and --signal-trials must be at least 1");
+  read_trial_plan(inv, config);
 
   // Inputs first: a bad file or option fails before any archive exists.
   SpatialInputs in = read_spatial_inputs(inv);
@@ -157,17 +158,11 @@ int run_temporal_sensitivity(Invocation& inv, const std::filesystem::path& outpu
   config.amplitude = inv.get<double>("flare-amplitude");
   if (!(config.amplitude > 0) || !std::isfinite(config.amplitude))
     throw core::ConfigError("--flare-amplitude must be a positive number");
-  config.background_trials = inv.get<std::uint64_t>("trials");
-  config.signal_trials = inv.get<std::uint64_t>("signal-trials");
-  config.strengths = strengths_of(inv);
+  read_trial_plan(inv, config);
   for (double s : config.strengths)
     if (s != std::floor(s))
       throw core::ConfigError("--strengths: the time test injects whole flares, got " +
                               format_number(s));
-  config.seed = inv.get<std::uint64_t>("seed");
-  config.runner = sensitivity_runner_options(inv);
-  if (config.background_trials == 0 || config.signal_trials == 0)
-    throw core::ConfigError("--trials and --signal-trials must be at least 1");
 
   // Inputs first: a bad file or option fails before any archive exists.
   const auto in = read_temporal_inputs(inv);
