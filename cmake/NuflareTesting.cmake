@@ -1,9 +1,14 @@
-# nuflare_add_test(NAME <name> SOURCES <files...> [RANKS <n...>] [LABELS <l...>])
+# nuflare_add_test(NAME <name> SOURCES <files...> [RANKS <n...>] [LABELS <l...>] [DATA])
 #
 # Without RANKS the test runs as a plain program (label "unit" unless LABELS
 # says otherwise). With RANKS it is linked against the MPI Catch2 main and
 # registered once per rank count, as <name>_np<k> (label "mpi"), following
 # Cabana's habit of running every MPI test at 1, 2 and 4 ranks.
+#
+# DATA: some test cases need files under ../shared (tag [data], guarded by
+# NUFLARE_REQUIRE_DATA). They become their own ctest entry <name>_data, which
+# ctest reports as skipped (exit 77) when the files are absent, while <name>
+# runs the other cases.
 set(NUFLARE_MPIEXEC_FLAGS --oversubscribe CACHE STRING "Extra flags for mpiexec in tests")
 
 # Every test may start MPI: allow root (CI runs as root), allow more ranks than
@@ -17,7 +22,7 @@ set(NUFLARE_TEST_MPI_ENV
     "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;PMIX_MCA_psec=native;OMPI_MCA_pml=ob1;OMPI_MCA_btl=self,vader")
 
 function(nuflare_add_test)
-  cmake_parse_arguments(T "" "NAME" "SOURCES;RANKS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "DATA" "NAME" "SOURCES;RANKS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE nuflare::nuflare nuflare_test_support nuflare_warnings)
   if(T_RANKS)
@@ -30,15 +35,22 @@ function(nuflare_add_test)
                COMMAND ${MPIEXEC_EXECUTABLE} ${MPIEXEC_NUMPROC_FLAG} ${np} ${NUFLARE_MPIEXEC_FLAGS}
                        $<TARGET_FILE:${T_NAME}>)
       set_tests_properties(${T_NAME}_np${np} PROPERTIES LABELS "${T_LABELS}" PROCESSORS ${np}
-        ENVIRONMENT "${NUFLARE_TEST_MPI_ENV}")
+        SKIP_RETURN_CODE 77 ENVIRONMENT "${NUFLARE_TEST_MPI_ENV}")
     endforeach()
   else()
     target_link_libraries(${T_NAME} PRIVATE nuflare_catch_main)
     if(NOT T_LABELS)
       set(T_LABELS unit)
     endif()
-    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
-    set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LABELS}"
+    if(T_DATA)
+      add_test(NAME ${T_NAME} COMMAND ${T_NAME} "~[data]")
+      add_test(NAME ${T_NAME}_data COMMAND ${T_NAME} "[data]")
+      set(names ${T_NAME} ${T_NAME}_data)
+    else()
+      add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+      set(names ${T_NAME})
+    endif()
+    set_tests_properties(${names} PROPERTIES LABELS "${T_LABELS}" SKIP_RETURN_CODE 77
       ENVIRONMENT "${NUFLARE_TEST_MPI_ENV}")
   endif()
 endfunction()

@@ -1,5 +1,5 @@
 #pragma once
-//! The three kinds of failure nuflare reports. `main` turns each into one line
+//! The kinds of failure nuflare reports. `main` turns each into one line
 //! on stderr and a non-zero exit status; the library never calls exit().
 #include <cstddef>
 #include <stdexcept>
@@ -42,6 +42,15 @@ class NumericalError : public Error {
 public:
   using Error::Error;
   [[nodiscard]] int exit_status() const noexcept override { return 3; }
+};
+
+//! Reading or writing a file failed for a reason outside the input's content:
+//! disk full, quota exceeded, permission lost, a file vanished. Exit status 74
+//! (EX_IOERR of sysexits.h), distinct from bad input (2).
+class IoError : public Error {
+public:
+  using Error::Error;
+  [[nodiscard]] int exit_status() const noexcept override { return 74; }
 };
 
 } // namespace nuflare::core

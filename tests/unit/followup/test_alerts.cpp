@@ -99,7 +99,7 @@ TEST_CASE("latency statistics reproduce §2 from Table 1", "[followup][alerts]")
   CHECK(s.fraction_above_24h == Approx(5.0 / 24.0));
 }
 
-TEST_CASE("regression: OVERVIEW_FU.csv gives Table 4", "[followup][alerts][regression]") {
+TEST_CASE("regression: OVERVIEW_FU.csv gives Table 4", "[followup][alerts][regression][data]") {
   NUFLARE_REQUIRE_DATA(fu_path());
   const auto alerts = read_overview_fu(fu_path());
   REQUIRE(alerts.size() == 24);
@@ -137,7 +137,7 @@ TEST_CASE("regression: OVERVIEW_FU.csv gives Table 4", "[followup][alerts][regre
   CHECK(to_galactic(30.54, -12.10).b_deg == Approx(-67.62).margin(0.05));
 }
 
-TEST_CASE("regression: OVERVIEW_NOT_FU.csv rejection counts", "[followup][alerts][regression]") {
+TEST_CASE("regression: OVERVIEW_NOT_FU.csv rejection counts", "[followup][alerts][regression][data]") {
   const auto path =
       nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_NOT_FU.csv").string();
   NUFLARE_REQUIRE_DATA(path);

@@ -107,7 +107,7 @@ TEST_CASE("forced-photometry reader: bad input", "[followup][flare][bad-input]")
 }
 
 TEST_CASE("regression: PKS 1502+106 and BZB J0955+3551 do not flare (§5)",
-          "[followup][flare][regression]") {
+          "[followup][flare][regression][data]") {
   const auto fp_bzb = lc("forcedphotometry_req00048975_lc.txt");
   const auto fp_pks = lc("forcedphotometry_req00048976_lc.txt");
   NUFLARE_REQUIRE_DATA(fp_bzb);

@@ -138,7 +138,7 @@ TEST_CASE("P_no_counterpart and the f·P_det limit (synthetic)", "[followup][lim
 }
 
 TEST_CASE("regression: probabilities and f·P_det limits of the 24 alerts (ORACLES.md)",
-          "[followup][limits][regression]") {
+          "[followup][limits][regression][data]") {
   NUFLARE_REQUIRE_DATA(nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv"));
   const auto p = real_products();
   REQUIRE(p.size() == 24);
@@ -153,7 +153,7 @@ TEST_CASE("regression: probabilities and f·P_det limits of the 24 alerts (ORACL
   CHECK(*f_pdet_limit(p, 0.68) == Approx(0.124403).margin(5e-7));
 }
 
-TEST_CASE("regression: exact f90 limits (ORACLES.md, ±0.002)", "[followup][limits][regression]") {
+TEST_CASE("regression: exact f90 limits (ORACLES.md, ±0.002)", "[followup][limits][regression][data]") {
   NUFLARE_REQUIRE_DATA(nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv"));
   const auto p = real_products();
   const RedshiftConfig exact;
@@ -167,7 +167,7 @@ TEST_CASE("regression: exact f90 limits (ORACLES.md, ±0.002)", "[followup][limi
 }
 
 TEST_CASE("regression: stein2023 grid reproduces the paper's 87%, 58%, 26% (±0.001)",
-          "[followup][limits][regression]") {
+          "[followup][limits][regression][data]") {
   NUFLARE_REQUIRE_DATA(nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv"));
   const auto p = real_products();
   const auto rc = grid_config();
@@ -183,7 +183,7 @@ TEST_CASE("regression: stein2023 grid reproduces the paper's 87%, 58%, 26% (±0.
   CHECK(std::lround(100 * blz26) == 26);
 }
 
-TEST_CASE("limit_curve: the entry point per evolution and magnitude", "[followup][limits]") {
+TEST_CASE("limit_curve: the entry point per evolution and magnitude", "[followup][limits][data]") {
   NUFLARE_REQUIRE_DATA(nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv"));
   const auto p = real_products();
   const std::vector<Evolution> evo{Evolution::sfr, Evolution::grb};

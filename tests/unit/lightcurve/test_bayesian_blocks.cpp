@@ -83,7 +83,7 @@ TEST_CASE("prior precedence ncp_prior > gamma > p0", "[blocks]") {
   CHECK(lightcurve::parse_fitness("regular_events") == Fitness::regular_events);
 }
 
-TEST_CASE("events oracle rows", "[blocks]") {
+TEST_CASE("events oracle rows", "[blocks][data]") {
   NUFLARE_REQUIRE_DATA(test::oracle_file("events_rng42.txt"));
   auto t = read_columns("events_rng42.txt", 1)[0];
   REQUIRE(t.size() == 100);
@@ -98,7 +98,7 @@ TEST_CASE("events oracle rows", "[blocks]") {
   CHECK(b.n_unique == 80);
 }
 
-TEST_CASE("regular_events oracle row", "[blocks]") {
+TEST_CASE("regular_events oracle row", "[blocks][data]") {
   NUFLARE_REQUIRE_DATA(test::oracle_file("regular_rng42_x.txt"));
   auto x = read_columns("regular_rng42_x.txt", 1)[0];
   REQUIRE(x.size() == 1000);
@@ -113,7 +113,7 @@ TEST_CASE("regular_events oracle row", "[blocks]") {
   CHECK_THROWS_AS(lightcurve::bayesian_blocks(t, x, {}, o), core::ConfigError);
 }
 
-TEST_CASE("measures oracle rows", "[blocks]") {
+TEST_CASE("measures oracle rows", "[blocks][data]") {
   NUFLARE_REQUIRE_DATA(test::oracle_file("measures_rng42.txt"));
   auto cols = read_columns("measures_rng42.txt", 2);
   const std::vector<double> want{1.39362877, 44.30811196, 49.46626158, 54.37232704, 92.7562551};

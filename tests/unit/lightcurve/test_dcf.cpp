@@ -74,7 +74,7 @@ TEST_CASE("DCF 10-point table: pyDCF local normalisation with errors", "[dcf]") 
   CHECK(r.n_pairs[1] == 8);
 }
 
-TEST_CASE("DCF ts1/ts2 example: peak at 40.35 d", "[dcf]") {
+TEST_CASE("DCF ts1/ts2 example: peak at 40.35 d", "[dcf][data]") {
   NUFLARE_REQUIRE_DATA(test::oracle_file("ts1.csv"));
   NUFLARE_REQUIRE_DATA(test::oracle_file("ts2.csv"));
   const auto a = read_csv("ts1.csv"), b = read_csv("ts2.csv");
