@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <numbers>
 
@@ -17,6 +18,8 @@ using core::InputError;
 namespace {
 
 constexpr double DEG = std::numbers::pi / 180.0;
+// Rejection codes of the OVERVIEW_NOT_FU sheet (0 Pre-ZTF ... 8 Galactic plane).
+constexpr io::Range REJECTION_CODE{0, 99};
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"'))
@@ -77,8 +80,9 @@ std::size_t need(const io::TableReader& t, const Header& h, std::string_view nam
   throw InputError(t.path(), h.line, std::string(name), "missing column");
 }
 
-// "[0.57, -0.77]" -> magnitudes {0.57, 0.77}.
-std::pair<double, double> plus_minus(const io::TableReader& t, std::size_t col) {
+// "[0.57, -0.77]" -> magnitudes {0.57, 0.77}, each within `range`.
+std::pair<double, double> plus_minus(const io::TableReader& t, std::size_t col,
+                                     const io::Range& range) {
   std::string s = trim(t.text(col));
   if (s.size() < 2 || s.front() != '[' || s.back() != ']')
     t.fail(col, "expected \"[plus, minus]\", found \"" + s + "\"");
@@ -90,24 +94,50 @@ std::pair<double, double> plus_minus(const io::TableReader& t, std::size_t col) 
   const auto b = io::parse_finite(trim(s.substr(comma + 1)));
   if (!a || !b)
     t.fail(col, "not a pair of finite numbers: \"[" + s + "]\"");
+  for (double v : {*a, *b})
+    if (!range.contains(std::abs(v))) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.10g", std::abs(v));
+      t.fail(col, std::string("half-width ") + text + " is outside the allowed range " +
+                      range.describe());
+    }
   return {std::abs(*a), std::abs(*b)};
+}
+
+// A half-width given as a number: the minus ones may carry their sign.
+double half_width(const io::TableReader& t, std::size_t col, const io::Range& range) {
+  const double v = std::abs(t.number(col));
+  if (!range.contains(v))
+    t.fail_range(col, range, "as a magnitude");
+  return v;
 }
 
 std::optional<double> signalness(const io::TableReader& t, std::size_t col) {
   const auto text = trim(t.text(col));
   if (text.empty() || iequals(text, "n/a") || iequals(text, "nan") || text == "-" || text == "--")
     return std::nullopt;
-  const double v = t.number(col);
-  if (!(v >= 0 && v <= 1))
-    t.fail(col, "signalness must be in [0, 1], found " + text);
-  return v;
+  return t.number_in(col, io::ranges::SIGNALNESS);
 }
 
-double positive_area(const io::TableReader& t, std::size_t col) {
-  const double v = t.non_negative(col);
-  if (!(v > 0))
-    t.fail(col, "rectangle area must be > 0");
-  return v;
+// The two areas of eq. 1. P_obs = 0.9 A_obs / A_rect is a probability, so the
+// observed area cannot exceed A_rect / 0.9 (the sheets' largest ratio is 0.98).
+void areas(const io::TableReader& t, std::size_t c_rect, std::size_t c_obs, FollowupAlert& a) {
+  a.area_rect_deg2 = t.number_in(c_rect, io::ranges::RECT_AREA_DEG2);
+  a.area_obs_deg2 = t.number_in(c_obs, io::ranges::SKY_AREA_DEG2);
+  if (p_obs(a) > 1)
+    t.fail(c_obs, "observed area " + std::string(t.text(c_obs)) + " exceeds the rectangle area " +
+                      std::string(t.text(c_rect)) +
+                      " / 0.9: P_obs = 0.9 A_obs / A_rect (ZTF paper eq. 1) would exceed 1");
+}
+
+// One row per alert: a repeated name would count an alert twice in the
+// probability product of the limits (ZTF paper §6).
+void check_unique(std::map<std::string, std::size_t>& seen, const io::TableReader& t,
+                  std::size_t col, const std::string& name) {
+  const auto [it, fresh] = seen.emplace(name, t.line_number());
+  if (!fresh)
+    t.fail(col,
+           "duplicated alert \"" + name + "\" (also at line " + std::to_string(it->second) + ")");
 }
 
 } // namespace
@@ -127,22 +157,24 @@ std::vector<FollowupAlert> read_overview_fu(const std::string& path) {
   const auto c_obs = need(t, h, "Observed area (corrected for chip gaps)");
   const auto c_sig = need(t, h, "Signalness");
   std::vector<FollowupAlert> out;
+  std::map<std::string, std::size_t> seen; // name -> line
   while (t.next()) {
     if (t.line_number() <= h.line)
       continue; // title rows and the header itself
     const std::string name = trim(t.text(c_event));
     if (name.empty() || iequals(name, "ALL"))
       continue; // separator and summary rows
+    check_unique(seen, t, c_event, name);
     FollowupAlert a;
     a.name = name;
     a.line = t.line_number();
     a.alert_class = trim(t.text(c_class));
-    a.ra_deg = t.number_in(c_ra, 0.0, 360.0);
-    a.dec_deg = t.number_in(c_dec, -90.0, 90.0);
-    std::tie(a.ra_plus_deg, a.ra_minus_deg) = plus_minus(t, c_ra_unc);
-    std::tie(a.dec_plus_deg, a.dec_minus_deg) = plus_minus(t, c_dec_unc);
-    a.area_rect_deg2 = positive_area(t, c_area);
-    a.area_obs_deg2 = t.non_negative(c_obs);
+    a.ra_deg = t.ra_deg(c_ra);
+    a.dec_deg = t.number_in(c_dec, io::ranges::DEC_DEG);
+    std::tie(a.ra_plus_deg, a.ra_minus_deg) = plus_minus(t, c_ra_unc, io::ranges::ALERT_RA_ERR_DEG);
+    std::tie(a.dec_plus_deg, a.dec_minus_deg) =
+        plus_minus(t, c_dec_unc, io::ranges::ALERT_DEC_ERR_DEG);
+    areas(t, c_area, c_obs, a);
     a.signalness = signalness(t, c_sig);
     out.push_back(std::move(a));
   }
@@ -164,25 +196,27 @@ std::vector<NotFollowedAlert> read_overview_not_fu(const std::string& path) {
   const auto c_reason = need(t, h, "Rejection reason");
   const auto c_code = need(t, h, "Code");
   std::vector<NotFollowedAlert> out;
+  std::map<std::string, std::size_t> seen; // name -> line
   while (t.next()) {
     if (t.line_number() <= h.line)
       continue;
     const std::string name = trim(t.text(c_event));
     if (name.empty())
       continue;
+    check_unique(seen, t, c_event, name);
     NotFollowedAlert a;
     a.name = name;
     a.line = t.line_number();
     a.alert_class = trim(t.text(c_class));
     if (!trim(t.text(c_ra)).empty())
-      a.ra_deg = t.number_in(c_ra, 0.0, 360.0);
+      a.ra_deg = t.ra_deg(c_ra);
     if (!trim(t.text(c_dec)).empty())
-      a.dec_deg = t.number_in(c_dec, -90.0, 90.0);
+      a.dec_deg = t.number_in(c_dec, io::ranges::DEC_DEG);
     a.signalness = signalness(t, c_sig);
     a.reason = trim(t.text(c_reason));
-    const double code = t.number(c_code);
-    if (code < 0 || code != std::floor(code))
-      t.fail(c_code, "rejection code must be a non-negative integer");
+    const double code = t.number_in(c_code, REJECTION_CODE);
+    if (code != std::floor(code))
+      t.fail(c_code, "rejection code must be an integer");
     a.code = static_cast<int>(code);
     out.push_back(std::move(a));
   }
@@ -204,25 +238,26 @@ std::vector<FollowupAlert> read_campaign_csv(const std::string& path) {
   const auto c_retr = t.find("retracted");
   const auto c_lat = t.find("latency_hours");
   std::vector<FollowupAlert> out;
+  std::map<std::string, std::size_t> seen; // name -> line
   while (t.next()) {
     FollowupAlert a;
     a.line = t.line_number();
     a.name = trim(t.text(c_name));
     if (a.name.empty())
       t.fail(c_name, "empty name");
-    a.ra_deg = t.number_in(c_ra, 0.0, 360.0);
-    a.dec_deg = t.number_in(c_dec, -90.0, 90.0);
-    a.ra_plus_deg = std::abs(t.number(c_rap));
-    a.ra_minus_deg = std::abs(t.number(c_ram));
-    a.dec_plus_deg = std::abs(t.number(c_decp));
-    a.dec_minus_deg = std::abs(t.number(c_decm));
-    a.area_rect_deg2 = positive_area(t, c_area);
-    a.area_obs_deg2 = t.non_negative(c_obs);
+    check_unique(seen, t, c_name, a.name);
+    a.ra_deg = t.ra_deg(c_ra);
+    a.dec_deg = t.number_in(c_dec, io::ranges::DEC_DEG);
+    a.ra_plus_deg = half_width(t, c_rap, io::ranges::ALERT_RA_ERR_DEG);
+    a.ra_minus_deg = half_width(t, c_ram, io::ranges::ALERT_RA_ERR_DEG);
+    a.dec_plus_deg = half_width(t, c_decp, io::ranges::ALERT_DEC_ERR_DEG);
+    a.dec_minus_deg = half_width(t, c_decm, io::ranges::ALERT_DEC_ERR_DEG);
+    areas(t, c_area, c_obs, a);
     a.signalness = signalness(t, c_sig);
     if (c_retr)
       a.retracted = t.flag(*c_retr);
     if (c_lat && !trim(t.text(*c_lat)).empty())
-      a.latency_hours = t.non_negative(*c_lat);
+      a.latency_hours = t.number_in(*c_lat, io::ranges::LATENCY_HOURS);
     out.push_back(std::move(a));
   }
   if (out.empty())

@@ -104,27 +104,27 @@ std::vector<Alert> read_alerts(const std::string& path) {
     if (a.name.empty())
       t.fail(c_name, "empty alert name");
     if (!missing(t.text(c_mjd))) {
-      a.mjd = t.number(c_mjd);
+      a.mjd = t.number_in(c_mjd, ranges::ICECUBE_MJD);
     } else {
       // One GCN-appended IceCat row has EVENTMJD "None" but a START time.
       a.mjd = c_start ? mjd_from_iso(t.text(*c_start)) : NaN;
       if (std::isnan(a.mjd))
         t.fail(c_mjd, "missing time and no usable START column");
+      if (!ranges::ICECUBE_MJD.contains(a.mjd))
+        t.fail_range(*c_start, ranges::ICECUBE_MJD, "the time of START, EVENTMJD being empty");
     }
-    a.ra_deg = t.number(c_ra);
-    if (a.ra_deg < 0 || a.ra_deg >= 360)
-      t.fail(c_ra, "RA must lie in [0, 360): " + std::string(t.text(c_ra)));
-    a.dec_deg = t.number_in(c_dec, -90, 90);
-    a.ra_plus_deg = t.non_negative(c_rap);
-    a.ra_minus_deg = t.non_negative(c_ram);
-    a.dec_plus_deg = t.non_negative(c_decp);
-    a.dec_minus_deg = t.non_negative(c_decm);
+    a.ra_deg = t.ra_deg(c_ra);
+    a.dec_deg = t.number_in(c_dec, ranges::DEC_DEG);
+    a.ra_plus_deg = t.number_in(c_rap, ranges::ALERT_RA_ERR_DEG);
+    a.ra_minus_deg = t.number_in(c_ram, ranges::ALERT_RA_ERR_DEG);
+    a.dec_plus_deg = t.number_in(c_decp, ranges::ALERT_DEC_ERR_DEG);
+    a.dec_minus_deg = t.number_in(c_decm, ranges::ALERT_DEC_ERR_DEG);
     a.energy_tev = NaN;
     if (c_energy && !missing(t.text(*c_energy)))
-      a.energy_tev = t.non_negative(*c_energy);
+      a.energy_tev = t.number_in(*c_energy, ranges::ALERT_ENERGY_TEV);
     a.signalness = NaN;
     if (c_signal && !missing(t.text(*c_signal)))
-      a.signalness = t.number_in(*c_signal, 0, 1);
+      a.signalness = t.number_in(*c_signal, ranges::SIGNALNESS);
     if (c_type)
       a.stream = std::string(t.text(*c_type));
     a.retracted = contains_ci(a.name, "retract") || contains_ci(a.stream, "retract") ||

@@ -4,6 +4,7 @@
 #include "nuflare/io/table_reader.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fitsio.h>
 #include <limits>
@@ -74,10 +75,8 @@ SourceCatalog read_catalog_csv(const std::string& path) {
     std::string name(t.text(c_name));
     if (name.empty())
       t.fail(c_name, "empty source name");
-    const double ra = t.number(c_ra);
-    if (ra < 0 || ra >= 360)
-      t.fail(c_ra, "RA must lie in [0, 360): " + std::string(t.text(c_ra)));
-    const double dec = t.number_in(c_dec, -90, 90);
+    const double ra = t.ra_deg(c_ra);
+    const double dec = t.number_in(c_dec, ranges::DEC_DEG);
     check_repeat(seen, name, t.line_number(), ra, dec,
                  [&](const std::string& m) { t.fail(c_name, m); });
     c.name.push_back(std::move(name));
@@ -85,19 +84,13 @@ SourceCatalog read_catalog_csv(const std::string& path) {
     c.dec_deg.push_back(dec);
     push_defaults(c);
     if (c_var)
-      c.variability_index.back() = t.optional_number(*c_var).value_or(NaN);
+      c.variability_index.back() = t.optional_in(*c_var, ranges::VARIABILITY_INDEX).value_or(NaN);
     if (c_glon) {
-      const auto l = t.optional_number(*c_glon);
-      if (l && (*l < 0 || *l >= 360))
-        t.fail(*c_glon, "Galactic longitude must lie in [0, 360)");
-      c.glon_deg.back() = l.value_or(NaN);
+      const double l = t.optional_in(*c_glon, ranges::GLON_DEG).value_or(NaN);
+      c.glon_deg.back() = l == 360 ? 0.0 : l;
     }
-    if (c_glat) {
-      const auto b = t.optional_number(*c_glat);
-      if (b && (*b < -90 || *b > 90))
-        t.fail(*c_glat, "Galactic latitude must lie in [-90, 90]");
-      c.glat_deg.back() = b.value_or(NaN);
-    }
+    if (c_glat)
+      c.glat_deg.back() = t.optional_in(*c_glat, ranges::GLAT_DEG).value_or(NaN);
     if (c_group && !t.text(*c_group).empty())
       c.group.back() = std::string(t.text(*c_group));
     if (c_warm)
@@ -239,14 +232,29 @@ SourceCatalog read_catalog_fits(const std::string& path) {
     };
     if (c.name[r].empty())
       fail("Source_Name", "empty source name");
-    if (!std::isfinite(c.ra_deg[r]) || c.ra_deg[r] < 0 || c.ra_deg[r] >= 360)
-      fail("RAJ2000", "RA must be a finite number in [0, 360)");
-    if (!std::isfinite(c.dec_deg[r]) || c.dec_deg[r] < -90 || c.dec_deg[r] > 90)
-      fail("DEJ2000", "Dec must be a finite number in [-90, 90]");
+    // A NaN (a null value) is missing for the optional columns only.
+    auto check = [&](double v, const char* field, const Range& range, bool optional) {
+      if (optional && std::isnan(v))
+        return;
+      if (!std::isfinite(v))
+        fail(field, optional ? "not a finite number" : "not a finite number (a required column)");
+      if (!range.contains(v)) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.10g", v);
+        fail(field, std::string(text) + " is outside the allowed range " + range.describe());
+      }
+    };
+    check(c.ra_deg[r], "RAJ2000", ranges::RA_DEG, false);
+    check(c.dec_deg[r], "DEJ2000", ranges::DEC_DEG, false);
+    check(c.variability_index[r], "Variability_Index", ranges::VARIABILITY_INDEX, true);
+    check(c.glon_deg[r], "GLON", ranges::GLON_DEG, true);
+    check(c.glat_deg[r], "GLAT", ranges::GLAT_DEG, true);
+    if (c.ra_deg[r] == 360)
+      c.ra_deg[r] = 0;
+    if (c.glon_deg[r] == 360)
+      c.glon_deg[r] = 0;
     check_repeat(seen, c.name[r], r + 1, c.ra_deg[r], c.dec_deg[r],
                  [&](const std::string& m) { fail("Source_Name", m); });
-    if (std::isinf(c.variability_index[r]))
-      fail("Variability_Index", "not a finite number");
   }
   return c;
 }

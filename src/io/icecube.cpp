@@ -3,7 +3,11 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/table_reader.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <numeric>
 
 namespace nuflare::io {
 
@@ -28,6 +32,12 @@ TableFormat release_format() {
   return f;
 }
 
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
 [[noreturn]] void no_rows(const TableReader& t) {
   throw InputError(t.path(), 0, "", "empty file: a header but no data rows");
 }
@@ -35,9 +45,21 @@ TableFormat release_format() {
 } // namespace
 
 double GoodRunList::livetime_days() const {
+  // Length of the union of the runs: time covered by two runs counts once.
+  // read_good_run_list() refuses overlaps beyond a rounding of the run
+  // boundaries, but a list built in memory may hold anything.
+  std::vector<std::size_t> order(start_mjd.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return start_mjd[a] < start_mjd[b]; });
   double sum = 0;
-  for (std::size_t i = 0; i < start_mjd.size(); ++i)
-    sum += stop_mjd[i] - start_mjd[i];
+  double covered_until = -std::numeric_limits<double>::infinity();
+  for (auto i : order) {
+    const double from = std::max(start_mjd[i], covered_until);
+    if (stop_mjd[i] > from)
+      sum += stop_mjd[i] - from;
+    covered_until = std::max(covered_until, stop_mjd[i]);
+  }
   return sum;
 }
 
@@ -69,25 +91,28 @@ EventSample read_icecube_events(const std::vector<std::string>& paths) {
     const std::size_t c_ra = t.require({"RA[deg]", "RA"});
     const std::size_t c_dec = t.require({"Dec[deg]", "Dec"});
     const std::size_t first = out.size();
+    // Every column must parse and lie in its range, also the ones we do not
+    // keep (Azimuth, Zenith): a damaged row is reported, not half used.
+    std::vector<Range> allowed(t.columns().size(), ranges::ANY_NUMBER);
+    allowed[c_mjd] = ranges::ICECUBE_MJD;
+    allowed[c_loge] = ranges::LOG10_E_GEV;
+    allowed[c_err] = ranges::ANGERR_DEG;
+    allowed[c_ra] = ranges::RA_DEG;
+    allowed[c_dec] = ranges::DEC_DEG;
+    for (auto name : {"Azimuth[deg]", "Azimuth"})
+      if (auto c = t.find(name))
+        allowed[*c] = ranges::AZIMUTH_DEG;
+    for (auto name : {"Zenith[deg]", "Zenith"})
+      if (auto c = t.find(name))
+        allowed[*c] = ranges::ZENITH_DEG;
     std::vector<double> row(t.columns().size());
     while (t.next()) {
-      // Every column must parse, also the ones we do not keep (Azimuth,
-      // Zenith): a damaged row is reported, not half used. Each field is
-      // parsed once; a value out of range is re-read by the checking call,
-      // which throws with the file, line and field.
       for (std::size_t c = 0; c < row.size(); ++c)
-        row[c] = t.number(c);
-      if (!(row[c_err] >= 0))
-        (void)t.non_negative(c_err);
-      if (!(row[c_dec] >= -90 && row[c_dec] <= 90))
-        (void)t.number_in(c_dec, -90, 90);
-      const double ra = row[c_ra];
-      if (ra < 0 || ra >= 360)
-        t.fail(c_ra, "RA must lie in [0, 360): " + std::string(t.text(c_ra)));
+        row[c] = t.number_in(c, allowed[c]);
       out.mjd.push_back(row[c_mjd]);
       out.log10_e.push_back(row[c_loge]);
       out.angerr_deg.push_back(row[c_err]);
-      out.ra_deg.push_back(ra);
+      out.ra_deg.push_back(row[c_ra] == 360 ? 0.0 : row[c_ra]);
       out.dec_deg.push_back(row[c_dec]);
       out.season_index.push_back(season_index);
     }
@@ -107,14 +132,32 @@ GoodRunList read_good_run_list(const std::string& path) {
   out.season = season_from_path(path);
   const std::size_t c_start = t.require({"MJD_start[days]", "MJD_start"});
   const std::size_t c_stop = t.require({"MJD_stop[days]", "MJD_stop"});
+  std::size_t previous_line = 0; // line of the previous run
+  double latest_stop = 0;        // latest stop of the runs so far ...
+  std::size_t latest_line = 0;   // ... and its line
   while (t.next()) {
-    const double start = t.number(c_start);
-    const double stop = t.number(c_stop);
+    const double start = t.number_in(c_start, ranges::ICECUBE_MJD);
+    const double stop = t.number_in(c_stop, ranges::ICECUBE_MJD);
     if (!(stop > start))
       t.fail(c_stop, "run stop must be after its start (" + std::string(t.text(c_start)) + ")");
-    if (!out.start_mjd.empty() && !(start > out.start_mjd.back()))
-      t.fail(c_start, std::string(t.text(c_start)) + " is not after the previous run start: runs " +
-                          "must be sorted by start time without duplicates");
+    if (!out.start_mjd.empty()) {
+      if (!(start > out.start_mjd.back()))
+        t.fail(c_start, std::string(t.text(c_start)) +
+                            " is not after the start of the run of line " +
+                            std::to_string(previous_line) + " (" + fmt(out.start_mjd.back()) +
+                            "): runs must be sorted by start time without duplicates");
+      // Overlapping runs would count their common time twice in the livetime,
+      // the exposure of the flux limits (blazar paper §6.3).
+      if (start < latest_stop - ranges::RUN_OVERLAP_TOLERANCE_DAYS)
+        t.fail(c_start, std::string(t.text(c_start)) + " is before the stop of the run of line " +
+                            std::to_string(latest_line) + " (" + fmt(latest_stop) +
+                            "): good runs must not overlap");
+    }
+    previous_line = t.line_number();
+    if (out.start_mjd.empty() || stop > latest_stop) {
+      latest_stop = stop;
+      latest_line = t.line_number();
+    }
     out.start_mjd.push_back(start);
     out.stop_mjd.push_back(stop);
   }
@@ -133,19 +176,19 @@ EffectiveArea read_effective_area(const std::string& path) {
   const std::size_t c_dmax = t.require({"Dec_nu_max[deg]", "Dec_max"});
   const std::size_t c_area = t.require({"A_Eff[cm^2]", "A_eff", "A_Eff"});
   while (t.next()) {
-    const double emin = t.number(c_emin);
-    const double emax = t.number(c_emax);
+    const double emin = t.number_in(c_emin, ranges::LOG10_E_GEV);
+    const double emax = t.number_in(c_emax, ranges::LOG10_E_GEV);
     if (!(emax > emin))
       t.fail(c_emax, "upper energy edge must exceed the lower one");
-    const double dmin = t.number_in(c_dmin, -90, 90);
-    const double dmax = t.number_in(c_dmax, -90, 90);
+    const double dmin = t.number_in(c_dmin, ranges::DEC_DEG);
+    const double dmax = t.number_in(c_dmax, ranges::DEC_DEG);
     if (!(dmax > dmin))
       t.fail(c_dmax, "upper Dec edge must exceed the lower one");
     out.log10_e_min.push_back(emin);
     out.log10_e_max.push_back(emax);
     out.dec_min_deg.push_back(dmin);
     out.dec_max_deg.push_back(dmax);
-    out.area_cm2.push_back(t.non_negative(c_area));
+    out.area_cm2.push_back(t.number_in(c_area, ranges::AEFF_CM2));
   }
   if (out.area_cm2.empty())
     no_rows(t);

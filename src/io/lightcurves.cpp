@@ -110,6 +110,25 @@ bool contains_ci(std::string_view s, std::string_view word) {
   return false;
 }
 
+//! The 1-sigma error of a point. A measured point needs one in
+//! ranges::FLUX_ERR: an error of 0 would give it infinite weight in the block
+//! fitness and the variability (blazar paper §4.2.2, §4.2.4). An upper limit
+//! has none: `missing` text (empty, or "-" in the LCR) or 0 give 0.
+double flux_error(const TableReader& t, std::size_t column, bool upper_limit,
+                  std::string_view missing = {}) {
+  const std::string_view text = t.text(column);
+  if (upper_limit && (text.empty() || text == missing))
+    return 0.0;
+  const double e = t.number(column);
+  if (upper_limit && e == 0)
+    return 0.0;
+  if (!ranges::FLUX_ERR.contains(e))
+    t.fail_range(column, ranges::FLUX_ERR,
+                 upper_limit ? "or 0 or empty for an upper limit"
+                             : "a measured point needs an error > 0");
+  return e;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -143,9 +162,9 @@ std::vector<LightCurve> read_lightcurves_csv(const std::string& path) {
     }
     Builder& b = curves[it->second];
     const bool ul = c_ul && t.flag(*c_ul);
-    b.lc.mjd.push_back(t.number(c_mjd));
-    b.lc.flux.push_back(t.number(c_flux));
-    b.lc.flux_err.push_back(ul && t.text(c_err).empty() ? 0.0 : t.non_negative(c_err));
+    b.lc.mjd.push_back(t.number_in(c_mjd, ranges::LIGHTCURVE_MJD));
+    b.lc.flux.push_back(t.number_in(c_flux, ranges::FLUX));
+    b.lc.flux_err.push_back(flux_error(t, c_err, ul));
     b.lc.upper_limit.push_back(ul ? 1 : 0);
     b.origin.push_back({0, t.line_number()});
   }
@@ -207,14 +226,14 @@ LightCurve read_fermi_lcr(const std::string& path, const std::string& source,
   b.lc.source = source.empty() ? source_from_lcr_path(path) : source;
   b.lc.band = band;
   while (t.next()) {
-    const double mjd = t.number(c_jd) - JD_MINUS_MJD;
+    const double mjd = t.number_in(c_jd, ranges::LIGHTCURVE_JD) - JD_MINUS_MJD;
     if (!b.lc.mjd.empty() && !(mjd > b.lc.mjd.back()))
       t.fail(c_jd, "time " + std::string(t.text(c_jd)) +
                        " does not follow the previous row: the export must be sorted by time "
                        "without duplicates");
     std::string_view flux_text = t.text(*c_flux);
     const bool ul = !flux_text.empty() && flux_text.front() == '<';
-    double flux = 0, err = 0;
+    double flux = 0;
     if (ul) {
       flux_text.remove_prefix(1);
       while (!flux_text.empty() && flux_text.front() == ' ')
@@ -223,20 +242,18 @@ LightCurve read_fermi_lcr(const std::string& path, const std::string& source,
       if (!v)
         t.fail(*c_flux, "not a number after '<': \"" + std::string(t.text(*c_flux)) + "\"");
       flux = *v;
-      if (flux < 0)
-        t.fail(*c_flux, "upper limit must not be negative");
-      if (t.text(*c_err) != "-" && !t.text(*c_err).empty())
-        err = t.non_negative(*c_err);
+      if (!ranges::FLUX_NON_NEGATIVE.contains(flux))
+        t.fail_range(*c_flux, ranges::FLUX_NON_NEGATIVE, "an upper limit");
     } else {
-      flux = t.non_negative(*c_flux);
+      flux = t.number_in(*c_flux, ranges::FLUX_NON_NEGATIVE);
       if (t.text(*c_err) == "-")
         t.fail(*c_err, "missing error for a flux that is not an upper limit");
-      err = t.non_negative(*c_err);
     }
-    const double ts = t.text(c_ts) == "-" ? NaN : t.number(c_ts);
+    const double err = flux_error(t, *c_err, ul, "-");
+    const double ts = t.text(c_ts) == "-" ? NaN : t.number_in(c_ts, ranges::TS);
     double index = NaN;
     if (c_index && t.text(*c_index) != "-")
-      index = t.number(*c_index);
+      index = t.number_in(*c_index, ranges::PHOTON_INDEX);
     b.lc.mjd.push_back(mjd);
     b.lc.flux.push_back(flux);
     b.lc.flux_err.push_back(err);
@@ -294,10 +311,8 @@ std::unordered_map<std::string, SampleEntry> read_sample(const std::string& path
     std::string id(t.text(c_id));
     if (id.empty())
       t.fail(c_id, "empty orig_id");
-    const double ra = t.number(c_ra);
-    if (ra < 0 || ra >= 360)
-      t.fail(c_ra, "RA must lie in [0, 360): " + std::string(t.text(c_ra)));
-    SampleEntry e{std::string(t.text(c_name)), ra, t.number_in(c_dec, -90, 90)};
+    const double ra = t.ra_deg(c_ra);
+    SampleEntry e{std::string(t.text(c_name)), ra, t.number_in(c_dec, ranges::DEC_DEG)};
     if (!out.emplace(std::move(id), std::move(e)).second)
       t.fail(c_id, "duplicated orig_id");
   }
@@ -353,23 +368,22 @@ std::vector<LightCurve> read_wise_photometry(const std::vector<std::string>& pat
           curves.back().lc.band = band_names[band];
         }
       }
-      const double mjd = t.number(c_mjd);
-      const double ra = t.number(c_ra);
-      if (ra < 0 || ra >= 360)
-        t.fail(c_ra, "RA must lie in [0, 360): " + std::string(t.text(c_ra)));
-      const double dec = t.number_in(c_dec, -90, 90);
+      const double mjd = t.number_in(c_mjd, ranges::LIGHTCURVE_MJD);
+      const double ra = t.ra_deg(c_ra);
+      const double dec = t.number_in(c_dec, ranges::DEC_DEG);
       for (int band = 0; band < 2; ++band) {
         if (t.text(c_flux[band]).empty())
           continue; // no measurement in this band for this exposure
-        const double flux = t.number(c_flux[band]);
+        const double flux = t.number_in(c_flux[band], ranges::FLUX);
         if (t.text(c_err[band]).empty())
           t.fail(c_err[band], "flux given without an error");
-        const double err = t.non_negative(c_err[band]);
+        const double err = flux_error(t, c_err[band], false);
         // Calibrate only with real measurements: a magnitude without an error
         // is a 95 % upper limit and does not follow the zero point.
         if (c_mag[band] && c_magerr[band] && flux > 0 && !t.text(*c_mag[band]).empty() &&
             !t.text(*c_magerr[band]).empty())
-          zp_samples[band].push_back(t.number(*c_mag[band]) + 2.5 * std::log10(flux));
+          zp_samples[band].push_back(t.number_in(*c_mag[band], ranges::WISE_MAG) +
+                                     2.5 * std::log10(flux));
         const std::size_t ci = 2 * it->second + static_cast<std::size_t>(band);
         Builder& b = curves[ci];
         fresh.emplace_back(ci, b.lc.mjd.size());
@@ -492,17 +506,18 @@ std::vector<LightCurve> read_4fgl_flux_history(const std::string& path) {
       acc.back().b.lc.band = "fermi_yearly";
     }
     Acc& a = acc[it->second];
-    const double start = t.number(c_start);
-    const double stop = t.number(c_stop);
+    const double start = t.number_in(c_start, ranges::FERMI_MET_S);
+    const double stop = t.number_in(c_stop, ranges::FERMI_MET_S);
     if (!(stop > start))
       t.fail(c_stop, "bin stop must be after its start");
     if (start < a.last_stop)
       t.fail(c_start, "bin starts before the previous bin of " + std::string(name) +
                           " ends: bins must be sorted by time without duplicates");
     a.last_stop = stop;
-    const double flux = t.number(c_flux);
-    const auto lo = t.optional_number(c_lo);
-    const auto hi = t.optional_number(c_hi);
+    const double flux = t.number_in(c_flux, ranges::FLUX_NON_NEGATIVE);
+    // The lower error is stored with a minus sign; either sign is read as a magnitude.
+    const auto lo = t.optional_in(c_lo, ranges::FLUX);
+    const auto hi = t.optional_in(c_hi, ranges::FLUX_NON_NEGATIVE);
     double value = flux, err = 0;
     std::uint8_t ul = 0;
     if (!lo && !hi) {
@@ -510,17 +525,17 @@ std::vector<LightCurve> read_4fgl_flux_history(const std::string& path) {
         a.first_unmeasured = t.line_number();
     } else if (!hi) {
       t.fail(c_hi, "missing upper error");
-    } else if (*hi < 0) {
-      t.fail(c_hi, "must not be negative: " + std::string(t.text(c_hi)));
     } else if (!lo) {
       ul = 1; // 2σ upper limit, as gammapy's compute_flux_points_ul
       value = flux + 2 * *hi;
     } else {
-      err = 0.5 * (std::fabs(*lo) + *hi); // lo is stored with a minus sign
+      err = 0.5 * (std::fabs(*lo) + *hi);
+      if (!ranges::FLUX_ERR.contains(err))
+        t.fail(c_hi, "the bin's error (|lo| + hi)/2 = " + fmt(err) +
+                         " is outside the allowed range " + ranges::FLUX_ERR.describe() +
+                         " (a measured bin needs an error > 0)");
     }
-    const double sqrt_ts = t.number(c_ts);
-    if (sqrt_ts < 0)
-      t.fail(c_ts, "must not be negative");
+    const double sqrt_ts = t.number_in(c_ts, ranges::SQRT_TS);
     a.b.lc.mjd.push_back(mjd_from_met(0.5 * (start + stop)));
     a.b.lc.flux.push_back(value);
     a.b.lc.flux_err.push_back(err);

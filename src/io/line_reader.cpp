@@ -2,6 +2,7 @@
 
 #include "nuflare/core/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -13,44 +14,91 @@ namespace nuflare::io {
 
 using core::InputError;
 
+//! A byte source. read() returns 0 at the end of the data; a stream that ends
+//! early or is damaged sets fault() instead of throwing, so that LineReader can
+//! name the last complete line in its message.
 class LineReader::Source {
 public:
+  enum class Fault {
+    none,
+    truncated, //!< the compressed stream stops before its end marker
+    corrupt,   //!< the compressed data are damaged
+  };
   virtual ~Source() = default;
   //! Reads up to n bytes; returns 0 at the end.
   virtual std::size_t read(char* out, std::size_t n) = 0;
+  [[nodiscard]] Fault fault() const noexcept { return fault_; }
+  //! What the decoder said, e.g. "gzip: incorrect data check".
+  [[nodiscard]] const std::string& fault_detail() const noexcept { return detail_; }
+  //! "gzip" or "xz"; empty for a plain file.
+  [[nodiscard]] virtual const char* format() const noexcept = 0;
+
+protected:
+  void set_fault(Fault f, std::string detail) {
+    fault_ = f;
+    detail_ = std::move(detail);
+  }
+
+private:
+  Fault fault_ = Fault::none;
+  std::string detail_;
 };
 
 namespace {
 
 constexpr std::size_t CHUNK = 1 << 16;
+// xz files made with `xz -9` need 65 MiB to decode; a header asking for more
+// than this is damaged or hostile.
+constexpr std::uint64_t XZ_MEMORY_LIMIT = std::uint64_t{1} << 30;
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// gzip and plain files: zlib's gz* reads both transparently.
+// gzip and plain files: zlib's gz* reads both transparently. A file named
+// `.gz` must really be gzip data.
 class GzSource final : public LineReader::Source {
 public:
-  GzSource(const std::string& path, const std::string& name) : name_(name) {
+  GzSource(const std::string& path, const std::string& name, bool must_be_gzip) : name_(name) {
     file_ = gzopen(path.c_str(), "rb");
     if (file_ == nullptr)
       throw InputError(name, 0, "", std::string("cannot open: ") + std::strerror(errno));
     gzbuffer(file_, CHUNK);
+    gzip_ = gzdirect(file_) == 0;
+    if (must_be_gzip && !gzip_) {
+      gzclose(file_);
+      throw InputError(name, 0, "", "not a gzip file (no gzip header, but the name ends in .gz)");
+    }
   }
   ~GzSource() override { gzclose(file_); }
+  GzSource(const GzSource&) = delete;
+  GzSource& operator=(const GzSource&) = delete;
+
   std::size_t read(char* out, std::size_t n) override {
-    int got = gzread(file_, out, static_cast<unsigned>(n));
-    if (got < 0) {
-      int err = 0;
-      throw InputError(name_, 0, "", std::string("read error: ") + gzerror(file_, &err));
-    }
-    return static_cast<std::size_t>(got);
+    if (fault() != Fault::none)
+      return 0;
+    const int got = gzread(file_, out, static_cast<unsigned>(n));
+    // gzread returns what it could decode and records a problem in gzerror:
+    // Z_BUF_ERROR when the input ends inside the stream (a truncated file; a
+    // short count or 0, never -1), Z_DATA_ERROR for damaged data, Z_ERRNO when
+    // the operating system failed to read.
+    int err = Z_OK;
+    const char* message = gzerror(file_, &err);
+    if (err == Z_ERRNO)
+      throw core::IoError(name_ + ": read error: " + std::strerror(errno));
+    if (err == Z_BUF_ERROR)
+      set_fault(Fault::truncated, "");
+    else if (err != Z_OK || got < 0)
+      set_fault(Fault::corrupt, std::string("gzip: ") + message);
+    return got > 0 ? static_cast<std::size_t>(got) : 0;
   }
+  [[nodiscard]] const char* format() const noexcept override { return gzip_ ? "gzip" : ""; }
 
 private:
   gzFile file_ = nullptr;
   std::string name_;
+  bool gzip_ = false;
 };
 
 class XzSource final : public LineReader::Source {
@@ -59,7 +107,7 @@ public:
     file_ = std::fopen(path.c_str(), "rb");
     if (file_ == nullptr)
       throw InputError(name, 0, "", std::string("cannot open: ") + std::strerror(errno));
-    if (lzma_stream_decoder(&stream_, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+    if (lzma_stream_decoder(&stream_, XZ_MEMORY_LIMIT, LZMA_CONCATENATED) != LZMA_OK) {
       std::fclose(file_);
       throw InputError(name, 0, "", "cannot start the xz decoder");
     }
@@ -69,36 +117,61 @@ public:
     lzma_end(&stream_);
     std::fclose(file_);
   }
+  XzSource(const XzSource&) = delete;
+  XzSource& operator=(const XzSource&) = delete;
+
   std::size_t read(char* out, std::size_t n) override {
-    if (done_)
+    if (done_ || fault() != Fault::none)
       return 0;
     stream_.next_out = reinterpret_cast<uint8_t*>(out);
     stream_.avail_out = n;
     while (stream_.avail_out == n) {
-      lzma_action action = LZMA_RUN;
       if (stream_.avail_in == 0 && !input_eof_) {
         stream_.next_in = reinterpret_cast<const uint8_t*>(in_.data());
         stream_.avail_in = std::fread(in_.data(), 1, in_.size(), file_);
         if (std::ferror(file_))
-          throw InputError(name_, 0, "", "read error");
+          throw core::IoError(name_ + ": read error: " + std::strerror(errno));
         if (std::feof(file_))
           input_eof_ = true;
       }
-      if (input_eof_)
-        action = LZMA_FINISH;
-      lzma_ret ret = lzma_code(&stream_, action);
+      // With LZMA_CONCATENATED only LZMA_FINISH at the end of the input
+      // checks that the last stream is complete.
+      const lzma_ret ret = lzma_code(&stream_, input_eof_ ? LZMA_FINISH : LZMA_RUN);
       if (ret == LZMA_STREAM_END) {
         done_ = true;
         break;
       }
-      if (ret != LZMA_OK)
-        throw InputError(name_, 0, "",
-                         "not a valid xz file (lzma error " + std::to_string(ret) + ")");
+      if (ret == LZMA_OK)
+        continue;
+      // LZMA_BUF_ERROR: no progress with all input given, i.e. the file
+      // ends inside a stream (LZMA_FINISH makes liblzma report it).
+      if (ret == LZMA_BUF_ERROR)
+        set_fault(Fault::truncated, "");
+      else
+        set_fault(Fault::corrupt, "xz: " + describe(ret));
+      break;
     }
     return n - stream_.avail_out;
   }
+  [[nodiscard]] const char* format() const noexcept override { return "xz"; }
 
 private:
+  static std::string describe(lzma_ret ret) {
+    switch (ret) {
+    case LZMA_FORMAT_ERROR:
+      return "not xz data";
+    case LZMA_DATA_ERROR:
+      return "damaged data";
+    case LZMA_OPTIONS_ERROR:
+      return "unsupported options";
+    case LZMA_MEMLIMIT_ERROR:
+    case LZMA_MEM_ERROR:
+      return "needs more than 1 GiB of memory to decode";
+    default:
+      return "decoder error " + std::to_string(static_cast<int>(ret));
+    }
+  }
+
   std::FILE* file_ = nullptr;
   lzma_stream stream_ = LZMA_STREAM_INIT;
   std::string in_;
@@ -118,7 +191,7 @@ LineReader::LineReader(std::string path) : path_(std::move(path)) {
   if (ends_with(path_, ".xz"))
     source_ = std::make_unique<XzSource>(path_, display_name());
   else
-    source_ = std::make_unique<GzSource>(path_, display_name());
+    source_ = std::make_unique<GzSource>(path_, display_name(), ends_with(path_, ".gz"));
 }
 
 LineReader::~LineReader() = default;
@@ -129,15 +202,39 @@ std::string LineReader::display_name() const {
   return path_;
 }
 
+void LineReader::fail_stream() const {
+  // The lines still in the buffer are complete: count them, so that the
+  // message names the true last complete line of the file.
+  const auto pending = static_cast<std::size_t>(
+      std::count(buffer_.begin() + static_cast<std::ptrdiff_t>(begin_), buffer_.end(), '\n'));
+  const std::size_t last = line_number_ + pending;
+  const std::string where = last == 0
+                                ? ", before the first complete line"
+                                : "; line " + std::to_string(last) + " is the last complete line";
+  std::string what;
+  if (source_->fault() == Source::Fault::truncated)
+    what =
+        std::string("truncated compressed file: the ") + source_->format() + " stream ends early";
+  else
+    what = "corrupt compressed file (" + source_->fault_detail() + ")";
+  throw InputError(path_, last, "", what + where);
+}
+
 bool LineReader::fill() {
   if (eof_)
     return false;
   buffer_.erase(0, begin_);
   begin_ = 0;
+  if (buffer_.size() > MAX_LINE_BYTES)
+    throw InputError(path_, line_number_ + 1, "",
+                     "line longer than " + std::to_string(MAX_LINE_BYTES >> 20) +
+                         " MiB: not a text table");
   const std::size_t old = buffer_.size();
   buffer_.resize(old + CHUNK);
   const std::size_t got = source_->read(buffer_.data() + old, CHUNK);
   buffer_.resize(old + got);
+  if (source_->fault() != Source::Fault::none)
+    fail_stream();
   if (got == 0)
     eof_ = true;
   return got > 0;
@@ -153,8 +250,7 @@ bool LineReader::next(std::string_view& line) {
         --end;
       line = std::string_view(buffer_).substr(begin_, end - begin_);
       begin_ = nl + 1;
-      ++line_number_;
-      return true;
+      break;
     }
     const std::size_t consumed = buffer_.size() - begin_;
     if (!fill()) {
@@ -167,11 +263,19 @@ bool LineReader::next(std::string_view& line) {
       line_.assign(buffer_, begin_, end - begin_);
       begin_ = buffer_.size();
       line = line_;
-      ++line_number_;
-      return true;
+      break;
     }
     scan_from = begin_ + consumed;
   }
+  if (++line_number_ == 1) {
+    // Spreadsheet programs on Windows start UTF-8 text with a byte-order mark;
+    // without this the first column name would carry it ("missing column").
+    if (line.starts_with("\xEF\xBB\xBF"))
+      line.remove_prefix(3);
+    else if (line.starts_with("\xFF\xFE") || line.starts_with("\xFE\xFF"))
+      throw InputError(path_, 1, "", "UTF-16 text: save the file as UTF-8 (or ASCII)");
+  }
+  return true;
 }
 
 } // namespace nuflare::io

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace nuflare::io {
 
@@ -222,13 +221,35 @@ std::optional<double> TableReader::optional_number(std::size_t column) const {
 }
 
 double TableReader::number_in(std::size_t column, double lo, double hi) const {
+  return number_in(column, Range{lo, hi});
+}
+
+double TableReader::number_in(std::size_t column, const Range& range) const {
   const double v = number(column);
-  if (v < lo || v > hi) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, "%g is outside [%g, %g]", v, lo, hi);
-    fail(column, buf);
-  }
+  if (!range.contains(v))
+    fail_range(column, range);
   return v;
+}
+
+std::optional<double> TableReader::optional_in(std::size_t column, const Range& range) const {
+  const auto v = optional_number(column);
+  if (v && !range.contains(*v))
+    fail_range(column, range);
+  return v;
+}
+
+double TableReader::ra_deg(std::size_t column) const {
+  const double v = number_in(column, ranges::RA_DEG);
+  return v == 360 ? 0.0 : v;
+}
+
+void TableReader::fail_range(std::size_t column, const Range& range, const std::string& why) const {
+  std::string_view t = text(column);
+  std::string shown(t.substr(0, 40));
+  if (t.size() > 40)
+    shown += "...";
+  fail(column, shown + " is outside the allowed range " + range.describe() +
+                   (why.empty() ? "" : " (" + why + ")"));
 }
 
 double TableReader::non_negative(std::size_t column) const {

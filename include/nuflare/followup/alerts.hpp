@@ -22,8 +22,12 @@
 //!    dropped); area_rect > 0 and area_obs ≥ 0 in deg²; signalness in [0, 1] or
 //!    empty / "nan" (unknown); retracted a flag (1/0, true/false, yes/no);
 //!    latency_hours ≥ 0 or empty.
-//! All readers throw core::InputError naming file, line and column of the first
-//! bad value (SPEC §1).
+//! In every table: RA 360 is stored as 0; half-widths lie in [0, 360] (RA) and
+//! [0, 180] (Dec); areas are at most the whole sky (41253 deg²) and
+//! A_obs ≤ A_rect / 0.9, so that P_obs (eq. 1) is a probability; an alert name
+//! appears once (a repeat is refused naming both lines). All readers throw
+//! core::InputError naming file, line and column of the first bad value
+//! (docs/input-formats.md).
 #include <cstddef>
 #include <optional>
 #include <span>

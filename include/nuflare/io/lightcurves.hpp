@@ -1,7 +1,10 @@
 #pragma once
-//! Light-curve readers (SPEC §1). Every reader returns curves sorted by time
-//! with no two points at the same time; what counts as bad ordering differs
-//! per format and is documented on each function and in docs/methods.md (input readers).
+//! Light-curve readers. Every reader returns curves sorted by time with no two
+//! points at the same time; what counts as bad ordering differs per format and
+//! is documented on each function and in docs/methods.md (input readers).
+//! Every value must lie in its range (ranges.hpp, docs/input-formats.md):
+//! times in ranges::LIGHTCURVE_MJD, fluxes within ±1e30 in the band's unit, and
+//! the error of a measured point in ranges::FLUX_ERR (> 0).
 #include "nuflare/io/records.hpp"
 
 #include <string>
@@ -23,8 +26,8 @@ inline constexpr double JD_MINUS_MJD = 2400000.5;
 //! `.gz`, `.xz`). Rows may come in any order; they are grouped by (source,
 //! band) in order of first appearance and sorted by time. Two points of one
 //! curve at the same MJD are an error. flux may be negative (background-
-//! subtracted photometry); flux_err must be >= 0 and may be empty for upper
-//! limits (then 0).
+//! subtracted photometry); flux_err must be > 0 for a measured point and may
+//! be empty or 0 for an upper limit (then 0).
 [[nodiscard]] std::vector<LightCurve> read_lightcurves_csv(const std::string& path);
 
 //! Fermi-LAT Light Curve Repository CSV export (quoted CSV, "Julian Date",

@@ -1,6 +1,18 @@
 #pragma once
 //! Streams the lines of a text file that may be plain, gzip (`.gz`) or xz
 //! (`.xz`) compressed. Files are read once, in 64 KiB chunks, never loaded whole.
+//!
+//! Every text reader of nuflare goes through this class, so what it checks
+//! holds for all of them (docs/input-formats.md, "Every text file"):
+//! - a compressed stream that ends before its end marker is an error
+//!   "truncated compressed file" naming the last complete line, and a damaged
+//!   stream (bad checksum, bad block) an error "corrupt compressed file", both
+//!   raised before any line of the damaged part is handed out, so a cut file
+//!   is never read as a shorter one;
+//! - a file named `.gz` must be gzip data;
+//! - a UTF-8 byte-order mark at the start of the file is skipped; a UTF-16 file
+//!   is refused;
+//! - a line longer than MAX_LINE_BYTES is refused (not a text table).
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -10,6 +22,9 @@ namespace nuflare::io {
 
 class LineReader {
 public:
+  //! Longest accepted line [bytes]; real tables have lines of a few hundred.
+  static constexpr std::size_t MAX_LINE_BYTES = std::size_t{1} << 20;
+
   //! Opens `path`; throws core::InputError when it is missing or unreadable.
   explicit LineReader(std::string path);
   ~LineReader();
@@ -18,6 +33,8 @@ public:
 
   //! Reads the next line without its end-of-line (`\n` or `\r\n`). The view
   //! stays valid until the next call. Returns false at the end of the file.
+  //! Throws core::InputError for a truncated or corrupt compressed file and
+  //! core::IoError when the operating system cannot read it.
   bool next(std::string_view& line);
   //! 1-based number of the line last returned by next().
   [[nodiscard]] std::size_t line_number() const noexcept { return line_number_; }
@@ -29,6 +46,7 @@ public:
 
 private:
   bool fill();
+  [[noreturn]] void fail_stream() const;
 
   std::string path_;
   std::unique_ptr<Source> source_;

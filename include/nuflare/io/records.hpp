@@ -1,7 +1,7 @@
 #pragma once
 //! The data model: what every reader returns and every analysis takes.
 //! Plain structs of arrays (one vector per column) so kernels stream over
-//! contiguous memory; angles in degrees, times in MJD, as in SPEC §1.
+//! contiguous memory; angles in degrees, times in MJD (docs/input-formats.md).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -9,7 +9,7 @@
 
 namespace nuflare::io {
 
-//! IceCube track events (10-year point-source release columns, SPEC §1).
+//! IceCube track events (10-year point-source release columns).
 struct EventSample {
   std::vector<double> mjd;                 //!< arrival time [MJD]
   std::vector<double> log10_e;             //!< reconstructed energy, log10(E/GeV)
@@ -27,7 +27,8 @@ struct GoodRunList {
   std::string season;
   std::vector<double> start_mjd;
   std::vector<double> stop_mjd;
-  //! Sum of (stop - start) [days].
+  //! Time covered by the runs [days]: the length of their union, so time in
+  //! two overlapping runs counts once.
   [[nodiscard]] double livetime_days() const;
 };
 
@@ -53,7 +54,7 @@ struct Alert {
   std::string stream; //!< alert stream (IceCat-1 I3TYPE, e.g. "gfu-gold"); empty if absent
 };
 
-//! A source catalogue: name, position and the optional columns of SPEC §1.
+//! A source catalogue: name, position and optional columns (docs/input-formats.md).
 //! Optional numeric columns hold NaN where the catalogue has no value.
 struct SourceCatalog {
   std::vector<std::string> name;

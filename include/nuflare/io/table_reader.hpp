@@ -2,8 +2,9 @@
 //! Row-by-row reader for delimited text tables (CSV with a header line, or the
 //! whitespace-separated files of the IceCube release). Every value is checked
 //! as it is read; the first bad one raises core::InputError naming the file,
-//! the line and the column, as SPEC §1 requires.
+//! the line and the column (docs/input-formats.md).
 #include "nuflare/io/line_reader.hpp"
+#include "nuflare/io/ranges.hpp"
 
 #include <cstddef>
 #include <optional>
@@ -57,6 +58,14 @@ public:
   [[nodiscard]] std::optional<double> optional_number(std::size_t column) const;
   //! A finite number within [lo, hi].
   [[nodiscard]] double number_in(std::size_t column, double lo, double hi) const;
+  //! A finite number within `range`; otherwise throws "<text> is outside the
+  //! allowed range <range>" for the column.
+  [[nodiscard]] double number_in(std::size_t column, const Range& range) const;
+  //! As number_in(column, range), or nullopt when the field is missing (as in
+  //! optional_number).
+  [[nodiscard]] std::optional<double> optional_in(std::size_t column, const Range& range) const;
+  //! Right ascension in ranges::RA_DEG; 360 (a rounded 359.9996) is returned as 0.
+  [[nodiscard]] double ra_deg(std::size_t column) const;
   //! A finite number >= 0 (errors, widths, areas).
   [[nodiscard]] double non_negative(std::size_t column) const;
   //! A signed integer.
@@ -66,6 +75,10 @@ public:
 
   //! Throws core::InputError for `column` of the current line.
   [[noreturn]] void fail(std::size_t column, const std::string& message) const;
+  //! Throws "<text> is outside the allowed range <range>" for `column`, with
+  //! `why` appended when given.
+  [[noreturn]] void fail_range(std::size_t column, const Range& range,
+                               const std::string& why = {}) const;
   //! Throws core::InputError for the current line as a whole.
   [[noreturn]] void fail_line(const std::string& message) const;
   //! The "column 3 (AngErr)" label used in messages.
