@@ -84,13 +84,16 @@ public:
     // short count or 0, never -1), Z_DATA_ERROR for damaged data, Z_ERRNO when
     // the operating system failed to read.
     int err = Z_OK;
-    const char* message = gzerror(file_, &err);
+    std::string_view message = gzerror(file_, &err);
+    // zlib prefixes the path given to gzopen; the caller names the file.
+    if (const auto colon = message.find(": "); colon != std::string_view::npos)
+      message.remove_prefix(colon + 2);
     if (err == Z_ERRNO)
       throw core::IoError(name_ + ": read error: " + std::strerror(errno));
     if (err == Z_BUF_ERROR)
       set_fault(Fault::truncated, "");
     else if (err != Z_OK || got < 0)
-      set_fault(Fault::corrupt, std::string("gzip: ") + message);
+      set_fault(Fault::corrupt, "gzip: " + std::string(message));
     return got > 0 ? static_cast<std::size_t>(got) : 0;
   }
   [[nodiscard]] const char* format() const noexcept override { return gzip_ ? "gzip" : ""; }
@@ -107,11 +110,26 @@ public:
     file_ = std::fopen(path.c_str(), "rb");
     if (file_ == nullptr)
       throw InputError(name, 0, "", std::string("cannot open: ") + std::strerror(errno));
+    in_.resize(CHUNK);
+    // As for gzip, a file named `.xz` must start like one; liblzma alone would
+    // call a short non-xz file truncated.
+    const std::size_t got = std::fread(in_.data(), 1, in_.size(), file_);
+    const bool read_error = std::ferror(file_) != 0;
+    input_eof_ = std::feof(file_) != 0;
+    static constexpr char MAGIC[] = "\xFD"
+                                    "7zXZ"; // and the terminating '\0': 6 bytes
+    if (read_error || got < sizeof MAGIC || std::memcmp(in_.data(), MAGIC, sizeof MAGIC) != 0) {
+      std::fclose(file_);
+      if (read_error)
+        throw core::IoError(name + ": read error: " + std::strerror(errno));
+      throw InputError(name, 0, "", "not an xz file (no xz header, but the name ends in .xz)");
+    }
     if (lzma_stream_decoder(&stream_, XZ_MEMORY_LIMIT, LZMA_CONCATENATED) != LZMA_OK) {
       std::fclose(file_);
       throw InputError(name, 0, "", "cannot start the xz decoder");
     }
-    in_.resize(CHUNK);
+    stream_.next_in = reinterpret_cast<const uint8_t*>(in_.data());
+    stream_.avail_in = got;
   }
   ~XzSource() override {
     lzma_end(&stream_);
@@ -204,20 +222,20 @@ std::string LineReader::display_name() const {
 
 void LineReader::fail_stream() const {
   // The lines still in the buffer are complete: count them, so that the
-  // message names the true last complete line of the file.
+  // message names the true last complete line of the file (or, for damaged
+  // data, the line after which the decoder found the damage).
   const auto pending = static_cast<std::size_t>(
       std::count(buffer_.begin() + static_cast<std::ptrdiff_t>(begin_), buffer_.end(), '\n'));
   const std::size_t last = line_number_ + pending;
-  const std::string where = last == 0
-                                ? ", before the first complete line"
-                                : "; line " + std::to_string(last) + " is the last complete line";
-  std::string what;
   if (source_->fault() == Source::Fault::truncated)
-    what =
-        std::string("truncated compressed file: the ") + source_->format() + " stream ends early";
-  else
-    what = "corrupt compressed file (" + source_->fault_detail() + ")";
-  throw InputError(path_, last, "", what + where);
+    throw InputError(
+        path_, last, "",
+        std::string("truncated compressed file: the ") + source_->format() + " stream ends early" +
+            (last == 0 ? ", before the first complete line"
+                       : "; line " + std::to_string(last) + " is the last complete line"));
+  throw InputError(path_, last, "",
+                   "corrupt compressed file (" + source_->fault_detail() + ")" +
+                       (last == 0 ? "" : " after line " + std::to_string(last)));
 }
 
 bool LineReader::fill() {

@@ -9,7 +9,7 @@
 //! and for `nuflare simulate`, and narrow enough to catch the usual mistakes:
 //! a Julian Date or a Fermi MET where an MJD belongs, a decimal year, a
 //! placeholder such as 1e308 or -999, and values whose squares overflow.
-#include <cstdio>
+#include <charconv>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -30,13 +30,17 @@ struct Range {
   }
   //! "[0, 360) deg", "(0, 180] deg", "[54000, 70000] MJD".
   [[nodiscard]] std::string describe() const {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%c%.10g, %.10g%c", lo_open ? '(' : '[', lo, hi,
-                  hi_open ? ')' : ']');
-    std::string out = buf;
+    std::string out(1, lo_open ? '(' : '[');
+    out.append(shortest(lo)).append(", ").append(shortest(hi)).push_back(hi_open ? ')' : ']');
     if (!unit.empty())
       out.append(" ").append(unit);
     return out;
+  }
+  //! The shortest text that reads back as `v`: "54000", "1e+09", "2415020.5".
+  [[nodiscard]] static std::string shortest(double v) {
+    char buf[32];
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    return std::string(buf, end);
   }
 };
 

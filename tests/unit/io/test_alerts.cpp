@@ -111,6 +111,17 @@ TEST_CASE("synthetic alerts: missing times, retractions, compression", "[io][ale
   CHECK(r[0].ra_deg == 11);
   CHECK(r[0].signalness == 0.6);
 
+  // RA 360 (a writer rounding 359.9996) is the direction RA 0; the range edges are allowed.
+  const auto edges = write_text(dir, "edges.csv",
+                                HEADER + "IC1,1,1,,54000,g,360,-90,0,360,180,0,0,1,0\n" +
+                                    "IC2,2,2,,70000,g,0,90,1,1,1,1,1e9,1,1\n");
+  const auto e = io::read_alerts(edges);
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].ra_deg == 0);
+  CHECK(e[0].ra_minus_deg == 360);
+  CHECK(e[1].energy_tev == 1e9);
+  CHECK(e[1].signalness == 1);
+
   const auto flagged = write_text(dir, "flagged.csv",
                                   "NAME,EVENTMJD,RA,DEC,RA_ERR_PLUS,RA_ERR_MINUS,DEC_ERR_PLUS,"
                                   "DEC_ERR_MINUS,RETRACTED\nA,58000,1,1,1,1,1,1,TRUE\n");
@@ -137,15 +148,32 @@ TEST_CASE("bad alert files are rejected with file, line and column", "[io][alert
       {"column_count", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,100,1", "columns",
        "expected 15 columns, found 14"},
       {"negative_error", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,-0.5,1,1,100,1,0.5",
-       "column 10 (RA_ERR_MINUS)", "must not be negative"},
+       "column 10 (RA_ERR_MINUS)", "-0.5 is outside the allowed range [0, 360] deg"},
       {"dec_range", "IC2,2,2,2019-01-01,58484.1,gfu,10,-91,1,1,1,1,100,1,0.5", "column 8 (DEC)",
-       "outside [-90, 90]"},
+       "-91 is outside the allowed range [-90, 90] deg"},
       {"ra_range", "IC2,2,2,2019-01-01,58484.1,gfu,-1,5,1,1,1,1,100,1,0.5", "column 7 (RA)",
-       "[0, 360)"},
+       "-1 is outside the allowed range [0, 360] deg"},
       {"no_time", "IC2,2,2,not a time,None,gfu,10,5,1,1,1,1,100,1,0.5", "column 5 (EVENTMJD)",
        "missing time"},
       {"signalness_range", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,100,1,1.5",
-       "column 15 (SIGNAL)", "outside [0, 1]"},
+       "column 15 (SIGNAL)", "1.5 is outside the allowed range [0, 1]"},
+      // The issue's reproducer and its relatives.
+      {"mjd_huge", "IC2,2,2,2019-01-01,1e308,gfu,10,5,1,1,1,1,100,1,0.5", "column 5 (EVENTMJD)",
+       "1e308 is outside the allowed range [54000, 70000] MJD"},
+      {"mjd_as_jd", "IC2,2,2,2019-01-01,2458484.5,gfu,10,5,1,1,1,1,100,1,0.5",
+       "column 5 (EVENTMJD)", "2458484.5 is outside the allowed range [54000, 70000] MJD"},
+      {"start_outside_window", "IC2,2,2,1999-01-01 00:00:00,None,gfu,10,5,1,1,1,1,100,1,0.5",
+       "column 4 (START)", "outside the allowed range [54000, 70000] MJD (the time of START"},
+      {"ra_error_range", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,361,1,1,1,100,1,0.5",
+       "column 9 (RA_ERR_PLUS)", "361 is outside the allowed range [0, 360] deg"},
+      {"dec_error_range", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,180.5,100,1,0.5",
+       "column 12 (DEC_ERR_MINUS)", "180.5 is outside the allowed range [0, 180] deg"},
+      {"energy_huge", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,1e308,1,0.5",
+       "column 13 (ENERGY)", "1e308 is outside the allowed range [0, 1e+09] TeV"},
+      {"energy_negative", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,-5,1,0.5",
+       "column 13 (ENERGY)", "-5 is outside the allowed range [0, 1e+09] TeV"},
+      {"signalness_negative", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,100,1,-0.1",
+       "column 15 (SIGNAL)", "-0.1 is outside the allowed range [0, 1]"},
   };
   for (const auto& c : cases) {
     SECTION(c.name) {

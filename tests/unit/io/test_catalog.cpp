@@ -18,21 +18,32 @@ std::size_t index_of(const io::SourceCatalog& c, const std::string& name) {
   return static_cast<std::size_t>(it - c.name.begin());
 }
 
-//! Writes a one-table FITS file with Source_Name, RAJ2000, DEJ2000 (and
-//! Variability_Index when `with_var`).
+//! Writes a one-table FITS file with Source_Name, RAJ2000, DEJ2000 (without
+//! DEJ2000 unless `with_dec`) and, when given, a double-precision
+//! Variability_Index column.
 std::string write_fits(const std::filesystem::path& dir, const std::string& name,
                        std::vector<std::string> names, std::vector<double> ra,
-                       std::vector<double> dec, bool with_dec = true) {
+                       std::vector<double> dec, bool with_dec = true,
+                       std::vector<double> variability = {}) {
   const std::string path = (dir / name).string();
   std::filesystem::remove(path);
   fitsfile* f = nullptr;
   int status = 0;
   fits_create_file(&f, path.c_str(), &status);
-  char n1[] = "Source_Name", n2[] = "RAJ2000", n3[] = "DEJ2000", f1[] = "18A", f2[] = "E",
-       f3[] = "E", ext[] = "CAT";
-  char* ttype[] = {n1, n2, n3};
-  char* tform[] = {f1, f2, f3};
-  fits_create_tbl(f, BINARY_TBL, 0, with_dec ? 3 : 2, ttype, tform, nullptr, ext, &status);
+  char n1[] = "Source_Name", n2[] = "RAJ2000", n3[] = "DEJ2000", n4[] = "Variability_Index",
+       f1[] = "18A", f2[] = "E", f3[] = "E", f4[] = "D", ext[] = "CAT";
+  std::vector<char*> ttype = {n1, n2};
+  std::vector<char*> tform = {f1, f2};
+  if (with_dec) {
+    ttype.push_back(n3);
+    tform.push_back(f3);
+  }
+  if (!variability.empty()) {
+    ttype.push_back(n4);
+    tform.push_back(f4);
+  }
+  fits_create_tbl(f, BINARY_TBL, 0, static_cast<int>(ttype.size()), ttype.data(), tform.data(),
+                  nullptr, ext, &status);
   std::vector<char*> ptrs;
   for (auto& s : names)
     ptrs.push_back(s.data());
@@ -41,6 +52,8 @@ std::string write_fits(const std::filesystem::path& dir, const std::string& name
   fits_write_col(f, TDOUBLE, 2, 1, 1, n, ra.data(), &status);
   if (with_dec)
     fits_write_col(f, TDOUBLE, 3, 1, 1, n, dec.data(), &status);
+  if (!variability.empty())
+    fits_write_col(f, TDOUBLE, with_dec ? 4 : 3, 1, 1, n, variability.data(), &status);
   fits_close_file(f, &status);
   REQUIRE(status == 0);
   return path;
@@ -128,6 +141,14 @@ TEST_CASE("synthetic CSV catalogues with optional columns", "[io][catalog]") {
     CHECK(c.group == std::vector<std::string>{"fsrq", "all", "bll"});
     CHECK(c.warm_spot == std::vector<std::uint8_t>{0, 1, 0});
   }
+  // RA 360 and GLON 360 (rounded 359.9996) are stored as 0, the same direction.
+  const auto wrapped =
+      io::read_catalog_csv(write_text(dir, "wrapped.csv", "name,ra,dec,glon\nX,360,2,360.0\n"));
+  CHECK(wrapped.ra_deg.at(0) == 0);
+  CHECK(wrapped.glon_deg.at(0) == 0);
+  const auto glon = write_text(dir, "glon.csv", "name,ra,dec,glon\nX,1,2,-0.5\n");
+  require_input_error([&] { (void)io::read_catalog_csv(glon); }, glon, 2, "column 4 (glon)",
+                      "-0.5 is outside the allowed range [0, 360] deg");
   const auto minimal = write_text(dir, "minimal.csv", "name,ra,dec\nX,1,2\n");
   const auto m = io::read_catalog_csv(minimal);
   CHECK(m.group.at(0) == "all");
@@ -143,6 +164,12 @@ TEST_CASE("synthetic FITS catalogue", "[io][catalog]") {
   CHECK(c.name[1] == "S2");
   CHECK(c.dec_deg[0] == -5);
   CHECK(std::isnan(c.variability_index[0]));
+  // A null variability index is missing; RA 360 is RA 0.
+  const auto q = write_fits(dir, "null.fits", {"S1", "S2"}, {360, 20}, {-5, 5}, true, {NAN, 12.5});
+  const auto d = io::read_catalog(q);
+  CHECK(d.ra_deg[0] == 0);
+  CHECK(std::isnan(d.variability_index[0]));
+  CHECK(d.variability_index[1] == 12.5);
 }
 
 TEST_CASE("bad catalogues are rejected with file, line and column", "[io][catalog][bad]") {
@@ -161,9 +188,16 @@ TEST_CASE("bad catalogues are rejected with file, line and column", "[io][catalo
       {"nan", "B,10,NaN,5,30", "column 3 (dec)", "not a finite number"},
       {"inf", "B,10,20,inf,30", "column 4 (variability_index)", "not a finite number"},
       {"column_count", "B,10,20,5", "columns", "expected 5 columns, found 4"},
-      {"dec_range", "B,10,-90.5,5,30", "column 3 (dec)", "outside [-90, 90]"},
-      {"ra_range", "B,360,20,5,30", "column 2 (ra)", "[0, 360)"},
-      {"glat_range", "B,10,20,5,100", "column 5 (glat)", "[-90, 90]"},
+      {"dec_range", "B,10,-90.5,5,30", "column 3 (dec)",
+       "-90.5 is outside the allowed range [-90, 90] deg"},
+      {"ra_range", "B,360.5,20,5,30", "column 2 (ra)",
+       "360.5 is outside the allowed range [0, 360] deg"},
+      {"glat_range", "B,10,20,5,100", "column 5 (glat)",
+       "100 is outside the allowed range [-90, 90] deg"},
+      {"variability_huge", "B,10,20,1e308,30", "column 4 (variability_index)",
+       "1e308 is outside the allowed range [0, 1e+07]"},
+      {"variability_negative", "B,10,20,-1,30", "column 4 (variability_index)",
+       "-1 is outside the allowed range [0, 1e+07]"},
       {"repeated_row", "A,10,20,6,30", "column 1 (name)", "duplicated source \"A\""},
   };
   for (const auto& c : cases) {
@@ -188,6 +222,18 @@ TEST_CASE("bad catalogues are rejected with file, line and column", "[io][catalo
     require_input_error(read(nan), nan, 1, "RAJ2000", "finite");
     const auto dup = write_fits(dir, "dup.fits", {"S1", "S1"}, {10, 10}, {-5, -5});
     require_input_error(read(dup), dup, 2, "Source_Name", "duplicated");
+    const auto ra = write_fits(dir, "ra.fits", {"S1", "S2"}, {10, 361}, {-5, 5});
+    require_input_error(read(ra), ra, 2, "RAJ2000",
+                        "361 is outside the allowed range [0, 360] deg");
+    const auto var = write_fits(dir, "var.fits", {"S1", "S2"}, {10, 20}, {-5, 5}, true, {3, 1e308});
+    require_input_error(read(var), var, 2, "Variability_Index",
+                        "1e+308 is outside the allowed range [0, 1e+07]");
+    // cfitsio reads every IEEE special value (NaN, ±inf) of a float column as
+    // null, so an infinite variability index is missing, like 4LAC's -inf
+    // redshifts; an infinite position is an error (see nan.fits).
+    const auto var_inf =
+        write_fits(dir, "var_inf.fits", {"S1", "S2"}, {10, 20}, {-5, 5}, true, {INFINITY, 2});
+    CHECK(std::isnan(io::read_catalog(var_inf).variability_index.at(0)));
     const auto nodec = write_fits(dir, "nodec.fits", {"S1"}, {10}, {0}, false);
     require_input_error(read(nodec), nodec, 0, "DEJ2000", "missing column");
     const auto junk = write_text(dir, "junk.fits", "this is not FITS\n");

@@ -114,6 +114,39 @@ TEST_CASE("events from plain, gzip and xz files, several seasons", "[io][icecube
   CHECK(io::read_icecube_events(bare).size() == 3);
 }
 
+TEST_CASE("events at the edges of their ranges are read; RA 360 is RA 0", "[io][icecube]") {
+  const auto dir = test::temp_dir("icecube_edges");
+  const auto p = write_text(dir, "IC40_exp.csv",
+                            std::string(EVENT_HEADER) + "54000 0 180 360 -90 360 180\n" +
+                                "70000 12 1e-9 0 90 0 0\n");
+  const auto ev = io::read_icecube_events(p);
+  REQUIRE(ev.size() == 2);
+  CHECK(ev.mjd == std::vector<double>{54000, 70000});
+  CHECK(ev.log10_e == std::vector<double>{0, 12});
+  CHECK(ev.angerr_deg == std::vector<double>{180, 1e-9});
+  CHECK(ev.ra_deg == std::vector<double>{0, 0}); // 360 is the same direction as 0
+  CHECK(ev.dec_deg == std::vector<double>{-90, 90});
+}
+
+TEST_CASE("good runs overlapping by a rounding of their boundaries count once", "[io][icecube]") {
+  const auto dir = test::temp_dir("icecube_overlap");
+  // 0.5 s of overlap (IC86_V has 0.87 s), then a gap: livetime 1 + 1 - 0.5 s + 0.5 days.
+  const auto p = write_text(dir, "IC86_V_exp.csv",
+                            "#  MJD_start[days]  MJD_stop[days]\n"
+                            "55010.0 55011.0\n"
+                            "55010.9999942130 55012.0\n"
+                            "55013.0 55013.5\n");
+  const auto g = io::read_good_run_list(p);
+  REQUIRE(g.start_mjd.size() == 3);
+  CHECK(g.livetime_days() == Approx(2.5).margin(1e-9));
+
+  // In memory the union is taken whatever the order and overlap.
+  io::GoodRunList m;
+  m.start_mjd = {10, 0, 5, 20};
+  m.stop_mjd = {12, 8, 6, 20.5};
+  CHECK(m.livetime_days() == Approx(8 + 2 + 0.5));
+}
+
 TEST_CASE("bad IceCube event files are rejected with file, line and column", "[io][icecube][bad]") {
   const auto dir = test::temp_dir("icecube_bad");
   const std::string h = EVENT_HEADER;
@@ -136,11 +169,28 @@ TEST_CASE("bad IceCube event files are rejected with file, line and column", "[i
       {"column_count", good + "54562.4 3.3 0.48 203.0 16.7 218.3\n", 3, "columns",
        "expected 7 columns, found 6"},
       {"negative_error", good + "54562.4 3.3 -0.48 203.0 16.7 218.3 106.7\n", 3,
-       "column 3 (AngErr[deg])", "must not be negative"},
+       "column 3 (AngErr[deg])", "-0.48 is outside the allowed range (0, 180] deg"},
       {"dec_range", good + "54562.4 3.3 0.48 203.0 90.5 218.3 106.7\n", 3, "column 5 (Dec[deg])",
-       "outside [-90, 90]"},
-      {"ra_range", good + "54562.4 3.3 0.48 360.0 10.0 218.3 106.7\n", 3, "column 4 (RA[deg])",
-       "[0, 360)"},
+       "90.5 is outside the allowed range [-90, 90] deg"},
+      {"ra_range", good + "54562.4 3.3 0.48 360.5 10.0 218.3 106.7\n", 3, "column 4 (RA[deg])",
+       "360.5 is outside the allowed range [0, 360] deg"},
+      // The issue's reproducers: placeholders and values in the wrong unit.
+      {"mjd_huge", good + "1e308 3.3 0.48 203.0 10.0 218.3 106.7\n", 3, "column 1 (MJD[days])",
+       "1e308 is outside the allowed range [54000, 70000] MJD"},
+      {"mjd_as_jd", good + "2454562.9 3.3 0.48 203.0 10.0 218.3 106.7\n", 3, "column 1 (MJD[days])",
+       "2454562.9 is outside the allowed range [54000, 70000] MJD"},
+      {"log10e_huge", good + "54562.4 1e308 0.48 203.0 10.0 218.3 106.7\n", 3,
+       "column 2 (log10(E/GeV))", "1e308 is outside the allowed range [0, 12] log10(E/GeV)"},
+      {"log10e_negative", good + "54562.4 -1 0.48 203.0 10.0 218.3 106.7\n", 3,
+       "column 2 (log10(E/GeV))", "-1 is outside the allowed range [0, 12]"},
+      {"angerr_zero", good + "54562.4 3.3 0 203.0 10.0 218.3 106.7\n", 3, "column 3 (AngErr[deg])",
+       "0 is outside the allowed range (0, 180] deg"},
+      {"angerr_huge", good + "54562.4 3.3 495.8 203.0 10.0 218.3 106.7\n", 3,
+       "column 3 (AngErr[deg])", "495.8 is outside the allowed range (0, 180] deg"},
+      {"azimuth_range", good + "54562.4 3.3 0.48 203.0 10.0 -1 106.7\n", 3,
+       "column 6 (Azimuth[deg])", "-1 is outside the allowed range [0, 360] deg"},
+      {"zenith_range", good + "54562.4 3.3 0.48 203.0 10.0 218.3 180.5\n", 3,
+       "column 7 (Zenith[deg])", "180.5 is outside the allowed range [0, 180] deg"},
   };
   for (const auto& c : cases) {
     SECTION(c.name) {
@@ -149,7 +199,7 @@ TEST_CASE("bad IceCube event files are rejected with file, line and column", "[i
     }
   }
   SECTION("bad value inside an xz file") {
-    const auto p = write_text(dir, "IC59_exp.csv", h + good + good + "1 2 3 4 5 6 x\n");
+    const auto p = write_text(dir, "IC59_exp.csv", h + good + good + "54563 2 3 4 5 6 x\n");
     const auto xz = test::compress(p, "xz");
     require_input_error(read(xz), xz, 4, "column 7 (Zenith[deg])", "not a number");
   }
@@ -173,7 +223,7 @@ TEST_CASE("bad IceCube event files are rejected with file, line and column", "[i
   SECTION("the same season twice") {
     const auto p = write_text(dir, "IC40_exp.csv", h + good);
     std::filesystem::create_directories(dir / "other");
-    const auto q = write_text(dir / "other", "IC40_exp.csv.gz", h + good);
+    const auto q = test::compress(write_text(dir / "other", "IC40_exp.csv", h + good), "gzip");
     require_input_error(
         [&] {
           (void)io::read_icecube_events(std::vector<std::string>{p, q});
@@ -186,30 +236,53 @@ TEST_CASE("bad good-run lists and effective areas are rejected", "[io][icecube][
   const auto dir = test::temp_dir("icecube_bad_grl");
   const std::string h = "#  MJD_start[days]  MJD_stop[days]\n";
   auto grl = [](const std::string& p) { return [p] { (void)io::read_good_run_list(p); }; };
-  SECTION("unsorted runs") {
-    const auto p = write_text(dir, "IC40_exp.csv", h + "10 11\n12 13\n11.5 12.5\n");
-    require_input_error(grl(p), p, 4, "column 1 (MJD_start[days])", "sorted");
+  SECTION("unsorted runs name both lines") {
+    const auto p =
+        write_text(dir, "IC40_exp.csv", h + "55010 55011\n55012 55013\n55011.5 55011.8\n");
+    require_input_error(grl(p), p, 4, "column 1 (MJD_start[days])",
+                        "55011.5 is not after the start of the run of line 3 (55012): runs must "
+                        "be sorted");
   }
   SECTION("duplicated run start") {
-    const auto p = write_text(dir, "IC40_exp.csv", h + "10 11\n10 11\n");
+    const auto p = write_text(dir, "IC40_exp.csv", h + "55010 55011\n55010 55011\n");
     require_input_error(grl(p), p, 3, "column 1 (MJD_start[days])", "without duplicates");
   }
+  SECTION("overlapping runs name both lines") {
+    // Line 3 starts inside the run of line 2; in q line 4 inside that of line 3.
+    const auto p =
+        write_text(dir, "IC40_exp.csv", h + "55010 55012\n55010.5 55011\n55011.5 55013\n");
+    require_input_error(grl(p), p, 3, "column 1 (MJD_start[days])",
+                        "55010.5 is before the stop of the run of line 2 (55012): good runs must "
+                        "not overlap");
+    const auto q = write_text(dir, "IC59_exp.csv", h + "55010 55012\n55012 55013\n55012.5 55014\n");
+    require_input_error(grl(q), q, 4, "column 1 (MJD_start[days])",
+                        "before the stop of the run of line 3 (55013)");
+  }
   SECTION("stop before start") {
-    const auto p = write_text(dir, "IC40_exp.csv", h + "10 11\n12 12\n");
+    const auto p = write_text(dir, "IC40_exp.csv", h + "55010 55011\n55012 55012\n");
     require_input_error(grl(p), p, 3, "column 2 (MJD_stop[days])", "after its start");
   }
+  SECTION("times outside the IceCube window") {
+    // The issue's reproducer: a stop of 1e308 gave a livetime of 1e308 days.
+    const auto a = write_text(dir, "a.csv", h + "55010 55011\n55012 1e308\n");
+    require_input_error(grl(a), a, 3, "column 2 (MJD_stop[days])",
+                        "1e308 is outside the allowed range [54000, 70000] MJD");
+    const auto b = write_text(dir, "b.csv", h + "-1 55011\n");
+    require_input_error(grl(b), b, 2, "column 1 (MJD_start[days])",
+                        "-1 is outside the allowed range [54000, 70000] MJD");
+  }
   SECTION("bad number, NaN, inf, column count") {
-    const auto a = write_text(dir, "a.csv", h + "10 11\n12 1e\n");
+    const auto a = write_text(dir, "a.csv", h + "55010 55011\n55012 1e\n");
     require_input_error(grl(a), a, 3, "column 2 (MJD_stop[days])", "not a number");
-    const auto b = write_text(dir, "b.csv", h + "NaN 11\n");
+    const auto b = write_text(dir, "b.csv", h + "NaN 55011\n");
     require_input_error(grl(b), b, 2, "column 1 (MJD_start[days])", "not a finite number");
-    const auto c = write_text(dir, "c.csv", h + "10 -inf\n");
+    const auto c = write_text(dir, "c.csv", h + "55010 -inf\n");
     require_input_error(grl(c), c, 2, "column 2 (MJD_stop[days])", "not a finite number");
-    const auto d = write_text(dir, "d.csv", h + "10 11 12\n");
+    const auto d = write_text(dir, "d.csv", h + "55010 55011 55012\n");
     require_input_error(grl(d), d, 2, "columns", "expected 2 columns, found 3");
   }
   SECTION("missing column, empty and missing file") {
-    const auto a = write_text(dir, "a.csv", "# MJD_start[days] stop\n1 2\n");
+    const auto a = write_text(dir, "a.csv", "# MJD_start[days] stop\n55001 55002\n");
     require_input_error(grl(a), a, 1, "MJD_stop", "missing column");
     const auto b = write_text(dir, "b.csv", "\n\n");
     require_input_error(grl(b), b, 0, "", "empty file");
@@ -222,13 +295,21 @@ TEST_CASE("bad good-run lists and effective areas are rejected", "[io][icecube][
   SECTION("effective area checks") {
     const auto a =
         write_text(dir, "a_effectiveArea.csv", ha + "2.0 2.2 -90 -80 1.0\n2.2 2.4 -90 -80 -1\n");
-    require_input_error(aeff(a), a, 3, "column 5 (A_Eff[cm^2])", "must not be negative");
+    require_input_error(aeff(a), a, 3, "column 5 (A_Eff[cm^2])",
+                        "-1 is outside the allowed range [0, 1e+12] cm^2");
     const auto b = write_text(dir, "b_effectiveArea.csv", ha + "2.0 2.2 -90 -95 1.0\n");
-    require_input_error(aeff(b), b, 2, "column 4 (Dec_nu_max[deg])", "outside [-90, 90]");
+    require_input_error(aeff(b), b, 2, "column 4 (Dec_nu_max[deg])",
+                        "-95 is outside the allowed range [-90, 90] deg");
     const auto c = write_text(dir, "c_effectiveArea.csv", ha + "2.2 2.0 -90 -80 1.0\n");
     require_input_error(aeff(c), c, 2, "column 2 (log10(E_nu/GeV)_max)", "must exceed");
     const auto d = write_text(dir, "d_effectiveArea.csv", ha + "2.0 2.2 -90 -80 nan\n");
     require_input_error(aeff(d), d, 2, "column 5 (A_Eff[cm^2])", "not a finite number");
+    const auto g = write_text(dir, "g_effectiveArea.csv", ha + "2.0 2.2 -90 -80 1e308\n");
+    require_input_error(aeff(g), g, 2, "column 5 (A_Eff[cm^2])",
+                        "1e308 is outside the allowed range [0, 1e+12] cm^2");
+    const auto k = write_text(dir, "k_effectiveArea.csv", ha + "12.0 12.2 -90 -80 1\n");
+    require_input_error(aeff(k), k, 2, "column 2 (log10(E_nu/GeV)_max)",
+                        "12.2 is outside the allowed range [0, 12] log10(E/GeV)");
     const auto e = write_text(dir, "e_effectiveArea.csv", ha);
     require_input_error(aeff(e), e, 0, "", "empty file");
     const auto f = write_text(dir, "f_effectiveArea.csv", ha + "2.0 2.2 -90 -80\n");

@@ -63,8 +63,12 @@ TEST_CASE("long-format light-curve CSV", "[io][lightcurves]") {
     CHECK(v[1].flux.at(0) == -0.5);
     CHECK(v[2].band == "wise_w2");
   }
+  // An upper limit may give its error as 0.
+  const auto ul = write_text(dir, "ul_zero.csv",
+                             "source,band,mjd,flux,flux_err,upper_limit\nA,x,55001,2,0,1\n");
+  CHECK(io::read_lightcurves_csv(ul).at(0).flux_err == std::vector<double>{0.0});
   // upper_limit is optional.
-  const auto p = write_text(dir, "no_ul.csv", "source,band,mjd,flux,flux_err\nA,x,1,2,3\n");
+  const auto p = write_text(dir, "no_ul.csv", "source,band,mjd,flux,flux_err\nA,x,55001,2,3\n");
   CHECK(io::read_lightcurves_csv(p).at(0).upper_limit == std::vector<std::uint8_t>{0});
 }
 
@@ -84,7 +88,25 @@ TEST_CASE("bad long-format light curves are rejected", "[io][lightcurves][bad]")
       {"nan", "A,fermi,58002,nan,0.1,0", "column 4 (flux)", "not a finite number"},
       {"inf", "A,fermi,Inf,1.0,0.1,0", "column 3 (mjd)", "not a finite number"},
       {"column_count", "A,fermi,58002,1.0,0.1,0,7", "columns", "expected 6 columns, found 7"},
-      {"negative_error", "A,fermi,58002,1.0,-0.1,0", "column 5 (flux_err)", "must not be negative"},
+      {"negative_error", "A,fermi,58002,1.0,-0.1,0", "column 5 (flux_err)",
+       "-0.1 is outside the allowed range [1e-30, 1e+30] (a measured point needs an error > 0)"},
+      // The reproducers: an error of 0 (which used to fail later without
+      // file, line or field) and a flux of 1e308 (which made the variability NaN).
+      {"zero_error", "A,fermi,58002,1.0,0,0", "column 5 (flux_err)",
+       "0 is outside the allowed range [1e-30, 1e+30] (a measured point needs an error > 0)"},
+      {"flux_huge", "A,fermi,58002,1e308,0.1,0", "column 4 (flux)",
+       "1e308 is outside the allowed range [-1e+30, 1e+30]"},
+      {"error_huge", "A,fermi,58002,1.0,1e308,0", "column 5 (flux_err)",
+       "1e308 is outside the allowed range [1e-30, 1e+30]"},
+      {"upper_limit_error", "A,fermi,58002,1.0,-1,1", "column 5 (flux_err)",
+       "(or 0 or empty for an upper limit)"},
+      {"mjd_huge", "A,fermi,1e308,1.0,0.1,0", "column 3 (mjd)",
+       "1e308 is outside the allowed range [15020, 70000] MJD"},
+      {"mjd_as_jd", "A,fermi,2458002.5,1.0,0.1,0", "column 3 (mjd)",
+       "2458002.5 is outside the allowed range [15020, 70000] MJD"},
+      {"mjd_as_year", "A,fermi,2017.5,1.0,0.1,0", "column 3 (mjd)",
+       "2017.5 is outside the allowed range [15020, 70000] MJD"},
+      {"error_missing", "A,fermi,58002,1.0,,0", "column 5 (flux_err)", "empty value"},
       {"duplicated_time", "A,fermi,58001,1.5,0.1,0", "column 3 (mjd)", "duplicated time 58001"},
       {"bad_flag", "A,fermi,58002,1.0,0.1,maybe", "column 6 (upper_limit)", "not a boolean"},
       {"empty_source", ",fermi,58002,1.0,0.1,0", "column 1 (source)", "empty source"},
@@ -96,8 +118,9 @@ TEST_CASE("bad long-format light curves are rejected", "[io][lightcurves][bad]")
     }
   }
   SECTION("duplicate found after sorting names the later row") {
-    const auto p = write_text(dir, "dup_sorted.csv",
-                              h + "A,x,3,1,1,0\nA,x,1,1,1,0\nB,x,1,1,1,0\nA,x,3,1,1,0\n");
+    const auto p =
+        write_text(dir, "dup_sorted.csv",
+                   h + "A,x,55003,1,1,0\nA,x,55001,1,1,0\nB,x,55001,1,1,0\n" + "A,x,55003,1,1,0\n");
     require_input_error(read(p), p, 5, "column 3 (mjd)", "also at line 2");
   }
   SECTION("missing column, empty and missing file") {
@@ -174,7 +197,25 @@ TEST_CASE("Fermi LCR synthetic and bad exports", "[io][lightcurves][bad]") {
       {"nan", lcr_row("2454701", "nan", "2e-7", "1e-8"), "column 4 (TS)", "not a finite number"},
       {"inf", lcr_row("inf", "1", "2e-7", "1e-8"), "column 2 (Julian Date)", "not a finite number"},
       {"negative_error", lcr_row("2454701", "10", "2e-7", "-1e-8"), "column 6 (Photon Flux Error",
-       "must not be negative"},
+       "-1e-8 is outside the allowed range [1e-30, 1e+30]"},
+      {"zero_error", lcr_row("2454701", "10", "2e-7", "0"), "column 6 (Photon Flux Error",
+       "a measured point needs an error > 0"},
+      {"jd_huge", lcr_row("1e308", "10", "2e-7", "1e-8"), "column 2 (Julian Date)",
+       "1e308 is outside the allowed range [2415020.5, 2470000.5] JD"},
+      {"mjd_for_jd", lcr_row("58000", "10", "2e-7", "1e-8"), "column 2 (Julian Date)",
+       "58000 is outside the allowed range [2415020.5, 2470000.5] JD"},
+      {"flux_huge", lcr_row("2454701", "10", "1e308", "1e-8"), "column 5 (Photon Flux",
+       "1e308 is outside the allowed range [0, 1e+30]"},
+      {"negative_flux", lcr_row("2454701", "10", "-2e-7", "1e-8"), "column 5 (Photon Flux",
+       "-2e-7 is outside the allowed range [0, 1e+30]"},
+      {"limit_huge", lcr_row("2454701", "10", "< 1e308", "-"), "column 5 (Photon Flux",
+       "< 1e308 is outside the allowed range [0, 1e+30] (an upper limit)"},
+      {"ts_huge", lcr_row("2454701", "1e308", "2e-7", "1e-8"), "column 4 (TS)",
+       "1e308 is outside the allowed range [0, 1e+08]"},
+      {"ts_negative", lcr_row("2454701", "-3", "2e-7", "1e-8"), "column 4 (TS)",
+       "-3 is outside the allowed range [0, 1e+08]"},
+      {"index_huge", lcr_row("2454701", "10", "2e-7", "1e-8", "1e308"), "column 7 (Photon Index)",
+       "1e308 is outside the allowed range [-10, 10]"},
       {"missing_error", lcr_row("2454701", "10", "2e-7", "-"), "column 6 (Photon Flux Error",
        "missing error"},
       {"column_count", "\"Aug 08 2008\",\"2454701\",\"1\"\n", "columns",
@@ -276,11 +317,21 @@ TEST_CASE("WISE synthetic and bad photometry", "[io][lightcurves][bad]") {
       {"inf", "2,10,20,55301,1,15,0.1,14,0.1,100,10,-inf,10,7", "column 12 (W2_flux)",
        "not a finite"},
       {"negative_error", "2,10,20,55301,1,15,0.1,14,0.1,100,-10,100,10,7",
-       "column 11 (W1_flux_error)", "must not be negative"},
+       "column 11 (W1_flux_error)", "-10 is outside the allowed range [1e-30, 1e+30]"},
+      {"zero_error", "2,10,20,55301,1,15,0.1,14,0.1,100,0,100,10,7", "column 11 (W1_flux_error)",
+       "a measured point needs an error > 0"},
+      {"flux_huge", "2,10,20,55301,1,15,0.1,14,0.1,1e308,10,100,10,7", "column 10 (W1_flux)",
+       "1e308 is outside the allowed range [-1e+30, 1e+30]"},
+      {"mjd_huge", "2,10,20,1e308,1,15,0.1,14,0.1,100,10,100,10,7", "column 4 (mjd)",
+       "1e308 is outside the allowed range [15020, 70000] MJD"},
+      {"magnitude_range", "2,10,20,55301,1,99,0.1,14,0.1,100,10,100,10,7", "column 6 (W1_mag)",
+       "99 is outside the allowed range [-10, 40] mag"},
+      {"ra_range", "2,-10,20,55301,1,15,0.1,14,0.1,100,10,100,10,7", "column 2 (ra)",
+       "-10 is outside the allowed range [0, 360] deg"},
       {"no_error", "2,10,20,55301,1,15,0.1,14,0.1,100,10,100,,7", "column 13 (W2_flux_error)",
        "without an error"},
       {"dec_range", "2,10,-91,55301,1,15,0.1,14,0.1,100,10,100,10,7", "column 3 (dec)",
-       "outside [-90, 90]"},
+       "-91 is outside the allowed range [-90, 90] deg"},
       {"column_count", "2,10,20,55301,1,15,0.1,14,0.1,100,10,100,10", "columns",
        "expected 14 columns, found 13"},
   };
@@ -299,8 +350,8 @@ TEST_CASE("WISE synthetic and bad photometry", "[io][lightcurves][bad]") {
                         "column 14 (orig_id)", "not in sample.csv");
   }
   SECTION("missing column, empty and missing file") {
-    const auto p =
-        write_text(dir, "missing.csv", "mjd,ra,dec,W1_flux,W1_flux_error,orig_id\n1,1,1,1,1,1\n");
+    const auto p = write_text(dir, "missing.csv",
+                              "mjd,ra,dec,W1_flux,W1_flux_error,orig_id\n55001,1,1,1,1,1\n");
     require_input_error(read(p), p, 1, "W2_flux", "missing column");
     const auto e = write_text(dir, "empty.csv", "");
     require_input_error(read(e), e, 0, "", "empty file");
@@ -338,7 +389,7 @@ TEST_CASE("bad 4FGL flux histories are rejected", "[io][lightcurves][bad]") {
   const auto dir = test::temp_dir("fgl_hist");
   const std::string h = "Source_Name,bin,MET_start,MET_stop,Flux_History,Unc_Flux_History_lo,"
                         "Unc_Flux_History_hi,Sqrt_TS_History\n";
-  const std::string good = "S,0,100,200,1e-9,-1e-10,1e-10,5\n";
+  const std::string good = "S,0,239557417,270890000,1e-9,-1e-10,1e-10,5\n";
   auto read = [](const std::string& p) { return [p] { (void)io::read_4fgl_flux_history(p); }; };
   struct Case {
     const char* name;
@@ -347,17 +398,28 @@ TEST_CASE("bad 4FGL flux histories are rejected", "[io][lightcurves][bad]") {
     const char* detail;
   };
   const Case cases[] = {
-      {"unsorted", "S,1,50,100,1e-9,-1e-10,1e-10,5", "column 3 (MET_start)", "sorted"},
-      {"duplicated", "S,0,100,200,1e-9,-1e-10,1e-10,5", "column 3 (MET_start)",
+      {"unsorted", "S,1,239000000,239557417,1e-9,-1e-10,1e-10,5", "column 3 (MET_start)", "sorted"},
+      {"duplicated", "S,0,239557417,270890000,1e-9,-1e-10,1e-10,5", "column 3 (MET_start)",
        "without duplicates"},
-      {"bad_number", "S,1,200,300,1e-9x,-1e-10,1e-10,5", "column 5 (Flux_History)", "not a number"},
-      {"nan", "S,1,200,300,nan,-1e-10,1e-10,5", "column 5 (Flux_History)", "not a finite"},
-      {"inf", "S,1,200,inf,1e-9,-1e-10,1e-10,5", "column 4 (MET_stop)", "not a finite"},
-      {"negative_error", "S,1,200,300,1e-9,-1e-10,-1e-10,5", "column 7 (Unc_Flux_History_hi)",
-       "must not be negative"},
-      {"column_count", "S,1,200,300,1e-9,-1e-10,1e-10", "columns", "expected 8 columns, found 7"},
-      {"half_missing_errors", "S,1,200,300,1e-9,nan,nan,5", "column 6 (Unc_Flux_History_lo)",
-       "neither"},
+      {"bad_number", "S,1,270890000,302450000,1e-9x,-1e-10,1e-10,5", "column 5 (Flux_History)",
+       "not a number"},
+      {"nan", "S,1,270890000,302450000,nan,-1e-10,1e-10,5", "column 5 (Flux_History)",
+       "not a finite"},
+      {"inf", "S,1,270890000,inf,1e-9,-1e-10,1e-10,5", "column 4 (MET_stop)", "not a finite"},
+      {"negative_error", "S,1,270890000,302450000,1e-9,-1e-10,-1e-10,5",
+       "column 7 (Unc_Flux_History_hi)", "-1e-10 is outside the allowed range [0, 1e+30]"},
+      {"column_count", "S,1,270890000,302450000,1e-9,-1e-10,1e-10", "columns",
+       "expected 8 columns, found 7"},
+      {"half_missing_errors", "S,1,270890000,302450000,1e-9,nan,nan,5",
+       "column 6 (Unc_Flux_History_lo)", "neither"},
+      {"met_huge", "S,1,270890000,1e308,1e-9,-1e-10,1e-10,5", "column 4 (MET_stop)",
+       "1e308 is outside the allowed range [0, 2e+09] s"},
+      {"flux_huge", "S,1,270890000,302450000,1e308,-1e-10,1e-10,5", "column 5 (Flux_History)",
+       "1e308 is outside the allowed range [0, 1e+30]"},
+      {"zero_errors", "S,1,270890000,302450000,1e-9,0,0,5", "column 7 (Unc_Flux_History_hi)",
+       "a measured bin needs an error > 0"},
+      {"sqrt_ts_huge", "S,1,270890000,302450000,1e-9,-1e-10,1e-10,1e308",
+       "column 8 (Sqrt_TS_History)", "1e308 is outside the allowed range [0, 10000]"},
   };
   for (const auto& c : cases) {
     SECTION(c.name) {
