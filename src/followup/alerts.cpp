@@ -120,7 +120,7 @@ std::optional<double> signalness(const io::TableReader& t, std::size_t col) {
 }
 
 // The two areas of eq. 1. P_obs = 0.9 A_obs / A_rect is a probability, so the
-// observed area cannot exceed A_rect / 0.9 (the sheets' largest ratio is 0.98).
+// observed area cannot exceed A_rect / 0.9 (the sheets' largest ratio is 0.993).
 void areas(const io::TableReader& t, std::size_t c_rect, std::size_t c_obs, FollowupAlert& a) {
   a.area_rect_deg2 = t.number_in(c_rect, io::ranges::RECT_AREA_DEG2);
   a.area_obs_deg2 = t.number_in(c_obs, io::ranges::SKY_AREA_DEG2);
