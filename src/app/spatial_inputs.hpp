@@ -20,7 +20,7 @@ struct SpatialInputs {
   std::vector<std::filesystem::path> files; //!< hashed into the archive
 };
 
-//! --log10e-min/max/step, --max-angerr and --angerr-scale.
+//! --log10e-min/max/step, --max-angerr and --angerr-scale (min <= max checked).
 coincidence::SpatialConfig spatial_selection(const Invocation& inv);
 
 //! Reads --events and --sources (before any archive exists, so bad input

@@ -32,8 +32,8 @@ void add_temporal_selection_options(po::options_description& desc, bool required
 void add_temporal_input_options(po::options_description& desc);
 
 //! Reads --alerts, --sources and --lightcurves and applies the cuts (before
-//! any archive exists, so bad input leaves no output behind). No series, no
-//! alert or --trials 0 is an error.
+//! any archive exists, so bad input leaves no output behind). No series or no
+//! alert is an error.
 TemporalInputs read_temporal_inputs(const Invocation& inv);
 
 } // namespace nuflare::app
