@@ -70,8 +70,12 @@ void keep_only_test_options(Invocation& inv, const std::string& test,
     const auto it = map.find(name);
     if (it == map.end())
       continue;
-    if (!it->second.defaulted())
-      inv.fail(name, "does not apply to --test " + test);
+    if (!it->second.defaulted()) {
+      if (inv.from_deck.count(name) > 0)
+        inv.fail(name, "does not apply to --test " + test);
+      throw core::ConfigError("nuflare sensitivity: --" + name + " does not apply to --test " +
+                              test);
+    }
     map.erase(it);
   }
 }

@@ -201,8 +201,10 @@ std::vector<std::string> split_names(const std::string& text) {
 
 //! Refuses an output folder that is, or contains, a folder simulate must
 //! never write into or replace: a deck's folder (`output = .` in a deck), the
-//! current folder, a git repository around either, $HOME and /. Paths are
-//! compared after resolving links, so no other spelling gets past.
+//! current folder, a git repository (the one around the current folder, a
+//! deck or this executable, or any the output folder is the root of), $HOME
+//! and /. Paths are compared after resolving links, so no other spelling of
+//! a guarded folder gets past.
 void refuse_guarded_folder(const Invocation& inv, const std::filesystem::path& output) {
   namespace fs = std::filesystem;
   const auto resolved = [](const fs::path& p) {
@@ -222,11 +224,13 @@ void refuse_guarded_folder(const Invocation& inv, const std::filesystem::path& o
       starts.push_back(resolved(deck).parent_path());
       guarded.emplace_back(starts.back(), "the folder of deck " + deck);
     }
+  std::error_code ec;
+  if (const auto exe = fs::read_symlink("/proc/self/exe", ec); !ec)
+    starts.push_back(exe.parent_path());
   for (const auto& start : starts)
     for (fs::path dir = start;; dir = dir.parent_path()) {
-      std::error_code ec;
       if (fs::exists(dir / ".git", ec)) {
-        guarded.emplace_back(dir, "the repository " + dir.string());
+        guarded.emplace_back(dir, "the git repository " + dir.string());
         break;
       }
       if (dir == dir.parent_path())
@@ -237,6 +241,8 @@ void refuse_guarded_folder(const Invocation& inv, const std::filesystem::path& o
   guarded.emplace_back(fs::path("/"), "/");
 
   const fs::path target = resolved(output);
+  if (fs::exists(target / ".git", ec))
+    guarded.emplace_back(target, "a git repository");
   for (const auto& [dir, what] : guarded) {
     // `target` contains `dir` when its components are a prefix of dir's.
     const auto [t, d] = std::mismatch(target.begin(), target.end(), dir.begin(), dir.end());
