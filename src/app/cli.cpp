@@ -419,7 +419,7 @@ std::string Invocation::mention(const std::string& name, const std::string& valu
   if (const auto it = from_deck.find(name); it != from_deck.end())
     return it->second.key + " = " + value + " (" + it->second.file + ":" +
            std::to_string(it->second.line) + ")";
-  return "--" + name + " " + value;
+  return "--" + name + " " + value + (from_command_line.count(name) > 0 ? "" : " (the default)");
 }
 
 void Invocation::fail(const std::string& name, const std::string& message) const {

@@ -60,8 +60,8 @@ struct Invocation {
   //! How a message names an option: `--name`, or `key (deck.ini:12)` for a
   //! value a deck gave.
   [[nodiscard]] std::string label(const std::string& name) const;
-  //! How a message quotes an option with its value: `--name VALUE`, or
-  //! `key = VALUE (deck.ini:12)`.
+  //! How a message quotes an option with its value: `--name VALUE`,
+  //! `--name VALUE (the default)`, or `key = VALUE (deck.ini:12)`.
   [[nodiscard]] std::string mention(const std::string& name, const std::string& value) const;
   //! Throws the error for a bad value of option `name`: core::ConfigError
   //! `--name: message` for the command line (or a default), core::InputError
