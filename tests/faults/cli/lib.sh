@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # bin, demo, mpiexec: for the sourcing scripts
 # Helpers of the command-line fault tests (sourced). Every case asserts the
 # exit status, the one-line message on stderr, an empty stdout, and what is
 # left on disk.
