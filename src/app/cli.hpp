@@ -1,5 +1,5 @@
 #pragma once
-//! The command-line layer shared by every subcommand (SPEC §11): options from
+//! The command-line layer shared by every subcommand (README.md, inputs/README.md): options from
 //! Boost.Program_options, INI decks (`--config`, repeatable; later decks and
 //! the command line override earlier ones), MPI context, and the helpers that
 //! turn a parsed invocation into the archive's RunInfo.

@@ -1,5 +1,5 @@
-// nuflare blocks: Bayesian Blocks edges of one light curve (SPEC §3, §11).
-// The output format is a contract: scripts compare it with astropy.
+// nuflare blocks: Bayesian Blocks edges of one light curve (blazar paper §4.2.2; Scargle et al.
+// 2013). The output format is a contract: scripts compare it with astropy.
 #include "cli.hpp"
 
 #include "nuflare/core/error.hpp"

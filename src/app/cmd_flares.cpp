@@ -1,6 +1,6 @@
-// nuflare flares: SPEC §2–4 on every source and band (preparation → Bayesian
+// nuflare flares: blazar paper §3.3 and §4.2 on every source and band (preparation → Bayesian
 // Blocks with the p0 fallback → flares, variability, filters → multi-frequency
-// stages and class), written to the archive and printed as SPEC §11's CSV.
+// stages and class), written to the archive and printed as one CSV row per source and band.
 //
 // Parallel layout (STYLE.md, OpenMC habit): sources are split over ranks in
 // contiguous blocks by index (campaign::work_range); each rank analyses its
@@ -49,13 +49,14 @@ void add_flares_options(po::options_description& desc) {
                             "band label of the high-energy (gamma-ray) curve for stages and class")(
       "low-band", po::value<std::string>()->default_value("wise_w2"),
       "band label of the low-energy (infrared / mm) curve for stages and class")(
-      // SPEC §3 "Light-curve use"
+      // blazar paper §4.2.2: Bayesian Blocks and its p0 fallback
       "p0", real(OPEN_UNIT_INTERVAL)->default_value(0.01),
       "Bayesian Blocks false-alarm probability")(
       "p0-fallback", real(OPEN_UNIT_INTERVAL)->default_value(0.05),
       "p0 of the rerun when the first run finds no flaring block")(
-      "fallback", po::value<bool>()->default_value(true), "rerun with --p0-fallback (SPEC §3)")(
-      // SPEC §4 flares
+      "fallback", po::value<bool>()->default_value(true),
+      "rerun with --p0-fallback (blazar paper §4.2.2)")(
+      // flares (blazar paper §4.2.2)
       "s-factor", real()->default_value(1.3), "flaring block: flux > F_q + s-factor * S")(
       "ir-factor", real()->default_value(1.0),
       "infrared bands also need flux > F_avg + ir-factor * S")(
@@ -63,7 +64,7 @@ void add_flares_options(po::options_description& desc) {
       "fraction of faintest points skipped for F_q")(
       "quiescent-fraction", real(Bounds{0, 1, true, false})->default_value(0.30),
       "fraction of points averaged for F_q")(
-      // SPEC §4 filters
+      // filters (blazar paper §4.2.3)
       "filters", po::value<std::string>()->default_value("apply"),
       "apply: a source failing a §4.2.3 filter gets class none; flag: only recorded in the "
       "archive")("max-variability-index", real()->default_value(18.0),
@@ -74,8 +75,8 @@ void add_flares_options(po::options_description& desc) {
       "ambiguous-ratio", real()->default_value(0.9),
       "ambiguous-filter threshold on std(outside flares)/std(all)")(
       "ambiguous-when", po::value<std::string>()->default_value("greater"),
-      "greater (SPEC §4) or less (the paper's wording)")(
-      // SPEC §4 classes
+      "greater (docs/methods.md) or less (the paper's wording)")(
+      // classes (blazar paper §4.2.4)
       "cfs-min-rho", real()->default_value(0.5), "CFS: rho above this")(
       "txs-max-lag", real()->default_value(500.0), "TXS-like: start(l) - end(h) below this [days]")(
       "txs-max-overlap", real()->default_value(0.25),
@@ -84,12 +85,12 @@ void add_flares_options(po::options_description& desc) {
       integer<std::size_t>(0, std::numeric_limits<std::uint32_t>::max())->default_value(1),
       "TXS-like: gamma-ray flares inside l at most this")(
       "txs-max-rho", real()->default_value(0.25), "TXS-like: source rho at most this")(
-      // SPEC §2 preparation switches ("auto" = the band's default)
+      // preparation switches (blazar paper §3.3, §4.2.5) ("auto" = the band's default)
       "upper-limits", po::value<std::string>()->default_value("replace"),
       "replace (flux = error = --ul-flux), drop, or keep (no upper-limit handling)")(
       "ul-flux", real(POSITIVE)->default_value(3e-14), "replacement flux and error")(
       "fermi-ts-min", real()->default_value(5.0),
-      "Fermi curves: TS at or below this counts as an upper limit (SPEC §2 step 1)")(
+      "Fermi curves: TS at or below this counts as an upper limit (blazar paper §3.3)")(
       "fermi-max-index", real()->default_value(5.5),
       "Fermi curves: photon index above this counts as an upper limit")(
       "snr-cut", po::value<std::string>()->default_value("auto"), "auto, on or off")(
@@ -133,7 +134,8 @@ struct Settings {
   double fermi_ts_min = 5, fermi_max_index = 5.5;
   const Invocation* inv = nullptr;
 
-  //! Preparation options of one band: its SPEC §2 defaults with the switches applied.
+  //! Preparation options of one band: its defaults (docs/methods.md, Preparation) with the switches
+  //! applied.
   [[nodiscard]] lightcurve::PrepareOptions prepare(const std::string& band) const {
     auto o = lightcurve::default_prepare_options(band);
     const auto ul = inv->get<std::string>("upper-limits");
@@ -211,7 +213,7 @@ struct SourceInput {
   bool potential_neutrino_source = false;
 };
 
-//! SPEC §2 step 1 for Fermi likelihood curves: TS <= 5 or photon index > 5.5
+//! Blazar paper §3.3 for Fermi likelihood curves: TS <= 5 or photon index > 5.5
 //! is an upper limit. The LCR reader keeps TS and index; lightcurve::prepare
 //! only sees the upper-limit flag, so the flag is set here (local helper: the
 //! library's PrepareOptions has no TS / index rule).
@@ -223,7 +225,7 @@ void flag_fermi_upper_limits(io::LightCurve& c, double ts_min, double max_index)
   for (std::size_t i = 0; i < c.size(); ++i) {
     if (i < c.ts.size() && std::isfinite(c.ts[i]) && c.ts[i] <= ts_min)
       c.upper_limit[i] = 1;
-    // LCR exports give the index with its sign (-2.2); SPEC's 5.5 is |index|.
+    // LCR exports give the index with its sign (-2.2); the 5.5 limit is on |index|.
     if (i < c.photon_index.size() && std::isfinite(c.photon_index[i]) &&
         std::abs(c.photon_index[i]) > max_index)
       c.upper_limit[i] = 1;
@@ -621,7 +623,7 @@ std::vector<SourceResult> analyse_all(const Invocation& inv, const std::vector<S
 }
 
 // ---------------------------------------------------------------------------
-// Output: the CSV of SPEC §11 and the archive tables (docs/archive-format.md).
+// Output: the CSV on stdout and the archive tables (docs/archive-format.md).
 
 std::string text(double v) {
   return std::isnan(v) ? std::string() : format_number(v);
@@ -639,7 +641,7 @@ const std::vector<std::string> CSV_HEADER = {"source",      "band",     "n_point
                                              "f_quiescent", "n_flares", "flare_days", "nxs",
                                              "rho",         "class"};
 
-//! The rows of SPEC §11's CSV, as text.
+//! The rows of the stdout CSV, as text.
 std::vector<std::vector<std::string>> summary_rows(const std::vector<SourceInput>& in,
                                                    const std::vector<SourceResult>& res,
                                                    const Settings& settings) {
@@ -685,7 +687,8 @@ void write_archive(io::Archive& archive, const std::vector<SourceInput>& in,
       v.reserve(csv.size());
       for (const auto& row : csv)
         v.push_back(row[k]);
-      t.columns.push_back(str_col(names[k], std::move(v), "SPEC §11 CSV column " + names[k]));
+      t.columns.push_back(
+          str_col(names[k], std::move(v), "column " + names[k] + " of the stdout CSV"));
     }
     archive.write_table("/flares/summary", t);
   }
@@ -769,7 +772,7 @@ void write_archive(io::Archive& archive, const std::vector<SourceInput>& in,
         p_flux.push_back(pc.curve.flux[k]);
         p_err.push_back(pc.curve.flux_err[k]);
         p_art.push_back(k < pc.artificial.size() ? pc.artificial[k] : 0);
-        p_level.push_back(pc.curve.flux[k] / fq); // SPEC §4 flare level
+        p_level.push_back(pc.curve.flux[k] / fq); // flare level (blazar paper §4.2.2)
       }
       c_p1.push_back(static_cast<std::int64_t>(p_mjd.size()));
 
@@ -880,8 +883,8 @@ void write_archive(io::Archive& archive, const std::vector<SourceInput>& in,
       f64_col("mjd", p_mjd, "MJD", "prepared time"),
       f64_col("flux", p_flux, "band flux unit", "prepared flux"),
       f64_col("flux_err", p_err, "band flux unit", "prepared 1 sigma error"),
-      i64_col("artificial", p_art, "1: survey-gap point (SPEC §2 step 4)"),
-      f64_col("flare_level", p_level, "", "flux / F_q (SPEC §4)"),
+      i64_col("artificial", p_art, "1: survey-gap point (blazar paper §4.2.5)"),
+      f64_col("flare_level", p_level, "", "flux / F_q (blazar paper §4.2.2)"),
   };
   archive.write_table("/flares/sources/points", points);
 

@@ -1,5 +1,5 @@
 // nuflare followup: limits on the fraction of neutrino sources with an optical
-// counterpart brighter than M (SPEC §9, §11; ZTF paper §6, eq. 1–7, Table 4,
+// counterpart brighter than M (ZTF paper §6, eq. 1–7, Table 4,
 // Fig. 14–19). Parses, reads the alert table, calls nuflare::followup, prints
 // the CSV on rank 0 and, with --output, writes every curve into the archive.
 // The computation is cheap (≈ ms), so every rank computes it all; only the
@@ -83,7 +83,7 @@ namespace {
 
 using followup::Evolution;
 
-//! The evolutions of SPEC §11, in output order.
+//! The evolutions nuflare followup prints, in output order.
 constexpr std::array<Evolution, 4> ALL_EVOLUTIONS{Evolution::sfr, Evolution::grb, Evolution::blazar,
                                                   Evolution::madau};
 
@@ -342,7 +342,7 @@ Results compute(const Invocation& inv, const Settings& s) {
   r.p_astro_obs = followup::products(r.table4);
   r.x_limit = followup::f_pdet_limit(r.p_astro_obs, s.config.cl, s.config.alert_repeat);
 
-  // The CSV of SPEC §11: the run's survey and repeat factor.
+  // The stdout CSV: the run's survey and repeat factor.
   r.summary = followup::limit_curve(r.p_astro_obs, s.evolutions, s.mags, s.config);
 
   // Fig. 14: P_dist(z) (eq. 4) on a uniform grid of 801 points over [0, z_max].
@@ -404,7 +404,7 @@ Results compute(const Invocation& inv, const Settings& s) {
   return r;
 }
 
-//! The SPEC §11 CSV: evolution,abs_mag,p_detectable,f_limit (empty when unconstrained).
+//! The stdout CSV: evolution,abs_mag,p_detectable,f_limit (empty when unconstrained).
 TextTable summary_text(const Results& r) {
   TextTable t({"evolution", "abs_mag", "p_detectable", "f_limit"});
   for (const auto& p : r.summary)

@@ -1,5 +1,5 @@
 // nuflare scan: the ΔT × containment-factor scan with alert-RA scrambling
-// (SPEC §8, §11; blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
+// (blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
 #include "cli.hpp"
 #include "output.hpp"
 #include "temporal_inputs.hpp"

@@ -1,5 +1,5 @@
 // nuflare simultaneity: mean simultaneity ratio ρ of potential neutrino
-// sources against trials (SPEC §8; blazar paper §6.2, Table 1, Fig. 10–11).
+// sources against trials (blazar paper §6.2, Table 1, Fig. 10–11).
 #include "cli.hpp"
 #include "output.hpp"
 

@@ -1,5 +1,5 @@
 // nuflare spatial: tracks around source groups with RA-scrambling trials
-// (SPEC §7, §11; blazar paper §6.3, Table 2, Table 6, §7.4). Parses, reads the
+// (blazar paper §6.3, Table 2, Table 6, §7.4). Parses, reads the
 // inputs, calls the library, writes the archive, prints the CSV on rank 0.
 #include "cli.hpp"
 #include "output.hpp"

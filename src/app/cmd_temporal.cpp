@@ -1,5 +1,5 @@
 // nuflare temporal: R(t) around alert times with control-sample trials
-// (SPEC §8, §11; blazar paper §5, Fig. 4–8). Parses, reads the inputs, calls
+// (blazar paper §5, Fig. 4–8). Parses, reads the inputs, calls
 // the library, writes the archive, prints the CSV on rank 0. The input
 // handling it shares with `scan` and `sensitivity` is in temporal_inputs.
 #include "cli.hpp"

@@ -1,4 +1,4 @@
-// nuflare: one executable, one subcommand per analysis (SPEC §11). This file
+// nuflare: one executable, one subcommand per analysis (README.md, "Using it"). This file
 // only starts MPI, picks the subcommand and turns errors into one line on
 // stderr and an exit status; the work happens in the library.
 #include "cli.hpp"

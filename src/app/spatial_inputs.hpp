@@ -1,6 +1,6 @@
 #pragma once
 //! What `nuflare spatial` and `nuflare sensitivity` share: the event
-//! selection options and the reading of events and source groups (SPEC §7).
+//! selection options and the reading of events and source groups (blazar paper §6.3).
 #include "cli.hpp"
 
 #include "nuflare/campaign/spatial_campaign.hpp"

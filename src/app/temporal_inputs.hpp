@@ -1,7 +1,7 @@
 #pragma once
 //! What `nuflare temporal`, `nuflare scan` and `nuflare sensitivity --test
 //! temporal` share: the input and selection options of the time test and the
-//! reading of alerts and flare series (SPEC §8).
+//! reading of alerts and flare series (blazar paper §5).
 #include "cli.hpp"
 
 #include "nuflare/coincidence/temporal.hpp"

@@ -8,9 +8,10 @@
 //! throws the same error together (no rank waits in a collective call while
 //! another has given up). The kernel drops a flock when its process dies, so
 //! a lock file left by a killed run is simply reused; a normal end removes it.
-//! flock is per open file: it holds against other processes on this host and,
-//! on file systems that pass flock through (NFSv4, Lustre and GPFS with their
-//! usual mount options), on other hosts too (docs/output-files.md).
+//! The lock holds between processes of one host and, where the file system
+//! passes flock through (NFS; Lustre mounted with `-o flock`), between hosts;
+//! where it has no locks at all, a warning is printed and the run goes on
+//! unlocked (docs/output-files.md).
 #include <mpi.h>
 
 #include <filesystem>

@@ -1,6 +1,6 @@
 #pragma once
-//! Writes a simulated sky in every input format nuflare reads (SPEC §1), into
-//! a folder that appears complete or not at all.
+//! Writes a simulated sky in every input format nuflare reads (docs/methods.md, Input readers),
+//! into a folder that appears complete or not at all.
 #include "nuflare/sim/sky.hpp"
 
 #include <filesystem>
