@@ -53,10 +53,6 @@ struct Invocation {
   [[nodiscard]] T get(const std::string& name) const {
     return options[name].as<T>();
   }
-  //! True when the user gave the option (deck or command line), not its default.
-  [[nodiscard]] bool given(const std::string& name) const {
-    return from_command_line.count(name) > 0 || from_deck.count(name) > 0;
-  }
   //! How a message names an option: `--name`, or `key (deck.ini:12)` for a
   //! value a deck gave.
   [[nodiscard]] std::string label(const std::string& name) const;

@@ -305,7 +305,7 @@ std::vector<SourceInput> read_inputs(const Invocation& inv, const Settings& sett
     if (!index.count(s))
       inv.fail("select", "no light curve of source \"" + s + "\"");
   if (sources.empty())
-    throw core::ConfigError("no light curves left after --select");
+    inv.fail("select", "no light curves left");
 
   if (inv.has("sources")) {
     const std::string path = inv.get<std::string>("sources");
