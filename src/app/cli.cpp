@@ -87,8 +87,8 @@ public:
   [[nodiscard]] virtual std::string problem(const std::string& text) const = 0;
 };
 
-//! A finite double from the whole of `text` ("1.5", "-2e3", "+4"); nothing
-//! when `text` is not a number.
+//! The double the whole of `text` spells ("1.5", "-2e3", "+4", also "inf"
+//! and "nan", flagged by `finite`); nothing when `text` is not a number.
 std::optional<double> read_real(const std::string& text, bool& finite) {
   const char* begin = text.data();
   const char* end = begin + text.size();
