@@ -59,6 +59,36 @@ absent overwrite-final run.h5.partial run.h5.lock
 [[ -s fresh.h5 ]] || fail resume-fresh "no archive"
 absent resume-fresh fresh.h5.partial fresh.h5.lock
 
+# The reporter's case: checkpointed work in RUN.h5.partial from an
+# interrupted campaign (SIGTERM, exit 75). The lock goes with the run; a
+# plain rerun is refused and leaves the checkpoint as it was; --resume
+# finishes it. The run is paused (SIGSTOP) at its first progress line, so the
+# signal always lands mid-campaign, whatever the machine's speed.
+"$bin" spatial --events events.csv.xz --sources sources.csv --trials 60000 --output cut.h5 \
+  --progress-seconds 0 >/dev/null 2>cut.err &
+pid=$!
+for _ in $(seq 1 1000); do
+  [[ -s cut.err ]] && break
+  sleep 0.02
+done
+kill -STOP $pid
+kill -TERM $pid
+kill -CONT $pid
+wait $pid
+status=$?
+[[ $status == 75 ]] && grep -q "rerun with --resume to continue" cut.err ||
+  fail interrupted "exit $status, expected 75: $(tail -2 cut.err)"
+[[ -s cut.h5.partial ]] || fail interrupted "no checkpoint"
+absent interrupted cut.h5 cut.h5.lock
+md5=$(md5sum <cut.h5.partial)
+refuse checkpoint-kept 2 "cut.h5.partial exists: add --resume to continue it or --overwrite to start over" \
+  "$bin" spatial --events events.csv.xz --sources sources.csv --trials 60000 --quiet --output cut.h5
+[[ $(md5sum <cut.h5.partial) == "$md5" ]] || fail checkpoint-kept "cut.h5.partial changed"
+"$bin" spatial --events events.csv.xz --sources sources.csv --trials 60000 --quiet --output cut.h5 \
+  --resume >/dev/null 2>err.txt || fail resumed "$(cat err.txt)"
+[[ -s cut.h5 ]] || fail resumed "no archive"
+absent resumed cut.h5.partial cut.h5.lock
+
 # Missing folders of --output are created, and removed again when the run fails.
 refuse new-folder-fail 2 "nope.csv: no such file" \
   "$bin" spatial --events events.csv.xz --sources nope.csv --trials 20 --output new/dir/run.h5
