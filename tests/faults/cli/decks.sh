@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2015 # "A && B || fail ...": fail unless both hold
 # Issue 12, item 11: a deck starting with a UTF-8 byte-order mark gave
 # "expected key = value"; deck errors named the key but not the line; a bad
 # value could be reported as another key's error (`log10e_min = inf` gave

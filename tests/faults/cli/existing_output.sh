@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2015 # "A && B || fail ...": fail unless both hold
 # Issue 12, item 5 (second half): a run without --resume silently replaced an
 # existing RUN.h5.partial, discarding checkpointed work. Now
 #   - RUN.h5.partial exists: refused without --resume (continue it) or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2015 # "A && B || fail ...": fail unless both hold
 # Issue 12, item 4: `nuflare simulate --overwrite` with `output = .` in a deck
 # deleted the deck's own folder and everything in it. Now simulate refuses an
 # output folder that is, or contains, a deck's folder, the current folder, a
