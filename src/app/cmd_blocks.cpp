@@ -1,5 +1,5 @@
-// nuflare blocks: Bayesian Blocks edges of one light curve (SPEC §3, §11).
-// The output format is a contract: scripts compare it with astropy.
+// nuflare blocks: Bayesian Blocks edges of one light curve (blazar paper §4.2.2; Scargle et al.
+// 2013). The output format is a contract: scripts compare it with astropy.
 #include "cli.hpp"
 
 #include "nuflare/core/error.hpp"
@@ -15,11 +15,11 @@ void add_blocks_options(po::options_description& desc) {
                      "CSV with a header and columns t[,x[,sigma]]")(
       "fitness", po::value<std::string>(),
       "measures, events or regular_events (default: events for a t-only file, as astropy; "
-      "measures when x is given)")("p0", po::value<double>(),
+      "measures when x is given)")("p0", real(OPEN_UNIT_INTERVAL),
                                    "false-alarm probability of the prior (default 0.05)")(
-      "gamma", po::value<double>(), "prior slope: ncp_prior = -ln(gamma)")(
-      "ncp-prior", po::value<double>(), "prior charged per block (wins over --gamma and --p0)")(
-      "dt", po::value<double>(), "tick length for regular_events");
+      "gamma", real(POSITIVE), "prior slope: ncp_prior = -ln(gamma)")(
+      "ncp-prior", real(), "prior charged per block (wins over --gamma and --p0)")(
+      "dt", real(POSITIVE), "tick length for regular_events");
 }
 
 int run_blocks(Invocation& inv) {
@@ -49,24 +49,17 @@ int run_blocks(Invocation& inv) {
   options.fitness = inv.has("fitness") ? lightcurve::parse_fitness(inv.get<std::string>("fitness"))
                     : n_cols == 1      ? lightcurve::Fitness::events
                                        : lightcurve::Fitness::measures;
-  if (inv.has("p0")) {
-    const double p0 = inv.get<double>("p0");
-    if (!(p0 > 0 && p0 < 1))
-      throw core::ConfigError("--p0 must be in (0, 1)");
-    options.p0 = p0;
-  }
-  if (inv.has("gamma")) {
-    const double gamma = inv.get<double>("gamma");
-    if (!(gamma > 0))
-      throw core::ConfigError("--gamma must be positive");
-    options.gamma = gamma;
-  }
+  // Own ranges (p0 in (0, 1), gamma > 0, dt > 0) are checked as the options are read.
+  if (inv.has("p0"))
+    options.p0 = inv.get<double>("p0");
+  if (inv.has("gamma"))
+    options.gamma = inv.get<double>("gamma");
   if (inv.has("ncp-prior"))
     options.ncp_prior = inv.get<double>("ncp-prior");
   if (inv.has("dt"))
     options.dt = inv.get<double>("dt");
   if (options.fitness == lightcurve::Fitness::regular_events && !(options.dt > 0))
-    throw core::ConfigError("--fitness regular_events needs a positive --dt");
+    inv.fail("fitness", "regular_events needs --dt (the tick length)");
 
   const auto blocks = lightcurve::bayesian_blocks(t, x, sigma, options);
   if (inv.prints())

@@ -1,6 +1,6 @@
-// nuflare flares: SPEC §2–4 on every source and band (preparation → Bayesian
+// nuflare flares: blazar paper §3.3 and §4.2 on every source and band (preparation → Bayesian
 // Blocks with the p0 fallback → flares, variability, filters → multi-frequency
-// stages and class), written to the archive and printed as SPEC §11's CSV.
+// stages and class), written to the archive and printed as one CSV row per source and band.
 //
 // Parallel layout (STYLE.md, OpenMC habit): sources are split over ranks in
 // contiguous blocks by index (campaign::work_range); each rank analyses its
@@ -49,60 +49,63 @@ void add_flares_options(po::options_description& desc) {
                             "band label of the high-energy (gamma-ray) curve for stages and class")(
       "low-band", po::value<std::string>()->default_value("wise_w2"),
       "band label of the low-energy (infrared / mm) curve for stages and class")(
-      // SPEC §3 "Light-curve use"
-      "p0", po::value<double>()->default_value(0.01), "Bayesian Blocks false-alarm probability")(
-      "p0-fallback", po::value<double>()->default_value(0.05),
+      // blazar paper §4.2.2: Bayesian Blocks and its p0 fallback
+      "p0", real(OPEN_UNIT_INTERVAL)->default_value(0.01),
+      "Bayesian Blocks false-alarm probability")(
+      "p0-fallback", real(OPEN_UNIT_INTERVAL)->default_value(0.05),
       "p0 of the rerun when the first run finds no flaring block")(
-      "fallback", po::value<bool>()->default_value(true), "rerun with --p0-fallback (SPEC §3)")(
-      // SPEC §4 flares
-      "s-factor", po::value<double>()->default_value(1.3),
-      "flaring block: flux > F_q + s-factor * S")(
-      "ir-factor", po::value<double>()->default_value(1.0),
+      "fallback", po::value<bool>()->default_value(true),
+      "rerun with --p0-fallback (blazar paper §4.2.2)")(
+      // flares (blazar paper §4.2.2)
+      "s-factor", real()->default_value(1.3), "flaring block: flux > F_q + s-factor * S")(
+      "ir-factor", real()->default_value(1.0),
       "infrared bands also need flux > F_avg + ir-factor * S")(
-      "quiescent-skip", po::value<double>()->default_value(0.05),
-      "fraction of faintest points skipped for F_q")("quiescent-fraction",
-                                                     po::value<double>()->default_value(0.30),
-                                                     "fraction of points averaged for F_q")(
-      // SPEC §4 filters
+      "quiescent-skip", real(Bounds{0, 1, false, true})->default_value(0.05),
+      "fraction of faintest points skipped for F_q")(
+      "quiescent-fraction", real(Bounds{0, 1, true, false})->default_value(0.30),
+      "fraction of points averaged for F_q")(
+      // filters (blazar paper §4.2.3)
       "filters", po::value<std::string>()->default_value("apply"),
       "apply: a source failing a §4.2.3 filter gets class none; flag: only recorded in the "
-      "archive")("max-variability-index", po::value<double>()->default_value(18.0),
+      "archive")("max-variability-index", real()->default_value(18.0),
                  "non-variable filter applies at or below this catalogue variability index")(
-      "min-nxs", po::value<double>()->default_value(1e-4), "non-variable when nxs below this")(
-      "min-block-ratio", po::value<double>()->default_value(1.7),
-      "non-variable when max/min block flux below this")(
-      "ambiguous-ratio", po::value<double>()->default_value(0.9),
+      "min-nxs", real()->default_value(1e-4),
+      "non-variable when nxs below this")("min-block-ratio", real()->default_value(1.7),
+                                          "non-variable when max/min block flux below this")(
+      "ambiguous-ratio", real()->default_value(0.9),
       "ambiguous-filter threshold on std(outside flares)/std(all)")(
       "ambiguous-when", po::value<std::string>()->default_value("greater"),
-      "greater (SPEC §4) or less (the paper's wording)")(
-      // SPEC §4 classes
-      "cfs-min-rho", po::value<double>()->default_value(0.5),
-      "CFS: rho above this")("txs-max-lag", po::value<double>()->default_value(500.0),
-                             "TXS-like: start(l) - end(h) below this [days]")(
-      "txs-max-overlap", po::value<double>()->default_value(0.25),
+      "greater (docs/methods.md) or less (the paper's wording)")(
+      // classes (blazar paper §4.2.4)
+      "cfs-min-rho", real()->default_value(0.5), "CFS: rho above this")(
+      "txs-max-lag", real()->default_value(500.0), "TXS-like: start(l) - end(h) below this [days]")(
+      "txs-max-overlap", real()->default_value(0.25),
       "TXS-like: overlap(h, l) at most this fraction of |h u l|")(
-      "txs-max-gamma-in-low", po::value<std::size_t>()->default_value(1),
+      "txs-max-gamma-in-low",
+      integer<std::size_t>(0, std::numeric_limits<std::uint32_t>::max())->default_value(1),
       "TXS-like: gamma-ray flares inside l at most this")(
-      "txs-max-rho", po::value<double>()->default_value(0.25), "TXS-like: source rho at most this")(
-      // SPEC §2 preparation switches ("auto" = the band's default)
+      "txs-max-rho", real()->default_value(0.25), "TXS-like: source rho at most this")(
+      // preparation switches (blazar paper §3.3, §4.2.5) ("auto" = the band's default)
       "upper-limits", po::value<std::string>()->default_value("replace"),
       "replace (flux = error = --ul-flux), drop, or keep (no upper-limit handling)")(
-      "ul-flux", po::value<double>()->default_value(3e-14), "replacement flux and error")(
-      "fermi-ts-min", po::value<double>()->default_value(5.0),
-      "Fermi curves: TS at or below this counts as an upper limit (SPEC §2 step 1)")(
-      "fermi-max-index", po::value<double>()->default_value(5.5),
+      "ul-flux", real(POSITIVE)->default_value(3e-14), "replacement flux and error")(
+      "fermi-ts-min", real()->default_value(5.0),
+      "Fermi curves: TS at or below this counts as an upper limit (blazar paper §3.3)")(
+      "fermi-max-index", real()->default_value(5.5),
       "Fermi curves: photon index above this counts as an upper limit")(
       "snr-cut", po::value<std::string>()->default_value("auto"), "auto, on or off")(
-      "min-snr", po::value<double>()->default_value(2.0), "drop points with flux/flux_err <= this")(
+      "min-snr", real()->default_value(2.0), "drop points with flux/flux_err <= this")(
       "merge", po::value<std::string>()->default_value("auto"), "visit merging: auto, on or off")(
-      "merge-window", po::value<double>()->default_value(15.0), "visit merging window [days]")(
+      "merge-window", real(POSITIVE)->default_value(15.0), "visit merging window [days]")(
       "clip", po::value<bool>()->default_value(true), "sigma-clipping inside merged visits")(
-      "clip-sigma", po::value<double>()->default_value(3.0), "clipping threshold [sample std]")(
+      "clip-sigma", real(POSITIVE)->default_value(3.0), "clipping threshold [sample std]")(
       "gap-fill", po::value<std::string>()->default_value("auto"),
-      "WISE survey-gap points: auto, on or off")("min-points",
-                                                 po::value<std::size_t>()->default_value(3),
-                                                 "fewer prepared points: too short, not analysed")(
+      "WISE survey-gap points: auto, on or off")(
+      "min-points",
+      integer<std::size_t>(0, std::numeric_limits<std::uint32_t>::max())->default_value(3),
+      "fewer prepared points: too short, not analysed")(
       "timing", po::bool_switch(), "print the wall time of each phase to stderr (rank 0)");
+  add_overwrite_option(desc);
 }
 
 namespace {
@@ -119,14 +122,7 @@ bool tri_state(const Invocation& inv, const std::string& key, bool band_default)
     return true;
   if (v == "off")
     return false;
-  throw core::ConfigError("--" + key + ": expected auto, on or off, got \"" + v + "\"");
-}
-
-double positive(const Invocation& inv, const std::string& key) {
-  const double v = inv.get<double>(key);
-  if (!(v > 0) || !std::isfinite(v))
-    throw core::ConfigError("--" + key + " must be positive and finite");
-  return v;
+  inv.fail(key, "expected auto, on or off, got \"" + v + "\"");
 }
 
 //! Everything resolved from the options, the same on every rank.
@@ -138,7 +134,8 @@ struct Settings {
   double fermi_ts_min = 5, fermi_max_index = 5.5;
   const Invocation* inv = nullptr;
 
-  //! Preparation options of one band: its SPEC §2 defaults with the switches applied.
+  //! Preparation options of one band: its defaults (docs/methods.md, Preparation) with the switches
+  //! applied.
   [[nodiscard]] lightcurve::PrepareOptions prepare(const std::string& band) const {
     auto o = lightcurve::default_prepare_options(band);
     const auto ul = inv->get<std::string>("upper-limits");
@@ -147,14 +144,14 @@ struct Settings {
     else if (ul == "drop")
       o.upper_limit_policy = lightcurve::UpperLimitPolicy::drop;
     else if (ul != "replace")
-      throw core::ConfigError("--upper-limits: expected replace, drop or keep, got \"" + ul + "\"");
-    o.ul_flux = positive(*inv, "ul-flux");
+      inv->fail("upper-limits", "expected replace, drop or keep, got \"" + ul + "\"");
+    o.ul_flux = inv->get<double>("ul-flux");
     o.snr_cut = tri_state(*inv, "snr-cut", o.snr_cut);
     o.min_snr = inv->get<double>("min-snr");
     o.merge_visits = tri_state(*inv, "merge", o.merge_visits);
-    o.merge_window_days = positive(*inv, "merge-window");
+    o.merge_window_days = inv->get<double>("merge-window");
     o.clip = inv->get<bool>("clip");
-    o.clip_sigma = positive(*inv, "clip-sigma");
+    o.clip_sigma = inv->get<double>("clip-sigma");
     o.fill_gap = tri_state(*inv, "gap-fill", o.fill_gap);
     o.min_points = std::max<std::size_t>(3, inv->get<std::size_t>("min-points"));
     return o;
@@ -166,30 +163,26 @@ Settings read_settings(const Invocation& inv) {
   s.inv = &inv;
   s.high_band = inv.get<std::string>("high-band");
   s.low_band = inv.get<std::string>("low-band");
-  if (s.high_band == s.low_band)
-    throw core::ConfigError("--high-band and --low-band must differ");
+  if (s.high_band == s.low_band) {
+    const std::string& wrong = inv.blame("high-band", "low-band");
+    inv.fail(wrong, "must differ from " +
+                        inv.mention(wrong == "high-band" ? "low-band" : "high-band", s.high_band));
+  }
   lightcurve::BandOptions b;
   b.p0 = inv.get<double>("p0");
   b.p0_fallback = inv.get<double>("p0-fallback");
-  for (double p : {b.p0, b.p0_fallback})
-    if (!(p > 0 && p < 1))
-      throw core::ConfigError("--p0 and --p0-fallback must be in (0, 1)");
   b.use_fallback = inv.get<bool>("fallback");
   b.flares.s_factor = inv.get<double>("s-factor");
   b.flares.avg_s_factor = inv.get<double>("ir-factor");
   b.flares.quiescent_skip = inv.get<double>("quiescent-skip");
-  b.flares.quiescent_fraction = positive(inv, "quiescent-fraction");
-  if (b.flares.quiescent_skip < 0 || b.flares.quiescent_skip >= 1 ||
-      b.flares.quiescent_fraction > 1)
-    throw core::ConfigError(
-        "--quiescent-skip must be in [0, 1) and --quiescent-fraction in (0, 1]");
+  b.flares.quiescent_fraction = inv.get<double>("quiescent-fraction");
   b.filters.max_variability_index = inv.get<double>("max-variability-index");
   b.filters.min_nxs = inv.get<double>("min-nxs");
   b.filters.min_block_ratio = inv.get<double>("min-block-ratio");
   b.filters.ambiguous_ratio = inv.get<double>("ambiguous-ratio");
   const auto when = inv.get<std::string>("ambiguous-when");
   if (when != "greater" && when != "less")
-    throw core::ConfigError("--ambiguous-when: expected greater or less, got \"" + when + "\"");
+    inv.fail("ambiguous-when", "expected greater or less, got \"" + when + "\"");
   b.filters.ambiguous_when_greater = when == "greater";
   const auto mode = inv.get<std::string>("filters");
   if (mode == "apply")
@@ -197,7 +190,7 @@ Settings read_settings(const Invocation& inv) {
   else if (mode == "flag")
     s.filters = Settings::FilterMode::flag;
   else
-    throw core::ConfigError("--filters: expected apply or flag, got \"" + mode + "\"");
+    inv.fail("filters", "expected apply or flag, got \"" + mode + "\"");
   s.band = b;
   s.analyse.high = b;
   s.analyse.low = b;
@@ -220,7 +213,7 @@ struct SourceInput {
   bool potential_neutrino_source = false;
 };
 
-//! SPEC §2 step 1 for Fermi likelihood curves: TS <= 5 or photon index > 5.5
+//! Blazar paper §3.3 for Fermi likelihood curves: TS <= 5 or photon index > 5.5
 //! is an upper limit. The LCR reader keeps TS and index; lightcurve::prepare
 //! only sees the upper-limit flag, so the flag is set here (local helper: the
 //! library's PrepareOptions has no TS / index rule).
@@ -232,7 +225,7 @@ void flag_fermi_upper_limits(io::LightCurve& c, double ts_min, double max_index)
   for (std::size_t i = 0; i < c.size(); ++i) {
     if (i < c.ts.size() && std::isfinite(c.ts[i]) && c.ts[i] <= ts_min)
       c.upper_limit[i] = 1;
-    // LCR exports give the index with its sign (-2.2); SPEC's 5.5 is |index|.
+    // LCR exports give the index with its sign (-2.2); the 5.5 limit is on |index|.
     if (i < c.photon_index.size() && std::isfinite(c.photon_index[i]) &&
         std::abs(c.photon_index[i]) > max_index)
       c.upper_limit[i] = 1;
@@ -277,7 +270,7 @@ std::vector<SourceInput> read_inputs(const Invocation& inv, const Settings& sett
     }
     inputs.insert(inputs.end(), paths.begin(), paths.end());
   } else if (inv.has("wise-sample")) {
-    throw core::ConfigError("--wise-sample needs --wise");
+    inv.fail("wise-sample", "needs --wise");
   }
   if (all.empty())
     throw core::ConfigError("no light curves: give --lightcurves, --fermi-lcr or --wise");
@@ -310,9 +303,9 @@ std::vector<SourceInput> read_inputs(const Invocation& inv, const Settings& sett
   }
   for (const auto& s : selected)
     if (!index.count(s))
-      throw core::ConfigError("--select: no light curve of source \"" + s + "\"");
+      inv.fail("select", "no light curve of source \"" + s + "\"");
   if (sources.empty())
-    throw core::ConfigError("no light curves left after --select");
+    inv.fail("select", "no light curves left");
 
   if (inv.has("sources")) {
     const std::string path = inv.get<std::string>("sources");
@@ -630,7 +623,7 @@ std::vector<SourceResult> analyse_all(const Invocation& inv, const std::vector<S
 }
 
 // ---------------------------------------------------------------------------
-// Output: the CSV of SPEC §11 and the archive tables (docs/archive-format.md).
+// Output: the CSV on stdout and the archive tables (docs/archive-format.md).
 
 std::string text(double v) {
   return std::isnan(v) ? std::string() : format_number(v);
@@ -648,7 +641,7 @@ const std::vector<std::string> CSV_HEADER = {"source",      "band",     "n_point
                                              "f_quiescent", "n_flares", "flare_days", "nxs",
                                              "rho",         "class"};
 
-//! The rows of SPEC §11's CSV, as text.
+//! The rows of the stdout CSV, as text.
 std::vector<std::vector<std::string>> summary_rows(const std::vector<SourceInput>& in,
                                                    const std::vector<SourceResult>& res,
                                                    const Settings& settings) {
@@ -694,7 +687,8 @@ void write_archive(io::Archive& archive, const std::vector<SourceInput>& in,
       v.reserve(csv.size());
       for (const auto& row : csv)
         v.push_back(row[k]);
-      t.columns.push_back(str_col(names[k], std::move(v), "SPEC §11 CSV column " + names[k]));
+      t.columns.push_back(
+          str_col(names[k], std::move(v), "column " + names[k] + " of the stdout CSV"));
     }
     archive.write_table("/flares/summary", t);
   }
@@ -778,7 +772,7 @@ void write_archive(io::Archive& archive, const std::vector<SourceInput>& in,
         p_flux.push_back(pc.curve.flux[k]);
         p_err.push_back(pc.curve.flux_err[k]);
         p_art.push_back(k < pc.artificial.size() ? pc.artificial[k] : 0);
-        p_level.push_back(pc.curve.flux[k] / fq); // SPEC §4 flare level
+        p_level.push_back(pc.curve.flux[k] / fq); // flare level (blazar paper §4.2.2)
       }
       c_p1.push_back(static_cast<std::int64_t>(p_mjd.size()));
 
@@ -889,8 +883,8 @@ void write_archive(io::Archive& archive, const std::vector<SourceInput>& in,
       f64_col("mjd", p_mjd, "MJD", "prepared time"),
       f64_col("flux", p_flux, "band flux unit", "prepared flux"),
       f64_col("flux_err", p_err, "band flux unit", "prepared 1 sigma error"),
-      i64_col("artificial", p_art, "1: survey-gap point (SPEC §2 step 4)"),
-      f64_col("flare_level", p_level, "", "flux / F_q (SPEC §4)"),
+      i64_col("artificial", p_art, "1: survey-gap point (blazar paper §4.2.5)"),
+      f64_col("flare_level", p_level, "", "flux / F_q (blazar paper §4.2.2)"),
   };
   archive.write_table("/flares/sources/points", points);
 
@@ -947,7 +941,7 @@ private:
 
 int run_flares(Invocation& inv) {
   PhaseTimer timer(inv);
-  const auto output = output_path(inv);
+  const RunOutput output(inv);
   const Settings settings = read_settings(inv);
 
   // Inputs and the analysis first: bad input fails before any archive exists.

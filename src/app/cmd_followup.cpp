@@ -1,5 +1,5 @@
 // nuflare followup: limits on the fraction of neutrino sources with an optical
-// counterpart brighter than M (SPEC §9, §11; ZTF paper §6, eq. 1–7, Table 4,
+// counterpart brighter than M (ZTF paper §6, eq. 1–7, Table 4,
 // Fig. 14–19). Parses, reads the alert table, calls nuflare::followup, prints
 // the CSV on rank 0 and, with --output, writes every curve into the archive.
 // The computation is cheap (≈ ms), so every rank computes it all; only the
@@ -27,6 +27,13 @@
 
 namespace nuflare::app {
 
+namespace {
+//! Largest --alert-repeat: N raises the no-counterpart probability of the
+//! sample to the power N (Fig. 18 extrapolation); a million samples of 24
+//! alerts is far beyond any neutrino telescope's lifetime.
+constexpr int MAX_ALERT_REPEAT = 1000000;
+} // namespace
+
 void add_followup_options(po::options_description& desc) {
   desc.add_options()("table", po::value<std::string>()->required(),
                      "alert table: the paper's OVERVIEW_FU.csv or a campaign CSV "
@@ -34,49 +41,49 @@ void add_followup_options(po::options_description& desc) {
                      "signalness[,retracted][,latency_hours]")(
       "evolution", po::value<std::string>(),
       "sfr, grb, blazar or madau (default: all four, in that order)")(
-      "cl", po::value<double>()->default_value(0.9, "0.9"),
-      "confidence level of the f limit, in (0, 1)")(
-      "mag-min", po::value<double>()->default_value(-27.0), "brightest absolute magnitude M [AB]")(
-      "mag-max", po::value<double>()->default_value(-15.0), "faintest absolute magnitude M [AB]")(
-      "mag-step", po::value<double>()->default_value(0.5), "magnitude step (> 0)")(
+      "cl", real(OPEN_UNIT_INTERVAL)->default_value(0.9, "0.9"),
+      "confidence level of the f limit, in (0, 1)")("mag-min", real()->default_value(-27.0),
+                                                    "brightest absolute magnitude M [AB]")(
+      "mag-max", real()->default_value(-15.0), "faintest absolute magnitude M [AB]")(
+      "mag-step", real(POSITIVE)->default_value(0.5), "magnitude step (> 0)")(
       "output", po::value<std::string>(),
       "run archive RUN.h5 with every curve (optional; `nuflare table --archive RUN.h5 "
       "--analysis followup` prints the same CSV)")(
       "grid", po::value<std::string>()->default_value("exact"),
       "redshift integration: exact (quadrature) or stein2023 (the paper's notebook grid)")(
-      "gamma", po::value<double>()->default_value(2.0), "neutrino spectral index γ (eq. 3)")(
-      "blazar-log10-l-gamma", po::value<double>()->default_value(46.0),
-      "log10 L_γ [erg/s] of the blazar PDE evolution")(
-      "epsilon0", po::value<double>()->default_value(0.95, "0.95"),
+      "gamma", real()->default_value(2.0),
+      "neutrino spectral index γ (eq. 3)")("blazar-log10-l-gamma", real()->default_value(46.0),
+                                           "log10 L_γ [erg/s] of the blazar PDE evolution")(
+      "epsilon0", real(UNIT_INTERVAL)->default_value(0.95, "0.95"),
       "pipeline detection efficiency ε₀ (eq. 2), in [0, 1]")(
       "survey", po::value<std::string>()->default_value("ztf"),
       "selection efficiency: ztf (eq. 2) or deep (--deep-limit-mag, --deep-efficiency; Fig. 19)")(
-      "deep-limit-mag", po::value<double>()->default_value(24.0),
-      "limiting magnitude of the deep survey [AB]")(
-      "deep-efficiency", po::value<double>()->default_value(0.6, "0.6"),
+      "deep-limit-mag", real()->default_value(24.0), "limiting magnitude of the deep survey [AB]")(
+      "deep-efficiency", real(UNIT_INTERVAL)->default_value(0.6, "0.6"),
       "classification efficiency of the deep survey, in [0, 1]")(
-      "alert-repeat", po::value<int>()->default_value(1),
+      "alert-repeat", integer<int>(1, MAX_ALERT_REPEAT)->default_value(1),
       "the alert sample repeated N times (Fig. 18 extrapolation), N >= 1")(
       "table-format", po::value<std::string>()->default_value("auto"),
       "overview (the paper's sheet), campaign (simple CSV) or auto (by the first line)")(
       "not-followed-up", po::value<std::string>(),
       "the paper's OVERVIEW_NOT_FU.csv: rejection counts into the archive (Table A1)")(
-      "missing-signalness", po::value<double>()->default_value(0.5),
+      "missing-signalness", real(UNIT_INTERVAL)->default_value(0.5),
       "P_astro of an alert without signalness, in [0, 1]")(
       "galactic-cut", po::bool_switch(),
       "campaign tables: also reject alerts with |b| <= 10 deg (ZTF paper §2)")(
-      "curve-step", po::value<double>()->default_value(0.1, "0.1"),
+      "curve-step", real(POSITIVE)->default_value(0.1, "0.1"),
       "magnitude step of the archive curves (Fig. 16–19), > 0")(
       "flare-lightcurve", po::value<std::vector<std::string>>()->composing(),
       "SOURCE,ALERT_MJD,FILE (repeatable): ZTF light curve (forced-photometry .txt or DR .fits) "
       "for the flare-strength table /followup/table3 (ZTF paper §4, Table 3)");
+  add_overwrite_option(desc);
 }
 
 namespace {
 
 using followup::Evolution;
 
-//! The evolutions of SPEC §11, in output order.
+//! The evolutions nuflare followup prints, in output order.
 constexpr std::array<Evolution, 4> ALL_EVOLUTIONS{Evolution::sfr, Evolution::grb, Evolution::blazar,
                                                   Evolution::madau};
 
@@ -98,13 +105,13 @@ struct Settings {
   bool galactic_cut = false;
 };
 
-//! Reruns `f` and prefixes its ConfigError with the option's name.
+//! Reruns `f` and reports its ConfigError as a bad value of `option`.
 template <class F>
-auto for_option(const std::string& option, F&& f) {
+auto for_option(const Invocation& inv, const std::string& option, F&& f) {
   try {
     return f();
   } catch (const core::ConfigError& e) {
-    throw core::ConfigError("--" + option + ": " + e.what());
+    inv.fail(option, e.what());
   }
 }
 
@@ -133,26 +140,18 @@ Settings read_settings(const Invocation& inv) {
   Settings s;
   s.table_path = inv.get<std::string>("table");
 
+  // Each number's own range is checked as it is read (cli.hpp); here only
+  // what relates two options.
   const double cl = inv.get<double>("cl");
-  if (!(cl > 0 && cl < 1))
-    throw core::ConfigError("--cl must be in (0, 1), got " + format_number(cl));
   const double mag_min = inv.get<double>("mag-min"), mag_max = inv.get<double>("mag-max");
   const double mag_step = inv.get<double>("mag-step");
-  if (!std::isfinite(mag_min) || !std::isfinite(mag_max))
-    throw core::ConfigError("--mag-min and --mag-max must be finite");
-  if (mag_min > mag_max)
-    throw core::ConfigError("--mag-min (" + format_number(mag_min) + ") exceeds --mag-max (" +
-                            format_number(mag_max) + ")");
-  if (!(mag_step > 0))
-    throw core::ConfigError("--mag-step must be positive, got " + format_number(mag_step));
+  require_order(inv, "mag-min", "mag-max", /*strict=*/false);
   const double curve_step = inv.get<double>("curve-step");
-  if (!(curve_step > 0))
-    throw core::ConfigError("--curve-step must be positive, got " + format_number(curve_step));
   s.mags = followup::magnitude_grid(mag_min, mag_max, mag_step);
   s.curve_mags = followup::magnitude_grid(mag_min, mag_max, curve_step);
 
   if (inv.has("evolution"))
-    s.evolutions = {for_option("evolution", [&] {
+    s.evolutions = {for_option(inv, "evolution", [&] {
       return followup::evolution_from_string(inv.get<std::string>("evolution"));
     })};
   else
@@ -161,26 +160,14 @@ Settings read_settings(const Invocation& inv) {
   auto& c = s.config;
   c.cl = cl;
   c.redshift.mode = for_option(
-      "grid", [&] { return followup::grid_mode_from_string(inv.get<std::string>("grid")); });
+      inv, "grid", [&] { return followup::grid_mode_from_string(inv.get<std::string>("grid")); });
   c.redshift.gamma = inv.get<double>("gamma");
-  if (!std::isfinite(c.redshift.gamma))
-    throw core::ConfigError("--gamma must be finite");
   c.redshift.blazar_log10_l_gamma_erg_s = inv.get<double>("blazar-log10-l-gamma");
-  if (!std::isfinite(c.redshift.blazar_log10_l_gamma_erg_s))
-    throw core::ConfigError("--blazar-log10-l-gamma must be finite");
   c.alert_repeat = inv.get<int>("alert-repeat");
-  if (c.alert_repeat < 1)
-    throw core::ConfigError("--alert-repeat must be at least 1");
 
   const double epsilon0 = inv.get<double>("epsilon0");
-  if (!(epsilon0 >= 0 && epsilon0 <= 1))
-    throw core::ConfigError("--epsilon0 must be in [0, 1], got " + format_number(epsilon0));
   const double deep_mag = inv.get<double>("deep-limit-mag");
   const double deep_eff = inv.get<double>("deep-efficiency");
-  if (!std::isfinite(deep_mag))
-    throw core::ConfigError("--deep-limit-mag must be finite");
-  if (!(deep_eff >= 0 && deep_eff <= 1))
-    throw core::ConfigError("--deep-efficiency must be in [0, 1], got " + format_number(deep_eff));
   s.ztf = followup::DetectionConfig::ztf();
   s.deep = followup::DetectionConfig::deep_survey(deep_mag, deep_eff);
   s.ztf.epsilon0 = s.deep.epsilon0 = epsilon0;
@@ -192,21 +179,17 @@ Settings read_settings(const Invocation& inv) {
   else if (s.survey == "deep")
     c.detection = s.deep;
   else
-    throw core::ConfigError("--survey: expected ztf or deep, got \"" +
-                            inv.get<std::string>("survey") + "\"");
+    inv.fail("survey", "expected ztf or deep, got \"" + inv.get<std::string>("survey") + "\"");
 
   s.missing_signalness = inv.get<double>("missing-signalness");
-  if (!(s.missing_signalness >= 0 && s.missing_signalness <= 1))
-    throw core::ConfigError("--missing-signalness must be in [0, 1], got " +
-                            format_number(s.missing_signalness));
   s.galactic_cut = inv.get<bool>("galactic-cut");
 
   s.table_format = lower(inv.get<std::string>("table-format"));
   if (s.table_format == "auto")
     s.table_format = detect_table_format(s.table_path);
   else if (s.table_format != "overview" && s.table_format != "campaign")
-    throw core::ConfigError("--table-format: expected overview, campaign or auto, got \"" +
-                            inv.get<std::string>("table-format") + "\"");
+    inv.fail("table-format", "expected overview, campaign or auto, got \"" +
+                                 inv.get<std::string>("table-format") + "\"");
   return s;
 }
 
@@ -264,12 +247,11 @@ struct Results {
 };
 
 //! "SOURCE,ALERT_MJD,FILE" of --flare-lightcurve.
-FlareStrengthRows flare_strength_of(const std::string& spec) {
+FlareStrengthRows flare_strength_of(const Invocation& inv, const std::string& spec) {
   const auto c1 = spec.find(',');
   const auto c2 = c1 == std::string::npos ? c1 : spec.find(',', c1 + 1);
   if (c2 == std::string::npos)
-    throw core::ConfigError("--flare-lightcurve: expected SOURCE,ALERT_MJD,FILE, got \"" + spec +
-                            "\"");
+    inv.fail("flare-lightcurve", "expected SOURCE,ALERT_MJD,FILE, got \"" + spec + "\"");
   FlareStrengthRows out;
   out.source = spec.substr(0, c1);
   out.file = spec.substr(c2 + 1);
@@ -281,7 +263,7 @@ FlareStrengthRows flare_strength_of(const std::string& spec) {
     used = 0;
   }
   if (used != mjd.size() || mjd.empty() || !std::isfinite(out.alert_mjd))
-    throw core::ConfigError("--flare-lightcurve: alert MJD is not a number: \"" + mjd + "\"");
+    inv.fail("flare-lightcurve", "alert MJD is not a finite number: \"" + mjd + "\"");
   const bool fits = lower(std::filesystem::path(out.file).extension().string()) == ".fits";
   const auto points =
       fits ? followup::read_ztf_dr_fits(out.file) : followup::read_ztf_forced_photometry(out.file);
@@ -360,7 +342,7 @@ Results compute(const Invocation& inv, const Settings& s) {
   r.p_astro_obs = followup::products(r.table4);
   r.x_limit = followup::f_pdet_limit(r.p_astro_obs, s.config.cl, s.config.alert_repeat);
 
-  // The CSV of SPEC §11: the run's survey and repeat factor.
+  // The stdout CSV: the run's survey and repeat factor.
   r.summary = followup::limit_curve(r.p_astro_obs, s.evolutions, s.mags, s.config);
 
   // Fig. 14: P_dist(z) (eq. 4) on a uniform grid of 801 points over [0, z_max].
@@ -418,11 +400,11 @@ Results compute(const Invocation& inv, const Settings& s) {
   }
   if (inv.has("flare-lightcurve"))
     for (const auto& spec : inv.get<std::vector<std::string>>("flare-lightcurve"))
-      r.table3.push_back(flare_strength_of(spec));
+      r.table3.push_back(flare_strength_of(inv, spec));
   return r;
 }
 
-//! The SPEC §11 CSV: evolution,abs_mag,p_detectable,f_limit (empty when unconstrained).
+//! The stdout CSV: evolution,abs_mag,p_detectable,f_limit (empty when unconstrained).
 TextTable summary_text(const Results& r) {
   TextTable t({"evolution", "abs_mag", "p_detectable", "f_limit"});
   for (const auto& p : r.summary)
@@ -599,9 +581,9 @@ void write_archive(io::Archive& ar, const Settings& s, const Results& r) {
 int run_followup(Invocation& inv) {
   // Options, inputs and every number first: bad input fails before any archive exists.
   const Settings s = read_settings(inv);
-  std::optional<std::filesystem::path> output;
+  std::optional<RunOutput> output;
   if (inv.has("output"))
-    output = output_path(inv);
+    output.emplace(inv);
   const Results r = compute(inv, s);
 
   if (output) {

@@ -1,5 +1,5 @@
 // nuflare scan: the ΔT × containment-factor scan with alert-RA scrambling
-// (SPEC §8, §11; blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
+// (blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
 #include "cli.hpp"
 #include "output.hpp"
 #include "temporal_inputs.hpp"
@@ -22,13 +22,19 @@ void add_scan_options(po::options_description& desc) {
 }
 
 int run_scan(Invocation& inv) {
-  const auto output = output_path(inv);
+  const RunOutput output(inv);
   campaign::TemporalCampaignConfig config;
   config.n_trials = inv.get<std::uint64_t>("trials");
   config.seed = inv.get<std::uint64_t>("seed");
   config.runner = runner_options(inv);
-  auto delta_t = parse_number_list("delta-t-grid", inv.get<std::string>("delta-t-grid"));
-  auto factors = parse_number_list("factor-grid", inv.get<std::string>("factor-grid"));
+  const auto delta_t = parse_number_list(inv, "delta-t-grid");
+  for (double d : delta_t)
+    if (!(d > 0))
+      inv.fail("delta-t-grid", "every ΔT must be > 0 days, got " + format_number(d));
+  const auto factors = parse_number_list(inv, "factor-grid");
+  for (double f : factors)
+    if (!(f > 0))
+      inv.fail("factor-grid", "every containment factor must be > 0, got " + format_number(f));
   const auto shape = sky::parse_region_shape(inv.get<std::string>("region"));
 
   const auto in = read_temporal_inputs(inv);

@@ -29,25 +29,24 @@ constexpr double DEFAULT_FLARE_AMPLITUDE = 5.0;
 void add_spatial_test_options(po::options_description& desc) {
   desc.add_options()("events", po::value<std::vector<std::string>>()->multitoken(),
                      "IceCube track files (one per season; plain, .gz or .xz); required")(
-      "log10e", po::value<double>()->default_value(4.8),
+      "log10e", real()->default_value(4.8),
       "threshold whose count is the test statistic, log10(E/GeV)")(
-      "log10e-min", po::value<double>()->default_value(4.8), "lowest threshold, log10(E/GeV)")(
-      "log10e-max", po::value<double>()->default_value(6.0), "highest threshold, log10(E/GeV)")(
-      "log10e-step", po::value<double>()->default_value(0.1),
-      "threshold step [dex]")("max-angerr", po::value<double>()->default_value(5.0),
-                              "drop events with AngErr above this [deg]")(
-      "angerr-scale", po::value<double>()->default_value(1.0), "circle radius = scale x AngErr");
+      "log10e-min", real()->default_value(4.8), "lowest threshold, log10(E/GeV)")(
+      "log10e-max", real()->default_value(6.0), "highest threshold, log10(E/GeV)")(
+      "log10e-step", real(POSITIVE)->default_value(0.1), "threshold step [dex]")(
+      "max-angerr", real(POSITIVE)->default_value(5.0), "drop events with AngErr above this [deg]")(
+      "angerr-scale", real(POSITIVE)->default_value(1.0), "circle radius = scale x AngErr");
 }
 
 //! Options only the time test takes: the inputs and cuts of `nuflare scan`
 //! (without --sources, shared) and the test point and flare amplitude.
 void add_temporal_test_options(po::options_description& desc) {
   add_temporal_selection_options(desc, /*required=*/false, /*with_sources=*/false);
-  desc.add_options()("delta-t", po::value<double>(),
+  desc.add_options()("delta-t", real(POSITIVE),
                      "time window ΔT of the test point [days]; required")(
-      "factor", po::value<double>()->default_value(1.0),
+      "factor", real(POSITIVE)->default_value(1.0),
       "containment factor of the alert regions at the test point")(
-      "flare-amplitude", po::value<double>()->default_value(DEFAULT_FLARE_AMPLITUDE),
+      "flare-amplitude", real(POSITIVE)->default_value(DEFAULT_FLARE_AMPLITUDE),
       "injected flare level in units of the quiescent flux");
 }
 
@@ -71,9 +70,12 @@ void keep_only_test_options(Invocation& inv, const std::string& test,
     const auto it = map.find(name);
     if (it == map.end())
       continue;
-    if (!it->second.defaulted())
+    if (!it->second.defaulted()) {
+      if (inv.from_deck.count(name) > 0)
+        inv.fail(name, "does not apply to --test " + test);
       throw core::ConfigError("nuflare sensitivity: --" + name + " does not apply to --test " +
                               test);
+    }
     map.erase(it);
   }
 }
@@ -93,10 +95,10 @@ void require(const Invocation& inv, const std::string& test, const std::string& 
 }
 
 std::vector<double> strengths_of(const Invocation& inv) {
-  auto strengths = parse_number_list("strengths", inv.get<std::string>("strengths"));
+  auto strengths = parse_number_list(inv, "strengths");
   for (double s : strengths)
     if (s < 0)
-      throw core::ConfigError("--strengths: negative strength");
+      inv.fail("strengths", "negative strength " + format_number(s));
   return strengths;
 }
 
@@ -107,17 +109,15 @@ template <class Config>
 void read_trial_plan(const Invocation& inv, Config& config) {
   config.background_trials = inv.get<std::uint64_t>("trials");
   config.signal_trials = inv.get<std::uint64_t>("signal-trials");
-  if (config.background_trials == 0 || config.signal_trials == 0)
-    throw core::ConfigError("--trials and --signal-trials must be at least 1");
   config.strengths = strengths_of(inv);
   config.seed = inv.get<std::uint64_t>("seed");
   config.runner = runner_options(inv);
   if (config.runner.sweep_point != 0)
-    throw core::ConfigError("--sweep-point does not apply to sensitivity runs (their signal "
-                            "trials already use the global index s*N + k)");
+    inv.fail("sweep-point", "does not apply to sensitivity runs (their signal trials already use "
+                            "the global index s*N + k)");
 }
 
-int run_spatial_sensitivity(Invocation& inv, const std::filesystem::path& output) {
+int run_spatial_sensitivity(Invocation& inv, const RunOutput& output) {
   campaign::SensitivityConfig config;
   config.spatial = spatial_selection(inv);
   config.log10e_threshold = inv.get<double>("log10e");
@@ -142,27 +142,20 @@ int run_spatial_sensitivity(Invocation& inv, const std::filesystem::path& output
   return 0;
 }
 
-int run_temporal_sensitivity(Invocation& inv, const std::filesystem::path& output) {
+int run_temporal_sensitivity(Invocation& inv, const RunOutput& output) {
   for (const char* name : {"alerts", "lightcurves", "band", "delta-t"})
     require(inv, "temporal", name);
   campaign::TemporalSensitivityConfig config;
   config.band = inv.get<std::string>("band");
   config.delta_t_days = inv.get<double>("delta-t");
-  if (!(config.delta_t_days > 0) || !std::isfinite(config.delta_t_days))
-    throw core::ConfigError("--delta-t must be a positive number of days");
   config.factor = inv.get<double>("factor");
-  if (!(config.factor > 0) || !std::isfinite(config.factor))
-    throw core::ConfigError("--factor must be positive");
   config.shape = sky::parse_region_shape(inv.get<std::string>("region"));
   config.flare_cut = inv.get<double>("flare-cut");
   config.amplitude = inv.get<double>("flare-amplitude");
-  if (!(config.amplitude > 0) || !std::isfinite(config.amplitude))
-    throw core::ConfigError("--flare-amplitude must be a positive number");
   read_trial_plan(inv, config);
   for (double s : config.strengths)
     if (s != std::floor(s))
-      throw core::ConfigError("--strengths: the time test injects whole flares, got " +
-                              format_number(s));
+      inv.fail("strengths", "the time test injects whole flares, got " + format_number(s));
 
   // Inputs first: a bad file or option fails before any archive exists.
   const auto in = read_temporal_inputs(inv);
@@ -189,14 +182,14 @@ void add_sensitivity_options(po::options_description& desc) {
                      "alert times)")(
       "sources", po::value<std::string>()->required(),
       "source catalogue: CSV name,ra,dec[,group] (spatial), or as for nuflare scan (temporal)")(
-      "trials", po::value<std::uint64_t>()->default_value(10000),
+      "trials", trials_value(10000),
       "background trials (RA-scrambled sources; temporal: alert RAs as nuflare scan), per group")(
-      "signal-trials", po::value<std::uint64_t>()->default_value(1000),
+      "signal-trials", integer<std::uint64_t>(1, MAX_TRIALS)->default_value(1000),
       "signal trials per strength (and group)")(
       "strengths", po::value<std::string>(),
       "comma-separated strengths: injected events per trial (spatial, default 0,5,10,20,40,80,"
       "160) or injected flares per trial (temporal, default 0,1,2,4,8,16,32)")(
-      "seed", po::value<std::uint64_t>()->default_value(1), "master seed of the trial RNG")(
+      "seed", seed_value(1), "master seed of the trial RNG")(
       "output", po::value<std::string>()->required(), "run archive RUN.h5");
   add_campaign_options(desc);
   po::options_description spatial("Spatial test (--test spatial)");
@@ -210,14 +203,14 @@ void add_sensitivity_options(po::options_description& desc) {
 int run_sensitivity(Invocation& inv) {
   const std::string test = inv.has("test") ? inv.get<std::string>("test") : "spatial";
   if (test != "spatial" && test != "temporal")
-    throw core::ConfigError("--test: expected spatial or temporal, got \"" + test + "\"");
+    inv.fail("test", "expected spatial or temporal, got \"" + test + "\"");
   const bool spatial = test == "spatial";
   keep_only_test_options(
       inv, test, option_names(spatial ? add_temporal_test_options : add_spatial_test_options));
   set_default(inv, "strengths", std::string(spatial ? SPATIAL_STRENGTHS : TEMPORAL_STRENGTHS));
   if (spatial)
     require(inv, "spatial", "events");
-  const auto output = output_path(inv);
+  const RunOutput output(inv);
   return spatial ? run_spatial_sensitivity(inv, output) : run_temporal_sensitivity(inv, output);
 }
 

@@ -1,5 +1,5 @@
 // nuflare simultaneity: mean simultaneity ratio ρ of potential neutrino
-// sources against trials (SPEC §8; blazar paper §6.2, Table 1, Fig. 10–11).
+// sources against trials (blazar paper §6.2, Table 1, Fig. 10–11).
 #include "cli.hpp"
 #include "output.hpp"
 
@@ -24,11 +24,11 @@ void add_simultaneity_options(po::options_description& desc) {
       "source catalogue CSV name,ra,dec[,warm_spot]")(
       "rho", po::value<std::string>()->required(),
       "CSV with columns source,rho[,band,class] (e.g. the stdout of nuflare flares)")(
-      "factor", po::value<double>()->default_value(1.0), "containment factor of the rectangles")(
-      "split-deg", po::value<double>()->default_value(1.0),
+      "factor", real(POSITIVE)->default_value(1.0), "containment factor of the rectangles")(
+      "split-deg", real(NON_NEGATIVE)->default_value(1.0),
       "distance to the alert centre splitting the region subgroups [deg]")(
-      "trials", po::value<std::uint64_t>()->default_value(100000), "number of trials")(
-      "seed", po::value<std::uint64_t>()->default_value(1), "master seed of the trial RNG")(
+      "trials", trials_value(100000), "number of trials")("seed", seed_value(1),
+                                                          "master seed of the trial RNG")(
       "output", po::value<std::string>()->required(), "run archive RUN.h5");
   add_campaign_options(desc);
 }
@@ -66,16 +66,12 @@ std::unordered_map<std::string, double> read_rho(const std::string& path) {
 } // namespace
 
 int run_simultaneity(Invocation& inv) {
-  const auto output = output_path(inv);
+  const RunOutput output(inv);
   campaign::TemporalCampaignConfig config;
   config.n_trials = inv.get<std::uint64_t>("trials");
   config.seed = inv.get<std::uint64_t>("seed");
   config.runner = runner_options(inv);
-  if (config.n_trials == 0)
-    throw core::ConfigError("--trials must be at least 1");
   const double factor = inv.get<double>("factor");
-  if (!(factor > 0))
-    throw core::ConfigError("--factor must be positive");
 
   std::vector<std::filesystem::path> files;
   const std::string alerts_file = inv.get<std::string>("alerts");

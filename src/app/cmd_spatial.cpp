@@ -1,5 +1,5 @@
 // nuflare spatial: tracks around source groups with RA-scrambling trials
-// (SPEC §7, §11; blazar paper §6.3, Table 2, Table 6, §7.4). Parses, reads the
+// (blazar paper §6.3, Table 2, Table 6, §7.4). Parses, reads the
 // inputs, calls the library, writes the archive, prints the CSV on rank 0.
 #include "cli.hpp"
 #include "output.hpp"
@@ -14,7 +14,9 @@
 #include "nuflare/io/icecube.hpp"
 #include "nuflare/sky/region.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <map>
 
@@ -24,24 +26,23 @@ void add_spatial_options(po::options_description& desc) {
   desc.add_options()("events", po::value<std::vector<std::string>>()->multitoken()->required(),
                      "IceCube track files (one per season; plain, .gz or .xz)")(
       "sources", po::value<std::string>()->required(),
-      "source catalogue CSV: name,ra,dec[,group][,warm_spot]")(
-      "trials", po::value<std::uint64_t>()->default_value(100000), "RA-scrambled trials per group")(
-      "seed", po::value<std::uint64_t>()->default_value(1), "master seed of the trial RNG")(
+      "source catalogue CSV: name,ra,dec[,group][,warm_spot]")("trials", trials_value(100000),
+                                                               "RA-scrambled trials per group")(
+      "seed", seed_value(1), "master seed of the trial RNG")(
       "output", po::value<std::string>()->required(), "run archive RUN.h5")(
-      "log10e-min", po::value<double>()->default_value(4.8), "lowest threshold, log10(E/GeV)")(
-      "log10e-max", po::value<double>()->default_value(6.0), "highest threshold, log10(E/GeV)")(
-      "log10e-step", po::value<double>()->default_value(0.1),
-      "threshold step [dex]")("max-angerr", po::value<double>()->default_value(5.0),
-                              "drop events with AngErr above this [deg]")(
-      "angerr-scale", po::value<double>()->default_value(1.0), "circle radius = scale x AngErr")(
+      "log10e-min", real()->default_value(4.8), "lowest threshold, log10(E/GeV)")(
+      "log10e-max", real()->default_value(6.0), "highest threshold, log10(E/GeV)")(
+      "log10e-step", real(POSITIVE)->default_value(0.1), "threshold step [dex]")(
+      "max-angerr", real(POSITIVE)->default_value(5.0), "drop events with AngErr above this [deg]")(
+      "angerr-scale", real(POSITIVE)->default_value(1.0), "circle radius = scale x AngErr")(
       "alerts", po::value<std::string>(),
       "alert catalogue (IceCat-1 CSV) for the potential-source counts (Table 2)")(
-      "alert-factor", po::value<double>()->default_value(1.0),
+      "alert-factor", real(POSITIVE)->default_value(1.0),
       "scale of the alerts' 90% regions for Table 2")(
       "region", po::value<std::string>()->default_value("ellipse"),
       "alert region shape for Table 2: ellipse or rectangle")(
-      "alerts-mjd-min", po::value<double>(), "Table 2: only alerts at or after this MJD")(
-      "alerts-mjd-max", po::value<double>(),
+      "alerts-mjd-min", real(), "Table 2: only alerts at or after this MJD")(
+      "alerts-mjd-max", real(),
       "Table 2: only alerts before this MJD (paper §3.1: up to the end of May 2021, 59366)")(
       "flux-uptime", po::value<std::vector<std::string>>()->multitoken(),
       "good-run lists of the seasons for the flux limit (paper §7.4)")(
@@ -49,10 +50,10 @@ void add_spatial_options(po::options_description& desc) {
       "effective-area tables (IC86_III..VII use IC86_II when absent)")(
       "flux-bins", po::value<std::string>()->default_value("4.8,5.0,5.2"),
       "edges of the flux-limit energy bins, log10(E/GeV)")(
-      "flux-excess", po::value<double>()->default_value(10.0),
+      "flux-excess", real(NON_NEGATIVE)->default_value(10.0),
       "excess N attributed to the sources in each bin (eq. 2)")(
-      "flux-index", po::value<double>()->default_value(2.0), "spectral index gamma of E^-gamma")(
-      "flux-pivot-gev", po::value<double>()->default_value(1e5), "pivot energy of phi0 [GeV]")(
+      "flux-index", real()->default_value(2.0), "spectral index gamma of E^-gamma")(
+      "flux-pivot-gev", real(POSITIVE)->default_value(1e5), "pivot energy of phi0 [GeV]")(
       "flux-dec-average", po::value<std::string>()->default_value("solid_angle"),
       "declination average of A_eff: solid_angle or declination");
   add_campaign_options(desc);
@@ -66,7 +67,7 @@ std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv,
   if (!inv.has("flux-uptime"))
     return {};
   if (!inv.has("flux-irfs"))
-    throw core::ConfigError("--flux-uptime needs --flux-irfs");
+    inv.fail("flux-uptime", "needs --flux-irfs (the effective areas of the seasons)");
   const auto weighting = coincidence::parse_dec_average(inv.get<std::string>("flux-dec-average"));
   std::map<std::string, coincidence::AveragedArea> areas;
   for (const auto& path : inv.get<std::vector<std::string>>("flux-irfs")) {
@@ -89,9 +90,11 @@ std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv,
     seasons.push_back({runs.season, runs.livetime_days() * 86400.0, it->second});
     livetime_days += runs.livetime_days();
   }
-  const auto edges = parse_number_list("flux-bins", inv.get<std::string>("flux-bins"));
+  const auto edges = parse_number_list(inv, "flux-bins");
   if (edges.size() < 2)
-    throw core::ConfigError("--flux-bins: need at least two edges");
+    inv.fail("flux-bins", "need at least two edges");
+  if (!std::is_sorted(edges.begin(), edges.end(), std::less_equal<>()))
+    inv.fail("flux-bins", "the edges must increase");
   std::vector<campaign::FluxLimitRow> rows;
   for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
     campaign::FluxLimitRow row;
@@ -110,14 +113,12 @@ std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv,
 } // namespace
 
 int run_spatial(Invocation& inv) {
-  const auto output = output_path(inv);
+  const RunOutput output(inv);
   campaign::SpatialCampaignConfig config;
   config.spatial = spatial_selection(inv);
   config.n_trials = inv.get<std::uint64_t>("trials");
   config.seed = inv.get<std::uint64_t>("seed");
   config.runner = runner_options(inv);
-  if (config.n_trials == 0)
-    throw core::ConfigError("--trials must be at least 1");
 
   // Inputs first: a bad file or option fails before any archive exists.
   SpatialInputs in = read_spatial_inputs(inv);
@@ -134,8 +135,8 @@ int run_spatial(Invocation& inv) {
     inputs.emplace_back(alerts_file);
     const double lo = inv.has("alerts-mjd-min") ? inv.get<double>("alerts-mjd-min") : -HUGE_VAL;
     const double hi = inv.has("alerts-mjd-max") ? inv.get<double>("alerts-mjd-max") : HUGE_VAL;
-    if (!(lo < hi))
-      throw core::ConfigError("--alerts-mjd-min must be below --alerts-mjd-max");
+    if (inv.has("alerts-mjd-min") && inv.has("alerts-mjd-max"))
+      require_order(inv, "alerts-mjd-min", "alerts-mjd-max", /*strict=*/true);
     std::erase_if(alerts, [&](const io::Alert& a) { return !(a.mjd >= lo && a.mjd < hi); });
     const auto shape = sky::parse_region_shape(inv.get<std::string>("region"));
     for (const auto& g : groups)

@@ -1,6 +1,6 @@
-// nuflare table: print an archive's summary table as CSV or Markdown (SPEC §10,
-// §11); over several archives of a sweep, one table with the post-trial
-// correction across the sweep (issue 7).
+// nuflare table: print an archive's summary table as CSV or Markdown
+// (docs/archive-format.md); over several archives of a sweep, one table with
+// the post-trial correction across the sweep (issue 7).
 #include "cli.hpp"
 #include "output.hpp"
 
@@ -69,7 +69,7 @@ int run_table(Invocation& inv) {
     return 0;
   }
   // A sweep: one archive per sweep point, each with its own independent trials
-  // (SPEC §6: g = p·N + k). Rows are stacked under an `archive` column; the
+  // (docs/output-files.md: g = p·N + k). Rows are stacked under an `archive` column; the
   // sweep's post-trial p corrects the best point's p for the K points tried
   // (Šidák, exact for independent trial sets): 1 − (1 − p_best)^K.
   std::vector<std::string> header;

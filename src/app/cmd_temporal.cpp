@@ -1,5 +1,5 @@
 // nuflare temporal: R(t) around alert times with control-sample trials
-// (SPEC §8, §11; blazar paper §5, Fig. 4–8). Parses, reads the inputs, calls
+// (blazar paper §5, Fig. 4–8). Parses, reads the inputs, calls
 // the library, writes the archive, prints the CSV on rank 0. The input
 // handling it shares with `scan` and `sensitivity` is in temporal_inputs.
 #include "cli.hpp"
@@ -17,24 +17,20 @@ namespace nuflare::app {
 
 void add_temporal_options(po::options_description& desc) {
   add_temporal_input_options(desc);
-  desc.add_options()("delta-t", po::value<double>()->required(), "time window ΔT [days]")(
-      "factor", po::value<double>()->default_value(1.0), "containment factor of the regions")(
-      "shift-step", po::value<double>(), "shift grid step [days] (default ΔT/2; paper IR: 360)")(
-      "max-shift", po::value<double>()->default_value(3600), "largest |shift| [days]");
+  desc.add_options()("delta-t", real(POSITIVE)->required(), "time window ΔT [days]")(
+      "factor", real(POSITIVE)->default_value(1.0), "containment factor of the regions")(
+      "shift-step", real(POSITIVE), "shift grid step [days] (default ΔT/2; paper IR: 360)")(
+      "max-shift", real(NON_NEGATIVE)->default_value(3600), "largest |shift| [days]");
 }
 
 int run_temporal(Invocation& inv) {
-  const auto output = output_path(inv);
+  const RunOutput output(inv);
   campaign::TemporalCampaignConfig config;
   config.n_trials = inv.get<std::uint64_t>("trials");
   config.seed = inv.get<std::uint64_t>("seed");
   config.runner = runner_options(inv);
   const double delta_t = inv.get<double>("delta-t");
-  if (!(delta_t > 0))
-    throw core::ConfigError("--delta-t must be a positive number of days");
   const double factor = inv.get<double>("factor");
-  if (!(factor > 0))
-    throw core::ConfigError("--factor must be positive");
   const auto shape = sky::parse_region_shape(inv.get<std::string>("region"));
   const double step = inv.has("shift-step") ? inv.get<double>("shift-step") : delta_t / 2;
   const auto shifts = coincidence::shift_grid(step, inv.get<double>("max-shift"));

@@ -1,4 +1,4 @@
-// nuflare: one executable, one subcommand per analysis (SPEC §11). This file
+// nuflare: one executable, one subcommand per analysis (README.md, "Using it"). This file
 // only starts MPI, picks the subcommand and turns errors into one line on
 // stderr and an exit status; the work happens in the library.
 #include "cli.hpp"
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <new>
 #include <thread>
 
 namespace {
@@ -86,15 +87,24 @@ int main(int argc, char** argv) {
     return fail(std::string("unknown subcommand \"") + argv[1] + "\" (see nuflare --help)", 2);
 
   int status = 0;
+  nuflare::app::Invocation inv;
   try {
-    nuflare::app::Invocation inv;
     inv.comm = MPI_COMM_WORLD;
     MPI_Comm_rank(inv.comm, &inv.rank);
     MPI_Comm_size(inv.comm, &inv.size);
     if (nuflare::app::parse(*command, argc - 1, argv + 1, inv))
       status = command->run(inv);
+  } catch (const nuflare::core::ConfigError& e) {
+    // A library check names the option ("--log10e-max must be ..."); when a
+    // deck gave that option, point at the deck line instead.
+    const auto located = inv.locate(e.what());
+    return fail(located ? *located : e.what(), e.exit_status());
   } catch (const nuflare::core::Error& e) {
     return fail(e.what(), e.exit_status());
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory: this run needs more memory than its ranks have (campaigns keep "
+                "every trial's statistics: fewer --trials, or more ranks on more nodes)",
+                1);
   } catch (const std::exception& e) {
     return fail(std::string("internal error: ") + e.what(), 1);
   }

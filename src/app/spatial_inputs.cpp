@@ -7,6 +7,9 @@
 namespace nuflare::app {
 
 coincidence::SpatialConfig spatial_selection(const Invocation& inv) {
+  // Each value's own range is checked as it is read (cli.hpp); the library
+  // checks the order too, but here the error can name the deck line.
+  require_order(inv, "log10e-min", "log10e-max", /*strict=*/false);
   coincidence::SpatialConfig c;
   c.log10e_min = inv.get<double>("log10e-min");
   c.log10e_max = inv.get<double>("log10e-max");

@@ -1,6 +1,6 @@
 #pragma once
 //! What `nuflare spatial` and `nuflare sensitivity` share: the event
-//! selection options and the reading of events and source groups (SPEC §7).
+//! selection options and the reading of events and source groups (blazar paper §6.3).
 #include "cli.hpp"
 
 #include "nuflare/campaign/spatial_campaign.hpp"
@@ -20,7 +20,7 @@ struct SpatialInputs {
   std::vector<std::filesystem::path> files; //!< hashed into the archive
 };
 
-//! --log10e-min/max/step, --max-angerr and --angerr-scale.
+//! --log10e-min/max/step, --max-angerr and --angerr-scale (min <= max checked).
 coincidence::SpatialConfig spatial_selection(const Invocation& inv);
 
 //! Reads --events and --sources (before any archive exists, so bad input

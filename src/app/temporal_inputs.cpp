@@ -5,6 +5,8 @@
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/lightcurves.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <sstream>
 
 namespace nuflare::app {
@@ -46,24 +48,22 @@ void add_temporal_selection_options(po::options_description& desc, bool required
       "fermi) or 4fgl-yearly (band fermi_yearly)")("band", text(required),
                                                    "light-curve band label to analyse")(
       "region", po::value<std::string>()->default_value("ellipse"), "ellipse or rectangle")(
-      "flare-cut", po::value<double>()->default_value(0.0),
+      "flare-cut", real()->default_value(0.0),
       "flare-level cut c: points with L < c contribute 0 (paper: 1.5, 2.5)")(
-      "min-abs-glat", po::value<double>(), "keep |b| > value [deg] (paper: 10)")(
-      "max-abs-dec", po::value<double>(), "keep |dec| < value [deg] (paper: 40)")(
-      "min-variability-index", po::value<double>(),
-      "keep variability index > value (paper, gamma-ray: 18.48)")(
-      "min-detections", po::value<std::size_t>(),
+      "min-abs-glat", real(NON_NEGATIVE), "keep |b| > value [deg] (paper: 10)")(
+      "max-abs-dec", real(NON_NEGATIVE), "keep |dec| < value [deg] (paper: 40)")(
+      "min-variability-index", real(), "keep variability index > value (paper, gamma-ray: 18.48)")(
+      "min-detections", integer<std::size_t>(0, std::numeric_limits<std::uint32_t>::max()),
       "keep sources with at least this many detections (paper, X-ray/mm: 5)")(
-      "min-mean-flux", po::value<double>(), "keep sources with mean detected flux >= value")(
+      "min-mean-flux", real(), "keep sources with mean detected flux >= value")(
       "exclude", po::value<std::string>()->default_value(""),
       "comma-separated source names to leave out (paper §5.2)");
 }
 
 void add_temporal_input_options(po::options_description& desc) {
   add_temporal_selection_options(desc);
-  desc.add_options()("trials", po::value<std::uint64_t>()->default_value(10000),
-                     "number of trials")("seed", po::value<std::uint64_t>()->default_value(1),
-                                         "master seed of the trial RNG")(
+  desc.add_options()("trials", trials_value(10000),
+                     "number of trials")("seed", seed_value(1), "master seed of the trial RNG")(
       "output", po::value<std::string>()->required(), "run archive RUN.h5");
   add_campaign_options(desc);
 }
@@ -110,8 +110,8 @@ TemporalInputs read_temporal_inputs(const Invocation& inv) {
                     std::make_move_iterator(c.end()));
     }
   } else {
-    throw core::ConfigError("--lightcurve-format: expected long, fermi-lcr or 4fgl-yearly, got \"" +
-                            format + "\"");
+    inv.fail("lightcurve-format",
+             "expected long, fermi-lcr or 4fgl-yearly, got \"" + format + "\"");
   }
   in.files.insert(in.files.end(), lc_files.begin(), lc_files.end());
   const auto exclude = split_names(inv.get<std::string>("exclude"));
@@ -122,8 +122,6 @@ TemporalInputs read_temporal_inputs(const Invocation& inv) {
                            "no source passes the cuts with a light curve in this band");
   if (in.alerts.empty())
     throw core::InputError(alerts_file, 0, "", "no alert passes the cuts");
-  if (inv.get<std::uint64_t>("trials") == 0)
-    throw core::ConfigError("--trials must be at least 1");
   return in;
 }
 

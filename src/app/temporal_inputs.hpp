@@ -1,7 +1,7 @@
 #pragma once
 //! What `nuflare temporal`, `nuflare scan` and `nuflare sensitivity --test
 //! temporal` share: the input and selection options of the time test and the
-//! reading of alerts and flare series (SPEC §8).
+//! reading of alerts and flare series (blazar paper §5).
 #include "cli.hpp"
 
 #include "nuflare/coincidence/temporal.hpp"
@@ -32,8 +32,8 @@ void add_temporal_selection_options(po::options_description& desc, bool required
 void add_temporal_input_options(po::options_description& desc);
 
 //! Reads --alerts, --sources and --lightcurves and applies the cuts (before
-//! any archive exists, so bad input leaves no output behind). No series, no
-//! alert or --trials 0 is an error.
+//! any archive exists, so bad input leaves no output behind). No series or no
+//! alert is an error.
 TemporalInputs read_temporal_inputs(const Invocation& inv);
 
 } // namespace nuflare::app

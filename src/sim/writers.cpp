@@ -202,17 +202,24 @@ void write_file(const fs::path& path, const std::string& text, Compression compr
     throw core::InputError(path.string(), 0, "", "cannot write the file");
 }
 
-void write_sky(const SimulatedSky& sky, const fs::path& dir_in, bool overwrite,
-               const std::string& provenance) {
+SkyWrite write_sky(const SimulatedSky& sky, const fs::path& dir_in, bool overwrite,
+                   const std::string& provenance) {
   fs::path dir = dir_in.lexically_normal();
   if (dir.filename().empty())
     dir = dir.parent_path();
   if (dir.empty())
     throw core::ConfigError("--output: empty folder name");
   std::error_code ec;
-  if (fs::exists(dir, ec) && !overwrite)
+  const bool exists = fs::exists(dir, ec);
+  if (exists && !overwrite)
     throw core::ConfigError("--output: " + dir.string() +
                             " already exists (remove it or pass --overwrite)");
+  if (exists && !fs::is_directory(dir, ec))
+    throw core::ConfigError("--output: " + dir.string() +
+                            " exists and is not a folder; refusing to replace it");
+  // Only a folder that carries the marker is write_sky's own to replace whole;
+  // in any other folder only the files of this sky are replaced.
+  const bool own = exists && fs::exists(dir / SKY_MARKER, ec);
   const fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
   fs::create_directories(parent, ec);
   const std::string tag = std::to_string(static_cast<long>(::getpid()));
@@ -222,7 +229,7 @@ void write_sky(const SimulatedSky& sky, const fs::path& dir_in, bool overwrite,
     if (!fs::create_directory(tmp, ec) || ec)
       throw core::InputError(tmp.string(), 0, "", "cannot create the folder: " + ec.message());
     const auto c = sky.config.compression;
-    const auto names = output_files(sky);
+    auto names = output_files(sky);
     std::size_t k = 0;
     for (const auto& s : sky.seasons) {
       write_file(tmp / names[k++], events_text(s), c);
@@ -243,18 +250,36 @@ void write_sky(const SimulatedSky& sky, const fs::path& dir_in, bool overwrite,
     for (const auto& p : sky.alert_flares)
       af += p.alert + "," + p.source + "\n";
     write_file(tmp / names[k++], af, Compression::none);
-    if (!provenance.empty())
+    if (!provenance.empty()) {
       write_file(tmp / "simulate.ini", provenance, Compression::none);
+      names.emplace_back("simulate.ini");
+    }
+    write_file(tmp / SKY_MARKER,
+               "This folder was written by nuflare simulate: `nuflare simulate --overwrite` "
+               "replaces it whole.\n",
+               Compression::none);
 
-    if (fs::exists(dir)) {
+    if (!exists) {
+      fs::rename(tmp, dir);
+      return SkyWrite::created;
+    }
+    if (own) {
       const fs::path old = parent / ("." + dir.filename().string() + ".old-" + tag);
       fs::remove_all(old, ec);
       fs::rename(dir, old);
       fs::rename(tmp, dir);
       fs::remove_all(old, ec);
-    } else {
-      fs::rename(tmp, dir);
+      return SkyWrite::replaced;
     }
+    // Not our folder: move this sky's files in one by one (each replaced
+    // atomically), touch nothing else, and leave no marker behind (the
+    // folder holds files simulate did not write).
+    for (const auto& name : names) {
+      fs::create_directories((dir / name).parent_path());
+      fs::rename(tmp / name, dir / name);
+    }
+    fs::remove_all(tmp, ec);
+    return SkyWrite::updated;
   } catch (const fs::filesystem_error& e) {
     fs::remove_all(tmp, ec);
     throw core::InputError(e.path1().string(), 0, "", e.code().message());

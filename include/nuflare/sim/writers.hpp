@@ -1,6 +1,6 @@
 #pragma once
-//! Writes a simulated sky in every input format nuflare reads (SPEC §1), into
-//! a folder that appears complete or not at all.
+//! Writes a simulated sky in every input format nuflare reads (docs/methods.md, Input readers),
+//! into a folder that appears complete or not at all.
 #include "nuflare/sim/sky.hpp"
 
 #include <filesystem>
@@ -29,12 +29,27 @@ namespace nuflare::sim {
 void write_file(const std::filesystem::path& path, const std::string& text,
                 Compression compression);
 
+//! The file write_sky() puts in every folder it creates. It marks the folder
+//! as the simulator's own: only such a folder is ever replaced whole.
+inline constexpr const char* SKY_MARKER = ".nuflare-simulate";
+
+//! What write_sky() did with `dir`.
+enum class SkyWrite {
+  created,  //!< `dir` did not exist
+  replaced, //!< `dir` carried SKY_MARKER and was replaced whole
+  updated,  //!< `dir` existed without the marker: only the sky's files were replaced
+};
+
 //! Writes every file of `sky` into `dir`: first into a hidden sibling folder,
 //! renamed to `dir` only when all files are written, so an error leaves
-//! nothing behind. An existing `dir` is an error unless `overwrite`, when it
-//! is replaced. `provenance` (e.g. the resolved deck) goes to `simulate.ini`
-//! when not empty.
-void write_sky(const SimulatedSky& sky, const std::filesystem::path& dir, bool overwrite,
-               const std::string& provenance = {});
+//! nothing behind. An existing `dir` is an error unless `overwrite`; then a
+//! folder with SKY_MARKER is replaced whole, and in any other folder only the
+//! files this sky consists of are replaced (each atomically) and nothing else
+//! is touched or removed. `provenance` (e.g. the resolved deck) goes to
+//! `simulate.ini` when not empty. The caller keeps `dir` away from folders
+//! that must never be written into (the app refuses decks' folders, the
+//! current folder, repositories, $HOME and /).
+SkyWrite write_sky(const SimulatedSky& sky, const std::filesystem::path& dir, bool overwrite,
+                   const std::string& provenance = {});
 
 } // namespace nuflare::sim

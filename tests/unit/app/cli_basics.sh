@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The command-line contract common to every subcommand (SPEC §11): --help,
+# The command-line contract common to every subcommand (README.md): --help,
 # --version, unknown subcommands and options, decks, and `nuflare table`.
 # Every failure must be one line on stderr, exit status 2, and no output file.
 set -uo pipefail

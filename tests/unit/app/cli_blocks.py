@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""`nuflare blocks` as scripts outside the project call it (SPEC §11): the
+"""`nuflare blocks` as scripts outside the project call it (README.md): the
 oracle cases of ../shared/ORACLES.md, random light curves against astropy
 (when Debian's python3-astropy is installed), and bad input."""
 import os

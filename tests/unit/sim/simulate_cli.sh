@@ -57,7 +57,7 @@ set +e
 status=$?
 set -e
 [[ $status == 2 ]] || fail "unknown key: status $status"
-grep -q 'bad.ini:3: events.no-such-key' err.txt || fail "unknown key message: $(cat err.txt)"
+grep -q 'bad.ini:3: events.no_such_key' err.txt || fail "unknown key message: $(cat err.txt)"
 [[ ! -e bad_out ]] || fail "output folder left behind after a bad key"
 
 # Bad values: exit 2 naming the key; nothing written.

@@ -400,10 +400,20 @@ TEST_CASE("write_sky leaves nothing behind on error", "[sim]") {
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path))
     ++entries;
   CHECK(entries == 2); // "sky" and "afile" only
-  // Overwrite replaces the folder as a whole.
-  sim::write_sky(sky, dir, true);
-  CHECK(!fs::exists(dir / "keep.txt"));
+  // Overwrite of a folder the simulator did not write replaces only the
+  // sky's files: nothing else is removed, and no marker claims the folder.
+  CHECK(sim::write_sky(sky, dir, true) == sim::SkyWrite::updated);
+  CHECK(read_bytes(dir / "keep.txt") == "old");
   CHECK(fs::exists(dir / "catalog.csv"));
+  CHECK(!fs::exists(dir / sim::SKY_MARKER));
+  // A folder it wrote itself (marker) is replaced as a whole.
+  const auto own = tmp.path / "own";
+  CHECK(sim::write_sky(sky, own, false) == sim::SkyWrite::created);
+  CHECK(fs::exists(own / sim::SKY_MARKER));
+  std::ofstream(own / "extra.txt") << "x";
+  CHECK(sim::write_sky(sky, own, true) == sim::SkyWrite::replaced);
+  CHECK(!fs::exists(own / "extra.txt"));
+  CHECK(fs::exists(own / "catalog.csv"));
 }
 
 TEST_CASE("configuration errors name the key", "[sim]") {
