@@ -62,11 +62,16 @@ nuflare_output_dir() {
 
 # --- how MPI ranks are started ------------------------------------------------
 
-# The ids (JOB.STEP) of this job's steps named $1.
-nuflare_steps_named() {
+# The ids JOB.N of this job's steps (batch and extern excluded), or of
+# those named $1. squeue prints ARRAYJOB_TASK.N in an array task; scancel
+# takes JOB.N with the task's own job id.
+nuflare_job_steps() {
   local listing
   listing=$(squeue -h --steps --jobs "$SLURM_JOB_ID" -o '%i %j' 2> /dev/null) || return 0
-  awk -v n="$1" '$2 == n { print $1 }' <<< "$listing"
+  awk -v job="$SLURM_JOB_ID" -v name="${1:-}" '{
+    n = split($1, id, ".")
+    if (id[n] ~ /^[0-9]+$/ && (name == "" || $2 == name)) print job "." id[n]
+  }' <<< "$listing"
 }
 
 # Cancels the steps of this job named $1 (a probe that timed out) and waits,
@@ -76,14 +81,14 @@ nuflare_steps_named() {
 nuflare_cancel_steps() {
   local name=$1 ids id
   command -v squeue > /dev/null 2>&1 || return 0
-  mapfile -t ids < <(nuflare_steps_named "$name")
+  mapfile -t ids < <(nuflare_job_steps "$name")
   ((${#ids[@]})) || return 0
   for id in "${ids[@]}"; do
     nuflare_log "cancelling probe step $id"
     scancel --quiet "$id" 2> /dev/null || true
   done
   for _ in $(seq 20); do
-    [[ -z $(nuflare_steps_named "$name") ]] && return 0
+    [[ -z $(nuflare_job_steps "$name") ]] && return 0
     sleep 0.5
   done
   nuflare_log "probe step(s) ${ids[*]} still listed by squeue --steps after scancel;" \
@@ -179,31 +184,45 @@ NUFLARE_STEP_PID=     # the running step (launcher or nuflare), while one runs
 NUFLARE_STOP=         # the first stop signal the script received (TERM, INT, USR1)
 NUFLARE_SIGNALS=0     # how many stop signals arrived
 
-# Passes SIGTERM to the running step. srun passes it on to every task. Open
-# MPI's mpirun cannot be used for that: signalled, it waits
-# odls_base_sigkill_timeout (1 s), sends SIGTERM, waits again, SIGKILLs the
-# ranks and reports status 1. So the ranks on this node (mpirun's children
-# running the executable) get SIGTERM themselves; the runner's next
-# round-end reduction stops and flushes every rank, on every node, together,
-# and mpirun reports their 75. mpirun itself is signalled only when none of
-# its children is a rank yet (still starting).
+# Passes SIGTERM to the running step's ranks; nuflare flushes its
+# checkpoint and exits 75, and the launcher reports that 75. Neither
+# launcher may be signalled itself:
+#   - srun, signalled, kills its step ("srun: forcing job termination"), so
+#     slurmstepd passes SIGTERM to the tasks instead: `scancel --signal=TERM`
+#     of this job's running steps (the probe's are gone by then);
+#   - Open MPI's mpirun, signalled, waits odls_base_sigkill_timeout (1 s),
+#     passes SIGTERM, waits again, SIGKILLs the ranks and reports 1; so the
+#     ranks on this node (mpirun's children running the executable) get
+#     SIGTERM themselves. The runner's reduction at the end of each round
+#     then stops and flushes every rank, on every node, together.
+# The launcher itself is signalled only when no rank can be found (still
+# starting); nuflare_run then maps its status.
 nuflare_signal_step() {
-  local pid=$1 pids=() child exe
+  local pid=$1 pids=() steps=() child exe
   case ${NUFLARE_LAUNCH[0]:-} in
+    srun)
+      if [[ -n ${SLURM_JOB_ID:-} ]] && command -v scancel > /dev/null 2>&1; then
+        mapfile -t steps < <(nuflare_job_steps)
+        if ((${#steps[@]})) && scancel --signal=TERM --quiet "${steps[@]}" 2> /dev/null; then
+          nuflare_log "passing SIGTERM to the tasks of step ${steps[*]}"
+          return 0
+        fi
+      fi
+      ;;
     mpirun | mpiexec)
       exe=$(readlink -f "$NUFLARE_BIN")
       for child in $(ps -o pid= --ppid "$pid" 2> /dev/null); do
         [[ $(readlink -f "/proc/$child/exe" 2> /dev/null) == "$exe" ]] && pids+=("$child")
       done
+      if ((${#pids[@]})); then
+        nuflare_log "passing SIGTERM to the ranks on this node (pids ${pids[*]})"
+        kill -TERM "${pids[@]}" 2> /dev/null || true
+        return 0
+      fi
       ;;
   esac
-  if ((${#pids[@]})); then
-    nuflare_log "passing SIGTERM to the ranks on this node (pids ${pids[*]})"
-    kill -TERM "${pids[@]}" 2> /dev/null || true
-  else
-    nuflare_log "passing SIGTERM to the running step (pid $pid)"
-    kill -TERM "$pid" 2> /dev/null || true
-  fi
+  nuflare_log "passing SIGTERM to the running step (pid $pid)"
+  kill -TERM "$pid" 2> /dev/null || true
 }
 
 nuflare_on_signal() {
@@ -325,7 +344,7 @@ nuflare_resume_later() {
       nuflare_log "requeued job $SLURM_JOB_ID: its next run resumes where this one stopped"
     else
       nuflare_log "could not requeue job $SLURM_JOB_ID (${why:-scontrol failed});" \
-        "submit the same job again to resume"
+        "unless Slurm requeues it itself (preemption), submit the same job again to resume"
     fi
   else
     nuflare_log "interrupted: run the same command again to resume"
