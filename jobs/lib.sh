@@ -260,10 +260,12 @@ nuflare_is_campaign() {
 # returns its status:
 #   - ARCHIVE exists already: nothing to do (a requeued job redoes only
 #     unfinished work), status 0; NUFLARE_RERUN=1 redoes it in a job's first
-#     run (removing ARCHIVE, never ARCHIVE.partial);
+#     run (removing ARCHIVE);
 #   - a trial campaign gets --checkpoint-seconds $NUFLARE_CHECKPOINT_SECONDS,
 #     and --resume when ARCHIVE.partial exists (nuflare refuses a partial
 #     archive made with other options or inputs);
+#   - a .partial is never removed, except the one an interrupted step of a
+#     subcommand that is no campaign wrote itself (nothing to resume in it);
 #   - 75 when the step was interrupted: nuflare's own status after it flushed
 #     its checkpoint, or any failure other than 2 (bad input) and 74 (I/O
 #     failure) of a step this script passed a stop signal to (a launcher
@@ -287,8 +289,10 @@ nuflare_run() {
       return 0
     fi
   fi
-  local extra=()
+  local extra=() campaign=0 had_partial=0
+  [[ -e $partial ]] && had_partial=1
   if nuflare_is_campaign "$bin" "$sub"; then
+    campaign=1
     local every=${NUFLARE_CHECKPOINT_SECONDS:-300}
     [[ $every =~ ^[0-9]+([.][0-9]+)?$ ]] || {
       nuflare_log "NUFLARE_CHECKPOINT_SECONDS=$every is not a number of seconds"
@@ -330,6 +334,12 @@ nuflare_run() {
       fi
       ;;
   esac
+  if ((rc == NUFLARE_EXIT_INTERRUPTED && !campaign && !had_partial)) && [[ -e $partial ]]; then
+    # Only a campaign can resume; left in place, this step's own partial
+    # archive would make its next run refuse to start.
+    nuflare_log "removing $partial: $sub is not a trial campaign, nothing in it can be resumed"
+    rm -f "$partial"
+  fi
   return "$rc"
 }
 

@@ -26,7 +26,9 @@ fail() {
 # nuflare: "camp" is a campaign (its --help lists --checkpoint-seconds),
 # "plain" is not. A run logs its arguments, then as $FAKE_NUFLARE says:
 # finish (writes the archive), wait (writes ARCHIVE.partial, then on SIGTERM
-# exits 75, like a flushed campaign) or bad (on SIGTERM exits 2).
+# exits 75, like a flushed campaign), bad (on SIGTERM exits 2) or killed
+# (writes ARCHIVE.partial and dies of SIGTERM, like a subcommand without a
+# checkpoint).
 cat > "$fake/nuflare" << 'SH'
 #!/usr/bin/env bash
 sub=$1
@@ -40,6 +42,11 @@ for ((i = 1; i < $#; i++)); do [[ ${!i} == --output ]] && { j=$((i + 1)); out=${
 echo "$sub $*" >> "$FAKE_DIR/nuflare.log"
 case $FAKE_NUFLARE in
   finish) : > "$out"; echo "a,table" ;;
+  killed)
+    : > "$out.partial"
+    : > "$FAKE_DIR/running"
+    exec sleep 60
+    ;;
   wait | bad)
     status=$([[ $FAKE_NUFLARE == wait ]] && echo 75 || echo 2)
     : > "$out.partial"
@@ -80,6 +87,7 @@ step() {
   local sub=$1
   shift
   rm -f "$work/running"
+  # shellcheck disable=SC2016 # expanded by the inner shell
   env PATH="$fake:$PATH" FAKE_DIR="$work" NUFLARE_BIN="$fake/nuflare" \
     NUFLARE_LAUNCHER="$fake/launch" FAKE_NUFLARE=finish "$@" bash -c '
       source "$1/jobs/lib.sh"
@@ -162,6 +170,20 @@ finished
 [[ $(last_run) == "plain --config deck.ini --output $work/out/a.h5" ]] || fail "5: ran '$(last_run)'"
 echo "ok: no campaign options for a subcommand that is not a campaign"
 
+# 5b. ... and its own partial archive, killed by the signal, is removed (it
+# would block the rerun); one that was there before it started is kept.
+rm -f "$work"/out/*
+step plain FAKE_NUFLARE=killed FAKE_LAUNCH=exec
+interrupt
+[[ $rc == 75 ]] || fail "5b: status $rc, expected 75"
+[[ ! -e $work/out/a.h5.partial ]] || fail "5b: the step's own unresumable .partial was left"
+grep -q 'removing .*a.h5.partial: plain is not a trial campaign' "$work/step.log" || fail "5b: no message"
+: > "$work/out/a.h5.partial"
+step plain FAKE_NUFLARE=killed FAKE_LAUNCH=exec
+interrupt
+[[ $rc == 75 && -e $work/out/a.h5.partial ]] || fail "5b: status $rc, or an older .partial was removed"
+echo "ok: an interrupted non-campaign step removes only its own .partial"
+
 # 6. A bad NUFLARE_CHECKPOINT_SECONDS is refused before anything runs.
 rm -f "$work"/out/*
 n=$(wc -l < "$work/nuflare.log")
@@ -173,6 +195,7 @@ grep -q 'NUFLARE_CHECKPOINT_SECONDS=5min is not a number of seconds' "$work/step
 echo "ok: NUFLARE_CHECKPOINT_SECONDS=5min -> 2, nothing run"
 
 # 7. A signal between steps: the next step does not start.
+# shellcheck disable=SC2016 # expanded by the inner shell
 env PATH="$fake:$PATH" FAKE_DIR="$work" NUFLARE_BIN="$fake/nuflare" bash -c '
   source "$1/jobs/lib.sh"
   nuflare_trap_signals
@@ -186,6 +209,7 @@ echo "ok: signal between steps -> 75, no new step"
 # 8. nuflare_resume_later: requeue inside Slurm, 75 either way.
 for requeue in ok disabled; do
   rm -f "$work/scontrol.log"
+  # shellcheck disable=SC2016 # expanded by the inner shell
   env PATH="$fake:$PATH" FAKE_DIR="$work" SLURM_JOB_ID=4242 FAKE_REQUEUE=$requeue bash -c '
     source "$1/jobs/lib.sh"; nuflare_resume_later' _ "$src" 2> "$work/requeue.log" && rc=0 || rc=$?
   [[ $rc == 75 ]] || fail "8 ($requeue): status $rc"
