@@ -132,8 +132,10 @@ nuflare_srun_pmix_works() {
   out=$(timeout -k 5 "$seconds" srun --mpi=pmix --job-name="$name" --immediate="$seconds" \
     --kill-on-bad-exit=1 -n "$n" bash -c 'echo "${PMIX_RANK:-none}"' 2> /dev/null) || rc=$?
   if ((rc != 0)); then
-    nuflare_log "probe srun --mpi=pmix -n $n failed (status $rc$( ((rc == 124 || rc == 137)) &&
-      echo ", no answer in ${seconds} s = NUFLARE_PROBE_SECONDS"))"
+    local why="status $rc"
+    # timeout's statuses: 124 after SIGTERM, 137 when srun needed SIGKILL.
+    ((rc == 124 || rc == 137)) && why="no answer in NUFLARE_PROBE_SECONDS=$seconds s"
+    nuflare_log "probe srun --mpi=pmix -n $n failed ($why)"
     nuflare_cancel_steps "$name"
     return 1
   fi
@@ -144,17 +146,24 @@ nuflare_srun_pmix_works() {
   }
 }
 
+# srun, mpirun (also for mpiexec) or the launcher's name, from NUFLARE_LAUNCH.
+nuflare_launcher_kind() {
+  local name=${NUFLARE_LAUNCH[0]:-}
+  name=${name##*/}
+  [[ $name == mpiexec ]] && name=mpirun
+  echo "$name"
+}
+
 nuflare_launcher() {
   local n=$1
   NUFLARE_LAUNCH=()
   if [[ -n ${NUFLARE_LAUNCHER:-} ]]; then
     # A site profile decides, e.g. NUFLARE_LAUNCHER="srun --mpi=pmix" or "mpirun".
     read -r -a NUFLARE_LAUNCH <<< "$NUFLARE_LAUNCHER"
-    if [[ ${NUFLARE_LAUNCH[0]} == srun ]]; then
-      NUFLARE_LAUNCH+=(-n "$n")
-    elif [[ ${NUFLARE_LAUNCH[0]} == mpirun || ${NUFLARE_LAUNCH[0]} == mpiexec ]]; then
-      NUFLARE_LAUNCH+=(-n "$n" --oversubscribe)
-    fi
+    case $(nuflare_launcher_kind) in
+      srun) NUFLARE_LAUNCH+=(-n "$n") ;;
+      mpirun) NUFLARE_LAUNCH+=(-n "$n" --oversubscribe) ;;
+    esac
   elif [[ -n ${SLURM_JOB_ID:-} ]] && nuflare_srun_pmix_works "$n"; then
     NUFLARE_LAUNCH=(srun --mpi=pmix -n "$n")
   elif command -v mpirun > /dev/null 2>&1; then
@@ -164,7 +173,7 @@ nuflare_launcher() {
   else
     nuflare_log "neither a working srun nor mpirun: running on 1 rank"
   fi
-  if [[ ${NUFLARE_LAUNCH[0]:-} == mpirun || ${NUFLARE_LAUNCH[0]:-} == mpiexec ]]; then
+  if [[ $(nuflare_launcher_kind) == mpirun ]]; then
     # Open MPI's PMIx tries munge first and, when munge is installed but
     # munged is not running, retries for 2.3 s per launch; mpirun's own
     # processes authenticate natively.
@@ -196,10 +205,11 @@ NUFLARE_SIGNALS=0     # how many stop signals arrived
 #     SIGTERM themselves. The runner's reduction at the end of each round
 #     then stops and flushes every rank, on every node, together.
 # The launcher itself is signalled only when no rank can be found (still
-# starting); nuflare_run then maps its status.
+# starting, or NUFLARE_BIN is a wrapper script around the executable);
+# nuflare_run then maps its status.
 nuflare_signal_step() {
   local pid=$1 pids=() steps=() child exe
-  case ${NUFLARE_LAUNCH[0]:-} in
+  case $(nuflare_launcher_kind) in
     srun)
       if [[ -n ${SLURM_JOB_ID:-} ]] && command -v scancel > /dev/null 2>&1; then
         mapfile -t steps < <(nuflare_job_steps)
@@ -209,7 +219,7 @@ nuflare_signal_step() {
         fi
       fi
       ;;
-    mpirun | mpiexec)
+    mpirun)
       exe=$(readlink -f "$NUFLARE_BIN")
       for child in $(ps -o pid= --ppid "$pid" 2> /dev/null); do
         [[ $(readlink -f "/proc/$child/exe" 2> /dev/null) == "$exe" ]] && pids+=("$child")
@@ -327,9 +337,9 @@ nuflare_run() {
     0 | 2 | 74 | "$NUFLARE_EXIT_INTERRUPTED") ;;
     *)
       if [[ -n $NUFLARE_STOP ]]; then
-        nuflare_log "$sub ended with status $rc after SIG$NUFLARE_STOP: interrupted (75);" \
-          "$([[ -e $partial ]] && echo "its next run resumes from $partial" ||
-            echo "no checkpoint yet, its next run starts afresh")"
+        local next="no checkpoint yet, its next run starts afresh"
+        [[ -e $partial ]] && next="its next run resumes from $partial"
+        nuflare_log "$sub ended with status $rc after SIG$NUFLARE_STOP: interrupted (75); $next"
         rc=$NUFLARE_EXIT_INTERRUPTED
       fi
       ;;
