@@ -25,8 +25,9 @@ fail() {
 }
 mkdir "$work/overlays"
 # Enough trials that the campaign is still running after its first progress
-# line (~1 s on 2 ranks); progress every 0.2 s tells us it is under way.
-printf '[scan]\ntrials = 40000\nprogress_seconds = 0.2\n' > "$work/overlays/a_long.ini"
+# line (0.5-2 s on 2 ranks, depending on load); progress every 0.05 s tells us
+# it is under way, long before the end.
+printf '[scan]\ntrials = 40000\nprogress_seconds = 0.05\n' > "$work/overlays/a_long.ini"
 # The archive records its --output: every run writes $work/run/a_long.h5.
 sweep() { # RANKS LOG: jobs/sweep.sbatch by hand, in the background
   NUFLARE_REPO=$src NUFLARE_OUTPUT_DIR=$work/run NUFLARE_RANKS=$1 NUFLARE_LAUNCHER=mpirun NUFLARE_CHECKPOINT_SECONDS=0.5 \
@@ -44,7 +45,7 @@ sweep 2 "$work/run1.log"
 pid=$!
 until grep -q '^\[scan\] [0-9]*/40000' "$work/run1.log"; do
   kill -0 "$pid" 2> /dev/null || fail "the run ended before reporting progress"
-  sleep 0.05
+  sleep 0.02
 done
 kill -TERM "$pid"
 rc=0
@@ -52,6 +53,7 @@ wait "$pid" || rc=$?
 ((rc == 75)) || fail "interrupted run: status $rc, expected 75"
 grep -q 'launcher: mpirun' "$work/run1.log" || fail "the run did not use mpirun"
 grep -q 'interrupted after' "$work/run1.log" || fail "no 'interrupted after' line from nuflare"
+grep -o 'interrupted after [0-9]* of [0-9]* trials' "$work/run1.log"
 [[ -f $work/run/a_long.h5.partial ]] || fail "no checkpoint (a_long.h5.partial) left"
 [[ ! -e $work/run/a_long.h5 ]] || fail "an interrupted run left a final archive"
 if grep -q 'the launcher ended with status' "$work/run1.log"; then
