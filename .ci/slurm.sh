@@ -2,8 +2,11 @@
 # CI: a real single-node Slurm on this host (munge + slurmctld + slurmd, run
 # as root), then the job scripts under it: jobs/demo.sbatch and a 3-task array
 # of jobs/sweep.sbatch with `sbatch --wait`, then jobs/merge.sh; checks that
-# every archive exists. Exits non-zero on any failure. Idempotent: installs
-# slurm-wlm/munge only when missing and reuses a munge key.
+# every archive exists. Then preemption: a campaign job signalled mid-run
+# must requeue itself and end with the archive of an uninterrupted run; and
+# a probe step left behind must be cancelled (jobs/README.md). Exits non-zero
+# on any failure. Idempotent: installs slurm-wlm/munge only when missing and
+# reuses a munge key.
 #
 #   .ci/slurm.sh            (from anywhere; needs root and a built nuflare:
 #                            $NUFLARE_BIN, PATH, or build/src/app/nuflare)
@@ -203,4 +206,115 @@ NUFLARE_BIN=$NUFLARE_BIN jobs/merge.sh "$results/sweep" spatial csv > /dev/null 
   die "jobs/merge.sh failed"
 [[ -s $results/sweep/merged_spatial.csv ]] || die "no merged table"
 log "merged sweep table: $results/sweep/merged_spatial.csv ($(wc -l < "$results/sweep/merged_spatial.csv") lines)"
+
+# --- preemption -------------------------------------------------------------
+# A 2-rank scan campaign (jobs/sweep.sbatch, one overlay, a checkpoint every
+# 2 s) gets the batch shell's SIGTERM mid-campaign, as `#SBATCH --signal=B:TERM@S` sends it
+# before the time limit: the script passes it to the step, the ranks flush
+# their checkpoint and exit 75, the job requeues itself, and its second run
+# resumes. The archive must equal an uninterrupted run's. Once with the
+# detected launcher (srun --mpi=pmix here), once with NUFLARE_LAUNCHER=mpirun
+# (signalled itself, mpirun would report 1). All runs write the same path
+# (the archive records --output); each result is moved aside.
+t_pre=$(date +%s)
+pre=$results/preempt
+mkdir -p "$pre/overlays"
+# 3-10 s on 2 ranks here, depending on load; the signal comes with the first
+# progress line (0.5 s), well before the end at any of these speeds.
+trials=200000
+printf '[scan]\ntrials = %d\nprogress_seconds = 0.5\n' "$trials" > "$pre/overlays/a_long.ini"
+preempt_job() { # sbatch OPTIONS... for the campaign job, output under $state/out
+  NUFLARE_OUTPUT_DIR=$pre/run NUFLARE_CHECKPOINT_SECONDS=2 sbatch --ntasks=2 --chdir="$repo" \
+    "$@" jobs/sweep.sbatch scan inputs/demo/scan.ini "$pre/overlays"
+}
+job_field() { scontrol show job "$1" -o 2> /dev/null | grep -o "$2=[^ ]*" | cut -d= -f2; }
+finished='@(COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|PREEMPTED)'
+# wait_job ID: waits (at most 4 min) for the job to end; true when it completed.
+# sbatch --wait polls every few seconds; this saves most of that in CI.
+wait_job() {
+  local s
+  for _ in $(seq 1200); do
+    s=$(job_field "$1" JobState)
+    # shellcheck disable=SC2053 # $finished is a pattern
+    [[ $s == $finished ]] && break
+    sleep 0.2
+  done
+  [[ $s == COMPLETED ]]
+}
+log "preemption: uninterrupted reference (sweep.sbatch scan, $trials trials, 2 tasks)"
+job=$(preempt_job --parsable --output="$state/out/preempt-ref-%j.out")
+wait_job "$job" || { cat "$state"/out/preempt-ref-*.out >&2 || true; die "the reference campaign failed"; }
+mv "$pre/run" "$pre/ref"
+
+# preempted NAME [sbatch options]: the signalled, requeued, resumed job.
+preempted() {
+  local name=$1 t0 job out line
+  shift
+  t0=$(date +%s)
+  job=$(preempt_job --parsable --output="$state/out/preempt-$name-%j.out" "$@")
+  out=$state/out/preempt-$name-$job.out
+  for _ in $(seq 600); do
+    grep -Eq "^\[scan\] [0-9]+/$trials " "$out" 2> /dev/null && break
+    [[ $(job_field "$job" JobState) == @(PENDING|RUNNING|CONFIGURING) ]] ||
+      { cat "$out" >&2; die "$name: job $job ended before it could be signalled (too few trials?)"; }
+    sleep 0.1
+  done
+  scancel --signal=TERM --batch "$job"
+  for _ in $(seq 120); do
+    [[ $(job_field "$job" Restarts) -ge 1 && $(job_field "$job" JobState) == PENDING ]] && break
+    sleep 0.25
+  done
+  [[ $(job_field "$job" Restarts) -ge 1 ]] ||
+    { cat "$out" >&2; die "$name: job $job was not requeued after SIGTERM (or finished first)"; }
+  # Slurm holds a requeued job for about two minutes (its begin time); CI
+  # releases it sooner, but not within the second slurmd revoked the first
+  # run's credential (a launch credential from that second counts as
+  # revoked: "Job credential revoked", and the job fails).
+  sleep 2
+  scontrol update jobid="$job" StartTime=now
+  wait_job "$job" || { cat "$out" >&2; die "$name: requeued job $job ended $(job_field "$job" JobState)"; }
+  for line in 'interrupted after' "requeued job $job" 'resuming scan from'; do
+    grep -q "$line" "$out" || { cat "$out" >&2; die "$name: job $job's log has no '$line'"; }
+  done
+  [[ -f $pre/run/a_long.h5 && ! -e $pre/run/a_long.h5.partial ]] ||
+    die "$name: after the requeued job: expected a_long.h5 and no a_long.h5.partial in $pre/run"
+  /usr/bin/python3 tests/regression/flares/compare_archives.py "$pre/ref/a_long.h5" \
+    "$pre/run/a_long.h5" > "$pre/compare-$name.txt" ||
+    { cat "$pre/compare-$name.txt" >&2; die "$name: the requeued campaign's archive differs from the reference"; }
+  cmp -s "$pre/ref/a_long.csv" "$pre/run/a_long.csv" || die "$name: the requeued campaign's table differs"
+  log "preemption ($(grep -o 'launcher: .*' "$out" | head -n 1)): job $job" \
+    "$(grep -o 'interrupted after [0-9]* of [0-9]* trials' "$out"), status 75, requeued" \
+    "(Restarts=$(job_field "$job" Restarts)), resumed; archive equals the reference" \
+    "($(tail -n 1 "$pre/compare-$name.txt")); $(($(date +%s) - t0)) s"
+  mv "$pre/run" "$pre/$name"
+}
+preempted detected
+NUFLARE_LAUNCHER=mpirun preempted mpirun
+log "preemption checks: $(($(date +%s) - t_pre)) s"
+
+# --- a probe step left behind is cancelled ---------------------------------
+# What a probe killed by `timeout -k` leaves when slurmd hangs: a step whose
+# srun is gone. jobs/lib.sh must find it by name and scancel it.
+t0=$(date +%s)
+cat > "$state/probe_cleanup.sh" << 'SH'
+#!/usr/bin/env bash
+set -euo pipefail
+source "$NUFLARE_REPO/jobs/lib.sh"
+srun --job-name=nuflare-probe-ci -n 1 sleep 300 &
+for _ in $(seq 100); do [[ -n $(nuflare_job_steps nuflare-probe-ci) ]] && break; sleep 0.1; done
+kill -KILL $!
+sleep 1
+left=$(nuflare_job_steps nuflare-probe-ci)
+[[ -n $left ]] || { echo "SKIP: the step did not outlive its srun"; exit 0; }
+nuflare_cancel_steps nuflare-probe-ci
+[[ -z $(nuflare_job_steps nuflare-probe-ci) ]] || { echo "step $left still listed"; exit 1; }
+echo "cancelled probe step $left"
+SH
+job=$(NUFLARE_REPO=$repo sbatch --parsable --ntasks=1 --output="$state/out/probe-cleanup-%j.out" \
+  "$state/probe_cleanup.sh")
+wait_job "$job" ||
+  { cat "$state"/out/probe-cleanup-*.out >&2 || true; die "a probe step left behind was not cancelled"; }
+log "probe cleanup: $(grep -h 'cancelled probe step\|SKIP' "$state"/out/probe-cleanup-*.out)" \
+  "($(($(date +%s) - t0)) s)"
+[[ -z $(squeue -h) ]] || die "jobs left in the queue: $(squeue -h)"
 log "all Slurm checks passed in $(($(date +%s) - t_start)) s"

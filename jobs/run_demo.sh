@@ -7,27 +7,36 @@
 # and jobs/local.sh (plain mpirun); not usually run directly.
 #
 # Environment: NUFLARE_BIN, NUFLARE_OUTPUT_DIR, NUFLARE_RANKS (default: the
-# Slurm task count, else 2), NUFLARE_LAUNCHER (see jobs/lib.sh).
+# Slurm task count, else 2), NUFLARE_LAUNCHER, NUFLARE_CHECKPOINT_SECONDS,
+# NUFLARE_RERUN (see jobs/README.md).
+#
+# Run again after an interruption (exit status 75; under Slurm the job
+# requeues itself), it skips the analyses whose archive exists and resumes
+# the interrupted one from its checkpoint.
 set -euo pipefail
 # shellcheck source=jobs/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+nuflare_trap_signals
 
 repo=$(nuflare_repo)
-bin=$(nuflare_find_bin)
+NUFLARE_BIN=$(nuflare_find_bin)
+bin=$NUFLARE_BIN
 out=$(nuflare_output_dir demo)
 ranks=${NUFLARE_RANKS:-${SLURM_NTASKS:-2}}
 decks=$repo/inputs/demo
 nuflare_launcher "$ranks"
 nuflare_log "nuflare: $bin ($("$bin" --version 2>/dev/null || echo '?'))"
-nuflare_log "decks: $decks  output: $out  ranks: $ranks"
+nuflare_log "decks: $decks  output: $out  ranks: $ranks${SLURM_RESTART_COUNT:+  restart: $SLURM_RESTART_COUNT}"
 
 start=$(date +%s)
 missing=()
 
 # step NAME [options...]: runs `nuflare NAME --config inputs/demo/NAME.ini
-# options... --output OUT/NAME.h5`, keeps its stdout as OUT/NAME.csv and
-# prints it. `step_as LABEL NAME [options...]` does the same with the deck,
-# archive and table named LABEL.
+# options... --output OUT/NAME.h5` (jobs/lib.sh: nuflare_run), keeps its
+# stdout as OUT/NAME.csv and prints it. `step_as LABEL NAME [options...]`
+# does the same with the deck, archive and table named LABEL. An interrupted
+# step ends the script with status 75 (after requeueing a Slurm job); a
+# failed one with its status.
 step() { step_as "$1" "$@"; }
 step_as() {
   local label=$1 name=$2
@@ -37,13 +46,18 @@ step_as() {
     missing+=("$name")
     return 0
   fi
-  rm -f "$out/$label.h5" "$out/$label.h5.partial"
-  local t0=$SECONDS
-  "${NUFLARE_LAUNCH[@]}" "$bin" "$name" --config "$decks/$label.ini" "$@" \
-    --output "$out/$label.h5" > "$out/$label.csv"
+  local t0=$SECONDS rc=0
+  nuflare_run "$out/$label.h5" "$out/$label.csv" "$name" --config "$decks/$label.ini" "$@" ||
+    rc=$?
+  ((rc == NUFLARE_EXIT_INTERRUPTED)) && nuflare_resume_later
+  if ((rc != 0)); then
+    nuflare_log "$label failed (status $rc)"
+    exit "$rc"
+  fi
   echo
   echo "## $label  ($((SECONDS - t0)) s; archive $out/$label.h5)"
-  cat "$out/$label.csv"
+  [[ -f $out/$label.csv ]] && cat "$out/$label.csv"
+  return 0
 }
 
 step flares

@@ -17,10 +17,17 @@ export SBATCH_PARTITION=${SBATCH_PARTITION:-debug}
 # module load gcc/12 openmpi/4.1 hdf5/1.12-mpi boost/1.81
 # export NUFLARE_BIN=$HOME/opt/nuflare/bin/nuflare
 
-# How to start MPI ranks. Unset: jobs/lib.sh uses `srun --mpi=pmix` when
-# Slurm's PMIx works with this MPI, else mpirun inside the allocation.
+# How to start MPI ranks. Unset: jobs/lib.sh probes whether `srun --mpi=pmix`
+# works with this MPI (a short step, at most NUFLARE_PROBE_SECONDS) and else
+# uses mpirun inside the allocation. Where the answer is known, say it here:
+# no probe step is started at all (jobs/README.md, "How MPI is started").
 # export NUFLARE_LAUNCHER="srun --mpi=pmix"
 # export NUFLARE_LAUNCHER="mpirun"
+# export NUFLARE_PROBE_SECONDS=20
+
+# Checkpoints of trial campaigns (jobs/README.md, "Preemption and time
+# limits"): how often finished trials are flushed to NAME.h5.partial [s].
+# export NUFLARE_CHECKPOINT_SECONDS=300
 
 # Where archives go (default: results/<demo|sweep> in the repository).
 # export NUFLARE_OUTPUT_DIR=/scratch/$USER/nuflare/$SLURM_JOB_ID
