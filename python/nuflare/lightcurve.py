@@ -59,7 +59,9 @@ def bayesian_blocks(t, x=None, sigma=None, fitness="events", **kwargs):
       point its own block (``t=[0, 1, 2], x=[1, 5, 1], sigma=0.1`` with
       ``fitness='measures'`` gives ``[0, 1.5, 2]`` there); nuflare returns
       all of them, ``[0, 0.5, 1.5, 2]``;
-    * astropy sorts ``x`` with ``t`` but not ``sigma``; nuflare sorts all three.
+    * astropy sorts ``x`` with ``t`` but not ``sigma``; nuflare sorts all three;
+    * with ``fitness='events'`` and counts of 0 astropy's fitness is NaN
+      (0 ln 0), which ``np.argmax`` then picks; nuflare takes 0 ln 0 = 0.
 
     Parameters
     ----------

@@ -4,10 +4,12 @@
 360 random curves over the three fitness functions and the three priors,
 given to nuflare unsorted (lists, arrays, scalar sigma): the edges must be
 identical to astropy's, bit for bit. Where astropy drops the first interior
-edge because every cell is its own block (docs/methods.md, Bayesian Blocks),
-nuflare must give astropy's own loop run with one more change-point slot
-(``fixed_fit`` of tests/unit/lightcurve/astropy_cases.py), i.e. every cell
-edge. The documented example and the block values are checked too.
+edge because every cell is its own block (docs/methods.md, Bayesian Blocks,
+fix 2), nuflare must give astropy's own loop run with one more change-point
+slot (``fixed_fit`` of tests/unit/lightcurve/astropy_cases.py), i.e. every
+cell edge; where event counts of 0 make astropy's fitness NaN (fix 3),
+nuflare must give astropy's answer with 0 ln 0 = 0. The documented examples
+and the block values are checked too.
 """
 import os
 import sys
@@ -35,6 +37,14 @@ N_CASES = 360
 CLASSES = {"measures": PointMeasures, "events": Events, "regular_events": RegularEvents}
 
 
+class LimitEvents(Events):
+    """astropy's events fitness with 0 ln 0 = 0, its limit (docs/methods.md, fix 3)."""
+
+    def fitness(self, N_k, T_k):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(N_k > 0, N_k * np.log(N_k / T_k), 0.0)
+
+
 def prior(rng):
     u = rng.random()
     if u < 0.35:
@@ -47,7 +57,7 @@ def prior(rng):
 
 
 def size(rng):
-    return int(rng.integers(2, 120)) if rng.random() < 0.85 else int(rng.integers(120, 700))
+    return int(rng.integers(2, 120)) if rng.random() < 0.85 else int(rng.integers(120, 400))
 
 
 def measures_case(rng):
@@ -101,18 +111,25 @@ def regular_case(rng):
 
 
 def expected_edges(fitness, t, x, sigma, kw):
-    """astropy's edges on sorted input, or the corrected ones where astropy drops an edge."""
+    """astropy's edges on sorted input, or the corrected ones where astropy is wrong.
+
+    Returns (edges, which fix applied: None, "dropped edge" or "0 ln 0").
+    """
     order = np.argsort(t, kind="stable")
     ts = t[order]
     xs = None if x is None else x[order]
     ss = sigma if sigma is None or np.isscalar(sigma) else sigma[order]
-    edges = astropy_blocks(ts, xs, ss, fitness=fitness, **kw)
+    fitfunc = CLASSES[fitness](**kw)
+    fix = None
+    if fitness == "events" and xs is not None and (xs == 0).any():
+        fitfunc, fix = LimitEvents(**kw), "0 ln 0"
+    edges = astropy_blocks(ts, xs, ss, fitness=fitfunc)
     n_unique = np.unique(ts).size
     if n_unique > 1 and edges.size == n_unique:
-        correct = fixed_fit(CLASSES[fitness](**kw), ts, xs, ss)
+        correct = fixed_fit(fitfunc, ts, xs, ss)
         if not np.array_equal(correct, edges):
-            return correct, True
-    return edges, False
+            return correct, "dropped edge"
+    return edges, fix
 
 
 def test_random_curves_every_fitness():
@@ -120,13 +137,14 @@ def test_random_curves_every_fitness():
     makers = [("measures", measures_case)] * 5 + [("events", events_case)] * 3 + \
              [("regular_events", regular_case)] * 2
     counts = {"measures": 0, "events": 0, "regular_events": 0}
-    corrected = 0
+    fixes = {"dropped edge": 0, "0 ln 0": 0}
     for case in range(N_CASES):
         fitness, make = makers[case % len(makers)]
         t, x, sigma, extra = make(rng)
         kw = dict(prior(rng), **extra)
         want, fixed = expected_edges(fitness, t, x, sigma, kw)
-        corrected += fixed
+        if fixed:
+            fixes[fixed] += 1
         perm = rng.permutation(t.size)  # nuflare gets the points unsorted
         tp = t[perm]
         xp = None if x is None else x[perm]
@@ -140,15 +158,25 @@ def test_random_curves_every_fitness():
             raise AssertionError(f"case {case} ({fitness}, {kw}, n={t.size}, corrected={fixed}): "
                                  f"nuflare {got.tolist()} vs expected {want.tolist()}")
         counts[fitness] += 1
-    print(f"     {counts} cases identical; {corrected} with astropy's dropped edge corrected")
+    print(f"     {counts} cases identical; astropy corrected in {fixes}")
     assert sum(counts.values()) >= 300
-    assert corrected > 0, "no case exercised astropy's dropped-edge bug"
+    assert all(fixes.values()), f"some fix of astropy was never exercised: {fixes}"
 
 
 def test_documented_dropped_edge_case():
     t, x, sigma = [0, 1, 2], [1, 5, 1], 0.1
     assert astropy_blocks(t, x, sigma, fitness="measures").tolist() == [0, 1.5, 2]
     assert nuflare.bayesian_blocks(t, x, sigma, fitness="measures").tolist() == [0, 0.5, 1.5, 2]
+
+
+def test_documented_zero_count_case():
+    # docs/methods.md fix 3: t = 0..99, x[0] = 0, x[50] = 999
+    t = np.arange(100.0)
+    x = np.ones(100)
+    x[0], x[50] = 0, 999
+    with np.errstate(divide="ignore", invalid="ignore"):
+        assert astropy_blocks(t, x, fitness="events").tolist() == [0, 0.5, 99]
+    assert nuflare.bayesian_blocks(t, x, fitness="events").tolist() == [0, 49.5, 50.5, 99]
 
 
 def test_astropy_sorts_sigma_wrongly_nuflare_does_not():
@@ -186,4 +214,7 @@ def test_single_time_gives_one_edge():
 
 
 if __name__ == "__main__":
+    import warnings
+
+    warnings.simplefilter("ignore")  # astropy's own divide-by-zero warnings on 0 counts
     run(globals())

@@ -17,7 +17,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import env_path, require, run  # noqa: E402
 
-require("numpy", "h5py", "nuflare")
+require("numpy", "h5py", "pandas", "nuflare")  # the archive block shows a DataFrame
 
 BIN = env_path("NUFLARE_BIN")
 SRC = env_path("NUFLARE_SOURCE_DIR")

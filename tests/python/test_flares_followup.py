@@ -56,7 +56,7 @@ def read_demo_curves():
                                                                   "flux_err": [], "ul": []})
             c["mjd"].append(float(row["mjd"]))
             c["flux"].append(float(row["flux"]))
-            c["flux_err"].append(float(row["flux_err"]))
+            c["flux_err"].append(float(row["flux_err"] or 0))  # empty for upper limits
             c["ul"].append(row["upper_limit"] == "1")
     catalog = {}
     with open(os.path.join(DEMO, "data/catalog.csv")) as f:
