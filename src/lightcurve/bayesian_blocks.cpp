@@ -254,49 +254,196 @@ void dp_measures(const Cells& c, double ncp_prior, bool prune, std::vector<std::
   }
 }
 
+//! Fitness of one block holding `n_k` events over length `t_k` (astropy's formulas).
+double events_fitness(double n_k, double t_k, Fitness fitness, double dt) {
+  if (fitness == Fitness::events) {
+    // Scargle 2013 eq. 19
+    return n_k > 0 ? n_k * std::log(n_k / t_k) : 0.0;
+  }
+  // Scargle 2013 eq. C23, with astropy's guards for N/M <= 0 and 1 - N/M <= 0
+  const double m_k = t_k / dt;
+  double n_over_m = n_k / m_k;
+  double one_m = 1.0 - n_over_m;
+  if (n_over_m <= 0)
+    n_over_m = 1;
+  if (one_m <= 0)
+    one_m = 1;
+  return n_k * std::log(n_over_m) + (m_k - n_k) * std::log(one_m);
+}
+
+//! An upper bound of events_fitness from the tangent of the logarithm at a
+//! reference rate, ln y <= ln ρ + y/ρ - 1 (equal at y = ρ): a multiplication
+//! and a division instead of one or two logarithms. For regular_events both
+//! terms of eq. C23 are bounded, each only where astropy's guards leave it.
+class FitnessBound {
+public:
+  //! Tangent at the rate of a block of `n_ref` events over `t_ref`.
+  FitnessBound(Fitness fitness, double dt, double n_ref, double t_ref)
+      : events_(fitness == Fitness::events), inv_dt_(1.0 / dt) {
+    if (events_) {
+      const double rho = std::max(n_ref, 0.5) / t_ref; // any ρ > 0 bounds; n_ref = 0 has none
+      log_ref_ = std::log(rho) - 1.0;
+      inv_ref_ = 1.0 / rho;
+    } else {
+      const double q = std::clamp(n_ref * dt / t_ref, 1e-9, 1.0 - 1e-9);
+      log_ref_ = std::log(q) - 1.0;
+      inv_ref_ = 1.0 / q;
+      log_ref1_ = std::log1p(-q) - 1.0;
+      inv_ref1_ = 1.0 / (1.0 - q);
+    }
+  }
+  //! out[j] = base[j] + an upper bound of events_fitness for the block of the
+  //! start j: n = cum_r1 - cum_k[j] events over t = len_k[j] - len_r1. No
+  //! branches: n = 0 gives 0, and for regular_events with N > M the second
+  //! term is a product of two non-positive factors, so >= its guarded 0.
+  void upper(std::size_t m, const double* __restrict cum_k, const double* __restrict len_k,
+             const double* __restrict base, double cum_r1, double len_r1,
+             double* __restrict out) const {
+    if (events_) {
+      for (std::size_t j = 0; j < m; ++j) {
+        const double n_k = cum_r1 - cum_k[j];
+        out[j] = base[j] + n_k * (log_ref_ + n_k * inv_ref_ / (len_k[j] - len_r1));
+      }
+      return;
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+      const double n_k = cum_r1 - cum_k[j];
+      const double m_k = (len_k[j] - len_r1) * inv_dt_;
+      const double p = n_k / m_k;
+      out[j] = base[j] + n_k * (log_ref_ + p * inv_ref_) +
+               (m_k - n_k) * (log_ref1_ + (1 - p) * inv_ref1_);
+    }
+  }
+
+private:
+  bool events_;
+  double inv_dt_;
+  double log_ref_ = 0, inv_ref_ = 0;   //!< ln ρ - 1 and 1/ρ (regular_events: of q)
+  double log_ref1_ = 0, inv_ref1_ = 0; //!< ln(1 - q) - 1 and 1/(1 - q)
+};
+
 //! Dynamic programme for events / regular_events. Block lengths are computed as
 //! astropy does (t_last - edges, then differences) so that equal-length blocks
 //! tie exactly as they do there. 0 ln 0 is taken as 0 (its limit); astropy
 //! gives NaN there and then picks the NaN as maximum (SPEC §3, docs/methods).
+//!
+//! PELT pruning, as in dp_measures, needs a subadditive fitness,
+//! fit(k..R') <= fit(k..R) + fit(R+1..R'). `events`: N ln(N/T) is the maximum
+//! of the Poisson log-likelihood N ln λ − λT (up to the additive −N), and one
+//! shared rate never fits two blocks better than two rates: subadditive for
+//! any cells. `regular_events`: with astropy's guards, eq. C23 is the maximum
+//! of the Bernoulli log-likelihood of N ticks in M only while N <= M. Blocks
+//! of interior cells at least one tick long have M >= cells >= N, but the
+//! first and last cells are half a tick (a block of only the last cell has
+//! M = 1/2, N = 1), so: the start k = 0 is never pruned, the last step
+//! (the only one whose blocks hold the last cell) scans every start, and
+//! there is no pruning when an interior cell is shorter than a tick.
 void dp_events(const Cells& c, const std::vector<double>& edges, double ncp_prior, Fitness fitness,
-               double dt, std::vector<std::size_t>& last) {
+               double dt, bool prune, std::vector<std::size_t>& last) {
   const std::size_t n = c.t.size();
-  std::vector<double> block_length(n + 1), cum(n + 1, 0.0), value(n);
+  const bool regular = fitness == Fitness::regular_events;
+  std::vector<double> block_length(n + 1), cum(n + 1, 0.0);
   for (std::size_t i = 0; i <= n; ++i)
     block_length[i] = c.t[n - 1] - edges[i];
   for (std::size_t i = 0; i < n; ++i)
     cum[i + 1] = cum[i] + c.x[i]; // integer counts: exact
+
+  double min_cell = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < n; ++i)
+    min_cell = std::min(min_cell, edges[i + 1] - edges[i]);
+  if (!(min_cell > 0))
+    prune = false;
+  if (regular)
+    for (std::size_t i = 1; i + 1 < n && prune; ++i)
+      if (edges[i + 1] - edges[i] < dt * (1 - 1e-9))
+        prune = false;
+  // Pruning margin: far above the rounding of any A_R(k) (block lengths are
+  // differences of values up to the span, so a fitness carries a relative
+  // error up to ~1e-16 span / min_cell), far below any real difference.
+  const double span = c.t[n - 1] - c.t[0];
+  const double size = std::max(cum[n], 1.0) + (regular ? span / dt : 0.0);
+  const double logs = 1 + std::abs(std::log(size)) + std::abs(std::log(span)) +
+                      std::abs(std::log(min_cell)) + (regular ? std::abs(std::log(dt)) : 0.0);
+  const double rounding = 1e-13 * size * (span / min_cell);
+
   std::vector<double> best(n);
+  auto a_value = [&](std::size_t k, std::size_t r) {
+    const double n_k = cum[r + 1] - cum[k];
+    const double t_k = block_length[k] - block_length[r + 1];
+    double v = events_fitness(n_k, t_k, fitness, dt) - ncp_prior;
+    if (k > 0)
+      v += best[k - 1];
+    return v;
+  };
+  // Starts that can still win, increasing, with what their blocks need:
+  // cum[k], block_length[k] and best[k - 1] - ncp_prior (struct of arrays, so
+  // that the bound pass is one vectorised loop).
+  std::vector<std::size_t> starts;
+  std::vector<double> s_cum, s_len, s_base;
+  std::vector<double> values; // A_r(k) of each start, or a bound of it
+  std::size_t j_best = 0;     // index in `starts` of the last winner
+  for (auto* v : {&s_cum, &s_len, &s_base, &values})
+    v->reserve(n);
+  starts.reserve(n);
   for (std::size_t r = 0; r < n; ++r) {
-    const double len_r = block_length[r + 1];
     std::size_t imax = 0;
     double vmax = -std::numeric_limits<double>::infinity();
-    for (std::size_t k = 0; k <= r; ++k) {
-      const double n_k = cum[r + 1] - cum[k];
-      const double t_k = block_length[k] - len_r;
-      double fit = 0;
-      if (fitness == Fitness::events) {
-        // Scargle 2013 eq. 19
-        if (n_k > 0)
-          fit = n_k * std::log(n_k / t_k);
-      } else {
-        // Scargle 2013 eq. C23, with astropy's guards for N/M <= 0 and 1 - N/M <= 0
-        const double m_k = t_k / dt;
-        double n_over_m = n_k / m_k;
-        double one_m = 1.0 - n_over_m;
-        if (n_over_m <= 0)
-          n_over_m = 1;
-        if (one_m <= 0)
-          one_m = 1;
-        fit = n_k * std::log(n_over_m) + (m_k - n_k) * std::log(one_m);
+    if (!prune || (regular && r + 1 == n)) {
+      for (std::size_t k = 0; k <= r; ++k) {
+        const double v = a_value(k, r);
+        if (v > vmax || k == 0) { // strict: ties go to the earliest start (np.argmax)
+          vmax = v;
+          imax = k;
+        }
       }
-      double v = fit - ncp_prior;
-      if (k > 0)
-        v += best[k - 1];
-      if (v > vmax || k == 0) {
-        vmax = v;
-        imax = k;
+    } else {
+      starts.push_back(r);
+      s_cum.push_back(cum[r]);
+      s_len.push_back(block_length[r]);
+      s_base.push_back((r > 0 ? best[r - 1] : 0.0) - ncp_prior);
+      const std::size_t m = starts.size();
+      values.resize(m);
+      // The start that won at r - 1 first: it usually wins again, and its
+      // block's rate is the reference of the bound. Every other start whose
+      // bound is below that value by more than rounding cannot win or tie, so
+      // it costs a division instead of logarithms; its bound stands in for its
+      // value in the pruning below (a bound only prunes less).
+      const std::size_t k_ref = starts[j_best];
+      const FitnessBound bound(fitness, dt, cum[r + 1] - cum[k_ref],
+                               block_length[k_ref] - block_length[r + 1]);
+      bound.upper(m, s_cum.data(), s_len.data(), s_base.data(), cum[r + 1], block_length[r + 1],
+                  values.data());
+      vmax = values[j_best] = a_value(k_ref, r);
+      imax = k_ref;
+      const double skip_below =
+          vmax - (1e-9 * (size * logs + std::abs(vmax) + ncp_prior) + rounding + 1e-12);
+      for (std::size_t j = 0; j < m; ++j) {
+        if (j == j_best || values[j] < skip_below)
+          continue;
+        values[j] = a_value(starts[j], r);
+        // ties go to the earliest start (np.argmax)
+        if (values[j] > vmax || (values[j] == vmax && starts[j] < imax)) {
+          vmax = values[j];
+          imax = starts[j];
+        }
       }
+      const double margin = 1e-9 * (size * logs + std::abs(vmax) + ncp_prior) + rounding + 1e-12;
+      const double keep_above = vmax - ncp_prior - margin;
+      std::size_t kept = 0;
+      for (std::size_t j = 0; j < m; ++j)
+        if (!(values[j] < keep_above) || (regular && starts[j] == 0)) {
+          if (starts[j] == imax)
+            j_best = kept;
+          starts[kept] = starts[j];
+          s_cum[kept] = s_cum[j];
+          s_len[kept] = s_len[j];
+          s_base[kept] = s_base[j];
+          ++kept;
+        }
+      starts.resize(kept);
+      s_cum.resize(kept);
+      s_len.resize(kept);
+      s_base.resize(kept);
     }
     last[r] = imax;
     best[r] = vmax;
@@ -376,7 +523,7 @@ Blocks bayesian_blocks(std::span<const double> t, std::span<const double> x,
     if (options.fitness == Fitness::measures)
       dp_measures(cells, out.ncp_prior, options.prune, last);
     else
-      dp_events(cells, edges, out.ncp_prior, options.fitness, options.dt, last);
+      dp_events(cells, edges, out.ncp_prior, options.fitness, options.dt, options.prune, last);
     // Peel off the last block repeatedly. astropy stores the change points in
     // an array of N slots, one too few when every cell is its own block, and
     // then overwrites the first interior edge with 0 (t=[0,1,2], x=[1,5,1],
