@@ -429,17 +429,26 @@ void dp_events(const Cells& c, const std::vector<double>& edges, double ncp_prio
       }
       const double margin = 1e-9 * (size * logs + std::abs(vmax) + ncp_prior) + rounding + 1e-12;
       const double keep_above = vmax - ncp_prior - margin;
+      auto keep = [&](std::size_t j) {
+        return !(values[j] < keep_above) || (regular && starts[j] == 0);
+      };
+      // Most steps drop nothing (inside a block no start can be pruned):
+      // compact only from the first start that goes.
       std::size_t kept = 0;
-      for (std::size_t j = 0; j < m; ++j)
-        if (!(values[j] < keep_above) || (regular && starts[j] == 0)) {
-          if (starts[j] == imax)
-            j_best = kept;
+      while (kept < m && keep(kept))
+        ++kept;
+      for (std::size_t j = kept; j < m; ++j)
+        if (keep(j)) {
           starts[kept] = starts[j];
           s_cum[kept] = s_cum[j];
           s_len[kept] = s_len[j];
           s_base[kept] = s_base[j];
           ++kept;
         }
+      j_best = static_cast<std::size_t>(
+          std::lower_bound(starts.begin(), starts.begin() + static_cast<std::ptrdiff_t>(kept),
+                           imax) -
+          starts.begin());
       starts.resize(kept);
       s_cum.resize(kept);
       s_len.resize(kept);
