@@ -254,90 +254,136 @@ void dp_measures(const Cells& c, double ncp_prior, bool prune, std::vector<std::
   }
 }
 
-//! Fitness of one block holding `n_k` events over length `t_k` (astropy's formulas).
-double events_fitness(double n_k, double t_k, Fitness fitness, double dt) {
+//! The fitness of one block holding `n_k` events over length `t_k` (astropy's
+//! formulas), with the logarithms it took: they also give the tangent of the
+//! bound below at this block's rate.
+struct BlockFit {
+  double value = 0;   //!< the fitness
+  double rate = 0;    //!< N/T (events) or N/M (regular_events), before the guards
+  double ln_rate = 0; //!< ln of the guarded rate
+  double ln_rest = 0; //!< ln of the guarded 1 - N/M (regular_events)
+};
+
+BlockFit block_fit(double n_k, double t_k, Fitness fitness, double dt) {
+  BlockFit f;
   if (fitness == Fitness::events) {
     // Scargle 2013 eq. 19
-    return n_k > 0 ? n_k * std::log(n_k / t_k) : 0.0;
+    if (n_k > 0) {
+      f.rate = n_k / t_k;
+      f.ln_rate = std::log(f.rate);
+      f.value = n_k * f.ln_rate;
+    }
+    return f;
   }
   // Scargle 2013 eq. C23, with astropy's guards for N/M <= 0 and 1 - N/M <= 0
   const double m_k = t_k / dt;
   double n_over_m = n_k / m_k;
   double one_m = 1.0 - n_over_m;
+  f.rate = n_over_m;
   if (n_over_m <= 0)
     n_over_m = 1;
   if (one_m <= 0)
     one_m = 1;
-  return n_k * std::log(n_over_m) + (m_k - n_k) * std::log(one_m);
+  f.ln_rate = std::log(n_over_m);
+  f.ln_rest = std::log(one_m);
+  f.value = n_k * f.ln_rate + (m_k - n_k) * f.ln_rest;
+  return f;
 }
 
-//! An upper bound of events_fitness from the tangent of the logarithm at a
-//! reference rate, ln y <= ln ρ + y/ρ - 1 (equal at y = ρ): a multiplication
-//! and a division instead of one or two logarithms. For regular_events both
-//! terms of eq. C23 are bounded, each only where astropy's guards leave it.
-class FitnessBound {
-public:
-  //! Tangent at the rate of a block of `n_ref` events over `t_ref`.
-  FitnessBound(Fitness fitness, double dt, double n_ref, double t_ref)
-      : events_(fitness == Fitness::events), inv_dt_(1.0 / dt) {
-    if (events_) {
-      const double rho = std::max(n_ref, 0.5) / t_ref; // any ρ > 0 bounds; n_ref = 0 has none
-      log_ref_ = std::log(rho) - 1.0;
-      inv_ref_ = 1.0 / rho;
-    } else {
-      const double q = std::clamp(n_ref * dt / t_ref, 1e-9, 1.0 - 1e-9);
-      log_ref_ = std::log(q) - 1.0;
-      inv_ref_ = 1.0 / q;
-      log_ref1_ = std::log1p(-q) - 1.0;
-      inv_ref1_ = 1.0 / (1.0 - q);
+//! Tangents of the logarithm, ln y <= ln ρ + y/ρ - 1 for any ρ > 0 (equal at
+//! y = ρ), one per start, struct of arrays. They bound a block's fitness with
+//! a multiplication and a division instead of one or two logarithms; each
+//! start's tangent sits at its block's rate when its fitness was last
+//! computed, so while the block grows the bound stays close.
+struct Tangents {
+  std::vector<double> l, inv;   //!< ln ρ - 1 and 1/ρ (regular_events: ρ = q = N/M)
+  std::vector<double> l1, inv1; //!< regular_events: ln(1 - q) - 1 and 1/(1 - q)
+
+  void push(double ln_rho, double rho, double ln_rest, double q_rest) {
+    l.push_back(ln_rho - 1);
+    inv.push_back(1 / rho);
+    l1.push_back(ln_rest - 1);
+    inv1.push_back(1 / q_rest);
+  }
+  void copy(std::size_t to, std::size_t from) {
+    l[to] = l[from];
+    inv[to] = inv[from];
+    l1[to] = l1[from];
+    inv1[to] = inv1[from];
+  }
+  void resize(std::size_t m) {
+    for (auto* v : {&l, &inv, &l1, &inv1})
+      v->resize(m);
+  }
+  //! Moves the tangent to the rate of `f` where the logarithms were of the
+  //! rate itself (no guard acted): events N > 0; regular_events 0 < N/M < 1.
+  void set(std::size_t j, const BlockFit& f, bool regular) {
+    if (!regular) {
+      if (f.rate > 0) {
+        l[j] = f.ln_rate - 1;
+        inv[j] = 1 / f.rate;
+      }
+    } else if (f.rate > 0 && f.rate < 1) {
+      l[j] = f.ln_rate - 1;
+      inv[j] = 1 / f.rate;
+      l1[j] = f.ln_rest - 1;
+      inv1[j] = 1 / (1 - f.rate);
     }
   }
-  //! out[j] = base[j] + an upper bound of events_fitness for the block of the
-  //! start j: n = cum_r1 - cum_k[j] events over t = len_k[j] - len_r1. No
-  //! branches: n = 0 gives 0, and for regular_events with N > M the second
-  //! term is a product of two non-positive factors, so >= its guarded 0.
-  void upper(std::size_t m, const double* __restrict cum_k, const double* __restrict len_k,
-             const double* __restrict base, double cum_r1, double len_r1,
-             double* __restrict out) const {
-    if (events_) {
-      for (std::size_t j = 0; j < m; ++j) {
-        const double n_k = cum_r1 - cum_k[j];
-        out[j] = base[j] + n_k * (log_ref_ + n_k * inv_ref_ / (len_k[j] - len_r1));
-      }
-      return;
-    }
+};
+
+//! out[j] = base[j] + an upper bound of the fitness of the block of start j:
+//! n = cum_r1 - cum_k[j] events over t = len_k[j] - len_r1. No branches but
+//! selects: n = 0 gives 0; for regular_events with N > M the second term is a
+//! product of two non-positive factors, so >= its guarded 0, and with N <= M
+//! eq. C23 is a Bernoulli log-likelihood, never above 0.
+void fitness_bounds(bool regular, double dt, std::size_t m, const double* __restrict cum_k,
+                    const double* __restrict len_k, const double* __restrict base,
+                    const Tangents& tg, double cum_r1, double len_r1, double* __restrict out) {
+  const double* __restrict l = tg.l.data();
+  const double* __restrict inv = tg.inv.data();
+  if (!regular) {
     for (std::size_t j = 0; j < m; ++j) {
       const double n_k = cum_r1 - cum_k[j];
-      const double m_k = (len_k[j] - len_r1) * inv_dt_;
-      const double p = n_k / m_k;
-      out[j] = base[j] + n_k * (log_ref_ + p * inv_ref_) +
-               (m_k - n_k) * (log_ref1_ + (1 - p) * inv_ref1_);
+      out[j] = base[j] + n_k * (l[j] + n_k * inv[j] / (len_k[j] - len_r1));
     }
+    return;
   }
-
-private:
-  bool events_;
-  double inv_dt_;
-  double log_ref_ = 0, inv_ref_ = 0;   //!< ln ρ - 1 and 1/ρ (regular_events: of q)
-  double log_ref1_ = 0, inv_ref1_ = 0; //!< ln(1 - q) - 1 and 1/(1 - q)
-};
+  const double* __restrict l1 = tg.l1.data();
+  const double* __restrict inv1 = tg.inv1.data();
+  const double inv_dt = 1 / dt;
+  for (std::size_t j = 0; j < m; ++j) {
+    const double n_k = cum_r1 - cum_k[j];
+    const double m_k = (len_k[j] - len_r1) * inv_dt;
+    const double p = n_k / m_k;
+    const double tangent = n_k * (l[j] + p * inv[j]) + (m_k - n_k) * (l1[j] + (1 - p) * inv1[j]);
+    out[j] = base[j] + (p <= 1 ? std::min(tangent, 0.0) : tangent);
+  }
+}
 
 //! Dynamic programme for events / regular_events. Block lengths are computed as
 //! astropy does (t_last - edges, then differences) so that equal-length blocks
 //! tie exactly as they do there. 0 ln 0 is taken as 0 (its limit); astropy
 //! gives NaN there and then picks the NaN as maximum (SPEC §3, docs/methods).
 //!
-//! PELT pruning, as in dp_measures, needs a subadditive fitness,
-//! fit(k..R') <= fit(k..R) + fit(R+1..R'). `events`: N ln(N/T) is the maximum
-//! of the Poisson log-likelihood N ln λ − λT (up to the additive −N), and one
-//! shared rate never fits two blocks better than two rates: subadditive for
-//! any cells. `regular_events`: with astropy's guards, eq. C23 is the maximum
-//! of the Bernoulli log-likelihood of N ticks in M only while N <= M. Blocks
-//! of interior cells at least one tick long have M >= cells >= N, but the
-//! first and last cells are half a tick (a block of only the last cell has
-//! M = 1/2, N = 1), so: the start k = 0 is never pruned, the last step
-//! (the only one whose blocks hold the last cell) scans every start, and
-//! there is no pruning when an interior cell is shorter than a tick.
+//! Two exact shortcuts (`prune`; the edges are those of the full programme):
+//!  - PELT pruning, as in dp_measures, needs a subadditive fitness,
+//!    fit(k..R') <= fit(k..R) + fit(R+1..R'). `events`: N ln(N/T) is the
+//!    maximum of the Poisson log-likelihood N ln λ − λT (up to the additive
+//!    −N), and one shared rate never fits two blocks better than two rates:
+//!    subadditive for any cells. `regular_events`: with astropy's guards, eq.
+//!    C23 is the maximum of the Bernoulli log-likelihood of N ticks in M only
+//!    while N <= M. Blocks of interior cells at least one tick long have
+//!    M >= cells >= N, but the first and last cells are half a tick (a block
+//!    of only the last cell has M = 1/2, N = 1), so: the start k = 0 is never
+//!    pruned, the last step (the only one whose blocks hold the last cell)
+//!    scans every start, and there is no pruning when an interior cell is
+//!    shorter than a tick.
+//!  - Inside a block PELT prunes nothing, so most starts are still there at
+//!    every step. A start whose tangent bound (Tangents) lies below the last
+//!    winner's value by more than rounding can neither win nor tie: it costs
+//!    a division instead of logarithms, and its bound stands in for its
+//!    value when pruning (a bound only prunes less).
 void dp_events(const Cells& c, const std::vector<double>& edges, double ncp_prior, Fitness fitness,
                double dt, bool prune, std::vector<std::size_t>& last) {
   const std::size_t n = c.t.size();
@@ -357,105 +403,138 @@ void dp_events(const Cells& c, const std::vector<double>& edges, double ncp_prio
     for (std::size_t i = 1; i + 1 < n && prune; ++i)
       if (edges[i + 1] - edges[i] < dt * (1 - 1e-9))
         prune = false;
-  // Pruning margin: far above the rounding of any A_R(k) (block lengths are
-  // differences of values up to the span, so a fitness carries a relative
-  // error up to ~1e-16 span / min_cell), far below any real difference.
+  // Margin of the pruning and of the bound: far above the rounding of any
+  // A_R(k) (block lengths are differences of values up to the span, so a
+  // fitness carries a relative error up to ~1e-16 span / min_cell), far
+  // below any real difference.
   const double span = c.t[n - 1] - c.t[0];
   const double size = std::max(cum[n], 1.0) + (regular ? span / dt : 0.0);
   const double logs = 1 + std::abs(std::log(size)) + std::abs(std::log(span)) +
                       std::abs(std::log(min_cell)) + (regular ? std::abs(std::log(dt)) : 0.0);
   const double rounding = 1e-13 * size * (span / min_cell);
+  auto margin = [&](double v) {
+    return 1e-9 * (size * logs + std::abs(v) + ncp_prior) + rounding + 1e-12;
+  };
 
   std::vector<double> best(n);
-  auto a_value = [&](std::size_t k, std::size_t r) {
-    const double n_k = cum[r + 1] - cum[k];
-    const double t_k = block_length[k] - block_length[r + 1];
-    double v = events_fitness(n_k, t_k, fitness, dt) - ncp_prior;
+  // A_r(k) = best(k - 1) + fit(k..r) - ncp_prior, summed as astropy does
+  auto a_value = [&](double fit, std::size_t k) {
+    double v = fit - ncp_prior;
     if (k > 0)
       v += best[k - 1];
     return v;
   };
+  auto fit_of = [&](std::size_t k, std::size_t r) {
+    return block_fit(cum[r + 1] - cum[k], block_length[k] - block_length[r + 1], fitness, dt);
+  };
+  if (!prune) {
+    for (std::size_t r = 0; r < n; ++r) {
+      std::size_t imax = 0;
+      double vmax = 0;
+      for (std::size_t k = 0; k <= r; ++k) {
+        const double v = a_value(fit_of(k, r).value, k);
+        if (k == 0 || v > vmax) { // strict: ties go to the earliest start (np.argmax)
+          vmax = v;
+          imax = k;
+        }
+      }
+      last[r] = imax;
+      best[r] = vmax;
+    }
+    return;
+  }
+
   // Starts that can still win, increasing, with what their blocks need:
-  // cum[k], block_length[k] and best[k - 1] - ncp_prior (struct of arrays, so
-  // that the bound pass is one vectorised loop).
+  // cum[k], block_length[k], best[k - 1] - ncp_prior and the tangent
+  // (struct of arrays, so that the bound pass is one vectorised loop).
   std::vector<std::size_t> starts;
   std::vector<double> s_cum, s_len, s_base;
+  Tangents tangents;
   std::vector<double> values; // A_r(k) of each start, or a bound of it
   std::size_t j_best = 0;     // index in `starts` of the last winner
   for (auto* v : {&s_cum, &s_len, &s_base, &values})
     v->reserve(n);
   starts.reserve(n);
+  // First tangent: the mean rate (any rate gives a bound).
+  const double q0 =
+      regular ? std::clamp(cum[n] / (span / dt), 1e-6, 1 - 1e-6) : std::max(cum[n], 1.0) / span;
   for (std::size_t r = 0; r < n; ++r) {
     std::size_t imax = 0;
-    double vmax = -std::numeric_limits<double>::infinity();
-    if (!prune || (regular && r + 1 == n)) {
+    double vmax = 0;
+    if (regular && r + 1 == n) {
       for (std::size_t k = 0; k <= r; ++k) {
-        const double v = a_value(k, r);
-        if (v > vmax || k == 0) { // strict: ties go to the earliest start (np.argmax)
+        const double v = a_value(fit_of(k, r).value, k);
+        if (k == 0 || v > vmax) {
           vmax = v;
           imax = k;
         }
       }
-    } else {
-      starts.push_back(r);
-      s_cum.push_back(cum[r]);
-      s_len.push_back(block_length[r]);
-      s_base.push_back((r > 0 ? best[r - 1] : 0.0) - ncp_prior);
-      const std::size_t m = starts.size();
-      values.resize(m);
-      // The start that won at r - 1 first: it usually wins again, and its
-      // block's rate is the reference of the bound. Every other start whose
-      // bound is below that value by more than rounding cannot win or tie, so
-      // it costs a division instead of logarithms; its bound stands in for its
-      // value in the pruning below (a bound only prunes less).
-      const std::size_t k_ref = starts[j_best];
-      const FitnessBound bound(fitness, dt, cum[r + 1] - cum[k_ref],
-                               block_length[k_ref] - block_length[r + 1]);
-      bound.upper(m, s_cum.data(), s_len.data(), s_base.data(), cum[r + 1], block_length[r + 1],
-                  values.data());
-      vmax = values[j_best] = a_value(k_ref, r);
-      imax = k_ref;
-      const double skip_below =
-          vmax - (1e-9 * (size * logs + std::abs(vmax) + ncp_prior) + rounding + 1e-12);
-      for (std::size_t j = 0; j < m; ++j) {
-        if (j == j_best || values[j] < skip_below)
-          continue;
-        values[j] = a_value(starts[j], r);
-        // ties go to the earliest start (np.argmax)
-        if (values[j] > vmax || (values[j] == vmax && starts[j] < imax)) {
-          vmax = values[j];
-          imax = starts[j];
-        }
+      last[r] = imax;
+      best[r] = vmax;
+      break;
+    }
+    starts.push_back(r);
+    s_cum.push_back(cum[r]);
+    s_len.push_back(block_length[r]);
+    s_base.push_back((r > 0 ? best[r - 1] : 0.0) - ncp_prior);
+    if (r == 0)
+      tangents.push(std::log(q0), q0, std::log1p(-q0), 1 - q0);
+    else
+      tangents.push(0, 1, 0, 1);
+    const std::size_t m = starts.size();
+    values.resize(m);
+    // The last winner first: its value is the threshold, and the new start
+    // takes its tangent (the rate of the block it would end).
+    const std::size_t k_ref = starts[j_best];
+    const BlockFit f_ref = fit_of(k_ref, r);
+    tangents.set(j_best, f_ref, regular);
+    if (r > 0)
+      tangents.copy(m - 1, j_best);
+    fitness_bounds(regular, dt, m, s_cum.data(), s_len.data(), s_base.data(), tangents, cum[r + 1],
+                   block_length[r + 1], values.data());
+    vmax = values[j_best] = a_value(f_ref.value, k_ref);
+    imax = k_ref;
+    const double skip_below = vmax - margin(vmax);
+    for (std::size_t j = 0; j < m; ++j) {
+      if (j == j_best || values[j] < skip_below)
+        continue;
+      const BlockFit f = fit_of(starts[j], r);
+      tangents.set(j, f, regular);
+      values[j] = a_value(f.value, starts[j]);
+      // ties go to the earliest start (np.argmax)
+      if (values[j] > vmax || (values[j] == vmax && starts[j] < imax)) {
+        vmax = values[j];
+        imax = starts[j];
       }
-      const double margin = 1e-9 * (size * logs + std::abs(vmax) + ncp_prior) + rounding + 1e-12;
-      const double keep_above = vmax - ncp_prior - margin;
-      auto keep = [&](std::size_t j) {
-        return !(values[j] < keep_above) || (regular && starts[j] == 0);
-      };
-      // Most steps drop nothing (inside a block no start can be pruned):
-      // compact only from the first start that goes.
-      std::size_t kept = 0;
-      while (kept < m && keep(kept))
-        ++kept;
-      for (std::size_t j = kept; j < m; ++j)
-        if (keep(j)) {
-          starts[kept] = starts[j];
-          s_cum[kept] = s_cum[j];
-          s_len[kept] = s_len[j];
-          s_base[kept] = s_base[j];
-          ++kept;
-        }
-      j_best = static_cast<std::size_t>(
-          std::lower_bound(starts.begin(), starts.begin() + static_cast<std::ptrdiff_t>(kept),
-                           imax) -
-          starts.begin());
-      starts.resize(kept);
-      s_cum.resize(kept);
-      s_len.resize(kept);
-      s_base.resize(kept);
     }
     last[r] = imax;
     best[r] = vmax;
+
+    const double keep_above = vmax - ncp_prior - margin(vmax);
+    auto keep = [&](std::size_t j) {
+      return !(values[j] < keep_above) || (regular && starts[j] == 0);
+    };
+    // Most steps drop nothing (inside a block no start can be pruned):
+    // compact only from the first start that goes.
+    std::size_t kept = 0;
+    while (kept < m && keep(kept))
+      ++kept;
+    for (std::size_t j = kept; j < m; ++j)
+      if (keep(j)) {
+        starts[kept] = starts[j];
+        s_cum[kept] = s_cum[j];
+        s_len[kept] = s_len[j];
+        s_base[kept] = s_base[j];
+        tangents.copy(kept, j);
+        ++kept;
+      }
+    starts.resize(kept);
+    s_cum.resize(kept);
+    s_len.resize(kept);
+    s_base.resize(kept);
+    tangents.resize(kept);
+    j_best = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), imax) -
+                                      starts.begin());
   }
 }
 
