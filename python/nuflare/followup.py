@@ -56,8 +56,13 @@ def read_alerts(path, *, table_format="auto", missing_signalness=0.5, galactic_c
         ``product`` of the alerts used; campaign tables with latencies also
         ``latency_median_hours`` and ``latency_fraction_above_24h``.
     """
-    return _nuflare.read_alerts(os.fspath(path), str(table_format), float(missing_signalness),
-                                bool(galactic_cut))
+    out = _nuflare.read_alerts(os.fspath(path), str(table_format), float(missing_signalness),
+                               bool(galactic_cut))
+    for columns in (out["alerts"], out["table4"]):
+        for key, value in columns.items():
+            if isinstance(value, list):  # names as numpy string arrays, like the numbers
+                columns[key] = np.array(value, dtype=str)
+    return out
 
 
 def followup_limits(table=None, *, p_astro_obs=None, evolution=EVOLUTIONS, abs_mag=None,
