@@ -85,6 +85,8 @@ class Archive:
         ``inputs`` (a list of ``(path, sha256)``).
     tables : dict
         Every table, by its path without the leading '/' (``'spatial/summary'``).
+    summary : structured array or DataFrame
+        The table the command printed (``<analysis>/summary``).
     datasets : list of str
         Paths of the datasets that are not table columns (read with ``archive[path]``).
     """
@@ -146,6 +148,11 @@ class Archive:
         if key not in self.tables:
             raise KeyError(f"{self.path}: no table {name!r} (tables: {', '.join(self.tables)})")
         return self.tables[key]
+
+    @property
+    def summary(self):
+        """The table the command printed: ``<analysis>/summary``."""
+        return self.table(f"{self.attrs.get('analysis', '')}/summary")
 
     def units(self, name):
         """Unit of each column of table ``name`` ('' when dimensionless)."""

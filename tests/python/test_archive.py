@@ -80,6 +80,7 @@ def test_tables_equal_h5py_and_nuflare_table():
     printed = list(csv.DictReader(io.StringIO(
         nuflare_cli("table", "--archive", path, "--analysis", "spatial"))))
     summary = run_.table("/spatial/summary")
+    assert np.array_equal(summary, run_.summary)
     assert len(printed) == summary.size > 0
     for row, rec in zip(printed, summary):
         for c in summary.dtype.names:

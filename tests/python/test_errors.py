@@ -121,7 +121,12 @@ def test_blocks_library_messages():
     ]
     for message, fn in cases:
         expect_error(ValueError, message, fn)
-    expect_error(ValueError, "could not convert string to float: 'a'", bb, ["a", "b"])
+    try:  # numpy's own conversion error (its wording is numpy's)
+        bb(["a", "b"])
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("no ValueError for non-numeric times")
 
 
 def test_blocks_keywords_as_astropy():
