@@ -124,8 +124,13 @@ class Archive:
     def _visit(self, name, obj):
         h5py = _h5py()
         if isinstance(obj, h5py.Group) and _value(obj.attrs.get("kind")) == "table":
+            # the column order: "a,b,c" (format 1), or a list of names
             columns_attr = _value(obj.attrs.get("columns", ""))
-            names = [c for c in columns_attr.split(",") if c] if columns_attr else list(obj)
+            if isinstance(columns_attr, str):
+                names = [c for c in columns_attr.split(",") if c]
+            else:
+                names = [str(c) for c in np.ravel(columns_attr)]
+            names = names or list(obj)
             columns, units = {}, {}
             for c in names:
                 columns[c] = _decoded(obj[c][()])

@@ -6,8 +6,9 @@ of the build tree, then requires open_archive to give: every table equal,
 column by column and with the file's own dtypes, to h5py's reading and to
 what `nuflare table` prints; the provenance (format, version, git revision,
 seed, RNG scheme, resolved config, SHA-256 of every input); the per-trial
-datasets on demand. An archive whose per-trial integers were rewritten as
-compressed int32 under format 2.0 reads the same; a foreign HDF5 file and an
+datasets on demand. An archive rewritten under format 2.0 — per-trial
+integers as compressed int32, a uint16 column, variable-length strings, the
+column order as a list — reads the same; a foreign HDF5 file and an
 unknown major version are refused with one-line ValueErrors.
 """
 import csv
@@ -143,12 +144,20 @@ def test_format_2_with_other_integer_widths():
         n_obs = summary["n_observed"][()]
         del summary["n_observed"]
         summary.create_dataset("n_observed", data=n_obs.astype(np.uint16), compression="gzip")
+        # variable-length strings, and the column order as a list of names
+        groups = [g.decode() for g in summary["group"][()]]
+        del summary["group"]
+        summary.create_dataset("group", data=groups, dtype=h5py.string_dtype())
+        columns = summary.attrs["columns"].decode().split(",")
+        summary.attrs["columns"] = np.array(columns, dtype=h5py.string_dtype())
     v1 = nuflare.open_archive(src, pandas=False)
     v2 = nuflare.open_archive(path, pandas=False)
     assert v2.provenance["format_version"] == "2.0"
     assert v2.table("spatial/summary")["n_observed"].dtype == np.uint16
     assert np.array_equal(v2.table("spatial/summary")["n_observed"],
                           v1.table("spatial/summary")["n_observed"])
+    assert v2.summary.dtype.names == v1.summary.dtype.names
+    assert v2.summary["group"].tolist() == v1.summary["group"].tolist()
     for n in names:
         assert v2[n].dtype == np.int32 and np.array_equal(v2[n], v1[n])
 
