@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -50,6 +51,8 @@ private:
   py::dict d_;
 };
 
+//! (edges, block values, ncp_prior, n_unique) of one segmentation; the
+//! library checks the data and the prior (its messages are the command line's).
 py::tuple bayesian_blocks(const DoubleArray& t, const std::optional<DoubleArray>& x,
                           const std::optional<DoubleArray>& sigma, const std::string& fitness,
                           std::optional<double> p0, std::optional<double> gamma,
