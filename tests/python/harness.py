@@ -6,9 +6,12 @@ Each test file calls ``require(...)`` first, which exits with status 77
 test and the closing "N passed, N failed" line, and exits 1 on any failure.
 No pytest needed: the suite runs with Debian's python3 alone.
 """
+import atexit
 import importlib
 import os
+import shutil
 import sys
+import tempfile
 import time
 import traceback
 
@@ -30,6 +33,13 @@ def env_path(name):
         print(f"skipped: {name} is not set (run through ctest)")
         sys.exit(77)
     return value
+
+
+def scratch(prefix):
+    """A temporary folder, removed when the test script exits."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def run(namespace):

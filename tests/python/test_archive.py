@@ -18,10 +18,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import env_path, expect_error, require, run  # noqa: E402
+from harness import env_path, expect_error, require, run, scratch  # noqa: E402
 
 require("numpy", "h5py", "nuflare")
 
@@ -32,7 +31,7 @@ import nuflare  # noqa: E402
 
 BIN = env_path("NUFLARE_BIN")
 SRC = env_path("NUFLARE_SOURCE_DIR")
-TMP = tempfile.mkdtemp(prefix="nuflare_py_archive_")
+TMP = scratch("nuflare_py_archive_")
 RUN = os.path.join(TMP, "spatial.h5")
 TRIALS = 20
 

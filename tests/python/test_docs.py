@@ -12,10 +12,9 @@ import io
 import os
 import re
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import env_path, require, run  # noqa: E402
+from harness import env_path, require, run, scratch  # noqa: E402
 
 require("numpy", "h5py", "pandas", "nuflare")  # the archive block shows a DataFrame
 
@@ -36,13 +35,13 @@ def test_docs_python_blocks_run():
     with open(DOC) as f:
         blocks = python_blocks(f.read())
     assert len(blocks) >= 5, f"only {len(blocks)} python blocks in {DOC}"
-    scratch = tempfile.mkdtemp(prefix="nuflare_py_docs_")
-    os.symlink(os.path.join(SRC, "inputs"), os.path.join(scratch, "inputs"))
-    os.makedirs(os.path.join(scratch, "build/src/app"))
-    os.symlink(BIN, os.path.join(scratch, "build/src/app/nuflare"))
+    folder = scratch("nuflare_py_docs_")
+    os.symlink(os.path.join(SRC, "inputs"), os.path.join(folder, "inputs"))
+    os.makedirs(os.path.join(folder, "build/src/app"))
+    os.symlink(BIN, os.path.join(folder, "build/src/app/nuflare"))
     namespace = {"__name__": "__docs__"}
     cwd = os.getcwd()
-    os.chdir(scratch)
+    os.chdir(folder)
     try:
         for line, code in blocks:
             out = io.StringIO()

@@ -10,10 +10,9 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import env_path, expect_error, require, run  # noqa: E402
+from harness import env_path, expect_error, require, run, scratch  # noqa: E402
 
 require("numpy", "nuflare")
 
@@ -23,7 +22,7 @@ import nuflare  # noqa: E402
 
 BIN = env_path("NUFLARE_BIN")
 SRC = env_path("NUFLARE_SOURCE_DIR")
-TMP = tempfile.mkdtemp(prefix="nuflare_py_errors_")
+TMP = scratch("nuflare_py_errors_")
 FOLLOWUP_TABLE = os.path.join(SRC, "inputs/demo/data/followup/ztf_overview.csv")
 
 

@@ -16,10 +16,9 @@ import math
 import os
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import env_path, require, run  # noqa: E402
+from harness import env_path, require, run, scratch  # noqa: E402
 
 require("numpy", "nuflare")
 
@@ -30,7 +29,7 @@ import nuflare  # noqa: E402
 BIN = env_path("NUFLARE_BIN")
 SRC = env_path("NUFLARE_SOURCE_DIR")
 DEMO = os.path.join(SRC, "inputs/demo")
-TMP = tempfile.mkdtemp(prefix="nuflare_py_flares_")
+TMP = scratch("nuflare_py_flares_")
 
 
 def cli_csv(*args):
