@@ -42,6 +42,29 @@ if(NUFLARE_BUILD_BENCH)
   set_package_properties(benchmark PROPERTIES TYPE OPTIONAL PURPOSE "bench/")
 endif()
 
+# The Python module (python/, docs/python.md): pybind11 and the Python headers
+# from Debian (pybind11-dev, python3-dev). Its numpy, h5py and astropy are
+# Debian's too, so the interpreter defaults to Debian's /usr/bin/python3
+# rather than the first python3 on PATH (pyenv, conda), whose site-packages
+# would lack them; -DPython_EXECUTABLE=... picks another. Found quietly: the
+# top-level NUFLARE_BUILD_PYTHON defaults to ON when both are there.
+set(NUFLARE_PYTHON_FOUND FALSE)
+if(NOT DEFINED NUFLARE_BUILD_PYTHON OR NUFLARE_BUILD_PYTHON)
+  if(NOT DEFINED Python_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python_EXECUTABLE /usr/bin/python3 CACHE FILEPATH
+        "Python interpreter the module nuflare is built for and tested with")
+  endif()
+  find_package(Python 3.9 QUIET COMPONENTS Interpreter Development.Module)
+  if(Python_FOUND)
+    set(PYBIND11_FINDPYTHON ON) # reuse the Python found above (FindPython)
+    find_package(pybind11 2.6 CONFIG QUIET)
+  endif()
+  if(Python_FOUND AND pybind11_FOUND)
+    set(NUFLARE_PYTHON_FOUND TRUE)
+  endif()
+endif()
+set_package_properties(pybind11 PROPERTIES TYPE OPTIONAL PURPOSE "the Python module nuflare (python/)")
+
 # HDF5 from FindHDF5 has no imported target on CMake 3.25 for every layout.
 if(NOT TARGET nuflare_hdf5)
   add_library(nuflare_hdf5 INTERFACE)
@@ -60,5 +83,6 @@ function(nuflare_feature_summary)
   message(STATUS "  Random123  ${RANDOM123_INCLUDE_DIR}")
   message(STATUS "  Catch2     ${Catch2_VERSION} tests=${NUFLARE_BUILD_TESTS}")
   message(STATUS "  benchmark  ${benchmark_VERSION} found=${benchmark_FOUND}")
+  message(STATUS "  pybind11   ${pybind11_VERSION} python=${NUFLARE_BUILD_PYTHON} (${Python_EXECUTABLE} ${Python_VERSION})")
   message(STATUS "  sanitizers ${NUFLARE_SANITIZE}")
 endfunction()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian (bookworm) packages nuflare needs to build, test, run
-# its demo and draw its figures. Idempotent: quiet when all are present.
+# its demo, draw its figures and build the Python module (pybind11).
+# Idempotent: quiet when all are present.
 # Usage: tools/install-deps.sh [--slurm]   (--slurm adds slurm-wlm and munge)
 set -euo pipefail
 
@@ -12,6 +13,7 @@ packages=(
   libeigen3-dev catch2 librandom123-dev libcfitsio-dev liblzma-dev zlib1g-dev
   libbenchmark-dev
   python3 python3-numpy python3-scipy python3-h5py python3-matplotlib python3-astropy
+  pybind11-dev python3-dev python3-pandas
 )
 if [[ "${1:-}" == "--slurm" ]]; then
   packages+=(slurm-wlm munge)

@@ -254,52 +254,287 @@ void dp_measures(const Cells& c, double ncp_prior, bool prune, std::vector<std::
   }
 }
 
+//! The fitness of one block holding `n_k` events over length `t_k` (astropy's
+//! formulas), with the logarithms it took: they also give the tangent of the
+//! bound below at this block's rate.
+struct BlockFit {
+  double value = 0;   //!< the fitness
+  double rate = 0;    //!< N/T (events) or N/M (regular_events), before the guards
+  double ln_rate = 0; //!< ln of the guarded rate
+  double ln_rest = 0; //!< ln of the guarded 1 - N/M (regular_events)
+};
+
+BlockFit block_fit(double n_k, double t_k, Fitness fitness, double dt) {
+  BlockFit f;
+  if (fitness == Fitness::events) {
+    // Scargle 2013 eq. 19
+    if (n_k > 0) {
+      f.rate = n_k / t_k;
+      f.ln_rate = std::log(f.rate);
+      f.value = n_k * f.ln_rate;
+    }
+    return f;
+  }
+  // Scargle 2013 eq. C23, with astropy's guards for N/M <= 0 and 1 - N/M <= 0
+  const double m_k = t_k / dt;
+  double n_over_m = n_k / m_k;
+  double one_m = 1.0 - n_over_m;
+  f.rate = n_over_m;
+  if (n_over_m <= 0)
+    n_over_m = 1;
+  if (one_m <= 0)
+    one_m = 1;
+  f.ln_rate = std::log(n_over_m);
+  f.ln_rest = std::log(one_m);
+  f.value = n_k * f.ln_rate + (m_k - n_k) * f.ln_rest;
+  return f;
+}
+
+//! Tangents of the logarithm, ln y <= ln ρ + y/ρ - 1 for any ρ > 0 (equal at
+//! y = ρ), one per start, struct of arrays. They bound a block's fitness with
+//! a multiplication and a division instead of one or two logarithms; each
+//! start's tangent sits at its block's rate when its fitness was last
+//! computed, so while the block grows the bound stays close.
+struct Tangents {
+  std::vector<double> l, inv;   //!< ln ρ - 1 and 1/ρ (regular_events: ρ = q = N/M)
+  std::vector<double> l1, inv1; //!< regular_events: ln(1 - q) - 1 and 1/(1 - q)
+
+  void push(double ln_rho, double rho, double ln_rest, double q_rest) {
+    l.push_back(ln_rho - 1);
+    inv.push_back(1 / rho);
+    l1.push_back(ln_rest - 1);
+    inv1.push_back(1 / q_rest);
+  }
+  void copy(std::size_t to, std::size_t from) {
+    l[to] = l[from];
+    inv[to] = inv[from];
+    l1[to] = l1[from];
+    inv1[to] = inv1[from];
+  }
+  void resize(std::size_t m) {
+    for (auto* v : {&l, &inv, &l1, &inv1})
+      v->resize(m);
+  }
+  //! Moves the tangent to the rate of `f` where the logarithms were of the
+  //! rate itself (no guard acted): events N > 0; regular_events 0 < N/M < 1.
+  void set(std::size_t j, const BlockFit& f, bool regular) {
+    if (!regular) {
+      if (f.rate > 0) {
+        l[j] = f.ln_rate - 1;
+        inv[j] = 1 / f.rate;
+      }
+    } else if (f.rate > 0 && f.rate < 1) {
+      l[j] = f.ln_rate - 1;
+      inv[j] = 1 / f.rate;
+      l1[j] = f.ln_rest - 1;
+      inv1[j] = 1 / (1 - f.rate);
+    }
+  }
+};
+
+//! out[j] = base[j] + an upper bound of the fitness of the block of start j:
+//! n = cum_r1 - cum_k[j] events over t = len_k[j] - len_r1. No branches but
+//! selects: n = 0 gives 0; for regular_events with N > M the second term is a
+//! product of two non-positive factors, so >= its guarded 0, and with N <= M
+//! eq. C23 is a Bernoulli log-likelihood, never above 0.
+void fitness_bounds(bool regular, double dt, std::size_t m, const double* __restrict cum_k,
+                    const double* __restrict len_k, const double* __restrict base,
+                    const Tangents& tg, double cum_r1, double len_r1, double* __restrict out) {
+  const double* __restrict l = tg.l.data();
+  const double* __restrict inv = tg.inv.data();
+  if (!regular) {
+    for (std::size_t j = 0; j < m; ++j) {
+      const double n_k = cum_r1 - cum_k[j];
+      out[j] = base[j] + n_k * (l[j] + n_k * inv[j] / (len_k[j] - len_r1));
+    }
+    return;
+  }
+  const double* __restrict l1 = tg.l1.data();
+  const double* __restrict inv1 = tg.inv1.data();
+  const double inv_dt = 1 / dt;
+  for (std::size_t j = 0; j < m; ++j) {
+    const double n_k = cum_r1 - cum_k[j];
+    const double m_k = (len_k[j] - len_r1) * inv_dt;
+    const double p = n_k / m_k;
+    const double tangent = n_k * (l[j] + p * inv[j]) + (m_k - n_k) * (l1[j] + (1 - p) * inv1[j]);
+    out[j] = base[j] + (p <= 1 ? std::min(tangent, 0.0) : tangent);
+  }
+}
+
 //! Dynamic programme for events / regular_events. Block lengths are computed as
 //! astropy does (t_last - edges, then differences) so that equal-length blocks
 //! tie exactly as they do there. 0 ln 0 is taken as 0 (its limit); astropy
 //! gives NaN there and then picks the NaN as maximum (SPEC §3, docs/methods).
+//!
+//! Two exact shortcuts (`prune`; the edges are those of the full programme):
+//!  - PELT pruning, as in dp_measures, needs a subadditive fitness,
+//!    fit(k..R') <= fit(k..R) + fit(R+1..R'). `events`: N ln(N/T) is the
+//!    maximum of the Poisson log-likelihood N ln λ − λT (up to the additive
+//!    −N), and one shared rate never fits two blocks better than two rates:
+//!    subadditive for any cells. `regular_events`: with astropy's guards, eq.
+//!    C23 is the maximum of the Bernoulli log-likelihood of N ticks in M only
+//!    while N <= M. Blocks of interior cells at least one tick long have
+//!    M >= cells >= N, but the first and last cells are half a tick (a block
+//!    of only the last cell has M = 1/2, N = 1), so: the start k = 0 is never
+//!    pruned, the last step (the only one whose blocks hold the last cell)
+//!    scans every start, and there is no pruning when an interior cell is
+//!    shorter than a tick.
+//!  - Inside a block PELT prunes nothing, so most starts are still there at
+//!    every step. A start whose tangent bound (Tangents) lies below the last
+//!    winner's value by more than rounding can neither win nor tie: it costs
+//!    a division instead of logarithms, and its bound stands in for its
+//!    value when pruning (a bound only prunes less).
 void dp_events(const Cells& c, const std::vector<double>& edges, double ncp_prior, Fitness fitness,
-               double dt, std::vector<std::size_t>& last) {
+               double dt, bool prune, std::vector<std::size_t>& last) {
   const std::size_t n = c.t.size();
-  std::vector<double> block_length(n + 1), cum(n + 1, 0.0), value(n);
+  const bool regular = fitness == Fitness::regular_events;
+  std::vector<double> block_length(n + 1), cum(n + 1, 0.0);
   for (std::size_t i = 0; i <= n; ++i)
     block_length[i] = c.t[n - 1] - edges[i];
   for (std::size_t i = 0; i < n; ++i)
     cum[i + 1] = cum[i] + c.x[i]; // integer counts: exact
+
+  double min_cell = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < n; ++i)
+    min_cell = std::min(min_cell, edges[i + 1] - edges[i]);
+  if (!(min_cell > 0))
+    prune = false;
+  if (regular)
+    for (std::size_t i = 1; i + 1 < n && prune; ++i)
+      if (edges[i + 1] - edges[i] < dt * (1 - 1e-9))
+        prune = false;
+  // Margin of the pruning and of the bound: far above the rounding of any
+  // A_R(k) (block lengths are differences of values up to the span, so a
+  // fitness carries a relative error up to ~1e-16 span / min_cell), far
+  // below any real difference.
+  const double span = c.t[n - 1] - c.t[0];
+  const double size = std::max(cum[n], 1.0) + (regular ? span / dt : 0.0);
+  const double logs = 1 + std::abs(std::log(size)) + std::abs(std::log(span)) +
+                      std::abs(std::log(min_cell)) + (regular ? std::abs(std::log(dt)) : 0.0);
+  const double rounding = 1e-13 * size * (span / min_cell);
+  auto margin = [&](double v) {
+    return 1e-9 * (size * logs + std::abs(v) + ncp_prior) + rounding + 1e-12;
+  };
+
   std::vector<double> best(n);
-  for (std::size_t r = 0; r < n; ++r) {
-    const double len_r = block_length[r + 1];
-    std::size_t imax = 0;
-    double vmax = -std::numeric_limits<double>::infinity();
-    for (std::size_t k = 0; k <= r; ++k) {
-      const double n_k = cum[r + 1] - cum[k];
-      const double t_k = block_length[k] - len_r;
-      double fit = 0;
-      if (fitness == Fitness::events) {
-        // Scargle 2013 eq. 19
-        if (n_k > 0)
-          fit = n_k * std::log(n_k / t_k);
-      } else {
-        // Scargle 2013 eq. C23, with astropy's guards for N/M <= 0 and 1 - N/M <= 0
-        const double m_k = t_k / dt;
-        double n_over_m = n_k / m_k;
-        double one_m = 1.0 - n_over_m;
-        if (n_over_m <= 0)
-          n_over_m = 1;
-        if (one_m <= 0)
-          one_m = 1;
-        fit = n_k * std::log(n_over_m) + (m_k - n_k) * std::log(one_m);
+  // A_r(k) = best(k - 1) + fit(k..r) - ncp_prior, summed as astropy does
+  auto a_value = [&](double fit, std::size_t k) {
+    double v = fit - ncp_prior;
+    if (k > 0)
+      v += best[k - 1];
+    return v;
+  };
+  auto fit_of = [&](std::size_t k, std::size_t r) {
+    return block_fit(cum[r + 1] - cum[k], block_length[k] - block_length[r + 1], fitness, dt);
+  };
+  if (!prune) {
+    for (std::size_t r = 0; r < n; ++r) {
+      std::size_t imax = 0;
+      double vmax = 0;
+      for (std::size_t k = 0; k <= r; ++k) {
+        const double v = a_value(fit_of(k, r).value, k);
+        if (k == 0 || v > vmax) { // strict: ties go to the earliest start (np.argmax)
+          vmax = v;
+          imax = k;
+        }
       }
-      double v = fit - ncp_prior;
-      if (k > 0)
-        v += best[k - 1];
-      if (v > vmax || k == 0) {
-        vmax = v;
-        imax = k;
+      last[r] = imax;
+      best[r] = vmax;
+    }
+    return;
+  }
+
+  // Starts that can still win, increasing, with what their blocks need:
+  // cum[k], block_length[k], best[k - 1] - ncp_prior and the tangent
+  // (struct of arrays, so that the bound pass is one vectorised loop).
+  std::vector<std::size_t> starts;
+  std::vector<double> s_cum, s_len, s_base;
+  Tangents tangents;
+  std::vector<double> values; // A_r(k) of each start, or a bound of it
+  std::size_t j_best = 0;     // index in `starts` of the last winner
+  for (auto* v : {&s_cum, &s_len, &s_base, &values})
+    v->reserve(n);
+  starts.reserve(n);
+  // First tangent: the mean rate (any rate gives a bound).
+  const double q0 =
+      regular ? std::clamp(cum[n] / (span / dt), 1e-6, 1 - 1e-6) : std::max(cum[n], 1.0) / span;
+  for (std::size_t r = 0; r < n; ++r) {
+    std::size_t imax = 0;
+    double vmax = 0;
+    if (regular && r + 1 == n) {
+      for (std::size_t k = 0; k <= r; ++k) {
+        const double v = a_value(fit_of(k, r).value, k);
+        if (k == 0 || v > vmax) {
+          vmax = v;
+          imax = k;
+        }
+      }
+      last[r] = imax;
+      best[r] = vmax;
+      break;
+    }
+    starts.push_back(r);
+    s_cum.push_back(cum[r]);
+    s_len.push_back(block_length[r]);
+    s_base.push_back((r > 0 ? best[r - 1] : 0.0) - ncp_prior);
+    if (r == 0)
+      tangents.push(std::log(q0), q0, std::log1p(-q0), 1 - q0);
+    else
+      tangents.push(0, 1, 0, 1);
+    const std::size_t m = starts.size();
+    values.resize(m);
+    // The last winner first: its value is the threshold, and the new start
+    // takes its tangent (the rate of the block it would end).
+    const std::size_t k_ref = starts[j_best];
+    const BlockFit f_ref = fit_of(k_ref, r);
+    tangents.set(j_best, f_ref, regular);
+    if (r > 0)
+      tangents.copy(m - 1, j_best);
+    fitness_bounds(regular, dt, m, s_cum.data(), s_len.data(), s_base.data(), tangents, cum[r + 1],
+                   block_length[r + 1], values.data());
+    vmax = values[j_best] = a_value(f_ref.value, k_ref);
+    imax = k_ref;
+    const double skip_below = vmax - margin(vmax);
+    for (std::size_t j = 0; j < m; ++j) {
+      if (j == j_best || values[j] < skip_below)
+        continue;
+      const BlockFit f = fit_of(starts[j], r);
+      tangents.set(j, f, regular);
+      values[j] = a_value(f.value, starts[j]);
+      // ties go to the earliest start (np.argmax)
+      if (values[j] > vmax || (values[j] == vmax && starts[j] < imax)) {
+        vmax = values[j];
+        imax = starts[j];
       }
     }
     last[r] = imax;
     best[r] = vmax;
+
+    const double keep_above = vmax - ncp_prior - margin(vmax);
+    auto keep = [&](std::size_t j) {
+      return !(values[j] < keep_above) || (regular && starts[j] == 0);
+    };
+    // Most steps drop nothing (inside a block no start can be pruned):
+    // compact only from the first start that goes.
+    std::size_t kept = 0;
+    while (kept < m && keep(kept))
+      ++kept;
+    for (std::size_t j = kept; j < m; ++j)
+      if (keep(j)) {
+        starts[kept] = starts[j];
+        s_cum[kept] = s_cum[j];
+        s_len[kept] = s_len[j];
+        s_base[kept] = s_base[j];
+        tangents.copy(kept, j);
+        ++kept;
+      }
+    starts.resize(kept);
+    s_cum.resize(kept);
+    s_len.resize(kept);
+    s_base.resize(kept);
+    tangents.resize(kept);
+    j_best = static_cast<std::size_t>(std::lower_bound(starts.begin(), starts.end(), imax) -
+                                      starts.begin());
   }
 }
 
@@ -376,7 +611,7 @@ Blocks bayesian_blocks(std::span<const double> t, std::span<const double> x,
     if (options.fitness == Fitness::measures)
       dp_measures(cells, out.ncp_prior, options.prune, last);
     else
-      dp_events(cells, edges, out.ncp_prior, options.fitness, options.dt, last);
+      dp_events(cells, edges, out.ncp_prior, options.fitness, options.dt, options.prune, last);
     // Peel off the last block repeatedly. astropy stores the change points in
     // an array of N slots, one too few when every cell is its own block, and
     // then overwrites the first interior edge with 0 (t=[0,1,2], x=[1,5,1],

@@ -30,9 +30,10 @@ struct BlocksOptions {
   std::optional<double> gamma;     //!< prior slope; ncp_prior = -ln(gamma)
   std::optional<double> ncp_prior; //!< prior charged once per block
   double dt = 0;                   //!< tick length for regular_events [same unit as t]
-  //! measures only: PELT pruning of start points that can never win again.
-  //! Exact (same edges as the full O(N²) programme, see bayesian_blocks.cpp);
-  //! off gives the plain programme.
+  //! PELT pruning of start points that can never win again (every fitness;
+  //! regular_events only when no interior cell is shorter than dt). Exact
+  //! (same edges as the full O(N²) programme, see bayesian_blocks.cpp); off
+  //! gives the plain programme.
   bool prune = true;
 };
 

@@ -1,0 +1,373 @@
+// ZTF follow-up statistics (ZTF paper §2, §6, eq. 1–7, Table 4, Fig. 14–19):
+// the alert table with its P_astro·P_obs, P_detectable and the f limit per
+// evolution and magnitude, the redshift PDFs. The Python front
+// (python/nuflare/followup.py) passes every option; the checks here are
+// those `nuflare followup` makes, with the keyword's name in place of the
+// command-line option's.
+#include "bindings.hpp"
+
+#include "nuflare/core/error.hpp"
+#include "nuflare/followup/alerts.hpp"
+#include "nuflare/followup/detection.hpp"
+#include "nuflare/followup/limits.hpp"
+#include "nuflare/followup/redshift.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <string>
+
+namespace nuflare::python {
+
+namespace {
+
+namespace fu = nuflare::followup;
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+//! Shortest round-trip text of a number, as the command line prints it.
+std::string text(double v) {
+  if (std::isnan(v))
+    return "nan";
+  char buf[64];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+//! "campaign" when the first non-blank line starts with a `name` column, else
+//! "overview" (the paper's sheet starts with title rows, its header with
+//! `Event`): the rule of `nuflare followup --table-format auto`.
+std::string detect_table_format(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(" \t\r\"");
+    if (first == std::string::npos)
+      continue;
+    const auto end = line.find_first_of(",\"", first);
+    return lower(line.substr(first, end - first)) == "name" ? "campaign" : "overview";
+  }
+  return "overview"; // unreadable or empty: the overview reader names the problem
+}
+
+double probability(double v, const char* name) {
+  if (!(v >= 0 && v <= 1))
+    throw core::ConfigError(std::string(name) + " must be in [0, 1], got " + text(v));
+  return v;
+}
+
+//! Reads an alert table and applies the §2 selection to campaign tables (the
+//! paper's sheet lists the alerts that were followed up and is taken whole).
+py::dict read_alerts(const std::string& path, const std::string& table_format,
+                     double missing_signalness, bool galactic_cut) {
+  probability(missing_signalness, "missing_signalness");
+  std::string format = lower(table_format);
+  if (format != "auto" && format != "overview" && format != "campaign")
+    throw core::ConfigError("table_format: expected overview, campaign or auto, got \"" +
+                            table_format + "\"");
+  std::vector<fu::FollowupAlert> alerts;
+  std::vector<fu::Rejection> why;
+  std::vector<fu::FollowupAlert> used;
+  std::vector<fu::ProbabilityRow> table4;
+  std::optional<fu::LatencyStats> latency;
+  {
+    py::gil_scoped_release release;
+    if (format == "auto")
+      format = detect_table_format(path);
+    alerts = format == "overview" ? fu::read_overview_fu(path) : fu::read_campaign_csv(path);
+    if (alerts.empty())
+      throw core::InputError(path, 0, "", "no alerts");
+    fu::SelectionConfig selection;
+    selection.missing_signalness = missing_signalness;
+    selection.galactic_cut = galactic_cut;
+    for (const auto& a : alerts) {
+      why.push_back(format == "campaign" ? fu::select_alert(a, selection) : fu::Rejection::none);
+      if (why.back() == fu::Rejection::none)
+        used.push_back(a);
+    }
+    if (used.empty())
+      throw core::InputError(path, 0, "", "no alert passes the selection (ZTF paper §2)");
+    if (format == "campaign")
+      latency = fu::latency_stats(std::span<const fu::FollowupAlert>(alerts));
+    table4 = fu::probability_table(used, missing_signalness);
+  }
+
+  std::vector<std::string> name, alert_class, rejection;
+  std::vector<double> ra, dec, ra_plus, ra_minus, dec_plus, dec_minus, area_rect, area_obs,
+      signalness, latency_hours;
+  std::vector<bool> retracted, selected;
+  for (std::size_t i = 0; i < alerts.size(); ++i) {
+    const auto& a = alerts[i];
+    name.push_back(a.name);
+    alert_class.push_back(a.alert_class);
+    ra.push_back(a.ra_deg);
+    dec.push_back(a.dec_deg);
+    ra_plus.push_back(a.ra_plus_deg);
+    ra_minus.push_back(a.ra_minus_deg);
+    dec_plus.push_back(a.dec_plus_deg);
+    dec_minus.push_back(a.dec_minus_deg);
+    area_rect.push_back(a.area_rect_deg2);
+    area_obs.push_back(a.area_obs_deg2);
+    signalness.push_back(a.signalness.value_or(NaN));
+    retracted.push_back(a.retracted);
+    latency_hours.push_back(a.latency_hours.value_or(NaN));
+    rejection.push_back(fu::to_string(why[i]));
+    selected.push_back(why[i] == fu::Rejection::none);
+  }
+  py::dict columns;
+  columns["name"] = name;
+  columns["alert_class"] = alert_class;
+  columns["ra"] = to_array(ra);
+  columns["dec"] = to_array(dec);
+  columns["ra_plus"] = to_array(ra_plus);
+  columns["ra_minus"] = to_array(ra_minus);
+  columns["dec_plus"] = to_array(dec_plus);
+  columns["dec_minus"] = to_array(dec_minus);
+  columns["area_rect"] = to_array(area_rect);
+  columns["area_obs"] = to_array(area_obs);
+  columns["signalness"] = to_array(signalness);
+  columns["retracted"] = to_bool_array(retracted);
+  columns["latency_hours"] = to_array(latency_hours);
+  columns["rejection"] = rejection;
+  columns["selected"] = to_bool_array(selected);
+
+  std::vector<std::string> t4_name;
+  std::vector<double> p_astro, p_obs, product;
+  for (const auto& row : table4) {
+    t4_name.push_back(row.name);
+    p_astro.push_back(row.p_astro);
+    p_obs.push_back(row.p_obs);
+    product.push_back(row.product);
+  }
+  py::dict t4;
+  t4["name"] = t4_name;
+  t4["p_astro"] = to_array(p_astro);
+  t4["p_obs"] = to_array(p_obs);
+  t4["product"] = to_array(product);
+
+  py::dict d;
+  d["table_format"] = format;
+  d["alerts"] = columns;
+  d["table4"] = t4;
+  if (latency) {
+    d["latency_median_hours"] = latency->median_hours;
+    d["latency_fraction_above_24h"] = latency->fraction_above_24h;
+  }
+  return d;
+}
+
+//! The options dict the Python front builds (every key present).
+struct Options {
+  py::dict d;
+  [[nodiscard]] double number(const char* key) const { return d[key].cast<double>(); }
+  [[nodiscard]] std::string str(const char* key) const { return d[key].cast<std::string>(); }
+  [[nodiscard]] double finite(const char* key) const {
+    const double v = number(key);
+    if (!std::isfinite(v))
+      throw core::ConfigError(std::string(key) + " must be finite");
+    return v;
+  }
+};
+
+//! Reruns `f` and prefixes a ConfigError with the keyword's name, as `nuflare
+//! followup` does with the option's.
+template <class F>
+auto for_keyword(const std::string& keyword, F&& f) {
+  try {
+    return f();
+  } catch (const core::ConfigError& e) {
+    throw core::ConfigError(keyword + ": " + e.what());
+  }
+}
+
+//! The redshift options (eq. 3–4) of `o`: grid, gamma, blazar_log10_l_gamma.
+fu::RedshiftConfig redshift_config(const Options& o) {
+  fu::RedshiftConfig r;
+  r.mode = for_keyword("grid", [&] { return fu::grid_mode_from_string(o.str("grid")); });
+  r.gamma = o.finite("gamma");
+  r.blazar_log10_l_gamma_erg_s = o.finite("blazar_log10_l_gamma");
+  return r;
+}
+
+//! The whole configuration of a limit curve, checked as `nuflare followup` checks it.
+fu::FollowupConfig followup_config(const Options& o) {
+  fu::FollowupConfig c;
+  c.cl = o.number("cl");
+  if (!(c.cl > 0 && c.cl < 1))
+    throw core::ConfigError("cl must be in (0, 1), got " + text(c.cl));
+  c.redshift = redshift_config(o);
+  c.alert_repeat = o.d["alert_repeat"].cast<int>();
+  if (c.alert_repeat < 1)
+    throw core::ConfigError("alert_repeat must be at least 1");
+  const double epsilon0 = probability(o.number("epsilon0"), "epsilon0");
+  const double deep_mag = o.finite("deep_limit_mag");
+  const double deep_eff = probability(o.number("deep_efficiency"), "deep_efficiency");
+  const std::string survey = lower(o.str("survey"));
+  if (survey == "ztf")
+    c.detection = fu::DetectionConfig::ztf();
+  else if (survey == "deep")
+    c.detection = fu::DetectionConfig::deep_survey(deep_mag, deep_eff);
+  else
+    throw core::ConfigError("survey: expected ztf or deep, got \"" + o.str("survey") + "\"");
+  c.detection.epsilon0 = epsilon0;
+  c.detection.validate();
+  return c;
+}
+
+std::vector<fu::Evolution> evolutions_from(const std::vector<std::string>& names) {
+  std::vector<fu::Evolution> out;
+  for (const auto& n : names)
+    out.push_back(for_keyword("evolution", [&] { return fu::evolution_from_string(n); }));
+  if (out.empty())
+    throw core::ConfigError("evolution: no evolution given");
+  return out;
+}
+
+void check_probabilities(const std::vector<double>& p) {
+  if (p.empty())
+    throw core::ConfigError("p_astro_obs: no alerts");
+  for (double v : p)
+    if (!(v >= 0 && v <= 1))
+      throw core::ConfigError("p_astro_obs: every P_astro * P_obs must be in [0, 1], got " +
+                              text(v));
+}
+
+//! P_detectable, P_no_counterpart(f = 1) and the f limit per evolution and
+//! magnitude (eq. 5–7): the rows of `nuflare followup`, evolution-major.
+py::dict limit_curve(const DoubleArray& p_astro_obs, const std::vector<std::string>& evolution,
+                     const DoubleArray& abs_mag, const py::dict& options) {
+  const fu::FollowupConfig config = followup_config(Options{options});
+  const auto evolutions = evolutions_from(evolution);
+  const auto p = to_vector(p_astro_obs);
+  check_probabilities(p);
+  const auto mags = to_vector(abs_mag);
+  for (double m : mags)
+    if (!std::isfinite(m))
+      throw core::ConfigError("abs_mag: magnitudes must be finite");
+  std::vector<fu::LimitPoint> rows;
+  {
+    py::gil_scoped_release release;
+    rows = fu::limit_curve(p, evolutions, mags, config);
+  }
+  std::vector<std::string> evo;
+  std::vector<double> mag, p_det, p_no, f, nu_l_nu;
+  for (const auto& r : rows) {
+    evo.push_back(fu::to_string(r.evolution));
+    mag.push_back(r.abs_mag);
+    p_det.push_back(r.p_detectable);
+    p_no.push_back(r.p_no_counterpart_f1);
+    f.push_back(r.f_limit.value_or(NaN));
+    nu_l_nu.push_back(r.nu_l_nu_erg_s);
+  }
+  py::dict d;
+  d["evolution"] = evo;
+  d["abs_mag"] = to_array(mag);
+  d["p_detectable"] = to_array(p_det);
+  d["p_no_counterpart"] = to_array(p_no);
+  d["f_limit"] = to_array(f);
+  d["nu_l_nu"] = to_array(nu_l_nu);
+  return d;
+}
+
+//! Magnitudes from mag_min to mag_max inclusive (the grid of `nuflare followup`).
+py::array_t<double> magnitude_grid(double mag_min, double mag_max, double mag_step) {
+  if (!std::isfinite(mag_min) || !std::isfinite(mag_max))
+    throw core::ConfigError("mag_min and mag_max must be finite");
+  if (mag_min > mag_max)
+    throw core::ConfigError("mag_min (" + text(mag_min) + ") exceeds mag_max (" + text(mag_max) +
+                            ")");
+  if (!(mag_step > 0))
+    throw core::ConfigError("mag_step must be positive, got " + text(mag_step));
+  return to_array(fu::magnitude_grid(mag_min, mag_max, mag_step));
+}
+
+//! P_dist(z) of eq. 4, its CDF at `z` and the median (Fig. 14).
+py::dict redshift_pdf(const std::string& evolution, const DoubleArray& z, const py::dict& options) {
+  const auto config = redshift_config(Options{options});
+  const auto e = evolutions_from({evolution}).front();
+  const auto zs = to_vector(z);
+  std::vector<double> density, cdf;
+  double median = NaN, z_max = NaN;
+  {
+    py::gil_scoped_release release;
+    const fu::RedshiftPdf pdf(e, config);
+    for (double v : zs) {
+      density.push_back(pdf.density(v));
+      cdf.push_back(pdf.cdf(v));
+    }
+    median = pdf.median();
+    z_max = pdf.z_max();
+  }
+  py::dict d;
+  d["evolution"] = fu::to_string(e);
+  d["z"] = to_array(zs);
+  d["density"] = to_array(density);
+  d["cdf"] = to_array(cdf);
+  d["median"] = median;
+  d["z_max"] = z_max;
+  return d;
+}
+
+//! Eq. 7 at each x = f·P_det.
+py::array_t<double> p_no_counterpart(const DoubleArray& p_astro_obs, const DoubleArray& x,
+                                     int repeat) {
+  if (repeat < 1)
+    throw core::ConfigError("repeat must be at least 1");
+  const auto p = to_vector(p_astro_obs);
+  check_probabilities(p);
+  auto xs = to_vector(x);
+  for (double v : xs)
+    if (!(v >= 0 && v <= 1))
+      throw core::ConfigError("x: f * P_det must be in [0, 1], got " + text(v));
+  for (double& v : xs)
+    v = fu::p_no_counterpart(p, v, repeat);
+  return to_array(xs);
+}
+
+//! The f limit at `cl` for each P_det (NaN: unconstrained, eq. 7).
+py::array_t<double> f_limit(const DoubleArray& p_astro_obs, const DoubleArray& p_detectable,
+                            double cl, int repeat) {
+  if (!(cl > 0 && cl < 1))
+    throw core::ConfigError("cl must be in (0, 1), got " + text(cl));
+  if (repeat < 1)
+    throw core::ConfigError("repeat must be at least 1");
+  const auto p = to_vector(p_astro_obs);
+  check_probabilities(p);
+  auto pd = to_vector(p_detectable);
+  for (double& v : pd) {
+    if (!(v >= 0 && v <= 1))
+      throw core::ConfigError("p_detectable must be in [0, 1], got " + text(v));
+    v = fu::f_limit(p, v, cl, repeat).value_or(NaN);
+  }
+  return to_array(pd);
+}
+
+} // namespace
+
+void bind_followup(py::module_& m) {
+  m.def("read_alerts", &read_alerts, py::arg("path"), py::arg("table_format"),
+        py::arg("missing_signalness"), py::arg("galactic_cut"),
+        "alert table, selection and Table 4 (ZTF paper §2, eq. 1)");
+  m.def("limit_curve", &limit_curve, py::arg("p_astro_obs"), py::arg("evolution"),
+        py::arg("abs_mag"), py::arg("options"), "P_det, P_no(f=1), f limit (ZTF paper eq. 5-7)");
+  m.def("magnitude_grid", &magnitude_grid, py::arg("mag_min"), py::arg("mag_max"),
+        py::arg("mag_step"), "the magnitude grid of nuflare followup");
+  m.def("redshift_pdf", &redshift_pdf, py::arg("evolution"), py::arg("z"), py::arg("options"),
+        "P_dist(z), its CDF and median (ZTF paper eq. 3-4)");
+  m.def("p_no_counterpart", &p_no_counterpart, py::arg("p_astro_obs"), py::arg("x"),
+        py::arg("repeat"), "eq. 7 at x = f P_det");
+  m.def("f_limit", &f_limit, py::arg("p_astro_obs"), py::arg("p_detectable"), py::arg("cl"),
+        py::arg("repeat"), "f limit at CL per P_det (NaN: unconstrained)");
+}
+
+} // namespace nuflare::python
