@@ -159,7 +159,7 @@ public:
 private:
   void read_directive(const std::vector<std::string_view>& words);
   void read_row(const std::vector<std::string_view>& words);
-  void close_section();
+  void close_section(bool at_end = false);
   void layout();
   [[noreturn]] void fail(const std::string& field, const std::string& message) const {
     throw InputError(path_, lines_.line_number(), field, message);
@@ -248,11 +248,13 @@ void QdpParser::layout() {
   }
 }
 
-void QdpParser::close_section() {
+void QdpParser::close_section(bool at_end) {
   if (section_ && section_->rows == 0)
     throw InputError(path_, section_->label_line, "\"" + section_->name() + "\"",
-                     "empty section: no data rows between the label and line " +
-                         std::to_string(lines_.line_number()));
+                     at_end ? std::string("empty section: the file ends after the label "
+                                          "(truncated?)")
+                            : "empty section: no data rows between the label and line " +
+                                  std::to_string(lines_.line_number()));
   section_.reset();
 }
 
@@ -357,8 +359,8 @@ void QdpParser::run() {
                           " (only READ SERR/TERR, comments and NO separators are read)");
     read_row(words);
   }
-  // A file that ends inside a label with no rows was cut short.
-  close_section();
+  // A file that ends with a label and no rows was cut short.
+  close_section(true);
   if (points.empty())
     throw InputError(path_, 0, "", "no data rows (empty or truncated file)");
   if (points.back().line == lines_.line_number() && ends_inside_line(path_))

@@ -137,7 +137,7 @@ TEST_CASE("Swift-XRT QDP: malformed files name file, line and column", "[io][xrt
   check("empty_section.qdp", HEAD + "! WT data\nNO NO NO NO NO NO\n" + PC.substr(PC.find('!')), 5,
         "\"WT data\"", "empty section");
   check("truncated_label.qdp", HEAD + WT + "NO NO NO NO NO\n! PC data\n", 10, "\"PC data\"",
-        "empty section");
+        "empty section: the file ends after the label");
   check("truncated_row.qdp", HEAD + WT + PC.substr(0, PC.size() - 7), 13, "columns",
         "expected 6 columns (MJD T_+ve T_-ve Rate Ratepos Rateneg), found 5");
   // Cut inside the last number: every column still parses, but the missing
