@@ -3,12 +3,12 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "truncated.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 
 namespace nuflare::io {
@@ -52,26 +52,6 @@ bool has_header(const std::string& path) {
     return !parse_finite(trim(t.substr(0, t.find(','))));
   }
   throw InputError(path, 0, "", "empty file: no data rows");
-}
-
-// A plain file cut short (an interrupted copy or download) ends inside a line,
-// and a cut inside the last number would pass as a wrong value. Compressed
-// files (gzip, xz: recognised by their magic bytes) are left to the
-// decompressor.
-bool ends_inside_line(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  unsigned char head[6] = {0, 0, 0, 0, 0, 0};
-  f.read(reinterpret_cast<char*>(head), sizeof head);
-  const bool gzip = f.gcount() >= 2 && head[0] == 0x1f && head[1] == 0x8b;
-  const bool xz = f.gcount() == 6 && head[0] == 0xfd && head[1] == '7' && head[2] == 'z' &&
-                  head[3] == 'X' && head[4] == 'Z' && head[5] == 0;
-  if (gzip || xz || f.gcount() == 0)
-    return false;
-  f.clear();
-  f.seekg(-1, std::ios::end);
-  char last = '\n';
-  f.get(last);
-  return last != '\n';
 }
 
 } // namespace
@@ -125,7 +105,7 @@ LightCurve read_ovro_csv(const std::string& path, const OvroReadOptions& options
   }
   if (lc.mjd.empty())
     throw InputError(path, 0, "", "no data rows");
-  if (ends_inside_line(path))
+  if (detail::ends_inside_line(path))
     throw InputError(path, t.line_number(), "",
                      "the file ends inside its last line (no final line break): it looks "
                      "truncated");

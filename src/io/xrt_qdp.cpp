@@ -2,6 +2,7 @@
 
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
+#include "truncated.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,7 +11,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <numeric>
 #include <optional>
 #include <string_view>
@@ -115,26 +115,6 @@ std::string name_in_comment(std::string_view comment) {
       return std::string(trim(rest.substr(0, end)));
     }
   return {};
-}
-
-// A plain file cut short (an interrupted copy or download) ends inside a line,
-// and a cut inside the last number would pass as a wrong value. Compressed
-// files (gzip, xz: recognised by their magic bytes) are left to the
-// decompressor.
-bool ends_inside_line(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  unsigned char head[6] = {0, 0, 0, 0, 0, 0};
-  f.read(reinterpret_cast<char*>(head), sizeof head);
-  const bool gzip = f.gcount() >= 2 && head[0] == 0x1f && head[1] == 0x8b;
-  const bool xz = f.gcount() == 6 && head[0] == 0xfd && head[1] == '7' && head[2] == 'z' &&
-                  head[3] == 'X' && head[4] == 'Z' && head[5] == 0;
-  if (gzip || xz || f.gcount() == 0)
-    return false;
-  f.clear();
-  f.seekg(-1, std::ios::end);
-  char last = '\n';
-  f.get(last);
-  return last != '\n';
 }
 
 // A parsed data row of the file, kept until the curves are assembled.
@@ -363,7 +343,7 @@ void QdpParser::run() {
   close_section(true);
   if (points.empty())
     throw InputError(path_, 0, "", "no data rows (empty or truncated file)");
-  if (points.back().line == lines_.line_number() && ends_inside_line(path_))
+  if (points.back().line == lines_.line_number() && detail::ends_inside_line(path_))
     throw InputError(path_, lines_.line_number(), "",
                      "the file ends inside this data row (no final line break): it looks "
                      "truncated");

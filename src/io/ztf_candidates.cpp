@@ -3,6 +3,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "truncated.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -191,8 +192,10 @@ std::vector<ZtfCandidate> read_ztf_candidates(const std::string& path, const std
   const std::string alert_name = alert.empty() ? file_stem(path) : alert;
   std::vector<ZtfCandidate> out;
   std::unordered_map<std::string, std::size_t> seen; // name -> line
+  bool last_was_candidate = false;
   while (records.next(fields)) {
     const std::size_t line = records.line();
+    last_was_candidate = false;
     if (std::all_of(fields.begin(), fields.end(),
                     [](const std::string& f) { return trim(f).empty(); }))
       continue; // the spreadsheet's empty trailing rows
@@ -259,7 +262,12 @@ std::vector<ZtfCandidate> read_ztf_candidates(const std::string& path, const std
       }
     }
     out.push_back(std::move(c));
+    last_was_candidate = true;
   }
+  if (last_was_candidate && detail::ends_inside_line(path))
+    throw InputError(path, out.back().line, "",
+                     "the file ends inside this candidate's record (no final line break): it "
+                     "looks truncated");
   return out;
 }
 

@@ -120,7 +120,10 @@ TEST_CASE("ZTF candidate table: malformed tables name file, line and column",
         "column 2 (Name)", "listed twice (also at line 8)");
   check("short.csv", TITLE + HEADER + ",ZTF1,,Star,,19.5 (g),,\n", 8, "columns",
         "expected 9 columns, found 8");
-  // A file cut inside a quoted multi-line cell.
+  // A file cut inside the last value (no final line break), and one cut inside
+  // a quoted multi-line cell.
+  check("cut.csv", TITLE + HEADER + ",ZTF1,,Star,,19.5 (g),,cat,0.2", 8, "",
+        "ends inside this candidate's record");
   check("truncated.csv", TITLE + HEADER + ",ZTF1,,\"Artifact\n", 8, "column 4",
         "unterminated quoted field");
 }
