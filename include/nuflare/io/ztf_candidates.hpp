@@ -51,10 +51,11 @@ struct ZtfCandidate {
 //! Distance) are read when present. A table may hold no candidates (four of
 //! the paper's 24 alerts have none). Throws core::InputError naming file, line
 //! and column for: no `Transients:` header, a missing required column, a
-//! record with the wrong number of fields, an unterminated quoted field (a
-//! truncated file), an empty Name, a Name repeated within the table, or a
-//! magnitude that is not `<number>` or `<number> (<filter>)` with a finite
-//! number in [-30, 40].
+//! record with the wrong number of fields, an empty Name, a Name repeated
+//! within the table, a magnitude that is not `<number>` or
+//! `<number> (<filter>)` with a finite number in [-30, 40], a Distance that is
+//! not a finite number, and a truncated file (an unterminated quoted field, or
+//! a plain file whose last candidate has no final line break).
 [[nodiscard]] std::vector<ZtfCandidate> read_ztf_candidates(const std::string& path,
                                                             const std::string& alert = {});
 
