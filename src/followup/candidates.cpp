@@ -3,7 +3,6 @@
 #include "nuflare/core/error.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <unordered_map>
