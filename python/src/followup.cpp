@@ -62,7 +62,7 @@ std::string detect_table_format(const std::string& path) {
 
 double probability(double v, const char* name) {
   if (!(v >= 0 && v <= 1))
-    throw core::ConfigError(std::string(name) + " must be in [0, 1], got " + text(v));
+    throw core::ConfigError(std::string(name) + ": must be in [0, 1], got \"" + text(v) + "\"");
   return v;
 }
 
@@ -174,7 +174,7 @@ struct Options {
   [[nodiscard]] double finite(const char* key) const {
     const double v = number(key);
     if (!std::isfinite(v))
-      throw core::ConfigError(std::string(key) + " must be finite");
+      throw core::ConfigError(std::string(key) + ": not finite: \"" + text(v) + "\"");
     return v;
   }
 };
@@ -204,11 +204,12 @@ fu::FollowupConfig followup_config(const Options& o) {
   fu::FollowupConfig c;
   c.cl = o.number("cl");
   if (!(c.cl > 0 && c.cl < 1))
-    throw core::ConfigError("cl must be in (0, 1), got " + text(c.cl));
+    throw core::ConfigError("cl: must be in (0, 1), got \"" + text(c.cl) + "\"");
   c.redshift = redshift_config(o);
   c.alert_repeat = o.d["alert_repeat"].cast<int>();
   if (c.alert_repeat < 1)
-    throw core::ConfigError("alert_repeat must be at least 1");
+    throw core::ConfigError("alert_repeat: \"" + std::to_string(c.alert_repeat) +
+                            "\" is not an integer in [1, 10^6]");
   const double epsilon0 = probability(o.number("epsilon0"), "epsilon0");
   const double deep_mag = o.finite("deep_limit_mag");
   const double deep_eff = probability(o.number("deep_efficiency"), "deep_efficiency");
@@ -284,10 +285,9 @@ py::array_t<double> magnitude_grid(double mag_min, double mag_max, double mag_st
   if (!std::isfinite(mag_min) || !std::isfinite(mag_max))
     throw core::ConfigError("mag_min and mag_max must be finite");
   if (mag_min > mag_max)
-    throw core::ConfigError("mag_min (" + text(mag_min) + ") exceeds mag_max (" + text(mag_max) +
-                            ")");
+    throw core::ConfigError("mag_max: " + text(mag_max) + " is below mag_min " + text(mag_min));
   if (!(mag_step > 0))
-    throw core::ConfigError("mag_step must be positive, got " + text(mag_step));
+    throw core::ConfigError("mag_step: must be > 0, got \"" + text(mag_step) + "\"");
   return to_array(fu::magnitude_grid(mag_min, mag_max, mag_step));
 }
 
@@ -338,7 +338,7 @@ py::array_t<double> p_no_counterpart(const DoubleArray& p_astro_obs, const Doubl
 py::array_t<double> f_limit(const DoubleArray& p_astro_obs, const DoubleArray& p_detectable,
                             double cl, int repeat) {
   if (!(cl > 0 && cl < 1))
-    throw core::ConfigError("cl must be in (0, 1), got " + text(cl));
+    throw core::ConfigError("cl: must be in (0, 1), got \"" + text(cl) + "\"");
   if (repeat < 1)
     throw core::ConfigError("repeat must be at least 1");
   const auto p = to_vector(p_astro_obs);

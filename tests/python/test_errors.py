@@ -230,7 +230,7 @@ def test_followup_library_messages():
          lambda: nuflare.followup_limits(p_astro_obs=p, evolution=[])),
         ("x: f * P_det must be in [0, 1], got 2", lambda: nuflare.p_no_counterpart(p, [2.0])),
         ("repeat must be at least 1", lambda: nuflare.p_no_counterpart(p, [0.5], repeat=0)),
-        ("cl must be in (0, 1), got 1", lambda: nuflare.f_limit(p, [0.5], cl=1.0)),
+        ('cl: must be in (0, 1), got "1"', lambda: nuflare.f_limit(p, [0.5], cl=1.0)),
         ("p_detectable must be in [0, 1], got -0.5", lambda: nuflare.f_limit(p, [-0.5])),
     ]
     for message, fn in cases:
