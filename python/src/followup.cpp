@@ -11,12 +11,12 @@
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
+#include "nuflare/io/formats.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <string>
@@ -44,22 +44,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-//! "campaign" when the first non-blank line starts with a `name` column, else
-//! "overview" (the paper's sheet starts with title rows, its header with
-//! `Event`): the rule of `nuflare followup --table-format auto`.
-std::string detect_table_format(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(" \t\r\"");
-    if (first == std::string::npos)
-      continue;
-    const auto end = line.find_first_of(",\"", first);
-    return lower(line.substr(first, end - first)) == "name" ? "campaign" : "overview";
-  }
-  return "overview"; // unreadable or empty: the overview reader names the problem
-}
-
 double probability(double v, const char* name) {
   if (!(v >= 0 && v <= 1))
     throw core::ConfigError(std::string(name) + ": must be in [0, 1], got \"" + text(v) + "\"");
@@ -83,7 +67,8 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
   {
     py::gil_scoped_release release;
     if (format == "auto")
-      format = detect_table_format(path);
+      format =
+          io::detect_followup_table(path) == io::FollowupTable::campaign ? "campaign" : "overview";
     alerts = format == "overview" ? fu::read_overview_fu(path) : fu::read_campaign_csv(path);
     if (alerts.empty())
       throw core::InputError(path, 0, "", "no alerts");

@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include "nuflare/campaign/gather.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 
@@ -650,7 +651,7 @@ RunOutput::RunOutput(const Invocation& inv) : path_(inv.get<std::string>("output
       std::cerr << "nuflare: note: " << io::partial_path(path_).string()
                 << " does not exist; starting a fresh run\n";
   }
-  MPI_Bcast(&verdict, 1, MPI_INT, 0, inv.comm);
+  verdict = campaign::broadcast_from_root(inv.comm, verdict);
   if (verdict == partial_exists)
     throw ConfigError(io::partial_path(path_).string() +
                       " exists: add --resume to continue it or --overwrite to start over");

@@ -13,12 +13,12 @@
 #include "nuflare/followup/flare_strength.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
+#include "nuflare/io/formats.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -121,21 +121,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-//! "campaign" when the first non-blank line starts with a `name` column, else
-//! "overview" (the sheet starts with title rows, its header with `Event`).
-std::string detect_table_format(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(" \t\r\"");
-    if (first == std::string::npos)
-      continue;
-    const auto end = line.find_first_of(",\"", first);
-    return lower(line.substr(first, end - first)) == "name" ? "campaign" : "overview";
-  }
-  return "overview"; // unreadable or empty: the overview reader names the problem
-}
-
 Settings read_settings(const Invocation& inv) {
   Settings s;
   s.table_path = inv.get<std::string>("table");
@@ -186,7 +171,9 @@ Settings read_settings(const Invocation& inv) {
 
   s.table_format = lower(inv.get<std::string>("table-format"));
   if (s.table_format == "auto")
-    s.table_format = detect_table_format(s.table_path);
+    s.table_format = io::detect_followup_table(s.table_path) == io::FollowupTable::campaign
+                         ? "campaign"
+                         : "overview";
   else if (s.table_format != "overview" && s.table_format != "campaign")
     inv.fail("table-format", "expected overview, campaign or auto, got \"" +
                                  inv.get<std::string>("table-format") + "\"");

@@ -3,6 +3,7 @@
 // write_sky on rank 0; the other ranks only learn whether it worked.
 #include "cli.hpp"
 
+#include "nuflare/campaign/gather.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/output_lock.hpp"
 #include "nuflare/sim/catalog.hpp"
@@ -177,16 +178,6 @@ const std::vector<Key<std::string>>& string_keys() {
 
 #undef NUFLARE_KEY
 
-//! What the ranks other than 0 throw when rank 0 failed: same exit status.
-class RemoteError : public core::Error {
-public:
-  explicit RemoteError(int status) : core::Error("failed on rank 0"), status_(status) {}
-  [[nodiscard]] int exit_status() const noexcept override { return status_; }
-
-private:
-  int status_;
-};
-
 std::vector<std::string> split_names(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -317,59 +308,44 @@ int run_simulate(Invocation& inv) {
   const std::filesystem::path output = inv.get<std::string>("output");
   refuse_guarded_folder(inv, output);
   const io::OutputLock lock(output, inv.comm); // one simulate per folder at a time
-  int status = 0;
-  std::exception_ptr failure;
   std::string summary;
-  if (inv.rank == 0) {
-    try {
-      const auto sky = sim::simulate_sky(config);
-      std::string provenance =
-          "# nuflare simulate: the resolved configuration of this sky\n[simulate]\n";
-      for (const auto& [key, value] : inv.resolved())
-        if (key != "output" && key != "overwrite")
-          provenance += key + " = " + value + "\n";
-      const auto written = sim::write_sky(sky, output, inv.get<bool>("overwrite"), provenance);
-      if (written == sim::SkyWrite::updated)
-        std::cerr << "nuflare simulate: note: " << output.string()
-                  << " was not written by nuflare simulate (no " << sim::SKY_MARKER
-                  << "): replaced only this sky's files, left everything else as it was\n";
-      std::size_t n_events = 0;
-      for (const auto& s : sky.seasons)
-        n_events += s.events.size();
-      std::ostringstream out;
-      out << "file,rows\n";
-      const auto files = sim::output_files(sky);
-      std::size_t k = 0;
-      for (const auto& s : sky.seasons) {
-        out << files[k++] << ',' << s.events.size() << '\n';
-        out << files[k++] << ',' << s.runs.start_mjd.size() << '\n';
-        out << files[k++] << ',' << s.area.area_cm2.size() << '\n';
-      }
-      std::size_t n_points = 0;
-      for (const auto& lc : sky.lightcurves)
-        n_points += lc.size();
-      out << files[k++] << ',' << sky.alerts.size() << '\n';
-      out << files[k++] << ',' << sky.catalog.size() << '\n';
-      out << files[k++] << ',' << n_points << '\n';
-      if (config.followup.enabled)
-        out << files[k++] << ',' << sky.followup.size() << '\n';
-      out << files[k++] << ',' << sky.flares.size() << '\n';
-      out << files[k++] << ',' << sky.neutrino_sources.size() << '\n';
-      out << files[k++] << ',' << sky.alert_flares.size() << '\n';
-      summary = out.str();
-    } catch (const core::Error& e) {
-      status = e.exit_status();
-      failure = std::current_exception();
-    } catch (...) {
-      status = 1;
-      failure = std::current_exception();
+  campaign::run_on_root(inv.comm, [&] {
+    const auto sky = sim::simulate_sky(config);
+    std::string provenance =
+        "# nuflare simulate: the resolved configuration of this sky\n[simulate]\n";
+    for (const auto& [key, value] : inv.resolved())
+      if (key != "output" && key != "overwrite")
+        provenance += key + " = " + value + "\n";
+    const auto written = sim::write_sky(sky, output, inv.get<bool>("overwrite"), provenance);
+    if (written == sim::SkyWrite::updated)
+      std::cerr << "nuflare simulate: note: " << output.string()
+                << " was not written by nuflare simulate (no " << sim::SKY_MARKER
+                << "): replaced only this sky's files, left everything else as it was\n";
+    std::size_t n_events = 0;
+    for (const auto& s : sky.seasons)
+      n_events += s.events.size();
+    std::ostringstream out;
+    out << "file,rows\n";
+    const auto files = sim::output_files(sky);
+    std::size_t k = 0;
+    for (const auto& s : sky.seasons) {
+      out << files[k++] << ',' << s.events.size() << '\n';
+      out << files[k++] << ',' << s.runs.start_mjd.size() << '\n';
+      out << files[k++] << ',' << s.area.area_cm2.size() << '\n';
     }
-  }
-  MPI_Bcast(&status, 1, MPI_INT, 0, inv.comm);
-  if (failure)
-    std::rethrow_exception(failure);
-  if (status != 0)
-    throw RemoteError(status); // rank 0 prints the message
+    std::size_t n_points = 0;
+    for (const auto& lc : sky.lightcurves)
+      n_points += lc.size();
+    out << files[k++] << ',' << sky.alerts.size() << '\n';
+    out << files[k++] << ',' << sky.catalog.size() << '\n';
+    out << files[k++] << ',' << n_points << '\n';
+    if (config.followup.enabled)
+      out << files[k++] << ',' << sky.followup.size() << '\n';
+    out << files[k++] << ',' << sky.flares.size() << '\n';
+    out << files[k++] << ',' << sky.neutrino_sources.size() << '\n';
+    out << files[k++] << ',' << sky.alert_flares.size() << '\n';
+    summary = out.str();
+  });
   if (inv.prints())
     std::cout << summary;
   return 0;

@@ -40,6 +40,7 @@ struct Column {
   std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>> values;
   std::string unit;        //!< "" when dimensionless
   std::string description; //!< one line
+  int precision = 0;       //!< significant digits in human tables (io/tables.hpp; 0: the default)
   [[nodiscard]] std::size_t size() const;
 };
 

@@ -26,8 +26,15 @@ struct PrepareOptions {
   UpperLimitPolicy upper_limit_policy = UpperLimitPolicy::replace;
   double ul_flux = 3e-14; //!< replacement flux and error [erg cm^-2 s^-1 for Fermi energy flux]
   //! Also treat points with flux_err >= flux as upper limits (SPEC §2 rule
-  //! for Fermi likelihood light curves; TS and photon index are not in io::LightCurve).
+  //! for Fermi likelihood light curves).
   bool err_ge_flux_is_upper_limit = false;
+  //! Fermi likelihood light curves (blazar paper §3.3): a point with TS at or
+  //! below `ts_min`, or with |photon index| above `max_photon_index`, is an
+  //! upper limit. Reads io::LightCurve::ts and photon_index (the LCR reader
+  //! keeps them; NaN or absent values never flag a point).
+  bool ts_index_rule = false;
+  double ts_min = 5;             //!< TS at or below this: upper limit
+  double max_photon_index = 5.5; //!< |photon index| above this: upper limit (LCR signs it)
   // 2. S/N cut
   bool snr_cut = false;
   double min_snr = 2; //!< drop points with flux/flux_err <= min_snr
@@ -52,9 +59,42 @@ struct PrepareOptions {
 
 //! Per-band defaults (blazar paper §3.3): WISE — S/N cut, visit merging with
 //! clipping, gap filling; ALMA/ACC — visit merging; Fermi ("fermi*") —
-//! upper limits replaced and flux_err >= flux counted as upper limit; others —
-//! upper limits only.
+//! upper limits replaced, flux_err >= flux and the TS / photon-index rule
+//! counted as upper limits; others — upper limits only.
 [[nodiscard]] PrepareOptions default_prepare_options(std::string_view band);
+
+//! A preparation step as a run sets it for every band: the band's default
+//! (default_prepare_options), on, or off.
+enum class Switch { automatic, on, off };
+
+//! What a run does with upper limits: replace them (flux = error = ul_flux),
+//! drop them, or keep the points as they are (no upper-limit handling).
+enum class UpperLimitMode { replace, drop, keep };
+
+//! The preparation settings of a whole run, one set for every band (the
+//! options of `nuflare flares`, docs/cli.md): the steps' switches and
+//! thresholds. for_band() resolves them into one band's PrepareOptions — the
+//! band policy of blazar paper §3.3 (docs/methods.md, Preparation). Defaults
+//! are PrepareOptions' own.
+struct PrepareSettings {
+  UpperLimitMode upper_limits = UpperLimitMode::replace;
+  double ul_flux = PrepareOptions{}.ul_flux; //!< replacement flux and error [band flux unit]
+  double fermi_ts_min = PrepareOptions{}.ts_min;
+  double fermi_max_index = PrepareOptions{}.max_photon_index;
+  Switch snr_cut = Switch::automatic;
+  double min_snr = PrepareOptions{}.min_snr;
+  Switch merge = Switch::automatic;
+  double merge_window_days = PrepareOptions{}.merge_window_days;
+  bool clip = PrepareOptions{}.clip;
+  double clip_sigma = PrepareOptions{}.clip_sigma;
+  Switch gap_fill = Switch::automatic;
+  //! Fewer prepared points: too short. Never below 3 (blazar paper §4.2.5):
+  //! for_band() raises smaller values to 3.
+  std::size_t min_points = PrepareOptions{}.min_points;
+
+  //! `band`'s defaults with the switches and thresholds of these settings.
+  [[nodiscard]] PrepareOptions for_band(std::string_view band) const;
+};
 
 //! A prepared light curve and what preparation did to it.
 struct PreparedCurve {
