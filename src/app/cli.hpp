@@ -1,10 +1,14 @@
 #pragma once
-//! The command-line layer shared by every subcommand (README.md, inputs/README.md): options from
-//! Boost.Program_options, INI decks (`--config`, repeatable; later decks and
-//! the command line override earlier ones), MPI context, and the helpers that
-//! turn a parsed invocation into the archive's RunInfo.
+//! The command-line layer shared by every subcommand (docs/cli.md,
+//! inputs/README.md): each subcommand's options come from the option tables
+//! of its settings (core/options.hpp), bound here to Boost.Program_options
+//! and to INI decks (`--config`, repeatable; later decks and the command line
+//! override earlier ones). Errors name `--option` for a command-line value
+//! and `deck.ini:LINE: key` for a deck's.
 #include "nuflare/campaign/runner.hpp"
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
+#include "nuflare/io/formats.hpp"
 #include "nuflare/io/output_lock.hpp"
 
 #include <boost/program_options.hpp>
@@ -12,7 +16,6 @@
 
 #include <filesystem>
 #include <functional>
-#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,11 +38,10 @@ struct DeckOrigin {
 
 //! One parsed run of a subcommand.
 struct Invocation {
-  std::string command;           //!< subcommand name
-  po::variables_map options;     //!< resolved options (decks + command line)
-  std::vector<std::string> argv; //!< the raw arguments, for the archive
-  //! Options whose values are files read by the run (inputs and decks).
-  std::vector<std::string> input_options;
+  std::string command;                 //!< subcommand name
+  std::vector<core::OptionSpec> specs; //!< every option of the subcommand
+  po::variables_map options;           //!< resolved options (decks + command line), as text
+  std::vector<std::string> argv;       //!< the raw arguments, for the archive
   //! Options whose resolved value came from a deck (the command line wins).
   std::map<std::string, DeckOrigin> from_deck;
   //! Options given on the command line.
@@ -49,13 +51,15 @@ struct Invocation {
   int size = 1;
 
   [[nodiscard]] bool has(const std::string& name) const { return options.count(name) > 0; }
-  template <class T>
-  [[nodiscard]] T get(const std::string& name) const {
-    return options[name].as<T>();
-  }
-  //! How a message names an option: `--name`, or `key (deck.ini:12)` for a
-  //! value a deck gave.
-  [[nodiscard]] std::string label(const std::string& name) const;
+  //! The text of option `name` (one value).
+  [[nodiscard]] std::string text(const std::string& name) const;
+  //! The values of a list option (none when absent).
+  [[nodiscard]] std::vector<std::string> texts(const std::string& name) const;
+  //! The settings the options give: every option of `table` that has a
+  //! value (given, from a deck, or defaulted) set in a `Run{}`.
+  template <class Run>
+  [[nodiscard]] Run read(const core::OptionTable<Run>& table) const;
+
   //! How a message quotes an option with its value: `--name VALUE`,
   //! `--name VALUE (the default)`, or `key = VALUE (deck.ini:12)`.
   [[nodiscard]] std::string mention(const std::string& name, const std::string& value) const;
@@ -66,30 +70,56 @@ struct Invocation {
   //! Of two options that contradict each other, the one whose value was set
   //! last: the command line over decks, a later deck or line over an earlier
   //! one, anything over a default; `b` on a tie.
-  [[nodiscard]] const std::string& blame(const std::string& a, const std::string& b) const;
-  //! A library's core::ConfigError message that starts with an option's name
-  //! (`--log10e-max must be ...`, `events.uptime: ...`), placed at the deck
-  //! line that gave the option; nothing when a deck did not give it.
-  [[nodiscard]] std::optional<std::string> locate(const std::string& message) const;
-  //! Resolved options as key = value strings, sorted by key (stored in /config).
+  [[nodiscard]] std::string blame(const std::string& a, const std::string& b) const;
+  //! A library's error about a field, as one line that names where the value
+  //! came from: `--key: ...` or `deck.ini:12: key: ...`; for two fields
+  //! (core::RelationError), the one set last. Fields that are no option of
+  //! this subcommand keep the library's text.
+  [[nodiscard]] std::string locate(const core::FieldError& error) const;
+  //! A message that starts with an option's key (`events.uptime: ...`),
+  //! placed at the deck line that gave the option; unchanged otherwise.
+  [[nodiscard]] std::string locate(const std::string& message) const;
+  //! Resolved options as key = value strings, sorted by key (stored in
+  //! /config), run-control options left out.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> resolved() const;
   //! RunInfo for the archive: analysis name, seed, command line, config, inputs.
   [[nodiscard]] io::RunInfo run_info(std::uint64_t seed,
                                      std::vector<std::filesystem::path> inputs) const;
   //! True on the rank that prints to stdout (rank 0).
   [[nodiscard]] bool prints() const noexcept { return rank == 0; }
+
+private:
+  [[nodiscard]] const core::OptionSpec* spec(const std::string& name) const;
+  [[nodiscard]] core::Value value(const core::OptionSpec& spec) const;
 };
 
 //! A subcommand: its options and its body. `run` returns the exit status.
 struct Command {
   const char* name;
   const char* summary;
-  std::function<void(po::options_description&)> add_options;
+  //! Every option of the subcommand, in `--help` order.
+  std::function<std::vector<core::OptionSpec>()> options;
   std::function<int(Invocation&)> run;
-  //! Options whose values are file paths: relative paths in a deck are taken
-  //! relative to the deck's folder.
-  std::vector<std::string> path_options;
+  //! The command's form for docs/cli.md: "--input LC.csv [--fitness F] ...".
+  const char* usage = "";
+  //! What it prints on stdout, for docs/cli.md.
+  const char* prints = "";
+  bool hidden = false; //!< left out of `nuflare --help` and the documentation
 };
+
+//! A subcommand whose settings are a `Run` read from `table` (its options)
+//! and handed to `body`.
+template <class Run>
+Command make_command(const char* name, const char* summary,
+                     const core::OptionTable<Run>& (*table)(), int (*body)(Invocation&, const Run&),
+                     const char* usage = "", const char* prints = "") {
+  return {name,
+          summary,
+          [table] { return table().specs(); },
+          [table, body](Invocation& inv) { return body(inv, inv.read(table())); },
+          usage,
+          prints};
+}
 
 //! Every subcommand, in the order `nuflare --help` lists them.
 const std::vector<Command>& commands();
@@ -99,59 +129,63 @@ const std::vector<Command>& commands();
 //! option and core::InputError (`deck.ini:12: key: ...`) for a bad deck line.
 bool parse(const Command& command, int argc, char** argv, Invocation& out);
 
-//! Parses a comma-separated list of finite numbers ("30,90,180"); names the
-//! option (or its deck line) on error.
-std::vector<double> parse_number_list(const Invocation& inv, const std::string& option);
+//! How a key table names an option: as a deck key, or as the command-line flag.
+enum class KeyStyle { deck, command_line };
+//! Prints `specs` as the Markdown key table of inputs/README.md (deck keys)
+//! or docs/cli.md (flags), one table per section.
+void print_key_table(std::ostream& out, const std::vector<core::OptionSpec>& specs, KeyStyle style);
 
-// ---- numbers, checked as they are read ------------------------------------
-// Every number option is checked when its text is read, from the command line
-// or a deck, before any command runs: so an error names the option that is
-// wrong (or its deck line), never a later option it is compared with.
+//! A comma-separated list of finite numbers ("30,90,180") in `field`; a
+//! core::FieldError naming the field for anything else.
+std::vector<double> number_list(const std::string& field, const std::string& text);
 
-//! The range of a real-valued option; open ends exclude the bound.
-struct Bounds {
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  bool lo_open = false;
-  bool hi_open = false;
+//! Rethrows the input error being handled, with a hint when `path` is
+//! recognisably another input format than `expected`: what it looks like and
+//! the option that reads it (`readers`: format → "--fermi-lcr"), e.g.
+//! `x.csv:1: source: missing column (this looks like a Fermi LAT Light Curve
+//! Repository export: give it with --fermi-lcr)`. Call only inside a catch.
+[[noreturn]] void rethrow_with_hint(const std::string& path, io::InputFormat expected,
+                                    const std::map<io::InputFormat, std::string>& readers);
+
+//! `read()`, a reader of `path`, with rethrow_with_hint on bad input.
+template <class Read>
+auto with_hint(const std::string& path, io::InputFormat expected,
+               const std::map<io::InputFormat, std::string>& readers, Read&& read) {
+  try {
+    return read();
+  } catch (const core::InputError&) {
+    rethrow_with_hint(path, expected, readers);
+  }
+}
+
+// ---- what every run that writes an archive shares -------------------------------
+
+//! `config` with master seed `seed` and `n_trials` trials (0: its own
+//! default): the command line's defaults, where they differ from a library
+//! config's.
+template <class Campaign>
+Campaign campaign_defaults(std::uint64_t seed, std::uint64_t n_trials = 0) {
+  Campaign c;
+  c.seed = seed;
+  if (n_trials > 0)
+    c.n_trials = n_trials;
+  return c;
+}
+
+//! Options of an archive writer: the archive and whether it may be replaced.
+struct OutputOptions {
+  std::string output;
+  bool overwrite = false;
 };
-inline constexpr Bounds POSITIVE{0, std::numeric_limits<double>::infinity(), true, false};
-inline constexpr Bounds NON_NEGATIVE{0, std::numeric_limits<double>::infinity(), false, false};
-inline constexpr Bounds UNIT_INTERVAL{0, 1, false, false};    //!< [0, 1]
-inline constexpr Bounds OPEN_UNIT_INTERVAL{0, 1, true, true}; //!< (0, 1)
+//! `output` (required) and `overwrite`.
+const core::OptionTable<OutputOptions>& output_options();
+//! The same with `output` optional (followup writes an archive only when asked).
+const core::OptionTable<OutputOptions>& optional_output_options();
 
-//! A real option: decimal or exponent notation, finite (no inf or nan), inside `bounds`.
-po::typed_value<double>* real(Bounds bounds = {});
-
-//! An integer option: decimal digits only (no sign, fraction or exponent:
-//! every integer option is a count, a seed or an index), inside [lo, hi].
-template <class T>
-po::typed_value<T>* integer(T lo, T hi);
-
-//! Checks that option `lo` is below option `hi` (or equal, unless
-//! `strict`); otherwise fails on the one set last (Invocation::blame), e.g.
-//! `--mag-max: -30 is below mag_min = -27 (deck.ini:4)`.
-void require_order(const Invocation& inv, const std::string& lo, const std::string& hi,
-                   bool strict);
-
-//! Largest --trials (and --signal-trials): 10^10. Campaigns store every
-//! trial's statistics, so far fewer fit in memory on ordinary nodes; the bound
-//! only keeps the trial-index arithmetic (sweep point × trials) exact.
-inline constexpr std::uint64_t MAX_TRIALS = 10'000'000'000ULL;
-//! --trials N (at least 1, at most MAX_TRIALS), defaulting to `n`.
-po::typed_value<std::uint64_t>* trials_value(std::uint64_t n);
-//! --seed: any 64-bit unsigned value, [0, 2^64-1].
-po::typed_value<std::uint64_t>* seed_value(std::uint64_t seed);
-
-//! Adds --checkpoint-seconds, --resume, --overwrite, --quiet,
-//! --progress-seconds and --sweep-point, the options every trial campaign
-//! takes (docs/output-files.md).
-void add_campaign_options(po::options_description& desc);
-//! Adds --overwrite alone (archive writers that are not trial campaigns).
-void add_overwrite_option(po::options_description& desc);
-//! The runner settings those options give. --sweep-point p must keep every
-//! global trial index p·N + k (k < N = --trials) below 2^63.
-campaign::RunnerOptions runner_options(const Invocation& inv);
+//! Checks that `--sweep-point` p keeps every global trial index p·N + k
+//! (k < N = `n_trials`) below 2^63, naming both options as they were given.
+void check_sweep_point(const Invocation& inv, const campaign::RunnerOptions& runner,
+                       std::uint64_t n_trials);
 
 //! The run's archive, claimed for the whole run (docs/output-files.md):
 //! --output checked (".h5", not the same file as any input or deck), the lock
@@ -207,6 +241,17 @@ void write_run_archive(const Invocation& inv, const RunOutput& output, const io:
       forget_partial_output(output.path());
     throw;
   }
+}
+
+// ---- implementation ------------------------------------------------------------
+
+template <class Run>
+Run Invocation::read(const core::OptionTable<Run>& table) const {
+  Run out{};
+  for (const auto& row : table.rows())
+    if (has(row.spec.flag()))
+      row.set(out, value(row.spec));
+  return out;
 }
 
 } // namespace nuflare::app

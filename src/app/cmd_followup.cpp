@@ -1,19 +1,20 @@
 // nuflare followup: limits on the fraction of neutrino sources with an optical
 // counterpart brighter than M (ZTF paper §6, eq. 1–7, Table 4,
 // Fig. 14–19). Parses, reads the alert table, calls nuflare::followup, prints
-// the CSV on rank 0 and, with --output, writes every curve into the archive.
+// the table on rank 0 and, with --output, writes every curve into the archive.
 // The computation is cheap (≈ ms), so every rank computes it all; only the
 // archive calls are collective and only rank 0 prints.
 #include "cli.hpp"
-#include "output.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 #include "nuflare/followup/alerts.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/flare_strength.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
 #include "nuflare/io/formats.hpp"
+#include "nuflare/io/tables.hpp"
 
 #include <algorithm>
 #include <array>
@@ -28,60 +29,93 @@
 namespace nuflare::app {
 
 namespace {
-//! Largest --alert-repeat: N raises the no-counterpart probability of the
-//! sample to the power N (Fig. 18 extrapolation); a million samples of 24
-//! alerts is far beyond any neutrino telescope's lifetime.
-constexpr int MAX_ALERT_REPEAT = 1000000;
+
+using followup::Evolution;
+
+//! The selection efficiency of the limits: ZTF's (eq. 2) or a deeper survey's (Fig. 19).
+enum class Survey { ztf, deep };
+//! The alert table's layout (ZTF paper §2).
+enum class TableFormat { automatic, overview, campaign };
+
 } // namespace
 
-void add_followup_options(po::options_description& desc) {
-  desc.add_options()("table", po::value<std::string>()->required(),
-                     "alert table: the paper's OVERVIEW_FU.csv or a campaign CSV "
-                     "name,ra,dec,ra_plus,ra_minus,dec_plus,dec_minus,area_rect,area_obs,"
-                     "signalness[,retracted][,latency_hours]")(
-      "evolution", po::value<std::string>(),
-      "sfr, grb, blazar or madau (default: all four, in that order)")(
-      "cl", real(OPEN_UNIT_INTERVAL)->default_value(0.9, "0.9"),
-      "confidence level of the f limit, in (0, 1)")("mag-min", real()->default_value(-27.0),
-                                                    "brightest absolute magnitude M [AB]")(
-      "mag-max", real()->default_value(-15.0), "faintest absolute magnitude M [AB]")(
-      "mag-step", real(POSITIVE)->default_value(0.5), "magnitude step (> 0)")(
-      "output", po::value<std::string>(),
-      "run archive RUN.h5 with every curve (optional; `nuflare table --archive RUN.h5 "
-      "--analysis followup` prints the same CSV)")(
-      "grid", po::value<std::string>()->default_value("exact"),
-      "redshift integration: exact (quadrature) or stein2023 (the paper's notebook grid)")(
-      "gamma", real()->default_value(2.0),
-      "neutrino spectral index γ (eq. 3)")("blazar-log10-l-gamma", real()->default_value(46.0),
-                                           "log10 L_γ [erg/s] of the blazar PDE evolution")(
-      "epsilon0", real(UNIT_INTERVAL)->default_value(0.95, "0.95"),
-      "pipeline detection efficiency ε₀ (eq. 2), in [0, 1]")(
-      "survey", po::value<std::string>()->default_value("ztf"),
-      "selection efficiency: ztf (eq. 2) or deep (--deep-limit-mag, --deep-efficiency; Fig. 19)")(
-      "deep-limit-mag", real()->default_value(24.0), "limiting magnitude of the deep survey [AB]")(
-      "deep-efficiency", real(UNIT_INTERVAL)->default_value(0.6, "0.6"),
-      "classification efficiency of the deep survey, in [0, 1]")(
-      "alert-repeat", integer<int>(1, MAX_ALERT_REPEAT)->default_value(1),
-      "the alert sample repeated N times (Fig. 18 extrapolation), N >= 1")(
-      "table-format", po::value<std::string>()->default_value("auto"),
-      "overview (the paper's sheet), campaign (simple CSV) or auto (by the first line)")(
-      "not-followed-up", po::value<std::string>(),
-      "the paper's OVERVIEW_NOT_FU.csv: rejection counts into the archive (Table A1)")(
-      "missing-signalness", real(UNIT_INTERVAL)->default_value(0.5),
-      "P_astro of an alert without signalness, in [0, 1]")(
-      "galactic-cut", po::bool_switch(),
-      "campaign tables: also reject alerts with |b| <= 10 deg (ZTF paper §2)")(
-      "curve-step", real(POSITIVE)->default_value(0.1, "0.1"),
-      "magnitude step of the archive curves (Fig. 16–19), > 0")(
-      "flare-lightcurve", po::value<std::vector<std::string>>()->composing(),
-      "SOURCE,ALERT_MJD,FILE (repeatable): ZTF light curve (forced-photometry .txt or DR .fits) "
-      "for the flare-strength table /followup/table3 (ZTF paper §4, Table 3)");
-  add_overwrite_option(desc);
+struct FollowupRun {
+  std::string table;
+  TableFormat table_format = TableFormat::automatic;
+  std::optional<std::string> evolution;
+  followup::FollowupConfig config;
+  double mag_min = -27, mag_max = -15, mag_step = 0.5;
+  double curve_step = 0.1;
+  double epsilon0 = followup::DetectionConfig{}.epsilon0;
+  Survey survey = Survey::ztf;
+  double deep_limit_mag = 24, deep_efficiency = 0.6;
+  std::optional<std::string> not_followed_up;
+  followup::SelectionConfig selection;
+  std::vector<std::string> flare_lightcurve;
+  OutputOptions out;
+};
+
+const core::OptionTable<FollowupRun>& followup_options() {
+  using F = FollowupRun;
+  using S = followup::SelectionConfig;
+  static const auto selection =
+      core::OptionTable<S>()
+          .add("missing_signalness", &S::missing_signalness, "",
+               "P_astro of an alert without signalness", core::UNIT_INTERVAL)
+          .add("galactic_cut", &S::galactic_cut, "",
+               "campaign tables: also reject alerts with |b| <= 10 deg (ZTF paper §2)")
+          .as_flag();
+  static const auto table =
+      core::OptionTable<F>()
+          .add("table", &F::table, "",
+               "alert table: the paper's OVERVIEW_FU.csv or a campaign CSV "
+               "name,ra,dec,ra_plus,ra_minus,dec_plus,dec_minus,area_rect,area_obs,"
+               "signalness[,retracted][,latency_hours]")
+          .required()
+          .paths()
+          .choice("table_format", &F::table_format,
+                  {{"overview", TableFormat::overview},
+                   {"campaign", TableFormat::campaign},
+                   {"auto", TableFormat::automatic}},
+                  "overview (the paper's sheet), campaign (simple CSV) or auto (by the first line)")
+          .add("evolution", &F::evolution, "", "source evolution: sfr, grb, blazar or madau")
+          .check([](std::string_view text) -> std::string {
+            try {
+              (void)followup::evolution_from_string(std::string(text));
+              return {};
+            } catch (const core::ConfigError& e) {
+              return e.what();
+            }
+          })
+          .no_default("all four, in that order")
+          .include(&F::config, followup::FollowupConfig::options())
+          .add("mag_min", &F::mag_min, "AB mag", "brightest absolute magnitude M")
+          .add("mag_max", &F::mag_max, "AB mag", "faintest absolute magnitude M")
+          .add("mag_step", &F::mag_step, "mag", "magnitude step", core::POSITIVE)
+          .add("curve_step", &F::curve_step, "mag",
+               "magnitude step of the archive curves (Fig. 16-19)", core::POSITIVE)
+          .add("epsilon0", &F::epsilon0, "", "pipeline detection efficiency epsilon0 (eq. 2)",
+               core::UNIT_INTERVAL)
+          .choice("survey", &F::survey, {{"ztf", Survey::ztf}, {"deep", Survey::deep}},
+                  "selection efficiency: ztf (eq. 2) or deep (deep_limit_mag, deep_efficiency; "
+                  "Fig. 19)")
+          .add("deep_limit_mag", &F::deep_limit_mag, "AB mag",
+               "limiting magnitude of the deep survey")
+          .add("deep_efficiency", &F::deep_efficiency, "",
+               "classification efficiency of the deep survey", core::UNIT_INTERVAL)
+          .include(&F::selection, selection)
+          .add("not_followed_up", &F::not_followed_up, "",
+               "the paper's OVERVIEW_NOT_FU.csv: rejection counts into the archive (Table A1)")
+          .paths()
+          .add("flare_lightcurve", &F::flare_lightcurve, "",
+               "SOURCE,ALERT_MJD,FILE (repeatable): ZTF light curve (forced-photometry .txt or DR "
+               ".fits) for the flare-strength table /followup/table3 (ZTF paper §4, Table 3)")
+          .composing()
+          .include(&F::out, optional_output_options());
+  return table;
 }
 
 namespace {
-
-using followup::Evolution;
 
 //! The evolutions nuflare followup prints, in output order.
 constexpr std::array<Evolution, 4> ALL_EVOLUTIONS{Evolution::sfr, Evolution::grb, Evolution::blazar,
@@ -105,91 +139,37 @@ struct Settings {
   bool galactic_cut = false;
 };
 
-//! Reruns `f` and reports its ConfigError as a bad value of `option`.
-template <class F>
-auto for_option(const Invocation& inv, const std::string& option, F&& f) {
-  try {
-    return f();
-  } catch (const core::ConfigError& e) {
-    inv.fail(option, e.what());
-  }
-}
-
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
-Settings read_settings(const Invocation& inv) {
+Settings settings_of(const FollowupRun& run) {
   Settings s;
-  s.table_path = inv.get<std::string>("table");
-
-  // Each number's own range is checked as it is read (cli.hpp); here only
-  // what relates two options.
-  const double cl = inv.get<double>("cl");
-  const double mag_min = inv.get<double>("mag-min"), mag_max = inv.get<double>("mag-max");
-  const double mag_step = inv.get<double>("mag-step");
-  require_order(inv, "mag-min", "mag-max", /*strict=*/false);
-  const double curve_step = inv.get<double>("curve-step");
-  s.mags = followup::magnitude_grid(mag_min, mag_max, mag_step);
-  s.curve_mags = followup::magnitude_grid(mag_min, mag_max, curve_step);
-
-  if (inv.has("evolution"))
-    s.evolutions = {for_option(inv, "evolution", [&] {
-      return followup::evolution_from_string(inv.get<std::string>("evolution"));
-    })};
+  s.table_path = run.table;
+  core::require_order("mag_min", run.mag_min, "mag_max", run.mag_max, /*strict=*/false);
+  s.mags = followup::magnitude_grid(run.mag_min, run.mag_max, run.mag_step);
+  s.curve_mags = followup::magnitude_grid(run.mag_min, run.mag_max, run.curve_step);
+  if (run.evolution)
+    s.evolutions = {followup::evolution_from_string(*run.evolution)};
   else
     s.evolutions.assign(ALL_EVOLUTIONS.begin(), ALL_EVOLUTIONS.end());
-
-  auto& c = s.config;
-  c.cl = cl;
-  c.redshift.mode = for_option(
-      inv, "grid", [&] { return followup::grid_mode_from_string(inv.get<std::string>("grid")); });
-  c.redshift.gamma = inv.get<double>("gamma");
-  c.redshift.blazar_log10_l_gamma_erg_s = inv.get<double>("blazar-log10-l-gamma");
-  c.alert_repeat = inv.get<int>("alert-repeat");
-
-  const double epsilon0 = inv.get<double>("epsilon0");
-  const double deep_mag = inv.get<double>("deep-limit-mag");
-  const double deep_eff = inv.get<double>("deep-efficiency");
+  s.config = run.config;
   s.ztf = followup::DetectionConfig::ztf();
-  s.deep = followup::DetectionConfig::deep_survey(deep_mag, deep_eff);
-  s.ztf.epsilon0 = s.deep.epsilon0 = epsilon0;
+  s.deep = followup::DetectionConfig::deep_survey(run.deep_limit_mag, run.deep_efficiency);
+  s.ztf.epsilon0 = s.deep.epsilon0 = run.epsilon0;
   s.ztf.validate();
   s.deep.validate();
-  s.survey = lower(inv.get<std::string>("survey"));
-  if (s.survey == "ztf")
-    c.detection = s.ztf;
-  else if (s.survey == "deep")
-    c.detection = s.deep;
-  else
-    inv.fail("survey", "expected ztf or deep, got \"" + inv.get<std::string>("survey") + "\"");
-
-  s.missing_signalness = inv.get<double>("missing-signalness");
-  s.galactic_cut = inv.get<bool>("galactic-cut");
-
-  s.table_format = lower(inv.get<std::string>("table-format"));
-  if (s.table_format == "auto")
-    s.table_format = io::detect_followup_table(s.table_path) == io::FollowupTable::campaign
-                         ? "campaign"
-                         : "overview";
-  else if (s.table_format != "overview" && s.table_format != "campaign")
-    inv.fail("table-format", "expected overview, campaign or auto, got \"" +
-                                 inv.get<std::string>("table-format") + "\"");
+  s.survey = run.survey == Survey::ztf ? "ztf" : "deep";
+  s.config.detection = run.survey == Survey::ztf ? s.ztf : s.deep;
+  s.missing_signalness = run.selection.missing_signalness;
+  s.galactic_cut = run.selection.galactic_cut;
+  const bool campaign = run.table_format == TableFormat::campaign ||
+                        (run.table_format == TableFormat::automatic &&
+                         io::detect_followup_table(s.table_path) == io::FollowupTable::campaign);
+  s.table_format = campaign ? "campaign" : "overview";
   return s;
-}
-
-//! One column of an archive table.
-io::Column column(std::string name, std::vector<double> values, std::string unit,
-                  std::string description) {
-  return {std::move(name), std::move(values), std::move(unit), std::move(description)};
-}
-io::Column column(std::string name, std::vector<std::string> values, std::string description) {
-  return {std::move(name), std::move(values), "", std::move(description)};
-}
-io::Column column(std::string name, std::vector<std::int64_t> values, std::string description) {
-  return {std::move(name), std::move(values), "", std::move(description)};
 }
 
 double or_nan(const std::optional<double>& v) {
@@ -234,11 +214,12 @@ struct Results {
 };
 
 //! "SOURCE,ALERT_MJD,FILE" of --flare-lightcurve.
-FlareStrengthRows flare_strength_of(const Invocation& inv, const std::string& spec) {
+FlareStrengthRows flare_strength_of(const std::string& spec) {
   const auto c1 = spec.find(',');
   const auto c2 = c1 == std::string::npos ? c1 : spec.find(',', c1 + 1);
   if (c2 == std::string::npos)
-    inv.fail("flare-lightcurve", "expected SOURCE,ALERT_MJD,FILE, got \"" + spec + "\"");
+    throw core::FieldError("flare_lightcurve",
+                           "expected SOURCE,ALERT_MJD,FILE, got \"" + spec + "\"");
   FlareStrengthRows out;
   out.source = spec.substr(0, c1);
   out.file = spec.substr(c2 + 1);
@@ -250,7 +231,7 @@ FlareStrengthRows flare_strength_of(const Invocation& inv, const std::string& sp
     used = 0;
   }
   if (used != mjd.size() || mjd.empty() || !std::isfinite(out.alert_mjd))
-    inv.fail("flare-lightcurve", "alert MJD is not a finite number: \"" + mjd + "\"");
+    throw core::FieldError("flare_lightcurve", "alert MJD is not a finite number: \"" + mjd + "\"");
   const bool fits = lower(std::filesystem::path(out.file).extension().string()) == ".fits";
   const auto points =
       fits ? followup::read_ztf_dr_fits(out.file) : followup::read_ztf_forced_photometry(out.file);
@@ -299,7 +280,7 @@ std::vector<double> p_detectable_many(const followup::DetectionModel& model,
   return out;
 }
 
-Results compute(const Invocation& inv, const Settings& s) {
+Results compute(const FollowupRun& run, const Settings& s) {
   Results r;
   r.alerts = s.table_format == "overview" ? followup::read_overview_fu(s.table_path)
                                           : followup::read_campaign_csv(s.table_path);
@@ -380,24 +361,30 @@ Results compute(const Invocation& inv, const Settings& s) {
     r.curves.push_back(std::move(c));
   }
 
-  if (inv.has("not-followed-up")) {
-    const auto nf = followup::read_overview_not_fu(inv.get<std::string>("not-followed-up"));
+  if (run.not_followed_up) {
+    const auto nf = followup::read_overview_not_fu(*run.not_followed_up);
     r.rejections = followup::rejection_counts(nf);
     r.rejections_v2 = followup::rejection_counts(nf, 190617); // V2 alerts (ZTF paper §2)
   }
-  if (inv.has("flare-lightcurve"))
-    for (const auto& spec : inv.get<std::vector<std::string>>("flare-lightcurve"))
-      r.table3.push_back(flare_strength_of(inv, spec));
+  for (const auto& spec : run.flare_lightcurve)
+    r.table3.push_back(flare_strength_of(spec));
   return r;
 }
 
-//! The stdout CSV: evolution,abs_mag,p_detectable,f_limit (empty when unconstrained).
-TextTable summary_text(const Results& r) {
-  TextTable t({"evolution", "abs_mag", "p_detectable", "f_limit"});
-  for (const auto& p : r.summary)
-    t.add_row({followup::to_string(p.evolution), format_number(p.abs_mag),
-               format_number(p.p_detectable), format_number(p.f_limit)});
-  return t;
+//! The printed table: evolution,abs_mag,p_detectable,f_limit (f_limit as
+//! text, empty when unconstrained, so that `nuflare table` prints it as the run did).
+io::Table summary_table(const Results& r) {
+  using P = followup::LimitPoint;
+  return io::make_table(
+      r.summary, std::vector<io::ColumnOf<P>>{
+                     {"evolution", "", "source evolution R(z) (eq. 3)",
+                      [](const P& p) { return followup::to_string(p.evolution); }},
+                     {"abs_mag", "AB mag", "absolute magnitude M", &P::abs_mag},
+                     {"p_detectable", "", "P_detectable(M) (eq. 5)", &P::p_detectable, 4},
+                     {"f_limit", "",
+                      "f limit at CL as text (shortest round-trip); empty = unconstrained (eq. 7)",
+                      [](const P& p) { return io::format_number(p.f_limit); }, 4},
+                 });
 }
 
 void write_archive(io::Archive& ar, const Settings& s, const Results& r) {
@@ -426,52 +413,28 @@ void write_archive(io::Archive& ar, const Settings& s, const Results& r) {
     ar.set_attribute("/followup", "latency_fraction_above_24h", r.latency->fraction_above_24h);
   }
 
-  // summary: the CSV exactly (f_limit as text so that `nuflare table` prints it as stdout).
-  {
-    std::vector<std::string> evo, f;
-    std::vector<double> mag, pdet;
-    for (const auto& p : r.summary) {
-      evo.push_back(followup::to_string(p.evolution));
-      mag.push_back(p.abs_mag);
-      pdet.push_back(p.p_detectable);
-      f.push_back(format_number(p.f_limit));
-    }
-    io::Table t;
-    t.columns.push_back(column("evolution", evo, "source evolution R(z) (eq. 3)"));
-    t.columns.push_back(column("abs_mag", mag, "AB mag", "absolute magnitude M"));
-    t.columns.push_back(column("p_detectable", pdet, "", "P_detectable(M) (eq. 5)"));
-    t.columns.push_back(column("f_limit", f,
-                               "f limit at CL as text (shortest round-trip); empty = "
-                               "unconstrained (eq. 7)"));
-    ar.write_table("/followup/summary", t);
-  }
+  io::write_summary_table(ar, "/followup/summary", summary_table(r));
   // table4: ZTF paper Table 4.
-  {
-    std::vector<std::string> name;
-    std::vector<double> pa, po, prod;
-    for (const auto& row : r.table4) {
-      name.push_back(row.name);
-      pa.push_back(row.p_astro);
-      po.push_back(row.p_obs);
-      prod.push_back(row.product);
-    }
-    io::Table t;
-    t.columns.push_back(column("name", name, "alert name"));
-    t.columns.push_back(column("p_astro", pa, "", "signalness (missing -> missing_signalness)"));
-    t.columns.push_back(column("p_obs", po, "", "0.9 A_obs / A_rect (eq. 1)"));
-    t.columns.push_back(column("product", prod, "", "P_astro * P_obs"));
-    ar.write_table("/followup/table4", t);
-  }
+  using Row4 = followup::ProbabilityRow;
+  io::write_summary_table(
+      ar, "/followup/table4",
+      io::make_table(r.table4, std::vector<io::ColumnOf<Row4>>{
+                                   {"name", "", "alert name", &Row4::name},
+                                   {"p_astro", "", "signalness (missing -> missing_signalness)",
+                                    &Row4::p_astro, 4},
+                                   {"p_obs", "", "0.9 A_obs / A_rect (eq. 1)", &Row4::p_obs, 4},
+                                   {"product", "", "P_astro * P_obs", &Row4::product, 4},
+                               }));
   if (!r.selection.empty()) {
-    std::vector<std::string> name, why;
-    for (const auto& [n, w] : r.selection) {
-      name.push_back(n);
-      why.push_back(followup::to_string(w));
-    }
-    io::Table t;
-    t.columns.push_back(column("name", name, "alert name"));
-    t.columns.push_back(column("rejection", why, "selection outcome (ZTF paper §2); none = used"));
-    ar.write_table("/followup/selection", t);
+    using Sel = std::pair<std::string, followup::Rejection>;
+    io::write_summary_table(
+        ar, "/followup/selection",
+        io::make_table(r.selection,
+                       std::vector<io::ColumnOf<Sel>>{
+                           {"name", "", "alert name", &Sel::first},
+                           {"rejection", "", "selection outcome (ZTF paper §2); none = used",
+                            [](const Sel& s) { return followup::to_string(s.second); }},
+                       }));
   }
   // pdist/<evolution>: Fig. 14.
   ar.create_group("/followup/pdist");
@@ -513,78 +476,88 @@ void write_archive(io::Archive& ar, const Settings& s, const Results& r) {
                     "f at CL, deep survey; NaN = unconstrained");
   }
   if (!r.rejections.empty()) {
-    std::vector<std::int64_t> code, count, count_v2;
-    std::vector<std::string> reason;
-    for (const auto& rc : r.rejections) {
-      code.push_back(rc.code);
-      reason.push_back(rc.reason);
-      count.push_back(static_cast<std::int64_t>(rc.count));
-      std::int64_t v2 = 0;
+    using RC = followup::RejectionCount;
+    const auto since_v2 = [&](const RC& rc) {
       for (const auto& x : r.rejections_v2)
         if (x.code == rc.code && x.reason == rc.reason)
-          v2 = static_cast<std::int64_t>(x.count);
-      count_v2.push_back(v2);
-    }
-    io::Table t;
-    t.columns.push_back(column("code", code, "rejection code of the sheet"));
-    t.columns.push_back(column("reason", reason, "rejection reason"));
-    t.columns.push_back(column("count", count, "alerts not followed up for this reason"));
-    t.columns.push_back(column("count_v2", count_v2, "the same since IC190617 (V2 alerts)"));
-    ar.write_table("/followup/rejections", t);
+          return static_cast<std::int64_t>(x.count);
+      return std::int64_t{0};
+    };
+    io::write_summary_table(
+        ar, "/followup/rejections",
+        io::make_table(r.rejections,
+                       std::vector<io::ColumnOf<RC>>{
+                           {"code", "", "rejection code of the sheet", &RC::code},
+                           {"reason", "", "rejection reason", &RC::reason},
+                           {"count", "", "alerts not followed up for this reason", &RC::count},
+                           {"count_v2", "", "the same since IC190617 (V2 alerts)", since_v2},
+                       }));
   }
   if (!r.table3.empty()) {
-    std::vector<std::string> source, band;
-    std::vector<double> mjd, inst, med, ratio;
-    std::vector<std::int64_t> n_window, n_total, flaring;
+    struct Row3 {
+      const FlareStrengthRows* fs;
+      const followup::FlareStrength* row;
+    };
+    std::vector<Row3> rows;
     for (const auto& fs : r.table3)
-      for (const auto& row : fs.rows) {
-        source.push_back(fs.source);
-        mjd.push_back(fs.alert_mjd);
-        band.push_back(row.band);
-        n_window.push_back(static_cast<std::int64_t>(row.n_window));
-        n_total.push_back(static_cast<std::int64_t>(row.n_total));
-        inst.push_back(row.window_median);
-        med.push_back(row.baseline_median);
-        ratio.push_back(row.ratio);
-        flaring.push_back(row.flaring ? 1 : 0);
-      }
-    io::Table t;
-    t.columns.push_back(column("source", source, "source name"));
-    t.columns.push_back(column("alert_mjd", mjd, "d", "neutrino alert time [MJD]"));
-    t.columns.push_back(column("band", band, "ZTF filter"));
-    t.columns.push_back(column("n_window", n_window, "points within +-25 d of the alert"));
-    t.columns.push_back(column("n_total", n_total, "points over the whole baseline"));
-    t.columns.push_back(
-        column("window_median", inst, "erg cm^-2 s^-1", "median nuF_nu in the window"));
-    t.columns.push_back(column("baseline_median", med, "erg cm^-2 s^-1", "median nuF_nu overall"));
-    t.columns.push_back(column("ratio", ratio, "", "window / baseline median (ZTF paper Table 3)"));
-    t.columns.push_back(column("flaring", flaring, "1 when ratio > 1.5"));
-    ar.write_table("/followup/table3", t);
+      for (const auto& row : fs.rows)
+        rows.push_back({&fs, &row});
+    const std::string flux = "erg cm^-2 s^-1";
+    io::write_summary_table(
+        ar, "/followup/table3",
+        io::make_table(
+            rows,
+            std::vector<io::ColumnOf<Row3>>{
+                {"source", "", "source name", [](const Row3& x) { return x.fs->source; }},
+                {"alert_mjd", "d", "neutrino alert time [MJD]",
+                 [](const Row3& x) { return x.fs->alert_mjd; }, 10},
+                {"band", "", "ZTF filter", [](const Row3& x) { return x.row->band; }},
+                {"n_window", "", "points within +-25 d of the alert",
+                 [](const Row3& x) { return x.row->n_window; }},
+                {"n_total", "", "points over the whole baseline",
+                 [](const Row3& x) { return x.row->n_total; }},
+                {"window_median", flux, "median nuF_nu in the window",
+                 [](const Row3& x) { return x.row->window_median; }},
+                {"baseline_median", flux, "median nuF_nu overall",
+                 [](const Row3& x) { return x.row->baseline_median; }},
+                {"ratio", "", "window / baseline median (ZTF paper Table 3)",
+                 [](const Row3& x) { return x.row->ratio; }, 3},
+                {"flaring", "", "1 when ratio > 1.5", [](const Row3& x) { return x.row->flaring; }},
+            }));
   }
 }
 
 } // namespace
 
-int run_followup(Invocation& inv) {
+int run_followup(Invocation& inv, const FollowupRun& run) {
   // Options, inputs and every number first: bad input fails before any archive exists.
-  const Settings s = read_settings(inv);
+  const Settings s = settings_of(run);
   std::optional<RunOutput> output;
   if (inv.has("output"))
     output.emplace(inv);
-  const Results r = compute(inv, s);
+  const Results r = compute(run, s);
 
   if (output) {
     std::vector<std::filesystem::path> inputs{s.table_path};
-    if (inv.has("not-followed-up"))
-      inputs.emplace_back(inv.get<std::string>("not-followed-up"));
+    if (run.not_followed_up)
+      inputs.emplace_back(*run.not_followed_up);
     for (const auto& fs : r.table3)
       inputs.emplace_back(fs.file);
     write_run_archive(inv, *output, inv.run_info(0, inputs),
                       [&](io::Archive& archive) { write_archive(archive, s, r); });
   }
   if (inv.prints())
-    summary_text(r).print_csv(std::cout);
+    io::print_csv(std::cout, summary_table(r));
   return 0;
+}
+
+Command followup_command() {
+  return make_command(
+      "followup", "limits on neutrino-source counterparts from optical follow-up (ZTF paper §6)",
+      followup_options, run_followup,
+      "--table OVERVIEW.csv [--evolution sfr|grb|blazar|madau] [--cl 0.9] "
+      "[--mag-min -27] [--mag-max -15] [--mag-step 0.5] [--output RUN.h5]",
+      "evolution,abs_mag,p_detectable,f_limit (f_limit empty when unconstrained)");
 }
 
 } // namespace nuflare::app

@@ -4,6 +4,7 @@
 #include "cli.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 #include "nuflare/version.hpp"
 
 #include <chrono>
@@ -23,6 +24,8 @@ void print_usage(std::ostream& out) {
          "       mpirun -np K nuflare <subcommand> ...   (same results for every K)\n\n"
          "subcommands:\n";
   for (const auto& c : commands()) {
+    if (c.hidden)
+      continue;
     std::string name = c.name;
     name.resize(14, ' ');
     out << "  " << name << c.summary << '\n';
@@ -94,11 +97,12 @@ int main(int argc, char** argv) {
     MPI_Comm_size(inv.comm, &inv.size);
     if (nuflare::app::parse(*command, argc - 1, argv + 1, inv))
       status = command->run(inv);
+  } catch (const nuflare::core::FieldError& e) {
+    // The library names a field; say where its value came from (--key or a deck line).
+    return fail(inv.locate(e), e.exit_status());
   } catch (const nuflare::core::ConfigError& e) {
-    // A library check names the option ("--log10e-max must be ..."); when a
-    // deck gave that option, point at the deck line instead.
-    const auto located = inv.locate(e.what());
-    return fail(located ? *located : e.what(), e.exit_status());
+    // A message that starts with an option's key: point at the deck line that gave it.
+    return fail(inv.locate(e.what()), e.exit_status());
   } catch (const nuflare::core::Error& e) {
     return fail(e.what(), e.exit_status());
   } catch (const std::bad_alloc&) {

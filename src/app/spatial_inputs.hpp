@@ -1,13 +1,11 @@
 #pragma once
-//! What `nuflare spatial` and `nuflare sensitivity` share: the event
-//! selection options and the reading of events and source groups (blazar paper §6.3).
-#include "cli.hpp"
-
+//! What `nuflare spatial` and `nuflare sensitivity` share: the reading of
+//! events and source groups (blazar paper §6.3).
 #include "nuflare/campaign/spatial_campaign.hpp"
-#include "nuflare/coincidence/spatial.hpp"
 #include "nuflare/io/records.hpp"
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace nuflare::app {
@@ -20,11 +18,9 @@ struct SpatialInputs {
   std::vector<std::filesystem::path> files; //!< hashed into the archive
 };
 
-//! --log10e-min/max/step, --max-angerr and --angerr-scale (min <= max checked).
-coincidence::SpatialConfig spatial_selection(const Invocation& inv);
-
-//! Reads --events and --sources (before any archive exists, so bad input
-//! leaves no output behind); an empty catalogue is an input error.
-SpatialInputs read_spatial_inputs(const Invocation& inv);
+//! Reads the event files and the catalogue (before any archive exists, so bad
+//! input leaves no output behind); an empty catalogue is an input error.
+SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
+                                  const std::string& sources_file);
 
 } // namespace nuflare::app

@@ -103,10 +103,13 @@ io::Table flares_summary_table(std::span<const SourceCurves> sources,
                     std::string(lightcurve::class_name(r.reported_class(config.filters)))});
   }
   // Text columns, so that `nuflare table` prints exactly what the run printed.
+  // Significant digits of the numbers in human tables (0: text or counts).
+  static const std::array<int, n_columns> precision = {0, 0, 0, 3, 6, 0, 6, 4, 3, 0};
   std::vector<io::ColumnOf<Row>> columns;
   for (std::size_t k = 0; k < header.size(); ++k)
-    columns.emplace_back(header[k], "", "column " + header[k] + " of the stdout CSV",
-                         [k](const Row& r) { return r[k]; });
+    columns.emplace_back(
+        header[k], "", "column " + header[k] + " of the stdout CSV",
+        [k](const Row& r) { return r[k]; }, precision[k]);
   return io::make_table(rows, columns);
 }
 

@@ -46,9 +46,17 @@ std::string cell_text(const Column& column, std::size_t row, TextStyle style) {
   return std::visit(
       [&](const auto& v) -> std::string {
         using V = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<V, std::vector<std::string>>)
-          return v[row];
-        else if constexpr (std::is_same_v<V, std::vector<double>>)
+        if constexpr (std::is_same_v<V, std::vector<std::string>>) {
+          // A text column of numbers (text so that a missing one prints
+          // empty) rounds too when it declares a precision.
+          double x = 0;
+          const auto& text = v[row];
+          const auto r = std::from_chars(text.data(), text.data() + text.size(), x);
+          if (style == TextStyle::human && column.precision > 0 && !text.empty() &&
+              r.ec == std::errc() && r.ptr == text.data() + text.size())
+            return format_rounded(x, column.precision);
+          return text;
+        } else if constexpr (std::is_same_v<V, std::vector<double>>)
           return style == TextStyle::exact ? format_number(v[row])
                                            : format_rounded(v[row], column.precision);
         else

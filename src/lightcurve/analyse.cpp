@@ -1,6 +1,7 @@
 #include "nuflare/lightcurve/analyse.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 
 #include <map>
 #include <utility>
@@ -71,6 +72,13 @@ SourceAnalysis analyse_source(const PreparedCurve* high, const PreparedCurve* lo
   out.flare_class =
       classify(out.stages, out.high->flares.flares, out.low->flares.flares, options.classes);
   return out;
+}
+
+void validate(const FlaresConfig& config) {
+  FlaresConfig::options().check_ranges(config);
+  if (config.high_band == config.low_band)
+    throw core::RelationError("high_band", config.high_band, core::RelationError::Rule::differs,
+                              "low_band", config.low_band);
 }
 
 SourceFlares analyse_curves(const SourceCurves& in, const FlaresConfig& config) {

@@ -34,7 +34,21 @@ struct SpatialCampaignConfig {
   std::uint64_t n_trials = 100000; //!< RA-scrambled skies per group (paper: 10⁵)
   std::uint64_t seed = 0;          //!< master seed
   RunnerOptions runner;
+
+  //! The keys of a spatial campaign (docs/cli.md, `nuflare spatial`).
+  static const core::OptionTable<SpatialCampaignConfig>& options();
 };
+
+inline const core::OptionTable<SpatialCampaignConfig>& SpatialCampaignConfig::options() {
+  using C = SpatialCampaignConfig;
+  static const auto table = core::OptionTable<C>()
+                                .add("trials", &C::n_trials, "", "RA-scrambled trials per group",
+                                     core::Count{1, MAX_TRIALS})
+                                .add("seed", &C::seed, "", "master seed of the trial RNG")
+                                .include(&C::spatial, coincidence::SpatialConfig::options())
+                                .include(&C::runner, RunnerOptions::options());
+  return table;
+}
 
 //! The members of one source group, in catalogue order.
 struct SourceGroup {

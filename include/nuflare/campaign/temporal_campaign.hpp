@@ -39,7 +39,20 @@ struct TemporalCampaignConfig {
   std::uint64_t n_trials = 10000; //!< paper §5.1: 10⁴ (simultaneity: 10⁵)
   std::uint64_t seed = 0;         //!< master seed
   RunnerOptions runner;
+
+  //! The keys of a time-test campaign (docs/cli.md: temporal, scan, simultaneity).
+  static const core::OptionTable<TemporalCampaignConfig>& options();
 };
+
+inline const core::OptionTable<TemporalCampaignConfig>& TemporalCampaignConfig::options() {
+  using C = TemporalCampaignConfig;
+  static const auto table =
+      core::OptionTable<C>()
+          .add("trials", &C::n_trials, "", "number of trials", core::Count{1, MAX_TRIALS})
+          .add("seed", &C::seed, "", "master seed of the trial RNG")
+          .include(&C::runner, RunnerOptions::options());
+  return table;
+}
 
 // --- statistics (pure; SPEC §6) ---
 

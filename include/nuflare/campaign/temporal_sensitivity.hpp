@@ -39,7 +39,25 @@ struct TemporalSensitivityConfig {
   std::vector<double> strengths;      //!< injected flares per trial (whole numbers ≥ 0)
   std::uint64_t seed = 0;
   RunnerOptions runner;
+
+  //! The keys of the time test's sensitivity point (docs/cli.md, `nuflare
+  //! sensitivity --test temporal`); band, region, cut, trial counts, seed and
+  //! strengths are given with the inputs.
+  static const core::OptionTable<TemporalSensitivityConfig>& options();
 };
+
+inline const core::OptionTable<TemporalSensitivityConfig>& TemporalSensitivityConfig::options() {
+  using C = TemporalSensitivityConfig;
+  static const auto table =
+      core::OptionTable<C>()
+          .add("delta_t", &C::delta_t_days, "days", "time window of the test point", core::POSITIVE)
+          .no_default("required with test = temporal")
+          .add("factor", &C::factor, "",
+               "containment factor of the alert regions at the test point", core::POSITIVE)
+          .add("flare_amplitude", &C::amplitude, "quiescent flux", "injected flare level",
+               core::POSITIVE);
+  return table;
+}
 
 struct TemporalSensitivityResult {
   std::string band;

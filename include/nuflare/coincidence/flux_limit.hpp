@@ -4,6 +4,7 @@
 //! φ(E) = φ₀ (E / E₀)^−γ and A_eff averaged over declination, solved for φ₀,
 //! and its share of the diffuse astrophysical muon-neutrino flux. Plain data
 //! in and out; the app reads the good-run lists and effective-area tables.
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 
 #include <span>
@@ -55,7 +56,24 @@ struct FluxLimitConfig {
   double log10e_max = 5.0;
   double spectral_index = 2; //!< γ of φ ∝ E^−γ (paper: 2)
   double pivot_gev = 1e5;    //!< E₀ where φ₀ is quoted (paper: 100 TeV)
+
+  //! The keys of the limit (docs/cli.md, `nuflare spatial`: each with the
+  //! prefix `flux_`); the energy bins come from a list of edges.
+  static const core::OptionTable<FluxLimitConfig>& options();
 };
+
+inline const core::OptionTable<FluxLimitConfig>& FluxLimitConfig::options() {
+  using F = FluxLimitConfig;
+  static const auto table =
+      core::OptionTable<F>()
+          .add("excess", &F::n_events, "events",
+               "excess N attributed to the sources in each bin "
+               "(eq. 2)",
+               core::NON_NEGATIVE)
+          .add("index", &F::spectral_index, "", "spectral index gamma of E^-gamma")
+          .add("pivot_gev", &F::pivot_gev, "GeV", "pivot energy of phi0", core::POSITIVE);
+  return table;
+}
 
 //! The limit and its comparison with the diffuse flux.
 struct FluxLimit {

@@ -16,6 +16,7 @@
 //! bit set over the events counts an event near several sources once. Trials
 //! are counted many at a time, source by source, so that each source's
 //! tables come from memory once per batch.
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
@@ -63,13 +64,33 @@ struct SpatialConfig {
   double log10e_step = 0.1;  //!< threshold step [dex]
   double max_angerr_deg = 5; //!< events with AngErr above this are dropped [deg]
   double angerr_scale = 1;   //!< circle radius = angerr_scale × AngErr
+
+  //! The keys of the event selection (docs/cli.md, `nuflare spatial`).
+  static const core::OptionTable<SpatialConfig>& options();
 };
+
+inline const core::OptionTable<SpatialConfig>& SpatialConfig::options() {
+  using S = SpatialConfig;
+  static const auto table =
+      core::OptionTable<S>()
+          .add("log10e_min", &S::log10e_min, "log10(E/GeV)", "lowest threshold")
+          .add("log10e_max", &S::log10e_max, "log10(E/GeV)", "highest threshold")
+          .add("log10e_step", &S::log10e_step, "dex", "threshold step", core::POSITIVE)
+          .add("max_angerr", &S::max_angerr_deg, "deg", "drop events with AngErr above this",
+               core::POSITIVE)
+          .add("angerr_scale", &S::angerr_scale, "", "circle radius = scale x AngErr",
+               core::POSITIVE);
+  return table;
+}
+
+//! Checks the settings (core::FieldError naming the key): every number in
+//! its range, log10e_min <= log10e_max, at most 1000 thresholds.
+void validate(const SpatialConfig& config);
 
 //! The energy thresholds log10(E/GeV) of a configuration: min, min+step, …,
 //! up to max (inclusive within 1e-9 step), each rounded to 9 decimals so that
 //! 4.8 + 3 × 0.1 is the double nearest 5.1 and an event of log10E = 5.1
-//! passes it. Throws core::ConfigError for step ≤ 0, max < min, or > 1000
-//! thresholds.
+//! passes it. Validates the configuration first (validate()).
 [[nodiscard]] std::vector<double> energy_thresholds(const SpatialConfig& config);
 
 //! The selected events in their search structure (immutable; share it

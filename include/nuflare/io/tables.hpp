@@ -7,7 +7,9 @@
 //!
 //! Two text forms: CSV keeps every double to the last bit (the shortest
 //! text that reads back the same), human tables (Markdown) round each
-//! column to its declared precision in significant digits. The precision
+//! column to its declared precision in significant digits — text columns
+//! that hold numbers (so that a missing one prints empty) too, when they
+//! declare one. The precision
 //! travels with the table as the column attribute `precision`; tables
 //! without it (older archives) print with DEFAULT_PRECISION.
 #include "nuflare/io/archive.hpp"

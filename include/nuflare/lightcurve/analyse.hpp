@@ -28,7 +28,25 @@ struct BandOptions {
   //! Apply the infrared F_avg + S condition; unset: decided by is_infrared_band().
   std::optional<bool> infrared;
   FilterOptions filters;
+
+  //! The keys of one band's analysis (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<BandOptions>& options();
 };
+
+inline const core::OptionTable<BandOptions>& BandOptions::options() {
+  using B = BandOptions;
+  static const auto table =
+      core::OptionTable<B>()
+          .add("p0", &B::p0, "", "Bayesian Blocks false-alarm probability",
+               core::OPEN_UNIT_INTERVAL)
+          .add("p0_fallback", &B::p0_fallback, "",
+               "p0 of the rerun when the first run finds no flaring block",
+               core::OPEN_UNIT_INTERVAL)
+          .add("fallback", &B::use_fallback, "", "rerun with p0_fallback (blazar paper §4.2.2)")
+          .include(&B::flares, FlareOptions::options())
+          .include(&B::filters, FilterOptions::options());
+  return table;
+}
 
 //! Everything computed for one prepared light curve.
 struct BandAnalysis {
@@ -104,7 +122,32 @@ struct FlaresConfig {
 
   //! AnalyseOptions of analyse_source: `band` for both bands.
   [[nodiscard]] AnalyseOptions analyse_options() const { return {band, band, classes}; }
+
+  //! The keys of a flares run (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<FlaresConfig>& options();
 };
+
+inline const core::OptionTable<FlaresConfig>& FlaresConfig::options() {
+  using F = FlaresConfig;
+  static const auto table =
+      core::OptionTable<F>()
+          .add("high_band", &F::high_band, "",
+               "band label of the high-energy (gamma-ray) curve for stages and class")
+          .add("low_band", &F::low_band, "",
+               "band label of the low-energy (infrared / mm) curve for stages and class")
+          .include(&F::band, BandOptions::options())
+          .choice("filters", &F::filters,
+                  {{"apply", FilterMode::apply}, {"flag", FilterMode::flag}},
+                  "apply: a source failing a §4.2.3 filter gets class none; flag: only recorded "
+                  "in the archive")
+          .include(&F::classes, ClassOptions::options())
+          .include(&F::prepare, PrepareSettings::options());
+  return table;
+}
+
+//! Checks a flares run's settings: every number in its range and the two
+//! bands different (core::FieldError / RelationError naming the keys).
+void validate(const FlaresConfig& config);
 
 //! One source's light curves, as the inputs give them.
 struct SourceCurves {

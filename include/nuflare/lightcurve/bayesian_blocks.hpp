@@ -2,6 +2,8 @@
 //! Bayesian Blocks segmentation (Scargle et al. 2013), behaving like
 //! astropy.stats.bayesian_blocks (astropy >= 5.2) except where astropy is wrong
 //! (SPEC §3; blazar paper §4.2.2).
+#include "nuflare/core/options.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -35,7 +37,24 @@ struct BlocksOptions {
   //! (same edges as the full O(N²) programme, see bayesian_blocks.cpp); off
   //! gives the plain programme.
   bool prune = true;
+
+  //! The keys of the prior and the tick (docs/cli.md, `nuflare blocks`); the
+  //! fitness is read with parse_fitness, whose messages astropy users know.
+  static const core::OptionTable<BlocksOptions>& options();
 };
+
+inline const core::OptionTable<BlocksOptions>& BlocksOptions::options() {
+  using B = BlocksOptions;
+  static const auto table =
+      core::OptionTable<B>()
+          .add("p0", &B::p0, "", "false-alarm probability of the prior", core::OPEN_UNIT_INTERVAL)
+          .no_default("0.05")
+          .add("gamma", &B::gamma, "", "prior slope: ncp_prior = -ln(gamma)", core::POSITIVE)
+          .add("ncp_prior", &B::ncp_prior, "", "prior charged per block (wins over gamma and p0)")
+          .add("dt", &B::dt, "same as t", "tick length for regular_events", core::POSITIVE)
+          .no_default("none");
+  return table;
+}
 
 //! Result of one segmentation.
 struct Blocks {

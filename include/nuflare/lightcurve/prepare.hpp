@@ -2,6 +2,7 @@
 //! Light-curve preparation before Bayesian Blocks (SPEC §2; blazar paper §3.3,
 //! §4.2.5): upper limits, S/N cut, visit merging with σ-clipping, WISE
 //! survey-gap points, too-short flag. Plain data in, plain data out.
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 
 #include <cstddef>
@@ -94,7 +95,44 @@ struct PrepareSettings {
 
   //! `band`'s defaults with the switches and thresholds of these settings.
   [[nodiscard]] PrepareOptions for_band(std::string_view band) const;
+
+  //! The keys of the preparation (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<PrepareSettings>& options();
 };
+
+inline const core::OptionTable<PrepareSettings>& PrepareSettings::options() {
+  using P = PrepareSettings;
+  const auto switches = [] {
+    return core::Choices<Switch>{
+        {"auto", Switch::automatic}, {"on", Switch::on}, {"off", Switch::off}};
+  };
+  static const auto table =
+      core::OptionTable<P>()
+          .choice("upper_limits", &P::upper_limits,
+                  {{"replace", UpperLimitMode::replace},
+                   {"drop", UpperLimitMode::drop},
+                   {"keep", UpperLimitMode::keep}},
+                  "replace (flux = error = ul_flux), drop, or keep (no upper-limit handling)")
+          .add("ul_flux", &P::ul_flux, "band flux unit", "replacement flux and error",
+               core::POSITIVE)
+          .add("fermi_ts_min", &P::fermi_ts_min, "",
+               "Fermi curves: TS at or below this counts as an upper limit (blazar paper §3.3)")
+          .add("fermi_max_index", &P::fermi_max_index, "",
+               "Fermi curves: |photon index| above this counts as an upper limit")
+          .choice("snr_cut", &P::snr_cut, switches(), "S/N cut (auto: the band's default)")
+          .add("min_snr", &P::min_snr, "", "drop points with flux/flux_err <= this")
+          .choice("merge", &P::merge, switches(), "visit merging (auto: the band's default)")
+          .add("merge_window", &P::merge_window_days, "days", "visit merging window",
+               core::POSITIVE)
+          .add("clip", &P::clip, "", "sigma-clipping inside merged visits")
+          .add("clip_sigma", &P::clip_sigma, "sample std", "clipping threshold", core::POSITIVE)
+          .choice("gap_fill", &P::gap_fill, switches(),
+                  "WISE survey-gap points (auto: the band's default)")
+          .add("min_points", &P::min_points, "",
+               "fewer prepared points: too short, not analysed (at least 3 apply)",
+               core::Count{0, 4294967295U});
+  return table;
+}
 
 //! A prepared light curve and what preparation did to it.
 struct PreparedCurve {
