@@ -2,7 +2,7 @@
 
 #include "nuflare/campaign/gather.hpp"
 #include "nuflare/core/error.hpp"
-#include "nuflare/io/line_reader.hpp"
+#include "nuflare/io/deck.hpp"
 
 #include <boost/make_shared.hpp>
 
@@ -38,10 +38,20 @@ std::string quoted(const std::string& text) {
   return "\"" + text + "\"";
 }
 
+//! The spec of command-line name `name` (`log10e-min`), or nullptr.
 const core::OptionSpec* find_spec(const std::vector<core::OptionSpec>& specs,
                                   const std::string& name) {
   for (const auto& s : specs)
     if (s.flag() == name)
+      return &s;
+  return nullptr;
+}
+
+//! The spec of key `key` (`log10e_min`), or nullptr.
+const core::OptionSpec* find_key(const std::vector<core::OptionSpec>& specs,
+                                 const std::string& key) {
+  for (const auto& s : specs)
+    if (s.key == key)
       return &s;
   return nullptr;
 }
@@ -106,74 +116,11 @@ po::options_description describe(const Command& command,
 
 // ---- decks -------------------------------------------------------------------
 
-//! One `key = value` line of a deck.
-struct DeckEntry {
-  std::string key;     //!< option name ('_' read as '-')
-  std::string written; //!< the key as the deck spells it, for messages
-  std::string value;
-  std::string file;
-  std::size_t line;
-};
-
-//! Reads an INI deck: `key = value`, `#`/`;` comments, `[section]` headers,
-//! an optional UTF-8 byte-order mark (editors on Windows write one). Keys in a
-//! section named after this subcommand apply; sections named after other
-//! subcommands are skipped (one deck can serve several analyses).
-std::vector<DeckEntry> read_deck(const std::string& path, const std::string& command) {
-  std::set<std::string> known;
-  for (const auto& c : commands())
-    known.insert(c.name);
-  io::LineReader lines(path);
-  std::vector<DeckEntry> out;
-  std::string section;
-  std::string_view raw;
-  while (lines.next(raw)) {
-    if (lines.line_number() == 1 && raw.substr(0, 3) == "\xEF\xBB\xBF")
-      raw.remove_prefix(3);
-    std::string line = trim(std::string(raw));
-    if (line.empty() || line[0] == '#' || line[0] == ';')
-      continue;
-    if (line.front() == '[') {
-      if (line.back() != ']')
-        throw core::InputError(path, lines.line_number(), "", "unterminated [section]");
-      section = trim(line.substr(1, line.size() - 2));
-      if (!section.empty() && known.count(section) == 0)
-        throw core::InputError(path, lines.line_number(), "[" + section + "]",
-                               "unknown section (expected a subcommand name)");
-      continue;
-    }
-    const auto eq = line.find('=');
-    if (eq == std::string::npos)
-      throw core::InputError(path, lines.line_number(), "", "expected key = value");
-    std::string written = trim(line.substr(0, eq));
-    std::string value = trim(line.substr(eq + 1));
-    // An inline comment starts at " #".
-    if (auto hash = value.find(" #"); hash != std::string::npos)
-      value = trim(value.substr(0, hash));
-    std::string key = written;
-    std::replace(key.begin(), key.end(), '_', '-');
-    if (key.empty())
-      throw core::InputError(path, lines.line_number(), "", "empty key");
-    if (!section.empty() && section != command)
-      continue;
-    out.push_back({key, written, value, path, lines.line_number()});
-  }
-  return out;
-}
-
-std::vector<std::string> split_words(const std::string& value) {
-  std::istringstream in(value);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;)
-    out.push_back(w);
-  return out;
-}
-
 //! The values of one deck line as program_options tokens: words for a list
 //! given all at once, paths made relative to the deck's folder.
-std::vector<std::string> deck_tokens(const DeckEntry& e, const core::OptionSpec& spec) {
+std::vector<std::string> deck_tokens(const io::DeckLine& e, const core::OptionSpec& spec) {
   std::vector<std::string> values = spec.kind == core::Kind::list && !spec.composing
-                                        ? split_words(e.value)
+                                        ? e.words()
                                         : std::vector<std::string>{e.value};
   const auto deck_dir = std::filesystem::path(e.file).parent_path();
   if (spec.path)
@@ -185,11 +132,11 @@ std::vector<std::string> deck_tokens(const DeckEntry& e, const core::OptionSpec&
 
 //! Checks every line of a deck before any is used: known key, not repeated,
 //! a valid value.
-void check_deck(const std::vector<DeckEntry>& entries, const std::vector<core::OptionSpec>& specs,
-                const Command& command) {
+void check_deck(const std::vector<io::DeckLine>& entries,
+                const std::vector<core::OptionSpec>& specs, const Command& command) {
   std::map<std::string, std::size_t> first_line;
   for (const auto& e : entries) {
-    const auto* spec = find_spec(specs, e.key);
+    const auto* spec = find_key(specs, e.key);
     if (spec == nullptr)
       throw core::InputError(e.file, e.line, e.written,
                              std::string("unknown key for nuflare ") + command.name);
@@ -370,23 +317,28 @@ bool parse(const Command& command, int argc, char** argv, Invocation& out) {
   std::vector<std::string> decks;
   if (vm.count("config"))
     decks = vm["config"].as<std::vector<std::string>>();
-  std::vector<std::vector<DeckEntry>> entries;
+  std::set<std::string> sections;
+  for (const auto& c : commands())
+    sections.insert(c.name);
+  std::vector<std::vector<io::DeckLine>> entries;
   for (const auto& deck : decks) {
-    entries.push_back(read_deck(deck, command.name));
+    entries.push_back(io::read_deck(deck, command.name, sections));
     check_deck(entries.back(), out.specs, command);
   }
   for (std::size_t k = entries.size(); k-- > 0;) {
     for (const auto& e : entries[k]) {
+      const auto& spec = *find_key(out.specs, e.key);
+      const std::string name = spec.flag();
       po::parsed_options parsed(&desc);
-      parsed.options.emplace_back(e.key, deck_tokens(e, *find_spec(out.specs, e.key)));
-      parsed.options.back().original_tokens = {e.key, e.value};
+      parsed.options.emplace_back(name, deck_tokens(e, spec));
+      parsed.options.back().original_tokens = {name, e.value};
       try {
         po::store(parsed, vm);
       } catch (const po::error& err) {
         throw core::InputError(e.file, e.line, e.written, err.what());
       }
-      if (out.from_command_line.count(e.key) == 0 && out.from_deck.count(e.key) == 0)
-        out.from_deck[e.key] = {e.file, e.line, e.written, static_cast<int>(k)};
+      if (out.from_command_line.count(name) == 0 && out.from_deck.count(name) == 0)
+        out.from_deck[name] = {e.file, e.line, e.written, static_cast<int>(k)};
     }
   }
   try {
@@ -443,26 +395,56 @@ std::vector<double> number_list(const std::string& field, const std::string& tex
   return out;
 }
 
-void rethrow_with_hint(const std::string& path, io::InputFormat expected,
-                       const std::map<io::InputFormat, std::string>& readers) {
-  const auto format = io::sniff_format(path);
-  if (format == io::InputFormat::unknown || format == expected)
-    throw;
-  const auto reader = readers.find(format);
-  const std::string hint = "this looks like " + std::string(io::describe(format)) +
-                           (reader != readers.end() ? ": give it with " + reader->second
-                                                    : ", which this option does not read "
-                                                      "(docs/input-formats.md)");
-  try {
-    throw;
-  } catch (const core::Error& e) {
-    throw core::Error(std::string(e.what()) + " (" + hint + ")");
-  }
+void throw_with_hint(const core::InputError& error, const FormatHints& hints) {
+  const auto given = hints.given.find(error.file());
+  const auto format =
+      given == hints.given.end() ? io::InputFormat::unknown : io::sniff_format(error.file());
+  if (format == io::InputFormat::unknown || format == given->second)
+    throw error;
+  const auto reader = hints.readers.find(format);
+  throw core::Error(std::string(error.what()) + " (this looks like " +
+                    std::string(io::describe(format)) +
+                    (reader != hints.readers.end()
+                         ? ": give it with " + reader->second + ")"
+                         : ", which this option does not read; docs/input-formats.md)"));
 }
 
-void forget_partial_output(const std::filesystem::path& path) {
-  std::error_code ec;
-  std::filesystem::remove(io::partial_path(path), ec);
+FormatHints time_test_hints(const campaign::TemporalSelection& s) {
+  using F = io::InputFormat;
+  FormatHints h{{{s.alerts, F::icecat_alerts}, {s.sources, F::source_catalog}},
+                {{F::long_lightcurves, "--lightcurves (--lightcurve-format long)"},
+                 {F::fermi_lcr, "--lightcurves and --lightcurve-format fermi-lcr"},
+                 {F::fermi_4fgl_history, "--lightcurves and --lightcurve-format 4fgl-yearly"},
+                 {F::icecat_alerts, "--alerts"},
+                 {F::source_catalog, "--sources"}}};
+  const auto given = s.format == campaign::LightCurveFormat::long_csv    ? F::long_lightcurves
+                     : s.format == campaign::LightCurveFormat::fermi_lcr ? F::fermi_lcr
+                                                                         : F::fermi_4fgl_history;
+  for (const auto& f : s.lightcurves)
+    h.given.emplace(f, given);
+  return h;
+}
+
+campaign::RunOutput claim_output(const Invocation& inv) {
+  std::vector<campaign::NamedInput> inputs;
+  std::vector<std::string> names{"config"}; // the decks, then every input path
+  for (const auto& spec : inv.specs)
+    if (spec.path && !spec.output)
+      names.push_back(spec.flag());
+  for (const auto& name : names)
+    for (const auto& input : inv.texts(name))
+      inputs.push_back({input, inv.mention(name, input)});
+  const auto flag = [&](const char* name) { return inv.has(name) && inv.text(name) == "true"; };
+  campaign::RunOutput output(inv.text("output"), inputs, flag("resume"), flag("overwrite"),
+                             inv.comm);
+  const auto partial = io::partial_path(output.path()).string();
+  if (output.state() == campaign::OutputState::partial_exists)
+    throw ConfigError(partial +
+                      " exists: add --resume to continue it or --overwrite to start over");
+  if (output.state() == campaign::OutputState::final_exists)
+    throw ConfigError(output.path().string() +
+                      " exists: add --overwrite to replace it or choose another --output");
+  return output;
 }
 
 const core::OptionTable<OutputOptions>& output_options() {
@@ -504,104 +486,6 @@ void check_sweep_point(const Invocation& inv, const campaign::RunnerOptions& run
                                 " is not an integer in [0, " + core::integer_text(max_point) +
                                 "] (sweep_point·trials must fit in 63 bits with " +
                                 inv.mention("trials", std::to_string(n_trials)) + ")");
-}
-
-} // namespace nuflare::app
-
-namespace nuflare::app {
-
-namespace {
-
-//! Refuses an output that is one of the run's input files or decks: a run
-//! writes RUN.h5.lock at once, RUN.h5.partial soon after and RUN.h5 at the
-//! end, and any of them would destroy the input. Compared by file identity
-//! (device and inode), so other spellings and links of a path count too.
-void refuse_inputs(const Invocation& inv, const std::filesystem::path& output) {
-  namespace fs = std::filesystem;
-  const std::vector<std::pair<fs::path, std::string>> targets = {
-      {output, ""},
-      {io::partial_path(output), " (the partial archive)"},
-      {io::OutputLock::lock_path(output), " (the lock file)"}};
-  for (const auto& [target, what] : targets) {
-    std::error_code ec;
-    if (!fs::exists(target, ec))
-      continue;
-    std::vector<std::string> inputs{"config"}; // the decks, then every input path
-    for (const auto& spec : inv.specs)
-      if (spec.path && !spec.output)
-        inputs.push_back(spec.flag());
-    for (const auto& name : inputs) {
-      for (const auto& input : inv.texts(name))
-        if (fs::equivalent(target, input, ec) && !ec)
-          inv.fail("output", target.string() + what + " is the same file as " +
-                                 inv.mention(name, input) + "; refusing to write over an input");
-    }
-  }
-}
-
-} // namespace
-
-RunOutput::RunOutput(const Invocation& inv) : path_(inv.text("output")) {
-  if (path_.extension() != ".h5" || path_.stem().empty())
-    inv.fail("output", "the archive name must end in .h5, got " + quoted(path_.string()));
-  refuse_inputs(inv, path_);
-  lock_ = std::make_unique<io::OutputLock>(path_, inv.comm);
-
-  const bool want_resume = inv.has("resume") && inv.text("resume") == "true";
-  const bool overwrite = inv.has("overwrite") && inv.text("overwrite") == "true";
-  // Rank 0 looks (under the lock, so nothing changes meanwhile); every rank
-  // learns the verdict and refuses together.
-  enum Verdict : int { fresh, continue_partial, partial_exists, final_exists };
-  int verdict = fresh;
-  if (inv.rank == 0) {
-    std::error_code ec;
-    const bool has_partial = std::filesystem::exists(io::partial_path(path_), ec);
-    const bool has_final = std::filesystem::exists(path_, ec);
-    if (has_partial && want_resume)
-      verdict = continue_partial;
-    else if (has_partial && !overwrite)
-      verdict = partial_exists;
-    else if (has_final && !overwrite)
-      verdict = final_exists;
-    if (want_resume && !has_partial && verdict == fresh)
-      std::cerr << "nuflare: note: " << io::partial_path(path_).string()
-                << " does not exist; starting a fresh run\n";
-  }
-  verdict = campaign::broadcast_from_root(inv.comm, verdict);
-  if (verdict == partial_exists)
-    throw ConfigError(io::partial_path(path_).string() +
-                      " exists: add --resume to continue it or --overwrite to start over");
-  if (verdict == final_exists)
-    throw ConfigError(path_.string() +
-                      " exists: add --overwrite to replace it or choose another --output");
-  resume_ = verdict == continue_partial;
-}
-
-io::Archive open_archive(const RunOutput& output, const io::RunInfo& info, MPI_Comm comm) {
-  if (!output.resume())
-    return io::Archive::create(output.path(), comm, info);
-  auto archive = io::Archive::open_partial(output.path(), comm);
-  const std::string file = io::partial_path(output.path()).string();
-  if (archive.string_attribute("/", "analysis") != info.analysis)
-    throw core::InputError(file, 0, "analysis",
-                           "partial archive is from nuflare " +
-                               archive.string_attribute("/", "analysis"));
-  for (const auto& [key, value] : info.config) {
-    const std::string stored =
-        archive.has_attribute("/config", key) ? archive.string_attribute("/config", key) : "(none)";
-    if (stored != value)
-      throw core::InputError(file, 0, key,
-                             "partial archive was made with " + key + " = " + stored +
-                                 ", this run has " + value + "; refusing to resume");
-  }
-  const auto hashes = archive.read_strings("/inputs/sha256");
-  if (hashes.size() != info.inputs.size())
-    throw core::InputError(file, 0, "inputs", "partial archive was made from other input files");
-  for (std::size_t i = 0; i < hashes.size(); ++i)
-    if (hashes[i] != io::sha256_file(info.inputs[i]))
-      throw core::InputError(file, 0, info.inputs[i].string(),
-                             "input file changed since the partial archive was written");
-  return archive;
 }
 
 } // namespace nuflare::app

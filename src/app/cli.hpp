@@ -5,6 +5,8 @@
 //! and to INI decks (`--config`, repeatable; later decks and the command line
 //! override earlier ones). Errors name `--option` for a command-line value
 //! and `deck.ini:LINE: key` for a deck's.
+#include "nuflare/campaign/inputs.hpp"
+#include "nuflare/campaign/run_output.hpp"
 #include "nuflare/campaign/runner.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
@@ -139,22 +141,25 @@ void print_key_table(std::ostream& out, const std::vector<core::OptionSpec>& spe
 //! core::FieldError naming the field for anything else.
 std::vector<double> number_list(const std::string& field, const std::string& text);
 
-//! Rethrows the input error being handled, with a hint when `path` is
-//! recognisably another input format than `expected`: what it looks like and
-//! the option that reads it (`readers`: format → "--fermi-lcr"), e.g.
-//! `x.csv:1: source: missing column (this looks like a Fermi LAT Light Curve
-//! Repository export: give it with --fermi-lcr)`. Call only inside a catch.
-[[noreturn]] void rethrow_with_hint(const std::string& path, io::InputFormat expected,
-                                    const std::map<io::InputFormat, std::string>& readers);
-
-//! `read()`, a reader of `path`, with rethrow_with_hint on bad input.
+//! Files given as one input format, and the option that reads each format.
+struct FormatHints {
+  std::map<std::string, io::InputFormat> given;   //!< path → the format it was given as
+  std::map<io::InputFormat, std::string> readers; //!< format → "--fermi-lcr"
+};
+//! The hints of the time test's inputs (temporal, scan, sensitivity).
+FormatHints time_test_hints(const campaign::TemporalSelection& selection);
+//! The hint of with_hints; rethrows `error` as it is when there is none.
+[[noreturn]] void throw_with_hint(const core::InputError& error, const FormatHints& hints);
+//! Runs `read`; an input error about a file of `hints.given` that is
+//! recognisably another format gets a hint: what the file looks like and the
+//! option that reads it, e.g. `x.csv:1: source: missing column (this looks
+//! like a Fermi LAT Light Curve Repository export: give it with --fermi-lcr)`.
 template <class Read>
-auto with_hint(const std::string& path, io::InputFormat expected,
-               const std::map<io::InputFormat, std::string>& readers, Read&& read) {
+auto with_hints(const FormatHints& hints, Read&& read) {
   try {
     return read();
-  } catch (const core::InputError&) {
-    rethrow_with_hint(path, expected, readers);
+  } catch (const core::InputError& e) {
+    throw_with_hint(e, hints);
   }
 }
 
@@ -187,61 +192,12 @@ const core::OptionTable<OutputOptions>& optional_output_options();
 void check_sweep_point(const Invocation& inv, const campaign::RunnerOptions& runner,
                        std::uint64_t n_trials);
 
-//! The run's archive, claimed for the whole run (docs/output-files.md):
-//! --output checked (".h5", not the same file as any input or deck), the lock
-//! RUN.h5.lock taken (io::OutputLock), and what to do with an existing
-//! RUN.h5.partial and RUN.h5 decided:
-//!   - RUN.h5.partial exists: continued with --resume, replaced with
-//!     --overwrite, refused otherwise;
-//!   - --resume without RUN.h5.partial: a fresh run (one note on stderr), so
-//!     job scripts may always pass --resume;
-//!   - RUN.h5 exists: replaced at the end with --overwrite (or when this run
-//!     resumes a partial archive started with --overwrite), refused otherwise.
-//! Refusals are core::ConfigError or core::InputError (exit status 2) on
-//! every rank together, before any input is read.
-class RunOutput {
-public:
-  explicit RunOutput(const Invocation& inv);
-  [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
-  //! True when the run continues RUN.h5.partial, false when it creates it.
-  [[nodiscard]] bool resume() const noexcept { return resume_; }
-
-private:
-  std::filesystem::path path_;
-  std::unique_ptr<io::OutputLock> lock_;
-  bool resume_ = false;
-};
-
-//! Creates the run's archive (NAME.h5.partial), or when `output` resumes
-//! reopens the partial file after checking that its configuration and input
-//! hashes match this run's; a mismatch or a corrupted file is refused
-//! (core::InputError).
-io::Archive open_archive(const RunOutput& output, const io::RunInfo& info, MPI_Comm comm);
-
-//! Removes `path`.partial; used when a run that created it fails, so that no
-//! partial output is left behind.
-void forget_partial_output(const std::filesystem::path& path);
-
-//! Writes the run's archive: opens it (open_archive), lets `fill` write the
-//! analysis into it, and commits it (NAME.h5.partial → NAME.h5). When anything
-//! fails the partial file is removed — no partial output — except when it is a
-//! checkpoint to resume from: after an interrupted campaign, or when this run
-//! was itself a resume.
-template <class Fill>
-void write_run_archive(const Invocation& inv, const RunOutput& output, const io::RunInfo& info,
-                       Fill&& fill) {
-  try {
-    auto archive = open_archive(output, info, inv.comm);
-    fill(archive);
-    archive.commit();
-  } catch (const campaign::Interrupted&) {
-    throw; // the partial archive is the checkpoint
-  } catch (...) {
-    if (!output.resume() && inv.prints())
-      forget_partial_output(output.path());
-    throw;
-  }
-}
+//! The run's archive, claimed for the whole run (campaign/run_output.hpp):
+//! `output` checked against the inputs and decks, the lock taken, an existing
+//! RUN.h5.partial continued with --resume or replaced with --overwrite, an
+//! existing RUN.h5 replaced with --overwrite; refused otherwise (exit status 2
+//! on every rank together, before any input is read).
+campaign::RunOutput claim_output(const Invocation& inv);
 
 // ---- implementation ------------------------------------------------------------
 

@@ -4,7 +4,6 @@
 // (campaign/flares_campaign.hpp: sources over ranks, results gathered in source
 // order), writes the archive and prints the table on rank 0.
 #include "cli.hpp"
-#include "output.hpp"
 
 #include "nuflare/campaign/flares_campaign.hpp"
 #include "nuflare/campaign/gather.hpp"
@@ -26,11 +25,7 @@
 namespace nuflare::app {
 
 struct FlaresRun {
-  std::vector<std::string> lightcurves, fermi_lcr, wise;
-  std::string fermi_lcr_band = "fermi";
-  std::optional<std::string> wise_sample;
-  std::vector<std::string> select;
-  std::optional<std::string> sources;
+  campaign::FlaresInputs in;
   lightcurve::FlaresConfig config;
   bool timing = false;
   OutputOptions out;
@@ -40,28 +35,7 @@ const core::OptionTable<FlaresRun>& flares_options() {
   using F = FlaresRun;
   static const auto table =
       core::OptionTable<F>()
-          .add("lightcurves", &F::lightcurves, "",
-               "long CSV light curves source,band,mjd,flux,flux_err[,upper_limit] (repeatable)")
-          .paths()
-          .add("fermi_lcr", &F::fermi_lcr, "",
-               "Fermi LAT Light Curve Repository CSV exports (source name from the file name)")
-          .paths()
-          .add("fermi_lcr_band", &F::fermi_lcr_band, "", "band label given to fermi_lcr curves")
-          .add("wise", &F::wise, "",
-               "WISE/NEOWISE single-exposure photometry (timewise IRSA chunks); bands wise_w1, "
-               "wise_w2")
-          .paths()
-          .add("wise_sample", &F::wise_sample, "",
-               "timewise sample table orig_id,name,ra,dec,... (source names and reference "
-               "positions)")
-          .paths()
-          .add("select", &F::select, "",
-               "analyse only these sources (names as in the light curves)")
-          .no_default("every source")
-          .add("sources", &F::sources, "",
-               "catalogue CSV/FITS: name,ra,dec[,variability_index][,warm_spot] (non-variable "
-               "filter; warm_spot = potential neutrino source, exempt from the filters)")
-          .paths()
+          .include(&F::in, campaign::FlaresInputs::options())
           .include(&F::config, lightcurve::FlaresConfig::options())
           .add("timing", &F::timing, "", "print the wall time of each phase to stderr (rank 0)")
           .as_flag()
@@ -71,83 +45,25 @@ const core::OptionTable<FlaresRun>& flares_options() {
 
 namespace {
 
-//! The options that read each format nuflare flares takes (for hints).
-const std::map<io::InputFormat, std::string>& flares_formats() {
-  static const std::map<io::InputFormat, std::string> formats = {
-      {io::InputFormat::long_lightcurves, "--lightcurves"},
-      {io::InputFormat::fermi_lcr, "--fermi-lcr"},
-      {io::InputFormat::wise_photometry, "--wise"},
-      {io::InputFormat::wise_sample, "--wise-sample"},
-      {io::InputFormat::source_catalog, "--sources"}};
-  return formats;
-}
-
-//! Reads every input (all ranks, before any archive exists) and groups the
-//! curves by source in order of first appearance.
-std::vector<lightcurve::SourceCurves> read_inputs(const Invocation& inv, const FlaresRun& run,
-                                                  std::vector<std::filesystem::path>& inputs) {
-  std::vector<io::LightCurve> all;
-  std::vector<std::string> origin; //!< input file of each curve (error messages)
-  const auto add = [&](io::LightCurve c, const std::string& path) {
-    all.push_back(std::move(c));
-    origin.push_back(path);
-  };
-  for (const auto& path : run.lightcurves) {
-    auto curves = with_hint(path, io::InputFormat::long_lightcurves, flares_formats(),
-                            [&] { return io::read_lightcurves_csv(path); });
-    if (curves.empty())
-      throw core::InputError(path, 0, "", "no light-curve rows");
-    inputs.emplace_back(path);
-    for (auto& c : curves)
-      add(std::move(c), path);
-  }
-  for (const auto& path : run.fermi_lcr) {
-    add(with_hint(path, io::InputFormat::fermi_lcr, flares_formats(),
-                  [&] { return io::read_fermi_lcr(path, {}, run.fermi_lcr_band); }),
-        path);
-    if (all.back().size() == 0)
-      throw core::InputError(path, 0, "", "no light-curve rows");
-    inputs.emplace_back(path);
-  }
-  if (!run.wise.empty()) {
-    io::WiseReadOptions options;
-    if (run.wise_sample) {
-      options.sample_table = *run.wise_sample;
-      inputs.emplace_back(options.sample_table);
-    }
-    for (auto& c : io::read_wise_photometry(run.wise, options))
-      add(std::move(c), run.wise.front());
-    inputs.insert(inputs.end(), run.wise.begin(), run.wise.end());
-  } else if (run.wise_sample) {
-    inv.fail("wise-sample", "needs --wise");
-  }
-  if (all.empty())
-    throw core::ConfigError("no light curves: give --lightcurves, --fermi-lcr or --wise");
-
-  if (!run.select.empty()) {
-    const std::set<std::string> selected(run.select.begin(), run.select.end());
-    std::vector<io::LightCurve> kept;
-    std::vector<std::string> kept_origin;
-    for (std::size_t k = 0; k < all.size(); ++k)
-      if (selected.count(all[k].source)) {
-        kept.push_back(std::move(all[k]));
-        kept_origin.push_back(origin[k]);
-      }
-    all = std::move(kept);
-    origin = std::move(kept_origin);
-  }
-  auto sources = lightcurve::group_by_source(std::move(all), origin);
-  for (const auto& s : run.select)
-    if (std::none_of(sources.begin(), sources.end(), [&](const auto& c) { return c.name == s; }))
-      inv.fail("select", "no light curve of source \"" + s + "\"");
-  if (sources.empty())
-    inv.fail("select", "no light curves left");
-
-  if (run.sources) {
-    lightcurve::attach_catalog(sources, io::read_catalog(*run.sources));
-    inputs.emplace_back(*run.sources);
-  }
-  return sources;
+//! Each input file and the format it was given as, for hints.
+FormatHints flares_hints(const campaign::FlaresInputs& in) {
+  using F = io::InputFormat;
+  FormatHints h{{},
+                {{F::long_lightcurves, "--lightcurves"},
+                 {F::fermi_lcr, "--fermi-lcr"},
+                 {F::wise_photometry, "--wise"},
+                 {F::wise_sample, "--wise-sample"},
+                 {F::source_catalog, "--sources"}}};
+  for (const auto& [files, format] :
+       {std::pair{&in.lightcurves, F::long_lightcurves}, std::pair{&in.fermi_lcr, F::fermi_lcr},
+        std::pair{&in.wise, F::wise_photometry}})
+    for (const auto& f : *files)
+      h.given.emplace(f, format);
+  if (in.wise_sample)
+    h.given.emplace(*in.wise_sample, F::wise_sample);
+  if (in.sources)
+    h.given.emplace(*in.sources, F::source_catalog);
+  return h;
 }
 
 } // namespace
@@ -175,17 +91,18 @@ private:
 
 int run_flares(Invocation& inv, const FlaresRun& run) {
   PhaseTimer timer(inv, run.timing);
-  const RunOutput output(inv);
+  const auto output = claim_output(inv);
   const auto& config = run.config;
   lightcurve::validate(config);
 
   // Inputs and the analysis first: bad input fails before any archive exists.
   std::vector<std::filesystem::path> inputs;
-  const auto sources = read_inputs(inv, run, inputs);
+  const auto sources = with_hints(flares_hints(run.in),
+                                  [&] { return campaign::read_flares_inputs(run.in, inputs); });
   timer.mark("read");
   const auto results = campaign::run_flares_campaign(inv.comm, sources, config);
   timer.mark("analyse+gather");
-  write_run_archive(inv, output, inv.run_info(0, inputs), [&](io::Archive& archive) {
+  output.write(inv.run_info(0, inputs), inv.comm, [&](io::Archive& archive) {
     campaign::write_flares_archive(archive, sources, results, config);
   });
   timer.mark("archive");

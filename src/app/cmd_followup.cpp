@@ -6,6 +6,7 @@
 // archive calls are collective and only rank 0 prints.
 #include "cli.hpp"
 
+#include "nuflare/campaign/followup_run.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/followup/alerts.hpp"
@@ -32,213 +33,9 @@ namespace {
 
 using followup::Evolution;
 
-//! The selection efficiency of the limits: ZTF's (eq. 2) or a deeper survey's (Fig. 19).
-enum class Survey { ztf, deep };
-//! The alert table's layout (ZTF paper §2).
-enum class TableFormat { automatic, overview, campaign };
-
 } // namespace
 
-struct FollowupRun {
-  std::string table;
-  TableFormat table_format = TableFormat::automatic;
-  std::optional<std::string> evolution;
-  followup::FollowupConfig config;
-  double mag_min = -27, mag_max = -15, mag_step = 0.5;
-  double curve_step = 0.1;
-  double epsilon0 = followup::DetectionConfig{}.epsilon0;
-  Survey survey = Survey::ztf;
-  double deep_limit_mag = 24, deep_efficiency = 0.6;
-  std::optional<std::string> not_followed_up;
-  followup::SelectionConfig selection;
-  std::vector<std::string> flare_lightcurve;
-  OutputOptions out;
-};
-
-const core::OptionTable<FollowupRun>& followup_options() {
-  using F = FollowupRun;
-  using S = followup::SelectionConfig;
-  static const auto selection =
-      core::OptionTable<S>()
-          .add("missing_signalness", &S::missing_signalness, "",
-               "P_astro of an alert without signalness", core::UNIT_INTERVAL)
-          .add("galactic_cut", &S::galactic_cut, "",
-               "campaign tables: also reject alerts with |b| <= 10 deg (ZTF paper §2)")
-          .as_flag();
-  static const auto table =
-      core::OptionTable<F>()
-          .add("table", &F::table, "",
-               "alert table: the paper's OVERVIEW_FU.csv or a campaign CSV "
-               "name,ra,dec,ra_plus,ra_minus,dec_plus,dec_minus,area_rect,area_obs,"
-               "signalness[,retracted][,latency_hours]")
-          .required()
-          .paths()
-          .choice("table_format", &F::table_format,
-                  {{"overview", TableFormat::overview},
-                   {"campaign", TableFormat::campaign},
-                   {"auto", TableFormat::automatic}},
-                  "overview (the paper's sheet), campaign (simple CSV) or auto (by the first line)")
-          .add("evolution", &F::evolution, "", "source evolution: sfr, grb, blazar or madau")
-          .check([](std::string_view text) -> std::string {
-            try {
-              (void)followup::evolution_from_string(std::string(text));
-              return {};
-            } catch (const core::ConfigError& e) {
-              return e.what();
-            }
-          })
-          .no_default("all four, in that order")
-          .include(&F::config, followup::FollowupConfig::options())
-          .add("mag_min", &F::mag_min, "AB mag", "brightest absolute magnitude M")
-          .add("mag_max", &F::mag_max, "AB mag", "faintest absolute magnitude M")
-          .add("mag_step", &F::mag_step, "mag", "magnitude step", core::POSITIVE)
-          .add("curve_step", &F::curve_step, "mag",
-               "magnitude step of the archive curves (Fig. 16-19)", core::POSITIVE)
-          .add("epsilon0", &F::epsilon0, "", "pipeline detection efficiency epsilon0 (eq. 2)",
-               core::UNIT_INTERVAL)
-          .choice("survey", &F::survey, {{"ztf", Survey::ztf}, {"deep", Survey::deep}},
-                  "selection efficiency: ztf (eq. 2) or deep (deep_limit_mag, deep_efficiency; "
-                  "Fig. 19)")
-          .add("deep_limit_mag", &F::deep_limit_mag, "AB mag",
-               "limiting magnitude of the deep survey")
-          .add("deep_efficiency", &F::deep_efficiency, "",
-               "classification efficiency of the deep survey", core::UNIT_INTERVAL)
-          .include(&F::selection, selection)
-          .add("not_followed_up", &F::not_followed_up, "",
-               "the paper's OVERVIEW_NOT_FU.csv: rejection counts into the archive (Table A1)")
-          .paths()
-          .add("flare_lightcurve", &F::flare_lightcurve, "",
-               "SOURCE,ALERT_MJD,FILE (repeatable): ZTF light curve (forced-photometry .txt or DR "
-               ".fits) for the flare-strength table /followup/table3 (ZTF paper §4, Table 3)")
-          .composing()
-          .include(&F::out, optional_output_options());
-  return table;
-}
-
 namespace {
-
-//! The evolutions nuflare followup prints, in output order.
-constexpr std::array<Evolution, 4> ALL_EVOLUTIONS{Evolution::sfr, Evolution::grb, Evolution::blazar,
-                                                  Evolution::madau};
-
-//! Repeat factors of Fig. 18.
-constexpr std::array<int, 3> FIG18_REPEATS{1, 2, 4};
-
-//! Options after validation.
-struct Settings {
-  std::string table_path;
-  std::string table_format; //!< "overview" or "campaign" (after auto-detection)
-  std::vector<Evolution> evolutions;
-  std::vector<double> mags;       //!< the CSV's magnitude grid
-  std::vector<double> curve_mags; //!< the archive curves' grid
-  followup::FollowupConfig config;
-  followup::DetectionConfig ztf;  //!< eq. 2 with the chosen ε₀
-  followup::DetectionConfig deep; //!< Fig. 19 survey with the chosen ε₀
-  std::string survey;
-  double missing_signalness = 0.5;
-  bool galactic_cut = false;
-};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-Settings settings_of(const FollowupRun& run) {
-  Settings s;
-  s.table_path = run.table;
-  core::require_order("mag_min", run.mag_min, "mag_max", run.mag_max, /*strict=*/false);
-  s.mags = followup::magnitude_grid(run.mag_min, run.mag_max, run.mag_step);
-  s.curve_mags = followup::magnitude_grid(run.mag_min, run.mag_max, run.curve_step);
-  if (run.evolution)
-    s.evolutions = {followup::evolution_from_string(*run.evolution)};
-  else
-    s.evolutions.assign(ALL_EVOLUTIONS.begin(), ALL_EVOLUTIONS.end());
-  s.config = run.config;
-  s.ztf = followup::DetectionConfig::ztf();
-  s.deep = followup::DetectionConfig::deep_survey(run.deep_limit_mag, run.deep_efficiency);
-  s.ztf.epsilon0 = s.deep.epsilon0 = run.epsilon0;
-  s.ztf.validate();
-  s.deep.validate();
-  s.survey = run.survey == Survey::ztf ? "ztf" : "deep";
-  s.config.detection = run.survey == Survey::ztf ? s.ztf : s.deep;
-  s.missing_signalness = run.selection.missing_signalness;
-  s.galactic_cut = run.selection.galactic_cut;
-  const bool campaign = run.table_format == TableFormat::campaign ||
-                        (run.table_format == TableFormat::automatic &&
-                         io::detect_followup_table(s.table_path) == io::FollowupTable::campaign);
-  s.table_format = campaign ? "campaign" : "overview";
-  return s;
-}
-
-double or_nan(const std::optional<double>& v) {
-  return v ? *v : std::numeric_limits<double>::quiet_NaN();
-}
-
-//! P_dist(z) of one evolution on a uniform z grid (Fig. 14).
-struct PdistCurve {
-  Evolution evolution;
-  std::vector<double> z, density, cdf;
-  double median = 0;
-};
-
-//! The curves of Fig. 16–19 for one evolution on the curve grid.
-struct EvolutionCurves {
-  Evolution evolution;
-  std::vector<double> abs_mag, nu_l_nu, p_detectable, p_no_f1, f_limit; //!< the run's survey
-  std::array<std::vector<double>, FIG18_REPEATS.size()> f_limit_repeat; //!< ZTF ×1, ×2, ×4
-  std::vector<double> p_detectable_ztf, f_limit_ztf, p_detectable_deep, f_limit_deep;
-};
-
-//! Table 3 rows of one light curve.
-struct FlareStrengthRows {
-  std::string source, file;
-  double alert_mjd;
-  std::vector<followup::FlareStrength> rows;
-};
-
-//! Everything the run prints or stores, computed before any file is created.
-struct Results {
-  std::vector<followup::FollowupAlert> alerts;
-  std::vector<std::pair<std::string, followup::Rejection>> selection; //!< campaign tables
-  std::vector<followup::ProbabilityRow> table4;
-  std::vector<double> p_astro_obs;
-  std::optional<double> x_limit; //!< f·P_det at CL (eq. 7 root)
-  std::vector<followup::LimitPoint> summary;
-  std::vector<PdistCurve> pdist;
-  std::vector<EvolutionCurves> curves;
-  std::vector<followup::RejectionCount> rejections, rejections_v2;
-  std::optional<followup::LatencyStats> latency;
-  std::vector<FlareStrengthRows> table3;
-};
-
-//! "SOURCE,ALERT_MJD,FILE" of --flare-lightcurve.
-FlareStrengthRows flare_strength_of(const std::string& spec) {
-  const auto c1 = spec.find(',');
-  const auto c2 = c1 == std::string::npos ? c1 : spec.find(',', c1 + 1);
-  if (c2 == std::string::npos)
-    throw core::FieldError("flare_lightcurve",
-                           "expected SOURCE,ALERT_MJD,FILE, got \"" + spec + "\"");
-  FlareStrengthRows out;
-  out.source = spec.substr(0, c1);
-  out.file = spec.substr(c2 + 1);
-  const std::string mjd = spec.substr(c1 + 1, c2 - c1 - 1);
-  std::size_t used = 0;
-  try {
-    out.alert_mjd = std::stod(mjd, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != mjd.size() || mjd.empty() || !std::isfinite(out.alert_mjd))
-    throw core::FieldError("flare_lightcurve", "alert MJD is not a finite number: \"" + mjd + "\"");
-  const bool fits = lower(std::filesystem::path(out.file).extension().string()) == ".fits";
-  const auto points =
-      fits ? followup::read_ztf_dr_fits(out.file) : followup::read_ztf_forced_photometry(out.file);
-  // ZTF paper §4: ±25 d window, "flaring" above 1.5.
-  out.rows = followup::flare_strength(points, out.alert_mjd);
-  return out;
-}
 
 //! P_detectable(M) of eq. 5 for many M with one redshift PDF. Local helper: the
 //! library's DetectionModel::p_detectable recomputes the grid's D_L table on
@@ -280,8 +77,9 @@ std::vector<double> p_detectable_many(const followup::DetectionModel& model,
   return out;
 }
 
-Results compute(const FollowupRun& run, const Settings& s) {
-  Results r;
+campaign::FollowupResults compute(const campaign::FollowupOptions& run,
+                                  const campaign::FollowupSettings& s) {
+  campaign::FollowupResults r;
   r.alerts = s.table_format == "overview" ? followup::read_overview_fu(s.table_path)
                                           : followup::read_campaign_csv(s.table_path);
   if (r.alerts.empty())
@@ -316,7 +114,7 @@ Results compute(const FollowupRun& run, const Settings& s) {
   // Fig. 14: P_dist(z) (eq. 4) on a uniform grid of 801 points over [0, z_max].
   for (auto e : s.evolutions) {
     const followup::RedshiftPdf pdf(e, s.config.redshift);
-    PdistCurve p{e, {}, {}, {}, pdf.median()};
+    campaign::PdistCurve p{e, {}, {}, {}, pdf.median()};
     constexpr int N = 801;
     for (int i = 0; i < N; ++i) {
       const double z = pdf.z_max() * i / (N - 1);
@@ -332,16 +130,16 @@ Results compute(const FollowupRun& run, const Settings& s) {
   const followup::DetectionModel ztf_model(s.ztf), deep_model(s.deep);
   const int run_repeat = s.config.alert_repeat;
   const auto x_run = r.x_limit;
-  std::array<std::optional<double>, FIG18_REPEATS.size()> x_repeat;
-  for (std::size_t k = 0; k < FIG18_REPEATS.size(); ++k)
-    x_repeat[k] = followup::f_pdet_limit(r.p_astro_obs, s.config.cl, FIG18_REPEATS[k]);
+  std::array<std::optional<double>, campaign::FIG18_REPEATS.size()> x_repeat;
+  for (std::size_t k = 0; k < campaign::FIG18_REPEATS.size(); ++k)
+    x_repeat[k] = followup::f_pdet_limit(r.p_astro_obs, s.config.cl, campaign::FIG18_REPEATS[k]);
   // f = x/P_det when that is ≤ 1, else unconstrained (eq. 7; as limits.hpp limit_curve).
   auto f_of = [](const std::optional<double>& x, double p_det) {
     return x && p_det > 0 && *x <= p_det ? *x / p_det : std::numeric_limits<double>::quiet_NaN();
   };
   for (auto e : s.evolutions) {
     const followup::RedshiftPdf pdf(e, s.config.redshift);
-    EvolutionCurves c;
+    campaign::EvolutionCurves c;
     c.evolution = e;
     c.abs_mag = s.curve_mags;
     c.p_detectable_ztf = p_detectable_many(ztf_model, pdf, s.curve_mags);
@@ -353,7 +151,7 @@ Results compute(const FollowupRun& run, const Settings& s) {
           followup::abs_mag_to_nu_l_nu_erg_s(s.curve_mags[j], s.config.wavelength_nm));
       c.p_no_f1.push_back(followup::p_no_counterpart(r.p_astro_obs, pd, run_repeat));
       c.f_limit.push_back(f_of(x_run, pd));
-      for (std::size_t k = 0; k < FIG18_REPEATS.size(); ++k)
+      for (std::size_t k = 0; k < campaign::FIG18_REPEATS.size(); ++k)
         c.f_limit_repeat[k].push_back(f_of(x_repeat[k], c.p_detectable_ztf[j]));
       c.f_limit_ztf.push_back(f_of(x_repeat[0], c.p_detectable_ztf[j]));
       c.f_limit_deep.push_back(f_of(x_repeat[0], c.p_detectable_deep[j]));
@@ -367,175 +165,19 @@ Results compute(const FollowupRun& run, const Settings& s) {
     r.rejections_v2 = followup::rejection_counts(nf, 190617); // V2 alerts (ZTF paper §2)
   }
   for (const auto& spec : run.flare_lightcurve)
-    r.table3.push_back(flare_strength_of(spec));
+    r.table3.push_back(campaign::flare_strength_rows(spec));
   return r;
-}
-
-//! The printed table: evolution,abs_mag,p_detectable,f_limit (f_limit as
-//! text, empty when unconstrained, so that `nuflare table` prints it as the run did).
-io::Table summary_table(const Results& r) {
-  using P = followup::LimitPoint;
-  return io::make_table(
-      r.summary, std::vector<io::ColumnOf<P>>{
-                     {"evolution", "", "source evolution R(z) (eq. 3)",
-                      [](const P& p) { return followup::to_string(p.evolution); }},
-                     {"abs_mag", "AB mag", "absolute magnitude M", &P::abs_mag},
-                     {"p_detectable", "", "P_detectable(M) (eq. 5)", &P::p_detectable, 4},
-                     {"f_limit", "",
-                      "f limit at CL as text (shortest round-trip); empty = unconstrained (eq. 7)",
-                      [](const P& p) { return io::format_number(p.f_limit); }, 4},
-                 });
-}
-
-void write_archive(io::Archive& ar, const Settings& s, const Results& r) {
-  ar.create_group("/followup");
-  ar.set_attribute("/followup", "description",
-                   "ZTF follow-up limits (ZTF paper §6, eq. 1-7); see docs/archive-format.md");
-  ar.set_attribute("/followup", "table_format", s.table_format);
-  ar.set_attribute("/followup", "grid", followup::to_string(s.config.redshift.mode));
-  ar.set_attribute("/followup", "survey", s.survey);
-  ar.set_attribute("/followup", "cl", s.config.cl);
-  ar.set_attribute("/followup", "gamma", s.config.redshift.gamma);
-  ar.set_attribute("/followup", "epsilon0", s.config.detection.epsilon0);
-  ar.set_attribute("/followup", "alert_repeat", static_cast<std::int64_t>(s.config.alert_repeat));
-  ar.set_attribute("/followup", "missing_signalness", s.missing_signalness);
-  ar.set_attribute("/followup", "n_alerts", static_cast<std::int64_t>(r.table4.size()));
-  double sum = 0;
-  for (double p : r.p_astro_obs)
-    sum += p;
-  ar.set_attribute("/followup", "sum_p_astro_obs", sum);
-  ar.set_attribute("/followup", "f_pdet_limit", or_nan(r.x_limit));
-  ar.set_attribute("/followup", "deep_limit_mag", s.deep.steps.front().m_max);
-  ar.set_attribute("/followup", "deep_efficiency", s.deep.steps.front().efficiency);
-  ar.set_attribute("/followup", "wavelength_nm", s.config.wavelength_nm);
-  if (r.latency) {
-    ar.set_attribute("/followup", "latency_median_hours", r.latency->median_hours);
-    ar.set_attribute("/followup", "latency_fraction_above_24h", r.latency->fraction_above_24h);
-  }
-
-  io::write_summary_table(ar, "/followup/summary", summary_table(r));
-  // table4: ZTF paper Table 4.
-  using Row4 = followup::ProbabilityRow;
-  io::write_summary_table(
-      ar, "/followup/table4",
-      io::make_table(r.table4, std::vector<io::ColumnOf<Row4>>{
-                                   {"name", "", "alert name", &Row4::name},
-                                   {"p_astro", "", "signalness (missing -> missing_signalness)",
-                                    &Row4::p_astro, 4},
-                                   {"p_obs", "", "0.9 A_obs / A_rect (eq. 1)", &Row4::p_obs, 4},
-                                   {"product", "", "P_astro * P_obs", &Row4::product, 4},
-                               }));
-  if (!r.selection.empty()) {
-    using Sel = std::pair<std::string, followup::Rejection>;
-    io::write_summary_table(
-        ar, "/followup/selection",
-        io::make_table(r.selection,
-                       std::vector<io::ColumnOf<Sel>>{
-                           {"name", "", "alert name", &Sel::first},
-                           {"rejection", "", "selection outcome (ZTF paper §2); none = used",
-                            [](const Sel& s) { return followup::to_string(s.second); }},
-                       }));
-  }
-  // pdist/<evolution>: Fig. 14.
-  ar.create_group("/followup/pdist");
-  for (const auto& p : r.pdist) {
-    const std::string g = "/followup/pdist/" + followup::to_string(p.evolution);
-    ar.create_group(g);
-    ar.set_attribute(g, "median", p.median);
-    ar.write_vector(g + "/z", p.z, "", "redshift");
-    ar.write_vector(g + "/density", p.density, "", "P_dist(z), normalised on [0, z_max] (eq. 4)");
-    ar.write_vector(g + "/cdf", p.cdf, "", "cumulative P_dist");
-  }
-  // curves/<evolution>: Fig. 16, 17 (the run's survey); fig18, fig19 extrapolations.
-  for (const char* top : {"/followup/curves", "/followup/fig18", "/followup/fig19"})
-    ar.create_group(top);
-  for (const auto& c : r.curves) {
-    const std::string e = followup::to_string(c.evolution);
-    const std::string g = "/followup/curves/" + e;
-    ar.create_group(g);
-    ar.write_vector(g + "/abs_mag", c.abs_mag, "AB mag", "absolute magnitude M");
-    ar.write_vector(g + "/nu_l_nu", c.nu_l_nu, "erg/s", "nu L_nu at 470 nm (Fig. 17 top axis)");
-    ar.write_vector(g + "/p_detectable", c.p_detectable, "", "P_detectable(M) (eq. 5)");
-    ar.write_vector(g + "/p_no_f1", c.p_no_f1, "", "P_no_counterpart(M, f = 1) (eq. 7, Fig. 16)");
-    ar.write_vector(g + "/f_limit", c.f_limit, "", "f at CL (Fig. 17); NaN = unconstrained");
-    const std::string g18 = "/followup/fig18/" + e;
-    ar.create_group(g18);
-    ar.write_vector(g18 + "/abs_mag", c.abs_mag, "AB mag", "absolute magnitude M");
-    for (std::size_t k = 0; k < FIG18_REPEATS.size(); ++k) {
-      const std::string x = std::to_string(FIG18_REPEATS[k]);
-      ar.write_vector(g18 + "/f_limit_x" + x, c.f_limit_repeat[k], "",
-                      "f at CL, ZTF (eq. 2), alerts repeated x" + x + "; NaN = unconstrained");
-    }
-    const std::string g19 = "/followup/fig19/" + e;
-    ar.create_group(g19);
-    ar.write_vector(g19 + "/abs_mag", c.abs_mag, "AB mag", "absolute magnitude M");
-    ar.write_vector(g19 + "/p_detectable_ztf", c.p_detectable_ztf, "", "P_det, ZTF (eq. 2)");
-    ar.write_vector(g19 + "/f_limit_ztf", c.f_limit_ztf, "", "f at CL, ZTF; NaN = unconstrained");
-    ar.write_vector(g19 + "/p_detectable_deep", c.p_detectable_deep, "", "P_det, deep survey");
-    ar.write_vector(g19 + "/f_limit_deep", c.f_limit_deep, "",
-                    "f at CL, deep survey; NaN = unconstrained");
-  }
-  if (!r.rejections.empty()) {
-    using RC = followup::RejectionCount;
-    const auto since_v2 = [&](const RC& rc) {
-      for (const auto& x : r.rejections_v2)
-        if (x.code == rc.code && x.reason == rc.reason)
-          return static_cast<std::int64_t>(x.count);
-      return std::int64_t{0};
-    };
-    io::write_summary_table(
-        ar, "/followup/rejections",
-        io::make_table(r.rejections,
-                       std::vector<io::ColumnOf<RC>>{
-                           {"code", "", "rejection code of the sheet", &RC::code},
-                           {"reason", "", "rejection reason", &RC::reason},
-                           {"count", "", "alerts not followed up for this reason", &RC::count},
-                           {"count_v2", "", "the same since IC190617 (V2 alerts)", since_v2},
-                       }));
-  }
-  if (!r.table3.empty()) {
-    struct Row3 {
-      const FlareStrengthRows* fs;
-      const followup::FlareStrength* row;
-    };
-    std::vector<Row3> rows;
-    for (const auto& fs : r.table3)
-      for (const auto& row : fs.rows)
-        rows.push_back({&fs, &row});
-    const std::string flux = "erg cm^-2 s^-1";
-    io::write_summary_table(
-        ar, "/followup/table3",
-        io::make_table(
-            rows,
-            std::vector<io::ColumnOf<Row3>>{
-                {"source", "", "source name", [](const Row3& x) { return x.fs->source; }},
-                {"alert_mjd", "d", "neutrino alert time [MJD]",
-                 [](const Row3& x) { return x.fs->alert_mjd; }, 10},
-                {"band", "", "ZTF filter", [](const Row3& x) { return x.row->band; }},
-                {"n_window", "", "points within +-25 d of the alert",
-                 [](const Row3& x) { return x.row->n_window; }},
-                {"n_total", "", "points over the whole baseline",
-                 [](const Row3& x) { return x.row->n_total; }},
-                {"window_median", flux, "median nuF_nu in the window",
-                 [](const Row3& x) { return x.row->window_median; }},
-                {"baseline_median", flux, "median nuF_nu overall",
-                 [](const Row3& x) { return x.row->baseline_median; }},
-                {"ratio", "", "window / baseline median (ZTF paper Table 3)",
-                 [](const Row3& x) { return x.row->ratio; }, 3},
-                {"flaring", "", "1 when ratio > 1.5", [](const Row3& x) { return x.row->flaring; }},
-            }));
-  }
 }
 
 } // namespace
 
-int run_followup(Invocation& inv, const FollowupRun& run) {
+int run_followup(Invocation& inv, const campaign::FollowupOptions& run) {
   // Options, inputs and every number first: bad input fails before any archive exists.
-  const Settings s = settings_of(run);
-  std::optional<RunOutput> output;
+  const auto s = campaign::followup_settings(run);
+  std::optional<campaign::RunOutput> output;
   if (inv.has("output"))
-    output.emplace(inv);
-  const Results r = compute(run, s);
+    output.emplace(claim_output(inv));
+  const auto r = compute(run, s);
 
   if (output) {
     std::vector<std::filesystem::path> inputs{s.table_path};
@@ -543,18 +185,18 @@ int run_followup(Invocation& inv, const FollowupRun& run) {
       inputs.emplace_back(*run.not_followed_up);
     for (const auto& fs : r.table3)
       inputs.emplace_back(fs.file);
-    write_run_archive(inv, *output, inv.run_info(0, inputs),
-                      [&](io::Archive& archive) { write_archive(archive, s, r); });
+    output->write(inv.run_info(0, inputs), inv.comm,
+                  [&](io::Archive& archive) { campaign::write_followup_archive(archive, s, r); });
   }
   if (inv.prints())
-    io::print_csv(std::cout, summary_table(r));
+    io::print_csv(std::cout, campaign::followup_summary_table(r));
   return 0;
 }
 
 Command followup_command() {
   return make_command(
       "followup", "limits on neutrino-source counterparts from optical follow-up (ZTF paper §6)",
-      followup_options, run_followup,
+      campaign::FollowupOptions::options, run_followup,
       "--table OVERVIEW.csv [--evolution sfr|grb|blazar|madau] [--cl 0.9] "
       "[--mag-min -27] [--mag-max -15] [--mag-step 0.5] [--output RUN.h5]",
       "evolution,abs_mag,p_detectable,f_limit (f_limit empty when unconstrained)");

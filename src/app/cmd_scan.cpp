@@ -1,7 +1,8 @@
 // nuflare scan: the ΔT × containment-factor scan with alert-RA scrambling
 // (blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
 #include "cli.hpp"
-#include "temporal_inputs.hpp"
+
+#include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/coincidence/temporal.hpp"
@@ -13,7 +14,7 @@
 namespace nuflare::app {
 
 struct ScanRun {
-  TemporalSelection in;
+  campaign::TemporalSelection in;
   campaign::TemporalCampaignConfig campaign =
       campaign_defaults<campaign::TemporalCampaignConfig>(1);
   std::string delta_t_grid;
@@ -25,7 +26,7 @@ const core::OptionTable<ScanRun>& scan_options() {
   using S = ScanRun;
   static const auto table =
       core::OptionTable<S>()
-          .include(&S::in, temporal_selection_options())
+          .include(&S::in, campaign::temporal_selection_options())
           .add("delta_t_grid", &S::delta_t_grid, "days", "comma-separated time windows")
           .required()
           .add("factor_grid", &S::factor_grid, "",
@@ -52,20 +53,20 @@ std::vector<double> positive_grid(const std::string& field, const std::string& t
 
 int run_scan(Invocation& inv, const ScanRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
-  const RunOutput output(inv);
+  const auto output = claim_output(inv);
   const auto delta_t = positive_grid("delta_t_grid", run.delta_t_grid, "ΔT", " days");
   const auto factors = positive_grid("factor_grid", run.factor_grid, "containment factor", "");
 
-  const auto in = read_temporal_inputs(run.in);
+  const auto in =
+      with_hints(time_test_hints(run.in), [&] { return campaign::read_temporal_inputs(run.in); });
   const coincidence::ScanEngine engine(in.series, in.alerts, delta_t, factors, run.in.region,
                                        run.in.flare_cut);
   campaign::ScanResult result;
-  write_run_archive(inv, output, inv.run_info(run.campaign.seed, in.files),
-                    [&](io::Archive& archive) {
-                      result = campaign::run_scan_campaign(archive, inv.comm, engine, run.campaign);
-                      if (!archive.exists("/scan/summary"))
-                        archive.write_table("/scan/summary", campaign::scan_summary_table(result));
-                    });
+  output.write(inv.run_info(run.campaign.seed, in.files), inv.comm, [&](io::Archive& archive) {
+    result = campaign::run_scan_campaign(archive, inv.comm, engine, run.campaign);
+    if (!archive.exists("/scan/summary"))
+      archive.write_table("/scan/summary", campaign::scan_summary_table(result));
+  });
   if (inv.prints()) {
     io::print_csv(std::cout, io::select_columns(campaign::scan_summary_table(result),
                                                 {"delta_t", "factor", "n_pairs", "r0", "p_value"}));

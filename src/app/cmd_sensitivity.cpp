@@ -3,8 +3,8 @@
 // (issue 7; beyond the papers, docs/methods.md "Sensitivity"). Parses, reads
 // the inputs, runs the campaign, writes the archive, prints the table on rank 0.
 #include "cli.hpp"
-#include "spatial_inputs.hpp"
-#include "temporal_inputs.hpp"
+
+#include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/campaign/sensitivity_campaign.hpp"
 #include "nuflare/campaign/temporal_sensitivity.hpp"
@@ -40,7 +40,7 @@ struct SensitivityRun {
   OutputOptions out;
   std::vector<std::string> events;          //!< spatial test
   campaign::SensitivityConfig spatial;      //!< spatial test
-  TemporalSelection selection;              //!< time test
+  campaign::TemporalSelection selection;    //!< time test
   campaign::TemporalSensitivityConfig time; //!< time test
 };
 
@@ -80,7 +80,7 @@ const core::OptionTable<SensitivityRun>& sensitivity_options() {
           .paths()
           .include(&S::spatial, campaign::SensitivityConfig::options())
           .section(TIME_TEST)
-          .include(&S::selection, temporal_selection_options(false, false))
+          .include(&S::selection, campaign::temporal_selection_options(false, false))
           .include(&S::time, campaign::TemporalSensitivityConfig::options());
   return table;
 }
@@ -136,17 +136,18 @@ void plan_into(const Invocation& inv, const TrialPlan& plan, Config& config) {
                             "the global index s*N + k)");
 }
 
-int run_spatial_sensitivity(Invocation& inv, const RunOutput& output, const SensitivityRun& run) {
+int run_spatial_sensitivity(Invocation& inv, const campaign::RunOutput& output,
+                            const SensitivityRun& run) {
   auto config = run.spatial;
   plan_into(inv, run.plan, config);
   coincidence::validate(config.spatial);
 
   // Inputs first: a bad file or option fails before any archive exists.
-  SpatialInputs in = read_spatial_inputs(run.events, run.sources);
+  campaign::SpatialInputs in = campaign::read_spatial_inputs(run.events, run.sources);
   const coincidence::SpatialIndex index(in.events, config.spatial);
 
   std::vector<campaign::SensitivityGroupResult> results;
-  write_run_archive(inv, output, inv.run_info(config.seed, in.files), [&](io::Archive& archive) {
+  output.write(inv.run_info(config.seed, in.files), inv.comm, [&](io::Archive& archive) {
     results = campaign::run_sensitivity_campaign(archive, inv.comm, in.events, index, in.catalog,
                                                  in.groups, config);
     archive.set_attribute("/sensitivity", "test", std::string("spatial"));
@@ -160,7 +161,8 @@ int run_spatial_sensitivity(Invocation& inv, const RunOutput& output, const Sens
   return 0;
 }
 
-int run_temporal_sensitivity(Invocation& inv, const RunOutput& output, const SensitivityRun& run) {
+int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
+                             const SensitivityRun& run) {
   auto config = run.time;
   config.band = run.selection.band;
   config.shape = run.selection.region;
@@ -174,10 +176,11 @@ int run_temporal_sensitivity(Invocation& inv, const RunOutput& output, const Sen
   // Inputs first: a bad file or option fails before any archive exists.
   auto selection = run.selection;
   selection.sources = run.sources;
-  const auto in = read_temporal_inputs(selection);
+  const auto in = with_hints(time_test_hints(selection),
+                             [&] { return campaign::read_temporal_inputs(selection); });
 
   campaign::TemporalSensitivityResult result;
-  write_run_archive(inv, output, inv.run_info(config.seed, in.files), [&](io::Archive& archive) {
+  output.write(inv.run_info(config.seed, in.files), inv.comm, [&](io::Archive& archive) {
     result = campaign::run_temporal_sensitivity_campaign(archive, inv.comm, in.series, in.alerts,
                                                          config);
     campaign::write_table_once(archive, "/sensitivity/summary",
@@ -200,7 +203,7 @@ int run_sensitivity(Invocation& inv) {
   else
     for (const char* name : {"alerts", "lightcurves", "band", "delta-t"})
       require(inv, "temporal", name);
-  const RunOutput output(inv);
+  const auto output = claim_output(inv);
   const auto run = inv.read(sensitivity_options());
   return spatial ? run_spatial_sensitivity(inv, output, run)
                  : run_temporal_sensitivity(inv, output, run);

@@ -4,6 +4,7 @@
 #include "cli.hpp"
 
 #include "nuflare/campaign/gather.hpp"
+#include "nuflare/campaign/run_output.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/output_lock.hpp"
 #include "nuflare/io/tables.hpp"
@@ -45,59 +46,6 @@ const core::OptionTable<SimulateRun>& simulate_options() {
 
 namespace {
 
-//! Refuses an output folder that is, or contains, a folder simulate must
-//! never write into or replace: a deck's folder (`output = .` in a deck), the
-//! current folder, a git repository (the one around the current folder, a
-//! deck or this executable, or any the output folder is the root of), $HOME
-//! and /. Paths are compared after resolving links, so no other spelling of
-//! a guarded folder gets past.
-void refuse_guarded_folder(const Invocation& inv, const std::filesystem::path& output) {
-  namespace fs = std::filesystem;
-  const auto resolved = [](const fs::path& p) {
-    std::error_code ec;
-    fs::path q = fs::weakly_canonical(fs::absolute(p), ec);
-    if (ec)
-      q = fs::absolute(p).lexically_normal();
-    if (q.filename().empty() && q.has_relative_path())
-      q = q.parent_path(); // "a/b/" names a/b
-    return q;
-  };
-  std::vector<std::pair<fs::path, std::string>> guarded;
-  std::vector<fs::path> starts{resolved(fs::current_path())};
-  guarded.emplace_back(starts.front(), "the current folder");
-  if (inv.has("config"))
-    for (const auto& deck : inv.texts("config")) {
-      starts.push_back(resolved(deck).parent_path());
-      guarded.emplace_back(starts.back(), "the folder of deck " + deck);
-    }
-  std::error_code ec;
-  if (const auto exe = fs::read_symlink("/proc/self/exe", ec); !ec)
-    starts.push_back(exe.parent_path());
-  for (const auto& start : starts)
-    for (fs::path dir = start;; dir = dir.parent_path()) {
-      if (fs::exists(dir / ".git", ec)) {
-        guarded.emplace_back(dir, "the git repository " + dir.string());
-        break;
-      }
-      if (dir == dir.parent_path())
-        break;
-    }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0')
-    guarded.emplace_back(resolved(home), "$HOME");
-  guarded.emplace_back(fs::path("/"), "/");
-
-  const fs::path target = resolved(output);
-  if (fs::exists(target / ".git", ec))
-    guarded.emplace_back(target, "a git repository");
-  for (const auto& [dir, what] : guarded) {
-    // `target` contains `dir` when its components are a prefix of dir's.
-    const auto [t, d] = std::mismatch(target.begin(), target.end(), dir.begin(), dir.end());
-    if (t == target.end())
-      inv.fail("output", output.string() + " is or contains " + what +
-                             "; refusing to write there (choose a new folder)");
-  }
-}
-
 //! The files written and their rows (the printed table file,rows).
 io::Table sky_files(const sim::SimulatedSky& sky, const sim::SkyConfig& config) {
   using File = std::pair<std::string, std::size_t>;
@@ -135,7 +83,7 @@ int run_simulate(Invocation& inv, const SimulateRun& run) {
   // simulates and writes, then tells the others how it went.
   sim::validate(run.sky);
   const std::filesystem::path output = run.output;
-  refuse_guarded_folder(inv, output);
+  campaign::refuse_guarded_folder(output, inv.texts("config"));
   const io::OutputLock lock(output, inv.comm); // one simulate per folder at a time
   io::Table files;
   campaign::run_on_root(inv.comm, [&] {

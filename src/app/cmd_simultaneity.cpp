@@ -81,7 +81,7 @@ std::unordered_map<std::string, double> read_rho(const std::string& path) {
 
 int run_simultaneity(Invocation& inv, const SimultaneityRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
-  const RunOutput output(inv);
+  const auto output = claim_output(inv);
   std::vector<io::Alert> alerts;
   for (auto& a : io::read_alerts(run.alerts))
     if (!a.retracted)
@@ -100,15 +100,14 @@ int run_simultaneity(Invocation& inv, const SimultaneityRun& run) {
   }
 
   campaign::SimultaneityResult result;
-  write_run_archive(
-      inv, output, inv.run_info(run.campaign.seed, {run.alerts, run.sources, run.rho}),
-      [&](io::Archive& archive) {
-        result = campaign::run_simultaneity_campaign(archive, inv.comm, sources, alerts, run.factor,
-                                                     run.split_deg, run.campaign);
-        if (!archive.exists("/simultaneity/summary"))
-          archive.write_table("/simultaneity/summary",
-                              campaign::simultaneity_summary_table(result));
-      });
+  output.write(inv.run_info(run.campaign.seed, {run.alerts, run.sources, run.rho}), inv.comm,
+               [&](io::Archive& archive) {
+                 result = campaign::run_simultaneity_campaign(
+                     archive, inv.comm, sources, alerts, run.factor, run.split_deg, run.campaign);
+                 if (!archive.exists("/simultaneity/summary"))
+                   archive.write_table("/simultaneity/summary",
+                                       campaign::simultaneity_summary_table(result));
+               });
   if (inv.prints())
     io::print_csv(std::cout, campaign::simultaneity_summary_table(result));
   return 0;

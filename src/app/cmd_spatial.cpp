@@ -2,23 +2,20 @@
 // (blazar paper §6.3, Table 2, Table 6, §7.4). Parses, reads the inputs,
 // calls the library, writes the archive, prints the table on rank 0.
 #include "cli.hpp"
-#include "spatial_inputs.hpp"
-#include "temporal_inputs.hpp"
 
+#include "nuflare/campaign/inputs.hpp"
+
+#include "nuflare/campaign/flux_limits.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/coincidence/flux_limit.hpp"
 #include "nuflare/coincidence/spatial.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/io/alerts.hpp"
-#include "nuflare/io/icecube.hpp"
 #include "nuflare/io/tables.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <functional>
 #include <iostream>
-#include <map>
 
 namespace nuflare::app {
 
@@ -56,7 +53,7 @@ const core::OptionTable<SpatialRun>& spatial_options() {
           .paths()
           .add("alert_factor", &S::alert_factor, "", "scale of the alerts' 90% regions for Table 2",
                core::POSITIVE)
-          .choice("region", &S::region, region_words(), "alert region shape for Table 2")
+          .choice("region", &S::region, campaign::region_words(), "alert region shape for Table 2")
           .add("alerts_mjd_min", &S::alerts_mjd_min, "MJD", "Table 2: only alerts at or after this")
           .no_default("no limit")
           .add("alerts_mjd_max", &S::alerts_mjd_max, "MJD",
@@ -86,43 +83,9 @@ std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv, const Spa
     return {};
   if (run.flux_irfs.empty())
     inv.fail("flux-uptime", "needs --flux-irfs (the effective areas of the seasons)");
-  std::map<std::string, coincidence::AveragedArea> areas;
-  for (const auto& path : run.flux_irfs) {
-    const auto table = io::read_effective_area(path);
-    areas[table.season] = coincidence::average_over_declination(table, run.flux_dec_average);
-    inputs.emplace_back(path);
-  }
-  std::vector<coincidence::SeasonExposure> seasons;
-  double livetime_days = 0;
-  for (const auto& path : run.flux_uptime) {
-    const auto runs = io::read_good_run_list(path);
-    inputs.emplace_back(path);
-    auto it = areas.find(runs.season);
-    // Release readme: the IC86-2012 area serves IC86-2012 … IC86-2017.
-    if (it == areas.end() && runs.season.rfind("IC86_", 0) == 0 && runs.season != "IC86_I")
-      it = areas.find("IC86_II");
-    if (it == areas.end())
-      throw core::InputError(path, 0, "season",
-                             "no effective area given for season " + runs.season);
-    seasons.push_back({runs.season, runs.livetime_days() * 86400.0, it->second});
-    livetime_days += runs.livetime_days();
-  }
-  const auto edges = number_list("flux_bins", run.flux_bins);
-  if (edges.size() < 2)
-    throw core::FieldError("flux_bins", "need at least two edges");
-  if (!std::is_sorted(edges.begin(), edges.end(), std::less_equal<>()))
-    throw core::FieldError("flux_bins", "the edges must increase");
-  std::vector<campaign::FluxLimitRow> rows;
-  for (std::size_t i = 0; i + 1 < edges.size(); ++i) {
-    campaign::FluxLimitRow row;
-    row.config = run.flux;
-    row.config.log10e_min = edges[i];
-    row.config.log10e_max = edges[i + 1];
-    row.livetime_days = livetime_days;
-    row.limit = coincidence::flux_upper_limit(seasons, row.config);
-    rows.push_back(row);
-  }
-  return rows;
+  return campaign::flux_limit_rows(run.flux_uptime, run.flux_irfs,
+                                   number_list("flux_bins", run.flux_bins), run.flux,
+                                   run.flux_dec_average, inputs);
 }
 
 } // namespace
@@ -130,10 +93,10 @@ std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv, const Spa
 int run_spatial(Invocation& inv, const SpatialRun& run) {
   coincidence::validate(run.campaign.spatial);
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
-  const RunOutput output(inv);
+  const auto output = claim_output(inv);
 
   // Inputs first: a bad file or option fails before any archive exists.
-  SpatialInputs in = read_spatial_inputs(run.events, run.sources);
+  campaign::SpatialInputs in = campaign::read_spatial_inputs(run.events, run.sources);
   const auto& groups = in.groups;
   std::vector<std::filesystem::path>& inputs = in.files;
   const coincidence::SpatialIndex index(in.events, run.campaign.spatial);
@@ -155,19 +118,18 @@ int run_spatial(Invocation& inv, const SpatialRun& run) {
   const auto limits = flux_limits(inv, run, inputs);
 
   std::vector<campaign::SpatialGroupResult> results;
-  write_run_archive(
-      inv, output, inv.run_info(run.campaign.seed, inputs), [&](io::Archive& archive) {
-        results = campaign::run_spatial_campaign(archive, inv.comm, index, in.catalog, groups,
-                                                 run.campaign);
-        campaign::write_table_once(archive, "/spatial/summary",
-                                   campaign::spatial_summary_table(results));
-        campaign::write_table_once(archive, "/spatial/table6", campaign::spatial_table6(results));
-        if (!table2.empty())
-          campaign::write_table_once(archive, "/spatial/table2", campaign::spatial_table2(table2));
-        if (!limits.empty())
-          campaign::write_table_once(archive, "/spatial/flux_limit",
-                                     campaign::spatial_flux_limit_table(limits));
-      });
+  output.write(inv.run_info(run.campaign.seed, inputs), inv.comm, [&](io::Archive& archive) {
+    results =
+        campaign::run_spatial_campaign(archive, inv.comm, index, in.catalog, groups, run.campaign);
+    campaign::write_table_once(archive, "/spatial/summary",
+                               campaign::spatial_summary_table(results));
+    campaign::write_table_once(archive, "/spatial/table6", campaign::spatial_table6(results));
+    if (!table2.empty())
+      campaign::write_table_once(archive, "/spatial/table2", campaign::spatial_table2(table2));
+    if (!limits.empty())
+      campaign::write_table_once(archive, "/spatial/flux_limit",
+                                 campaign::spatial_flux_limit_table(limits));
+  });
   if (inv.prints())
     io::print_csv(std::cout, io::select_columns(campaign::spatial_summary_table(results),
                                                 {"group", "log10e_min", "n_observed", "n_expected",

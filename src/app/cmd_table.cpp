@@ -3,12 +3,12 @@
 // the post-trial correction across the sweep (issue 7).
 #include "cli.hpp"
 
+#include "nuflare/campaign/sweep.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/tables.hpp"
 
 #include <cmath>
 #include <iostream>
-#include <limits>
 
 namespace nuflare::app {
 
@@ -51,23 +51,6 @@ io::Table read_one(const std::string& path, const std::string& analysis, const s
   return io::read_summary_table(archive, "/" + analysis + "/" + name);
 }
 
-//! The smallest p-value a table reports: its post-trial p when it has one
-//! (scans correct within the archive already), else its smallest p_value.
-double best_p(const io::Table& t) {
-  for (const char* name : {"post_trial_p", "p_value"})
-    for (const auto& c : t.columns)
-      if (c.name == name) {
-        if (const auto* v = std::get_if<std::vector<double>>(&c.values)) {
-          double best = std::numeric_limits<double>::quiet_NaN();
-          for (double p : *v)
-            if (!std::isnan(p) && !(best <= p))
-              best = p;
-          return best;
-        }
-      }
-  return std::numeric_limits<double>::quiet_NaN();
-}
-
 } // namespace
 
 int run_table(Invocation& inv, const TableRun& run) {
@@ -77,51 +60,19 @@ int run_table(Invocation& inv, const TableRun& run) {
       io::print_table(std::cout, table, run.format);
     return 0;
   }
-  // A sweep: one archive per sweep point, each with its own independent trials
-  // (docs/output-files.md: g = p·N + k). Rows are stacked under an `archive`
-  // column; the sweep's post-trial p corrects the best point's p for the K
-  // points tried (Šidák, exact for independent trial sets): 1 − (1 − p_best)^K.
-  io::Table sweep;
-  double p_best = std::numeric_limits<double>::quiet_NaN();
-  std::string best_archive;
-  for (const auto& path : run.archive) {
-    auto table = read_one(path, run.analysis, run.table);
-    table.columns.insert(table.columns.begin(),
-                         io::Column{"archive", std::vector<std::string>(table.rows(), path), "",
-                                    "archive of the row"});
-    if (sweep.columns.empty()) {
-      sweep = table;
-    } else {
-      if (table.columns.size() != sweep.columns.size() ||
-          !std::equal(table.columns.begin(), table.columns.end(), sweep.columns.begin(),
-                      [](const io::Column& a, const io::Column& b) {
-                        return a.name == b.name && a.values.index() == b.values.index();
-                      }))
-        throw core::InputError(path, 0, "/" + run.analysis + "/" + run.table,
-                               "table columns differ from the first archive's");
-      for (std::size_t c = 0; c < table.columns.size(); ++c)
-        std::visit(
-            [&](auto& into) {
-              const auto& more = std::get<std::decay_t<decltype(into)>>(table.columns[c].values);
-              into.insert(into.end(), more.begin(), more.end());
-            },
-            sweep.columns[c].values);
-    }
-    const double p = best_p(table);
-    if (!std::isnan(p) && !(p_best <= p)) {
-      p_best = p;
-      best_archive = path;
-    }
-  }
+  // A sweep: one archive per sweep point, each with its own independent
+  // trials; one table and the post-trial p across the points (campaign/sweep.hpp).
+  std::vector<io::Table> tables;
+  for (const auto& path : run.archive)
+    tables.push_back(read_one(path, run.analysis, run.table));
+  const auto sweep =
+      campaign::combine_sweep(run.archive, tables, "/" + run.analysis + "/" + run.table);
   if (inv.prints()) {
-    io::print_table(std::cout, sweep, run.format);
-    if (!std::isnan(p_best)) {
-      const double k = static_cast<double>(run.archive.size());
-      const double post = -std::expm1(k * std::log1p(-p_best));
+    io::print_table(std::cout, sweep.table, run.format);
+    if (!std::isnan(sweep.p_best))
       std::cout << "# sweep: " << run.archive.size()
-                << " archives; best p = " << io::format_number(p_best) << " (" << best_archive
-                << "); post_trial_p=" << io::format_number(post) << '\n';
-    }
+                << " archives; best p = " << io::format_number(sweep.p_best) << " (" << sweep.best
+                << "); post_trial_p=" << io::format_number(sweep.post_trial_p) << '\n';
   }
   return 0;
 }

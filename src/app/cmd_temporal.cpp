@@ -2,7 +2,8 @@
 // (blazar paper §5, Fig. 4–8). Parses, reads the inputs, calls the library,
 // writes the archive, prints the table on rank 0.
 #include "cli.hpp"
-#include "temporal_inputs.hpp"
+
+#include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/coincidence/temporal.hpp"
@@ -14,7 +15,7 @@
 namespace nuflare::app {
 
 struct TemporalRun {
-  TemporalSelection in;
+  campaign::TemporalSelection in;
   campaign::TemporalCampaignConfig campaign =
       campaign_defaults<campaign::TemporalCampaignConfig>(1);
   double delta_t = 0;
@@ -28,7 +29,7 @@ const core::OptionTable<TemporalRun>& temporal_options() {
   using T = TemporalRun;
   static const auto table =
       core::OptionTable<T>()
-          .include(&T::in, temporal_selection_options())
+          .include(&T::in, campaign::temporal_selection_options())
           .add("delta_t", &T::delta_t, "days", "time window", core::POSITIVE)
           .required()
           .add("factor", &T::factor, "", "containment factor of the regions", core::POSITIVE)
@@ -43,12 +44,13 @@ const core::OptionTable<TemporalRun>& temporal_options() {
 
 int run_temporal(Invocation& inv, const TemporalRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
-  const RunOutput output(inv);
+  const auto output = claim_output(inv);
   const auto shifts =
       coincidence::shift_grid(run.shift_step.value_or(run.delta_t / 2), run.max_shift);
 
   // Inputs first: a bad file or option fails before any archive exists.
-  const auto in = read_temporal_inputs(run.in);
+  const auto in =
+      with_hints(time_test_hints(run.in), [&] { return campaign::read_temporal_inputs(run.in); });
   const auto pairs = coincidence::make_pairs(in.series, in.alerts, run.factor, run.in.region);
   const std::size_t n_sources = coincidence::distinct_sources(pairs);
   if (pairs.empty())
@@ -61,13 +63,12 @@ int run_temporal(Invocation& inv, const TemporalRun& run) {
       alert_mjd, shifts, run.delta_t, run.in.flare_cut);
 
   campaign::ControlResult result;
-  write_run_archive(
-      inv, output, inv.run_info(run.campaign.seed, in.files), [&](io::Archive& archive) {
-        result = campaign::run_control_campaign(archive, inv.comm, engine, pairs, n_sources,
-                                                run.campaign);
-        if (!archive.exists("/temporal/summary"))
-          archive.write_table("/temporal/summary", campaign::control_summary_table(result));
-      });
+  output.write(inv.run_info(run.campaign.seed, in.files), inv.comm, [&](io::Archive& archive) {
+    result =
+        campaign::run_control_campaign(archive, inv.comm, engine, pairs, n_sources, run.campaign);
+    if (!archive.exists("/temporal/summary"))
+      archive.write_table("/temporal/summary", campaign::control_summary_table(result));
+  });
   if (inv.prints()) {
     io::print_csv(std::cout, io::select_columns(campaign::control_summary_table(result),
                                                 {"shift_days", "r_observed", "r_trial_mean",

@@ -1,12 +1,17 @@
 #include "nuflare/campaign/flares_campaign.hpp"
 
 #include "nuflare/campaign/gather.hpp"
+#include "nuflare/core/validation.hpp"
+#include "nuflare/io/catalog.hpp"
+#include "nuflare/io/lightcurves.hpp"
 #include "nuflare/io/tables.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <set>
 #include <string>
 
 // ---- results as bytes (gather.hpp): every member, listed once ----------------
@@ -56,6 +61,95 @@ using lightcurve::CurveResult;
 using lightcurve::FlaresConfig;
 using lightcurve::SourceCurves;
 using lightcurve::SourceFlares;
+
+const core::OptionTable<FlaresInputs>& FlaresInputs::options() {
+  using F = FlaresInputs;
+  static const auto table =
+      core::OptionTable<F>()
+          .add("lightcurves", &F::lightcurves, "",
+               "long CSV light curves source,band,mjd,flux,flux_err[,upper_limit] (repeatable)")
+          .paths()
+          .add("fermi_lcr", &F::fermi_lcr, "",
+               "Fermi LAT Light Curve Repository CSV exports (source name from the file name)")
+          .paths()
+          .add("fermi_lcr_band", &F::fermi_lcr_band, "", "band label given to fermi_lcr curves")
+          .add("wise", &F::wise, "",
+               "WISE/NEOWISE single-exposure photometry (timewise IRSA chunks); bands wise_w1, "
+               "wise_w2")
+          .paths()
+          .add("wise_sample", &F::wise_sample, "",
+               "timewise sample table orig_id,name,ra,dec,... (source names and reference "
+               "positions)")
+          .paths()
+          .add("select", &F::select, "",
+               "analyse only these sources (names as in the light curves)")
+          .no_default("every source")
+          .add("sources", &F::sources, "",
+               "catalogue CSV/FITS: name,ra,dec[,variability_index][,warm_spot] (non-variable "
+               "filter; warm_spot = potential neutrino source, exempt from the filters)")
+          .paths();
+  return table;
+}
+
+std::vector<SourceCurves> read_flares_inputs(const FlaresInputs& in,
+                                             std::vector<std::filesystem::path>& files) {
+  std::vector<io::LightCurve> all;
+  std::vector<std::string> origin; // input file of each curve (error messages)
+  const auto add = [&](io::LightCurve c, const std::string& path) {
+    all.push_back(std::move(c));
+    origin.push_back(path);
+  };
+  for (const auto& path : in.lightcurves) {
+    auto curves = io::read_lightcurves_csv(path);
+    if (curves.empty())
+      throw core::InputError(path, 0, "", "no light-curve rows");
+    files.emplace_back(path);
+    for (auto& c : curves)
+      add(std::move(c), path);
+  }
+  for (const auto& path : in.fermi_lcr) {
+    add(io::read_fermi_lcr(path, {}, in.fermi_lcr_band), path);
+    if (all.back().size() == 0)
+      throw core::InputError(path, 0, "", "no light-curve rows");
+    files.emplace_back(path);
+  }
+  if (!in.wise.empty()) {
+    io::WiseReadOptions options;
+    if (in.wise_sample) {
+      options.sample_table = *in.wise_sample;
+      files.emplace_back(options.sample_table);
+    }
+    for (auto& c : io::read_wise_photometry(in.wise, options))
+      add(std::move(c), in.wise.front());
+    files.insert(files.end(), in.wise.begin(), in.wise.end());
+  } else if (in.wise_sample) {
+    throw core::FieldError("wise_sample", "needs wise (the photometry it names)");
+  }
+  if (all.empty())
+    throw core::FieldError("lightcurves", "no light curves: give lightcurves, fermi_lcr or wise");
+
+  if (!in.select.empty()) {
+    const std::set<std::string> selected(in.select.begin(), in.select.end());
+    std::vector<io::LightCurve> kept;
+    std::vector<std::string> kept_origin;
+    for (std::size_t k = 0; k < all.size(); ++k)
+      if (selected.count(all[k].source)) {
+        kept.push_back(std::move(all[k]));
+        kept_origin.push_back(origin[k]);
+      }
+    all = std::move(kept);
+    origin = std::move(kept_origin);
+  }
+  auto sources = lightcurve::group_by_source(std::move(all), origin);
+  for (const auto& s : in.select)
+    if (std::none_of(sources.begin(), sources.end(), [&](const auto& c) { return c.name == s; }))
+      throw core::FieldError("select", "no light curve of source \"" + s + "\"");
+  if (in.sources) {
+    lightcurve::attach_catalog(sources, io::read_catalog(*in.sources));
+    files.emplace_back(*in.sources);
+  }
+  return sources;
+}
 
 std::vector<SourceFlares> run_flares_campaign(MPI_Comm comm, std::span<const SourceCurves> sources,
                                               const FlaresConfig& config) {

@@ -25,10 +25,37 @@
 
 #include <mpi.h>
 
+#include <filesystem>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace nuflare::campaign {
+
+//! The light curves of a flares run and the catalogue that goes with them
+//! (docs/input-formats.md).
+struct FlaresInputs {
+  std::vector<std::string>
+      lightcurves; //!< long CSV files: source,band,mjd,flux,flux_err[,upper_limit]
+  std::vector<std::string> fermi_lcr;     //!< Fermi LCR exports (source name from the file name)
+  std::string fermi_lcr_band = "fermi";   //!< band label of the LCR curves
+  std::vector<std::string> wise;          //!< timewise WISE/NEOWISE photometry chunks
+  std::optional<std::string> wise_sample; //!< the timewise sample table (names, positions)
+  std::vector<std::string> select;        //!< only these sources (empty: all)
+  std::optional<std::string> sources;     //!< catalogue: variability index, warm_spot
+
+  //! The keys of the inputs (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<FlaresInputs>& options();
+};
+
+//! Reads every input and groups the curves by source in order of first
+//! appearance (lightcurve::group_by_source), with the catalogue's
+//! variability index and warm_spot flag; the files read are appended to
+//! `files`. No light curve, a selected source without one, or wise_sample
+//! without wise is a core::FieldError naming the key.
+[[nodiscard]] std::vector<lightcurve::SourceCurves>
+read_flares_inputs(const FlaresInputs& inputs, std::vector<std::filesystem::path>& files);
 
 //! Analyses every source (collective over `comm`); every rank returns every
 //! result, in source order. The error of the first failing source is thrown

@@ -1,26 +1,27 @@
 #pragma once
-//! What `nuflare temporal`, `nuflare scan` and `nuflare sensitivity --test
-//! temporal` share: the inputs and selection of the time test (blazar paper
-//! §5) and their reading.
-#include "cli.hpp"
-
+//! The inputs of the trial campaigns, read and selected before any archive
+//! exists (so bad input leaves no output behind): the time test's alerts,
+//! catalogue and light curves with the selection cuts of blazar paper §5
+//! (`nuflare temporal`, `scan`, `sensitivity --test temporal`), and the
+//! spatial test's events and source groups (§6.3: `spatial`, `sensitivity`).
+#include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/coincidence/temporal.hpp"
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
 #include <filesystem>
-#include <optional>
 #include <string>
 #include <vector>
 
-namespace nuflare::app {
+namespace nuflare::campaign {
 
 //! The alert regions' shape, as decks and the command line spell it.
 inline core::Choices<sky::RegionShape> region_words() {
   return {{"ellipse", sky::RegionShape::ellipse}, {"rectangle", sky::RegionShape::rectangle}};
 }
 
-//! The readers of --lightcurves.
+//! The readers of the time test's light curves.
 enum class LightCurveFormat { long_csv, fermi_lcr, fermi_yearly };
 
 //! The inputs and selection of the time test.
@@ -50,9 +51,21 @@ struct TemporalInputs {
   std::vector<std::filesystem::path> files; //!< hashed into the archive
 };
 
-//! Reads the alerts, sources and light curves and applies the cuts (before
-//! any archive exists, so bad input leaves no output behind). No series or no
-//! alert is an error.
+//! Reads the alerts, sources and light curves and applies the cuts. No
+//! series or no alert is a core::InputError.
 TemporalInputs read_temporal_inputs(const TemporalSelection& selection);
 
-} // namespace nuflare::app
+//! Events, the source catalogue and its groups, and the files they came from.
+struct SpatialInputs {
+  io::EventSample events;
+  io::SourceCatalog catalog;
+  std::vector<campaign::SourceGroup> groups;
+  std::vector<std::filesystem::path> files; //!< hashed into the archive
+};
+
+//! Reads the event files and the catalogue; an empty catalogue is a
+//! core::InputError.
+SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
+                                  const std::string& sources_file);
+
+} // namespace nuflare::campaign

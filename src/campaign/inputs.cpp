@@ -1,13 +1,14 @@
-#include "temporal_inputs.hpp"
+#include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/alerts.hpp"
 #include "nuflare/io/catalog.hpp"
+#include "nuflare/io/icecube.hpp"
 #include "nuflare/io/lightcurves.hpp"
 
 #include <iterator>
 
-namespace nuflare::app {
+namespace nuflare::campaign {
 
 namespace {
 
@@ -49,26 +50,11 @@ const core::OptionTable<TemporalSelection>& temporal_selection_options(bool requ
   return required ? full : optional;
 }
 
-//! The options that read each format of the time test's inputs (for hints).
-const std::map<io::InputFormat, std::string>& time_test_formats() {
-  static const std::map<io::InputFormat, std::string> formats = {
-      {io::InputFormat::long_lightcurves, "--lightcurves (--lightcurve-format long)"},
-      {io::InputFormat::fermi_lcr, "--lightcurves and --lightcurve-format fermi-lcr"},
-      {io::InputFormat::fermi_4fgl_history, "--lightcurves and --lightcurve-format 4fgl-yearly"},
-      {io::InputFormat::icecat_alerts, "--alerts"},
-      {io::InputFormat::source_catalog, "--sources"}};
-  return formats;
-}
-
 TemporalInputs read_temporal_inputs(const TemporalSelection& s) {
   TemporalInputs in;
-  in.alerts = coincidence::select_alerts(with_hint(s.alerts, io::InputFormat::icecat_alerts,
-                                                   time_test_formats(),
-                                                   [&] { return io::read_alerts(s.alerts); }),
-                                         s.cuts);
+  in.alerts = coincidence::select_alerts(io::read_alerts(s.alerts), s.cuts);
   in.files.emplace_back(s.alerts);
-  const auto catalog = with_hint(s.sources, io::InputFormat::source_catalog, time_test_formats(),
-                                 [&] { return io::read_catalog(s.sources); });
+  const auto catalog = io::read_catalog(s.sources);
   in.files.emplace_back(s.sources);
   if (catalog.size() == 0)
     throw core::InputError(s.sources, 0, "", "no sources");
@@ -85,12 +71,8 @@ TemporalInputs read_temporal_inputs(const TemporalSelection& s) {
     }
     return {};
   };
-  const auto expected = s.format == LightCurveFormat::long_csv ? io::InputFormat::long_lightcurves
-                        : s.format == LightCurveFormat::fermi_lcr
-                            ? io::InputFormat::fermi_lcr
-                            : io::InputFormat::fermi_4fgl_history;
   for (const auto& f : s.lightcurves) {
-    auto c = with_hint(f, expected, time_test_formats(), [&] { return read(f); });
+    auto c = read(f);
     curves.insert(curves.end(), std::make_move_iterator(c.begin()),
                   std::make_move_iterator(c.end()));
   }
@@ -104,4 +86,17 @@ TemporalInputs read_temporal_inputs(const TemporalSelection& s) {
   return in;
 }
 
-} // namespace nuflare::app
+SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
+                                  const std::string& sources_file) {
+  SpatialInputs in;
+  in.events = io::read_icecube_events(event_files);
+  in.files.assign(event_files.begin(), event_files.end());
+  in.catalog = io::read_catalog(sources_file);
+  in.files.emplace_back(sources_file);
+  if (in.catalog.size() == 0)
+    throw core::InputError(sources_file, 0, "", "no sources");
+  in.groups = campaign::source_groups(in.catalog);
+  return in;
+}
+
+} // namespace nuflare::campaign
