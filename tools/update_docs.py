@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Writes the documentation generated from nuflare's option tables:
 
-* docs/cli.md, the command-line contract (`nuflare help-tables --doc cli`);
+* the subcommands of docs/cli.md, the command-line contract, between the
+  markers <!-- subcommands --> and <!-- /subcommands -->
+  (`nuflare help-tables --doc cli`);
 * the key tables of inputs/README.md, between the markers
   <!-- keys:NAME --> and <!-- /keys:NAME --> (`nuflare help-tables`).
 
@@ -23,20 +25,21 @@ def generated(binary, *args):
                           text=True).stdout
 
 
-def with_readme_tables(readme, tables):
-    """README text with every marker block replaced by the generated one."""
-    blocks = {name: block for block, name in re.findall(r"(<!-- keys:(\S+) -->\n.*?<!-- /keys:\2 -->\n)", tables, re.S)}
+MARKED = re.compile(r"(<!-- ((?:keys:)?\S+) -->\n.*?<!-- /\2 -->\n)", re.S)
+
+
+def with_blocks(path, text, generated_text):
+    """`text` with every marked block replaced by the generated block of that name."""
+    blocks = {name: block for block, name in MARKED.findall(generated_text)}
+    names = set(re.findall(r"<!-- ((?:keys:)?\S+) -->\n", text)) & set(blocks)
 
     def replace(match):
-        name = match.group(2)
-        if name not in blocks:
-            raise SystemExit(f"inputs/README.md: no subcommand {name!r} for its marker")
-        return blocks[name]
+        return blocks.get(match.group(2), match.group(1))
 
-    out = re.sub(r"(<!-- keys:(\S+) -->\n.*?<!-- /keys:\2 -->\n)", replace, readme, flags=re.S)
-    missing = set(blocks) - set(re.findall(r"<!-- keys:(\S+) -->", readme))
+    out = MARKED.sub(replace, text)
+    missing = set(blocks) - names
     if missing:
-        raise SystemExit("inputs/README.md: no key table for " + ", ".join(sorted(missing)))
+        raise SystemExit(f"{path}: no block for " + ", ".join(sorted(missing)))
     return out
 
 
@@ -47,10 +50,11 @@ def main():
                                                  os.path.join(ROOT, "build/src/app/nuflare"))
     readme_path = os.path.join(ROOT, "inputs/README.md")
     cli_path = os.path.join(ROOT, "docs/cli.md")
-    with open(readme_path) as f:
-        readme = f.read()
-    wanted = {readme_path: with_readme_tables(readme, generated(binary)),
-              cli_path: generated(binary, "--doc", "cli")}
+    wanted = {}
+    for path, args in ((readme_path, ()), (cli_path, ("--doc", "cli"))):
+        with open(path) as f:
+            wanted[path] = with_blocks(os.path.relpath(path, ROOT), f.read(),
+                                       generated(binary, *args))
     stale = []
     for path, text in wanted.items():
         current = open(path).read() if os.path.exists(path) else None

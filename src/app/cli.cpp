@@ -41,41 +41,20 @@ std::string quoted(const std::string& text) {
 //! The spec of command-line name `name` (`log10e-min`), or nullptr.
 const core::OptionSpec* find_spec(const std::vector<core::OptionSpec>& specs,
                                   const std::string& name) {
-  for (const auto& s : specs)
-    if (s.flag() == name)
-      return &s;
-  return nullptr;
+  const auto it =
+      std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.flag() == name; });
+  return it == specs.end() ? nullptr : &*it;
 }
 
 //! The spec of key `key` (`log10e_min`), or nullptr.
 const core::OptionSpec* find_key(const std::vector<core::OptionSpec>& specs,
                                  const std::string& key) {
-  for (const auto& s : specs)
-    if (s.key == key)
-      return &s;
-  return nullptr;
+  const auto it =
+      std::find_if(specs.begin(), specs.end(), [&](const auto& s) { return s.key == key; });
+  return it == specs.end() ? nullptr : &*it;
 }
 
 // ---- options as program_options sees them -----------------------------------------
-
-//! The help line of an option: its help, unit, allowed values and what an
-//! option without a default means.
-std::string help_line(const core::OptionSpec& s) {
-  std::string out = s.help;
-  if (!s.unit.empty())
-    out += " [" + s.unit + "]";
-  if (!s.choices.empty())
-    out += " (" + core::choice_list(s.choices) + ")";
-  else if (s.kind == core::Kind::real && !s.range.text().empty())
-    out += " (" + s.range.text() + ")";
-  else if (s.kind == core::Kind::integer)
-    out += " (" + core::integer_text(s.count.min) + " … " + core::integer_text(s.count.max) + ")";
-  if (s.required)
-    out += "; required";
-  else if (!s.has_default && !s.default_text.empty())
-    out += "; default: " + s.default_text;
-  return out;
-}
 
 //! Every value stays text until the option tables read it (core::parse_text):
 //! program_options only splits the command line, so one reader checks the
@@ -110,7 +89,7 @@ po::options_description describe(const Command& command,
       "INI deck (repeatable; later decks and the command line override earlier ones)");
   for (const auto& s : specs)
     desc.add(boost::make_shared<po::option_description>(s.flag().c_str(), semantic(s),
-                                                        help_line(s).c_str()));
+                                                        s.describe().c_str()));
   return desc;
 }
 
@@ -351,50 +330,6 @@ bool parse(const Command& command, int argc, char** argv, Invocation& out) {
   return true;
 }
 
-void print_key_table(std::ostream& out, const std::vector<core::OptionSpec>& specs,
-                     KeyStyle style) {
-  const auto cell = [](const std::string& text) {
-    std::string escaped;
-    for (char c : text)
-      escaped += c == '|' ? std::string("\\|") : std::string(1, c);
-    return escaped;
-  };
-  std::string section = "\x01";
-  for (const auto& s : specs) {
-    if (s.section != section) {
-      if (!s.section.empty())
-        out << "\n" << s.section << ":\n\n";
-      out << (style == KeyStyle::deck ? "| key" : "| option")
-          << " | type | default | unit | meaning |\n"
-          << "|---|---|---|---|---|\n";
-      section = s.section;
-    }
-    const bool none = !s.has_default || (s.kind == core::Kind::list && s.default_text.empty());
-    const std::string value = s.required ? "required"
-                              : none     ? (s.default_text.empty() ? "none" : s.default_text)
-                              : s.kind == core::Kind::flag ? "off"
-                              : s.default_text.empty()     ? "\"\""
-                                                           : s.default_text;
-    const std::string name = style == KeyStyle::deck ? s.key : "--" + s.flag();
-    out << "| `" << name << "` | " << cell(s.type_text()) << " | " << cell(value) << " | "
-        << cell(s.unit) << " | " << cell(s.help)
-        << (s.run_control ? " (not stored in /config)" : "") << " |\n";
-  }
-}
-
-std::vector<double> number_list(const std::string& field, const std::string& text) {
-  core::OptionSpec number;
-  number.key = field;
-  number.kind = core::Kind::real;
-  std::vector<double> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');)
-    out.push_back(std::get<double>(core::parse_text(number, trim(item))));
-  if (out.empty())
-    throw core::FieldError(field, "empty list");
-  return out;
-}
-
 void throw_with_hint(const core::InputError& error, const FormatHints& hints) {
   const auto given = hints.given.find(error.file());
   const auto format =
@@ -445,33 +380,6 @@ campaign::RunOutput claim_output(const Invocation& inv) {
     throw ConfigError(output.path().string() +
                       " exists: add --overwrite to replace it or choose another --output");
   return output;
-}
-
-const core::OptionTable<OutputOptions>& output_options() {
-  static const auto table =
-      core::OptionTable<OutputOptions>()
-          .add("output", &OutputOptions::output, "", "run archive RUN.h5")
-          .required()
-          .output()
-          .add("overwrite", &OutputOptions::overwrite, "",
-               "replace an existing RUN.h5 (when the run ends) or RUN.h5.partial (at once)")
-          .as_flag()
-          .run_control();
-  return table;
-}
-
-const core::OptionTable<OutputOptions>& optional_output_options() {
-  static const auto table =
-      core::OptionTable<OutputOptions>()
-          .add("output", &OutputOptions::output, "",
-               "run archive RUN.h5 (`nuflare table --archive RUN.h5` prints its tables)")
-          .no_default("no archive")
-          .output()
-          .add("overwrite", &OutputOptions::overwrite, "",
-               "replace an existing RUN.h5 (when the run ends) or RUN.h5.partial (at once)")
-          .as_flag()
-          .run_control();
-  return table;
 }
 
 void check_sweep_point(const Invocation& inv, const campaign::RunnerOptions& runner,

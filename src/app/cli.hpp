@@ -131,16 +131,6 @@ const std::vector<Command>& commands();
 //! option and core::InputError (`deck.ini:12: key: ...`) for a bad deck line.
 bool parse(const Command& command, int argc, char** argv, Invocation& out);
 
-//! How a key table names an option: as a deck key, or as the command-line flag.
-enum class KeyStyle { deck, command_line };
-//! Prints `specs` as the Markdown key table of inputs/README.md (deck keys)
-//! or docs/cli.md (flags), one table per section.
-void print_key_table(std::ostream& out, const std::vector<core::OptionSpec>& specs, KeyStyle style);
-
-//! A comma-separated list of finite numbers ("30,90,180") in `field`; a
-//! core::FieldError naming the field for anything else.
-std::vector<double> number_list(const std::string& field, const std::string& text);
-
 //! Files given as one input format, and the option that reads each format.
 struct FormatHints {
   std::map<std::string, io::InputFormat> given;   //!< path → the format it was given as
@@ -165,27 +155,7 @@ auto with_hints(const FormatHints& hints, Read&& read) {
 
 // ---- what every run that writes an archive shares -------------------------------
 
-//! `config` with master seed `seed` and `n_trials` trials (0: its own
-//! default): the command line's defaults, where they differ from a library
-//! config's.
-template <class Campaign>
-Campaign campaign_defaults(std::uint64_t seed, std::uint64_t n_trials = 0) {
-  Campaign c;
-  c.seed = seed;
-  if (n_trials > 0)
-    c.n_trials = n_trials;
-  return c;
-}
-
-//! Options of an archive writer: the archive and whether it may be replaced.
-struct OutputOptions {
-  std::string output;
-  bool overwrite = false;
-};
-//! `output` (required) and `overwrite`.
-const core::OptionTable<OutputOptions>& output_options();
-//! The same with `output` optional (followup writes an archive only when asked).
-const core::OptionTable<OutputOptions>& optional_output_options();
+using campaign::OutputOptions;
 
 //! Checks that `--sweep-point` p keeps every global trial index p·N + k
 //! (k < N = `n_trials`) below 2^63, naming both options as they were given.

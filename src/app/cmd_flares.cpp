@@ -39,7 +39,7 @@ const core::OptionTable<FlaresRun>& flares_options() {
           .include(&F::config, lightcurve::FlaresConfig::options())
           .add("timing", &F::timing, "", "print the wall time of each phase to stderr (rank 0)")
           .as_flag()
-          .include(&F::out, output_options());
+          .include(&F::out, OutputOptions::options());
   return table;
 }
 

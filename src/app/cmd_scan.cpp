@@ -2,6 +2,8 @@
 // (blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
 #include "cli.hpp"
 
+#include "nuflare/campaign/runs.hpp"
+
 #include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"
@@ -13,35 +15,12 @@
 
 namespace nuflare::app {
 
-struct ScanRun {
-  campaign::TemporalSelection in;
-  campaign::TemporalCampaignConfig campaign =
-      campaign_defaults<campaign::TemporalCampaignConfig>(1);
-  std::string delta_t_grid;
-  std::string factor_grid = "1.0";
-  OutputOptions out;
-};
-
-const core::OptionTable<ScanRun>& scan_options() {
-  using S = ScanRun;
-  static const auto table =
-      core::OptionTable<S>()
-          .include(&S::in, campaign::temporal_selection_options())
-          .add("delta_t_grid", &S::delta_t_grid, "days", "comma-separated time windows")
-          .required()
-          .add("factor_grid", &S::factor_grid, "",
-               "comma-separated containment factors (paper: 1.1,1.3,1.5)")
-          .include(&S::campaign, campaign::TemporalCampaignConfig::options())
-          .include(&S::out, output_options());
-  return table;
-}
-
 namespace {
 
 //! A grid of positive numbers from a comma-separated list: "every ΔT must be > 0 days".
 std::vector<double> positive_grid(const std::string& field, const std::string& text,
                                   const std::string& what, const std::string& unit) {
-  auto grid = number_list(field, text);
+  auto grid = core::number_list(field, text);
   for (double v : grid)
     if (!(v > 0))
       throw core::FieldError(field, "every " + what + " must be > 0" + unit + ", got " +
@@ -51,7 +30,7 @@ std::vector<double> positive_grid(const std::string& field, const std::string& t
 
 } // namespace
 
-int run_scan(Invocation& inv, const ScanRun& run) {
+int run_scan(Invocation& inv, const campaign::ScanRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   const auto output = claim_output(inv);
   const auto delta_t = positive_grid("delta_t_grid", run.delta_t_grid, "ΔT", " days");
@@ -78,7 +57,7 @@ int run_scan(Invocation& inv, const ScanRun& run) {
 Command scan_command() {
   return make_command("scan",
                       "ΔT × containment-factor scan with alert-RA scrambling (blazar paper §5.1.1)",
-                      scan_options, run_scan,
+                      campaign::ScanRun::options, run_scan,
                       "--alerts ALERTS.csv --sources SRC.csv --lightcurves LC.csv --band BAND "
                       "--delta-t-grid D1,D2,... --factor-grid F1,F2,... [--trials N] [--seed S] "
                       "--output RUN.h5",

@@ -4,6 +4,8 @@
 // the inputs, runs the campaign, writes the archive, prints the table on rank 0.
 #include "cli.hpp"
 
+#include "nuflare/campaign/runs.hpp"
+
 #include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/campaign/sensitivity_campaign.hpp"
@@ -18,72 +20,6 @@
 namespace nuflare::app {
 
 namespace {
-
-const char* const SPATIAL_TEST = "Spatial test (--test spatial)";
-const char* const TIME_TEST = "Time test (--test temporal; inputs and cuts as nuflare scan)";
-
-//! What both tests share: trial counts, strengths, seed and run control. A
-//! sensitivity run is itself a sweep over strengths (signal trial s·N + k),
-//! so it takes no sweep point.
-struct TrialPlan {
-  std::uint64_t trials = 10000;
-  std::uint64_t signal_trials = 1000;
-  std::optional<std::string> strengths;
-  std::uint64_t seed = 1;
-  campaign::RunnerOptions runner;
-};
-
-struct SensitivityRun {
-  std::optional<std::string> test;
-  std::string sources;
-  TrialPlan plan;
-  OutputOptions out;
-  std::vector<std::string> events;          //!< spatial test
-  campaign::SensitivityConfig spatial;      //!< spatial test
-  campaign::TemporalSelection selection;    //!< time test
-  campaign::TemporalSensitivityConfig time; //!< time test
-};
-
-const core::OptionTable<SensitivityRun>& sensitivity_options() {
-  using S = SensitivityRun;
-  using P = TrialPlan;
-  static const auto plan =
-      core::OptionTable<P>()
-          .add("trials", &P::trials, "",
-               "background trials (RA-scrambled sources; temporal: alert RAs as nuflare scan), "
-               "per group",
-               core::Count{1, campaign::MAX_TRIALS})
-          .add("signal_trials", &P::signal_trials, "", "signal trials per strength (and group)",
-               core::Count{1, campaign::MAX_TRIALS})
-          .add("strengths", &P::strengths, "",
-               "comma-separated strengths: injected events per trial (spatial) or injected "
-               "flares per trial (temporal)")
-          .no_default("spatial 0,5,10,20,40,80,160; temporal 0,1,2,4,8,16,32")
-          .add("seed", &P::seed, "", "master seed of the trial RNG")
-          .include(&P::runner, campaign::RunnerOptions::options());
-  static const auto table =
-      core::OptionTable<S>()
-          .add("test", &S::test, "",
-               "spatial (tracks around source groups) or temporal (flares at alert times)")
-          .among({"spatial", "temporal"})
-          .no_default("spatial")
-          .add("sources", &S::sources, "",
-               "source catalogue: CSV name,ra,dec[,group] (spatial), or as for nuflare scan "
-               "(temporal)")
-          .required()
-          .paths()
-          .include(&S::plan, plan)
-          .include(&S::out, output_options())
-          .section(SPATIAL_TEST)
-          .add("events", &S::events, "",
-               "IceCube track files (one per season; plain, .gz or .xz); required")
-          .paths()
-          .include(&S::spatial, campaign::SensitivityConfig::options())
-          .section(TIME_TEST)
-          .include(&S::selection, campaign::temporal_selection_options(false, false))
-          .include(&S::time, campaign::TemporalSensitivityConfig::options());
-  return table;
-}
 
 //! Checks that no option of the other test was set and drops the defaulted
 //! ones, so /config lists only what this run used (and a spatial run's
@@ -119,28 +55,9 @@ void require(const Invocation& inv, const std::string& test, const std::string& 
     throw core::ConfigError("nuflare sensitivity --test " + test + ": --" + name + " is required");
 }
 
-//! The trial plan into a test's config.
-template <class Config>
-void plan_into(const Invocation& inv, const TrialPlan& plan, Config& config) {
-  config.background_trials = plan.trials;
-  config.signal_trials = plan.signal_trials;
-  config.strengths = number_list("strengths", *plan.strengths);
-  for (double s : config.strengths)
-    if (s < 0)
-      throw core::FieldError("strengths", "negative strength " + io::format_number(s));
-  config.seed = plan.seed;
-  config.runner = plan.runner;
-  check_sweep_point(inv, plan.runner, plan.trials);
-  if (config.runner.sweep_point != 0)
-    inv.fail("sweep-point", "does not apply to sensitivity runs (their signal trials already use "
-                            "the global index s*N + k)");
-}
-
 int run_spatial_sensitivity(Invocation& inv, const campaign::RunOutput& output,
-                            const SensitivityRun& run) {
-  auto config = run.spatial;
-  plan_into(inv, run.plan, config);
-  coincidence::validate(config.spatial);
+                            const campaign::SensitivityRun& run) {
+  const auto config = run.spatial_config();
 
   // Inputs first: a bad file or option fails before any archive exists.
   campaign::SpatialInputs in = campaign::read_spatial_inputs(run.events, run.sources);
@@ -162,16 +79,8 @@ int run_spatial_sensitivity(Invocation& inv, const campaign::RunOutput& output,
 }
 
 int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
-                             const SensitivityRun& run) {
-  auto config = run.time;
-  config.band = run.selection.band;
-  config.shape = run.selection.region;
-  config.flare_cut = run.selection.flare_cut;
-  plan_into(inv, run.plan, config);
-  for (double s : config.strengths)
-    if (s != std::floor(s))
-      throw core::FieldError("strengths",
-                             "the time test injects whole flares, got " + io::format_number(s));
+                             const campaign::SensitivityRun& run) {
+  const auto config = run.time_config();
 
   // Inputs first: a bad file or option fails before any archive exists.
   auto selection = run.selection;
@@ -196,7 +105,7 @@ int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
 int run_sensitivity(Invocation& inv) {
   const bool spatial = !inv.has("test") || core::detail::same_word(inv.text("test"), "spatial");
   const std::string test = spatial ? "spatial" : "temporal";
-  keep_only_test_options(inv, test, spatial ? TIME_TEST : SPATIAL_TEST);
+  keep_only_test_options(inv, test, spatial ? campaign::TIME_TEST : campaign::SPATIAL_TEST);
   set_default(inv, "strengths", spatial ? "0,5,10,20,40,80,160" : "0,1,2,4,8,16,32");
   if (spatial)
     require(inv, "spatial", "events");
@@ -204,7 +113,8 @@ int run_sensitivity(Invocation& inv) {
     for (const char* name : {"alerts", "lightcurves", "band", "delta-t"})
       require(inv, "temporal", name);
   const auto output = claim_output(inv);
-  const auto run = inv.read(sensitivity_options());
+  const auto run = inv.read(campaign::SensitivityRun::options());
+  check_sweep_point(inv, run.plan.runner, run.plan.trials);
   return spatial ? run_spatial_sensitivity(inv, output, run)
                  : run_temporal_sensitivity(inv, output, run);
 }
@@ -214,7 +124,7 @@ int run_sensitivity(Invocation& inv) {
 Command sensitivity_command() {
   return {"sensitivity",
           "injected-signal sensitivity and discovery potential of the spatial or time test",
-          [] { return sensitivity_options().specs(); },
+          [] { return campaign::SensitivityRun::options().specs(); },
           run_sensitivity,
           "[--test spatial|temporal] --sources SRC.csv --output RUN.h5 [--trials N] "
           "[--signal-trials N] [--strengths S1,S2,...] (spatial: --events FILE...; temporal: "

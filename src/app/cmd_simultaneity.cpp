@@ -2,6 +2,8 @@
 // sources against trials (blazar paper §6.2, Table 1, Fig. 10–11).
 #include "cli.hpp"
 
+#include "nuflare/campaign/runs.hpp"
+
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/coincidence/simultaneity.hpp"
 #include "nuflare/io/alerts.hpp"
@@ -14,38 +16,6 @@
 #include <unordered_map>
 
 namespace nuflare::app {
-
-struct SimultaneityRun {
-  std::string alerts, sources, rho;
-  double factor = 1;
-  double split_deg = 1;
-  campaign::TemporalCampaignConfig campaign =
-      campaign_defaults<campaign::TemporalCampaignConfig>(1, 100000);
-  OutputOptions out;
-};
-
-const core::OptionTable<SimultaneityRun>& simultaneity_options() {
-  using S = SimultaneityRun;
-  static const auto table =
-      core::OptionTable<S>()
-          .add("alerts", &S::alerts, "", "alert catalogue (IceCat-1 CSV)")
-          .required()
-          .paths()
-          .add("sources", &S::sources, "", "source catalogue CSV name,ra,dec[,warm_spot]")
-          .required()
-          .paths()
-          .add("rho", &S::rho, "",
-               "CSV with columns source,rho[,band,class] (e.g. the stdout "
-               "of nuflare flares)")
-          .required()
-          .paths()
-          .add("factor", &S::factor, "", "containment factor of the rectangles", core::POSITIVE)
-          .add("split_deg", &S::split_deg, "deg",
-               "distance to the alert centre splitting the region subgroups", core::NON_NEGATIVE)
-          .include(&S::campaign, campaign::TemporalCampaignConfig::options())
-          .include(&S::out, output_options());
-  return table;
-}
 
 namespace {
 
@@ -79,7 +49,7 @@ std::unordered_map<std::string, double> read_rho(const std::string& path) {
 
 } // namespace
 
-int run_simultaneity(Invocation& inv, const SimultaneityRun& run) {
+int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   const auto output = claim_output(inv);
   std::vector<io::Alert> alerts;
@@ -116,7 +86,7 @@ int run_simultaneity(Invocation& inv, const SimultaneityRun& run) {
 Command simultaneity_command() {
   return make_command("simultaneity",
                       "mean simultaneity ratio of potential neutrino sources (blazar paper §6.2)",
-                      simultaneity_options, run_simultaneity,
+                      campaign::SimultaneityRun::options, run_simultaneity,
                       "--alerts ALERTS.csv --sources SRC.csv --rho FLARES.csv --output RUN.h5",
                       "subgroup,n_sources,rho_mean_observed,rho_mean_trials,p_value");
 }

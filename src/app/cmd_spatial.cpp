@@ -3,6 +3,8 @@
 // calls the library, writes the archive, prints the table on rank 0.
 #include "cli.hpp"
 
+#include "nuflare/campaign/runs.hpp"
+
 #include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/campaign/flux_limits.hpp"
@@ -19,78 +21,24 @@
 
 namespace nuflare::app {
 
-struct SpatialRun {
-  std::vector<std::string> events;
-  std::string sources;
-  campaign::SpatialCampaignConfig campaign = campaign_defaults<campaign::SpatialCampaignConfig>(1);
-  // Table 2: potential neutrino sources per group (blazar paper §6.3).
-  std::optional<std::string> alerts;
-  double alert_factor = 1;
-  sky::RegionShape region = sky::RegionShape::ellipse;
-  std::optional<double> alerts_mjd_min, alerts_mjd_max;
-  // The flux upper limit (blazar paper §7.4, eq. 2).
-  std::vector<std::string> flux_uptime, flux_irfs;
-  std::string flux_bins = "4.8,5.0,5.2";
-  coincidence::FluxLimitConfig flux;
-  coincidence::DecAverage flux_dec_average = coincidence::DecAverage::solid_angle;
-  OutputOptions out;
-};
-
-const core::OptionTable<SpatialRun>& spatial_options() {
-  using S = SpatialRun;
-  static const auto table =
-      core::OptionTable<S>()
-          .add("events", &S::events, "", "IceCube track files (one per season; plain, .gz or .xz)")
-          .required()
-          .paths()
-          .add("sources", &S::sources, "", "source catalogue CSV: name,ra,dec[,group][,warm_spot]")
-          .required()
-          .paths()
-          .include(&S::campaign, campaign::SpatialCampaignConfig::options())
-          .include(&S::out, output_options())
-          .add("alerts", &S::alerts, "",
-               "alert catalogue (IceCat-1 CSV) for the potential-source counts (Table 2)")
-          .paths()
-          .add("alert_factor", &S::alert_factor, "", "scale of the alerts' 90% regions for Table 2",
-               core::POSITIVE)
-          .choice("region", &S::region, campaign::region_words(), "alert region shape for Table 2")
-          .add("alerts_mjd_min", &S::alerts_mjd_min, "MJD", "Table 2: only alerts at or after this")
-          .no_default("no limit")
-          .add("alerts_mjd_max", &S::alerts_mjd_max, "MJD",
-               "Table 2: only alerts before this (paper §3.1: up to the end of May 2021, 59366)")
-          .no_default("no limit")
-          .add("flux_uptime", &S::flux_uptime, "",
-               "good-run lists of the seasons for the flux limit (paper §7.4)")
-          .paths()
-          .add("flux_irfs", &S::flux_irfs, "",
-               "effective-area tables (IC86_III..VII use IC86_II when absent)")
-          .paths()
-          .add("flux_bins", &S::flux_bins, "log10(E/GeV)", "edges of the flux-limit energy bins")
-          .include(&S::flux, coincidence::FluxLimitConfig::options(), "flux_")
-          .choice("flux_dec_average", &S::flux_dec_average,
-                  {{"solid_angle", coincidence::DecAverage::solid_angle},
-                   {"declination", coincidence::DecAverage::declination}},
-                  "declination average of A_eff");
-  return table;
-}
-
 namespace {
 
 //! Flux limits per energy bin (paper §7.4), or none without flux_uptime.
-std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv, const SpatialRun& run,
+std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv,
+                                                const campaign::SpatialRun& run,
                                                 std::vector<std::filesystem::path>& inputs) {
   if (run.flux_uptime.empty())
     return {};
   if (run.flux_irfs.empty())
     inv.fail("flux-uptime", "needs --flux-irfs (the effective areas of the seasons)");
   return campaign::flux_limit_rows(run.flux_uptime, run.flux_irfs,
-                                   number_list("flux_bins", run.flux_bins), run.flux,
+                                   core::number_list("flux_bins", run.flux_bins), run.flux,
                                    run.flux_dec_average, inputs);
 }
 
 } // namespace
 
-int run_spatial(Invocation& inv, const SpatialRun& run) {
+int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
   coincidence::validate(run.campaign.spatial);
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   const auto output = claim_output(inv);
@@ -140,7 +88,7 @@ int run_spatial(Invocation& inv, const SpatialRun& run) {
 Command spatial_command() {
   return make_command("spatial",
                       "tracks around source groups with RA-scrambling trials (blazar paper §6.3)",
-                      spatial_options, run_spatial,
+                      campaign::SpatialRun::options, run_spatial,
                       "--events FILE... --sources SRC.csv --trials N --seed S --output RUN.h5 "
                       "[--log10e-min 4.8] [--log10e-max 6.0] [--log10e-step 0.1] [--max-angerr 5] "
                       "[--angerr-scale 1]",

@@ -3,6 +3,8 @@
 // writes the archive, prints the table on rank 0.
 #include "cli.hpp"
 
+#include "nuflare/campaign/runs.hpp"
+
 #include "nuflare/campaign/inputs.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"
@@ -14,35 +16,7 @@
 
 namespace nuflare::app {
 
-struct TemporalRun {
-  campaign::TemporalSelection in;
-  campaign::TemporalCampaignConfig campaign =
-      campaign_defaults<campaign::TemporalCampaignConfig>(1);
-  double delta_t = 0;
-  double factor = 1;
-  std::optional<double> shift_step;
-  double max_shift = 3600;
-  OutputOptions out;
-};
-
-const core::OptionTable<TemporalRun>& temporal_options() {
-  using T = TemporalRun;
-  static const auto table =
-      core::OptionTable<T>()
-          .include(&T::in, campaign::temporal_selection_options())
-          .add("delta_t", &T::delta_t, "days", "time window", core::POSITIVE)
-          .required()
-          .add("factor", &T::factor, "", "containment factor of the regions", core::POSITIVE)
-          .add("shift_step", &T::shift_step, "days", "shift grid step (paper IR: 360)",
-               core::POSITIVE)
-          .no_default("delta_t/2")
-          .add("max_shift", &T::max_shift, "days", "largest |shift|", core::NON_NEGATIVE)
-          .include(&T::campaign, campaign::TemporalCampaignConfig::options())
-          .include(&T::out, output_options());
-  return table;
-}
-
-int run_temporal(Invocation& inv, const TemporalRun& run) {
+int run_temporal(Invocation& inv, const campaign::TemporalRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   const auto output = claim_output(inv);
   const auto shifts =
@@ -84,7 +58,7 @@ int run_temporal(Invocation& inv, const TemporalRun& run) {
 Command temporal_command() {
   return make_command("temporal",
                       "R(t) around alert times with control-sample trials (blazar paper §5)",
-                      temporal_options, run_temporal,
+                      campaign::TemporalRun::options, run_temporal,
                       "--alerts ALERTS.csv --sources SRC.csv --lightcurves LC.csv --band BAND "
                       "--delta-t DAYS [--factor F] [--region ellipse|rectangle] [--flare-cut C] "
                       "[--shift-step DAYS] [--trials N] [--seed S] --output RUN.h5",

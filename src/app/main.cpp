@@ -3,15 +3,14 @@
 // stderr and an exit status; the work happens in the library.
 #include "cli.hpp"
 
+#include "nuflare/campaign/gather.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/version.hpp"
 
-#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <new>
-#include <thread>
 
 namespace {
 
@@ -32,33 +31,10 @@ void print_usage(std::ostream& out) {
   }
 }
 
-//! Ends the run after an error. When every rank failed the same way (bad
-//! input is read by all ranks), rank 0 prints one line and all exit with the
-//! error's status; when only some ranks failed, the failing one prints and
-//! aborts the job so that no rank waits forever in a collective call.
+//! Ends the run after an error: one line on stderr, the error's exit status
+//! (campaign::end_after_error decides which rank prints).
 int fail(const std::string& message, int status) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  bool together = size == 1;
-  if (!together) {
-    MPI_Request request;
-    MPI_Ibarrier(MPI_COMM_WORLD, &request);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    int done = 0;
-    while (!done && std::chrono::steady_clock::now() < deadline) {
-      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-      if (!done)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    together = done != 0;
-  }
-  if (!together) {
-    std::cerr << "nuflare: " << message << '\n' << std::flush;
-    MPI_Abort(MPI_COMM_WORLD, status);
-  }
-  if (rank == 0)
-    std::cerr << "nuflare: " << message << '\n';
+  status = nuflare::campaign::end_after_error(MPI_COMM_WORLD, "nuflare: ", message, status);
   MPI_Finalize();
   return status;
 }

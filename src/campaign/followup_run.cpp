@@ -1,6 +1,7 @@
 #include "nuflare/campaign/followup_run.hpp"
 
 #include "nuflare/core/validation.hpp"
+#include "nuflare/followup/flare_strength.hpp"
 #include "nuflare/io/formats.hpp"
 #include "nuflare/io/tables.hpp"
 
@@ -145,6 +146,63 @@ FlareStrengthRows flare_strength_rows(const std::string& spec) {
   // ZTF paper §4: ±25 d window, "flaring" above 1.5.
   out.rows = followup::flare_strength(points, out.alert_mjd);
   return out;
+}
+
+FollowupResults followup_limits(const FollowupOptions& run, const FollowupSettings& s) {
+  FollowupResults r;
+  r.alerts = s.table_format == "overview" ? followup::read_overview_fu(s.table_path)
+                                          : followup::read_campaign_csv(s.table_path);
+  if (r.alerts.empty())
+    throw core::InputError(s.table_path, 0, "", "no alerts");
+  std::vector<followup::FollowupAlert> used;
+  if (s.table_format == "campaign") {
+    // ZTF paper §2: signalness > 0.5 or area < 10 deg², retractions out, optional |b| cut.
+    // The paper's sheet lists the alerts that were followed up, so it is taken whole.
+    followup::SelectionConfig sel;
+    sel.missing_signalness = s.missing_signalness;
+    sel.galactic_cut = s.galactic_cut;
+    for (const auto& a : r.alerts) {
+      const auto why = followup::select_alert(a, sel);
+      r.selection.emplace_back(a.name, why);
+      if (why == followup::Rejection::none)
+        used.push_back(a);
+    }
+    if (used.empty())
+      throw core::InputError(s.table_path, 0, "", "no alert passes the selection (ZTF paper §2)");
+    r.latency = followup::latency_stats(std::span<const followup::FollowupAlert>(r.alerts));
+  } else {
+    used = r.alerts;
+  }
+  // Table 4 and eq. 1: P_astro · P_obs per alert.
+  r.table4 = followup::probability_table(used, s.missing_signalness);
+  r.p_astro_obs = followup::products(r.table4);
+  r.x_limit = followup::f_pdet_limit(r.p_astro_obs, s.config.cl, s.config.alert_repeat);
+
+  // The stdout CSV: the run's survey and repeat factor.
+  r.summary = followup::limit_curve(r.p_astro_obs, s.evolutions, s.mags, s.config);
+
+  // Fig. 14: P_dist(z) (eq. 4) on a uniform grid of 801 points over [0, z_max].
+  for (auto e : s.evolutions) {
+    const followup::RedshiftPdf pdf(e, s.config.redshift);
+    PdistCurve p{e, {}, {}, {}, pdf.median()};
+    constexpr int N = 801;
+    for (int i = 0; i < N; ++i) {
+      const double z = pdf.z_max() * i / (N - 1);
+      p.z.push_back(z);
+      p.density.push_back(pdf.density(z));
+      p.cdf.push_back(pdf.cdf(z));
+    }
+    r.pdist.push_back(std::move(p));
+  }
+
+  if (run.not_followed_up) {
+    const auto nf = followup::read_overview_not_fu(*run.not_followed_up);
+    r.rejections = followup::rejection_counts(nf);
+    r.rejections_v2 = followup::rejection_counts(nf, 190617); // V2 alerts (ZTF paper §2)
+  }
+  for (const auto& spec : run.flare_lightcurve)
+    r.table3.push_back(flare_strength_rows(spec));
+  return r;
 }
 
 io::Table followup_summary_table(const FollowupResults& r) {

@@ -3,8 +3,11 @@
 #include "nuflare/campaign/partition.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
+#include <iostream>
 #include <limits>
+#include <thread>
 
 namespace nuflare::campaign {
 
@@ -79,6 +82,31 @@ int broadcast_from_root(MPI_Comm comm, int value) {
 
 void synchronise(MPI_Comm comm) {
   MPI_Barrier(comm);
+}
+
+int end_after_error(MPI_Comm comm, const std::string& prefix, const std::string& message,
+                    int status) {
+  const auto [rank, size] = place(comm);
+  bool together = size == 1;
+  if (!together) {
+    MPI_Request request;
+    MPI_Ibarrier(comm, &request);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    int done = 0;
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+      if (!done)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    together = done != 0;
+  }
+  if (!together) {
+    std::cerr << prefix << message << '\n' << std::flush;
+    MPI_Abort(comm, status);
+  }
+  if (rank == 0)
+    std::cerr << prefix << message << '\n';
+  return status;
 }
 
 std::vector<std::byte> all_gather_bytes(MPI_Comm comm, const std::vector<std::byte>& mine) {

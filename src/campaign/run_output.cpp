@@ -40,6 +40,19 @@ int rank_of(MPI_Comm comm) {
 
 } // namespace
 
+const core::OptionTable<OutputOptions>& OutputOptions::options() {
+  static const auto table =
+      core::OptionTable<OutputOptions>()
+          .add("output", &OutputOptions::output, "", "run archive RUN.h5")
+          .required()
+          .output()
+          .add("overwrite", &OutputOptions::overwrite, "",
+               "replace an existing RUN.h5 (when the run ends) or RUN.h5.partial (at once)")
+          .as_flag()
+          .run_control();
+  return table;
+}
+
 RunOutput::RunOutput(const std::filesystem::path& output, const std::vector<NamedInput>& inputs,
                      bool resume, bool overwrite, MPI_Comm comm)
     : path_(output) {

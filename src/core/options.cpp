@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <ostream>
 
 namespace nuflare::core {
 
@@ -92,6 +93,23 @@ std::string OptionSpec::flag() const {
   return out;
 }
 
+std::string OptionSpec::describe() const {
+  std::string out = help;
+  if (!unit.empty())
+    out += " [" + unit + "]";
+  if (!choices.empty())
+    out += " (" + choice_list(choices) + ")";
+  else if (kind == Kind::real && !range.text().empty())
+    out += " (" + range.text() + ")";
+  else if (kind == Kind::integer)
+    out += " (" + integer_text(count.min) + " … " + integer_text(count.max) + ")";
+  if (required)
+    out += "; required";
+  else if (!has_default && !default_text.empty())
+    out += "; default: " + default_text;
+  return out;
+}
+
 std::string OptionSpec::type_text() const {
   switch (kind) {
   case Kind::real: {
@@ -153,6 +171,55 @@ std::string join_names(const std::vector<std::string>& names) {
   for (const auto& n : names)
     out += (out.empty() ? "" : ",") + n;
   return out;
+}
+
+std::vector<double> number_list(const std::string& field, std::string_view text) {
+  OptionSpec number;
+  number.key = field;
+  number.kind = Kind::real;
+  std::vector<double> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) { // as std::getline: a trailing comma ends the list
+    const auto comma = std::min(text.find(',', pos), text.size());
+    auto item = text.substr(pos, comma - pos);
+    const auto b = item.find_first_not_of(" \t");
+    item = b == std::string_view::npos ? std::string_view() : item.substr(b);
+    item = item.substr(0, item.find_last_not_of(" \t") + 1);
+    out.push_back(std::get<double>(parse_text(number, item)));
+    pos = comma + 1;
+  }
+  if (out.empty())
+    throw FieldError(field, "empty list");
+  return out;
+}
+
+void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs, KeyStyle style) {
+  const auto cell = [](const std::string& text) {
+    std::string escaped;
+    for (char c : text)
+      escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+    return escaped;
+  };
+  std::string section = "\x01";
+  for (const auto& s : specs) {
+    if (s.section != section) {
+      if (!s.section.empty())
+        out << "\n" << s.section << ":\n\n";
+      out << (style == KeyStyle::deck ? "| key" : "| option")
+          << " | type | default | unit | meaning |\n|---|---|---|---|---|\n";
+      section = s.section;
+    }
+    const bool none = !s.has_default || (s.kind == Kind::list && s.default_text.empty());
+    const std::string value = s.required ? "required"
+                              : none     ? (s.default_text.empty() ? "none" : s.default_text)
+                              : s.kind == Kind::flag   ? "off"
+                              : s.default_text.empty() ? "\"\""
+                                                       : s.default_text;
+    const std::string name = style == KeyStyle::deck ? s.key : "--" + s.flag();
+    out << "| `" << name << "` | " << cell(s.type_text()) << " | " << cell(value) << " | "
+        << cell(s.unit) << " | " << cell(s.help)
+        << (s.run_control ? " (not stored in /config)" : "") << " |\n";
+  }
 }
 
 std::string choice_list(const std::vector<std::string>& choices) {

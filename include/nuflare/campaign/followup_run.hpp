@@ -122,6 +122,13 @@ struct FollowupResults {
 //! light curve around the alert time.
 [[nodiscard]] FlareStrengthRows flare_strength_rows(const std::string& spec);
 
+//! What a run computes but the Fig. 16–19 curves: the alerts and their
+//! selection (ZTF paper §2), P_astro·P_obs (eq. 1, Table 4), the limit of
+//! the printed table (eq. 5–7), P_dist(z) (eq. 4, Fig. 14), and with their
+//! options the not-followed-up counts and the flare strengths (Table 3).
+[[nodiscard]] FollowupResults followup_limits(const FollowupOptions& options,
+                                              const FollowupSettings& settings);
+
 //! The printed table: evolution,abs_mag,p_detectable,f_limit (f_limit as
 //! text, empty when unconstrained, so that `nuflare table` prints it as the run did).
 [[nodiscard]] io::Table followup_summary_table(const FollowupResults& results);

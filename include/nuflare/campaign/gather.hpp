@@ -65,6 +65,14 @@ void run_on_root(MPI_Comm comm, const std::function<void()>& work);
 //! Collective: returns when every rank has called it (phase timings).
 void synchronise(MPI_Comm comm);
 
+//! Ends a run after an error, on every rank that failed. When every rank
+//! failed (bad input is read by all ranks), rank 0 prints `prefix` and
+//! `message` on stderr and the function returns `status`; when only some
+//! failed within a few seconds, a failing rank prints and aborts the job
+//! (MPI_Abort with `status`), so that no rank waits forever in a collective call.
+int end_after_error(MPI_Comm comm, const std::string& prefix, const std::string& message,
+                    int status);
+
 // ---- results as bytes ------------------------------------------------------
 
 //! Writes values into a byte buffer. A type T takes part through

@@ -13,6 +13,7 @@
 //! fails, the partial file goes too — no partial output — unless it is a
 //! checkpoint to resume from (an interrupted campaign, or a resumed run).
 #include "nuflare/campaign/runner.hpp"
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
 #include "nuflare/io/output_lock.hpp"
 
@@ -24,6 +25,15 @@
 #include <vector>
 
 namespace nuflare::campaign {
+
+//! Where a run writes its archive (docs/cli.md, docs/output-files.md).
+struct OutputOptions {
+  std::string output;     //!< RUN.h5
+  bool overwrite = false; //!< replace an existing RUN.h5 or RUN.h5.partial
+
+  //! `output` (required) and `overwrite`.
+  static const core::OptionTable<OutputOptions>& options();
+};
 
 //! A file the run reads and how messages name it (`--sources cat.csv`,
 //! `sources = cat.csv (deck.ini:3)`).

@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <limits>
 #include <optional>
 #include <string>
@@ -94,6 +95,9 @@ struct OptionSpec {
 
   //! The command-line name: the key with `_` written as `-`.
   [[nodiscard]] std::string flag() const;
+  //! The help line for people: the help, the unit, the allowed values and
+  //! what an option without a default means.
+  [[nodiscard]] std::string describe() const;
   //! The value type for documentation: "double > 0", "count 1 … 10^10",
   //! "ellipse | rectangle", "path", "paths", "bool", "string".
   [[nodiscard]] std::string type_text() const;
@@ -126,8 +130,17 @@ using Value = std::variant<std::monostate, double, std::uint64_t, bool, std::str
 [[nodiscard]] std::vector<std::string> split_names(std::string_view text);
 //! The names joined by commas.
 [[nodiscard]] std::string join_names(const std::vector<std::string>& names);
+//! The finite numbers of a comma-separated list ("30,90,180") in field
+//! `field`; anything else, an empty list included, is a FieldError.
+[[nodiscard]] std::vector<double> number_list(const std::string& field, std::string_view text);
 //! The choices as a message lists them: "a, b or c".
 [[nodiscard]] std::string choice_list(const std::vector<std::string>& choices);
+
+//! How a key table names an option: as a deck key or as a command-line flag.
+enum class KeyStyle { deck, command_line };
+//! `specs` as a Markdown table (inputs/README.md: deck keys; docs/cli.md:
+//! flags): key, type, default, unit, meaning; a new table per section.
+void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs, KeyStyle style);
 
 // ---- a struct's table -------------------------------------------------------------
 
