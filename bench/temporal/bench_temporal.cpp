@@ -1,4 +1,4 @@
-// One control trial of R(t) (SPEC §8): draw the sample, pair each source with
+// One control trial of R(t) (blazar paper §5): draw the sample, pair each source with
 // a random alert time, R at every shift. Reads the data run.py writes, prints
 // the mean time per trial and trial 0's R values for run.py to compare with
 // its numpy reference (bench/temporal/run.py).

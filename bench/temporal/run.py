@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Benchmarks of the time campaigns (issue 5, SPEC §8), ratios in the same run.
+"""Benchmarks of the time campaigns (issue 5, blazar paper §5), ratios in the same run.
 
 1. One control trial: R(t) at 15 shifts for 165 sources with 25 points each
    (drawn from a pool of 1000, random alert times) against bench_temporal

@@ -1,4 +1,4 @@
-// E⁻² flux upper limit from an excess (blazar paper §7.4, eq. 2; SPEC §7).
+// E⁻² flux upper limit from an excess (blazar paper §7.4, eq. 2).
 #include "nuflare/coincidence/flux_limit.hpp"
 
 #include "nuflare/core/error.hpp"

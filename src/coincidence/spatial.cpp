@@ -1,4 +1,4 @@
-// Spatial coincidence count (SPEC §7; blazar paper §6.3, Table 6, Table 2).
+// Spatial coincidence count (blazar paper §6.3, Table 6, Table 2).
 #include "nuflare/coincidence/spatial.hpp"
 
 #include "nuflare/core/error.hpp"
@@ -86,7 +86,7 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
     throw core::ConfigError("too many energy thresholds");
   events_above_.assign(n_thr, 0);
 
-  // Selection (SPEC §7), in declination order, ties by input order: the
+  // Selection (blazar paper §6.3), in declination order, ties by input order: the
   // layout is unique.
   std::vector<std::pair<double, std::size_t>> chosen;
   chosen.reserve(events.size());

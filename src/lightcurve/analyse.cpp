@@ -25,7 +25,7 @@ BandAnalysis analyse_band(const PreparedCurve& curve, const BandOptions& options
   FlareOptions fo = options.flares;
   fo.infrared = options.infrared.value_or(is_infrared_band(curve.curve.band));
 
-  // SPEC §3 / blazar paper §4.2.2: p0 = 0.01; no flaring block -> p0 = 0.05
+  // blazar paper §4.2.2: p0 = 0.01; no flaring block -> p0 = 0.05
   BlocksOptions bo;
   bo.fitness = Fitness::measures;
   bo.p0 = options.p0;

@@ -49,7 +49,7 @@ void validate(const io::LightCurve& lc) {
   }
 }
 
-//! Mean of f and error sqrt(Σσ²)/n over `g`, with iterative clipping (SPEC §2 step 3).
+//! Mean of f and error sqrt(Σσ²)/n over `g`, with iterative clipping (blazar paper §3.3).
 Point merge_group(std::vector<Point> g, const PrepareOptions& o, std::size_t& n_clipped) {
   while (o.clip && g.size() >= 3) {
     const double n = static_cast<double>(g.size());

@@ -1,5 +1,5 @@
 #pragma once
-//! Runs the trials of a campaign over MPI ranks (SPEC §6, §10, §11).
+//! Runs the trials of a campaign over MPI ranks (docs/methods.md, docs/archive-format.md, docs/cli.md).
 //!
 //! Ranks take contiguous blocks of global trial indices (partition.hpp) and
 //! compute each trial from its global index alone (rng.hpp), so the per-trial
@@ -40,7 +40,7 @@ struct RunnerOptions {
   double progress_seconds = 30;     //!< log-line interval when stderr is not a terminal
   std::uint64_t round_trials = 256; //!< trials per rank between synchronisations
   std::string label = "trials";     //!< what the progress line counts
-  //! Sweep point p of independent campaigns (SPEC §6): archive row k is the
+  //! Sweep point p of independent campaigns (docs/methods.md): archive row k is the
   //! trial of global index p·N + k, so the points of a sweep draw
   //! independent trials from one master seed.
   std::uint64_t sweep_point = 0;

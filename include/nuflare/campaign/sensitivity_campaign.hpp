@@ -44,7 +44,7 @@ struct SensitivityGroupResult {
 };
 
 //! Runs background and signal trials for every group. Signal trial k of
-//! strength s has global index s·N_signal + k (SPEC §6 sweep convention) and
+//! strength s has global index s·N_signal + k (the sweep convention of docs/methods.md) and
 //! shares its RA scramble with background trial k.
 [[nodiscard]] std::vector<SensitivityGroupResult>
 run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSample& events,

@@ -1,5 +1,5 @@
 #pragma once
-//! The spatial trial campaign (SPEC §6, §7; blazar paper §6.3, Table 6,
+//! The spatial trial campaign (docs/methods.md; blazar paper §6.3, Table 6,
 //! Fig. 12–13): for every source group, the observed track counts and the
 //! counts of `n_trials` RA-scrambled skies, computed over MPI ranks with
 //! TrialRunner and summarised exactly from the integer counts.
@@ -25,7 +25,7 @@
 
 namespace nuflare::campaign {
 
-//! The RNG stream of the RA scrambles (SPEC §6).
+//! The RNG stream of the RA scrambles (docs/methods.md).
 inline constexpr const char* SPATIAL_RA_STREAM = "spatial.ra";
 
 //! Settings of a spatial campaign.

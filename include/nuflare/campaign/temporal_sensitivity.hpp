@@ -32,7 +32,7 @@ struct TemporalSensitivityConfig {
   double delta_t_days = 0; //!< ΔT of the test point
   double factor = 1.0;     //!< containment factor of the test point
   sky::RegionShape shape = sky::RegionShape::ellipse;
-  double flare_cut = 0; //!< SPEC §8 flare-level cut
+  double flare_cut = 0; //!< blazar paper §5 flare-level cut
   double amplitude = 5; //!< injected flare level [quiescent flux]
   std::uint64_t background_trials = 10000;
   std::uint64_t signal_trials = 1000; //!< per strength
@@ -76,7 +76,7 @@ struct TemporalSensitivityResult {
 
 //! Runs background and signal trials (collective); every rank returns the
 //! same result. Signal trial k of strength index s has global index
-//! s·N_signal + k (SPEC §6 sweep convention) and the sky of background trial k.
+//! s·N_signal + k (the sweep convention of docs/methods.md) and the sky of background trial k.
 [[nodiscard]] TemporalSensitivityResult run_temporal_sensitivity_campaign(
     io::Archive& archive, MPI_Comm comm, std::span<const coincidence::FlareSeries> series,
     std::span<const io::Alert> alerts, const TemporalSensitivityConfig& config);

@@ -1,5 +1,5 @@
 #pragma once
-//! E⁻² flux upper limit from an event excess (SPEC §7 end; blazar paper §7.4,
+//! E⁻² flux upper limit from an event excess (blazar paper §7.4,
 //! eq. 2, Fig. 15): N = Σ_seasons ΔT_s ∫ A_eff,s(E) φ(E) dE with
 //! φ(E) = φ₀ (E / E₀)^−γ and A_eff averaged over declination, solved for φ₀,
 //! and its share of the diffuse astrophysical muon-neutrino flux. Plain data
@@ -13,7 +13,7 @@
 
 namespace nuflare::coincidence {
 
-//! Diffuse astrophysical ν_μ flux per flavour (SPEC §7; Abbasi et al. 2021,
+//! Diffuse astrophysical ν_μ flux per flavour (blazar paper §7.4; Abbasi et al. 2021,
 //! 9.5-yr tracks): φ = 1.44e-18 (E / 100 TeV)^−2.37 GeV⁻¹ cm⁻² s⁻¹ sr⁻¹.
 inline constexpr double DIFFUSE_NORM_PER_SR = 1.44e-18; //!< [GeV⁻¹ cm⁻² s⁻¹ sr⁻¹]
 inline constexpr double DIFFUSE_INDEX = 2.37;           //!< spectral index

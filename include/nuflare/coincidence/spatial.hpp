@@ -1,5 +1,5 @@
 #pragma once
-//! Spatial coincidence count of one trial (SPEC §7; blazar paper §6.3,
+//! Spatial coincidence count of one trial (blazar paper §6.3,
 //! Table 6, Table 2): the number of IceCube tracks that have at least one
 //! source of a group inside their error circle, for every energy threshold at
 //! once. Plain data in, plain data out: no MPI, no files.
@@ -57,7 +57,7 @@ void HugePageAllocator<T>::deallocate(T* p, std::size_t) noexcept {
 }
 } // namespace detail
 
-//! Settings of the spatial test (SPEC §7, §11).
+//! Settings of the spatial test (blazar paper §6.3; docs/cli.md).
 struct SpatialConfig {
   double log10e_min = 4.8;   //!< lowest threshold, log10(E/GeV)
   double log10e_max = 6.0;   //!< highest threshold, log10(E/GeV)
@@ -142,7 +142,7 @@ public:
 
   //! N_obs per threshold for each of n trials: trial b puts source i at
   //! (`ra_deg`[b·n_sources + i], the constructor's dec[i]) and gets the events
-  //! with at least one source within their circle, each event once (SPEC §7),
+  //! with at least one source within their circle, each event once (blazar paper §6.3),
   //! in `n_obs`[b·n_thresholds …]; n = n_obs.size() / n_thresholds. Any finite
   //! RA is taken modulo 360°. Results do not depend on how trials are
   //! grouped into calls; a call of a few hundred trials reads every source's
@@ -214,7 +214,7 @@ private:
 count_near_sources_brute_force(const io::EventSample& events, const SpatialConfig& config,
                                std::span<const double> ra_deg, std::span<const double> dec_deg);
 
-//! Trial statistics of one threshold (SPEC §6, §7).
+//! Trial statistics of one threshold (docs/methods.md; blazar paper §6.3).
 struct TrialSummary {
   std::int64_t n_observed = 0;
   double n_expected = 0;       //!< mean over trials
@@ -243,7 +243,7 @@ struct PotentialSources {
 };
 
 //! Counts the sources `members` of `catalog` that lie inside any
-//! non-retracted alert's 90 % region scaled by `factor` (SPEC §5) or carry
+//! non-retracted alert's 90 % region scaled by `factor` (docs/methods.md, Foundation) or carry
 //! the warm_spot flag.
 [[nodiscard]] PotentialSources
 count_potential_sources(const io::SourceCatalog& catalog, std::span<const std::size_t> members,

@@ -1,6 +1,6 @@
 #pragma once
 //! Flares around alert times: the R(t) statistic of the blazar paper (§5,
-//! eq. 1, Fig. 3–8; SPEC §8) for one trial, from plain data.
+//! eq. 1, Fig. 3–8) for one trial, from plain data.
 //!
 //! Everything a trial needs is precomputed once: per source the sorted point
 //! times and the prefix sums of the flare-level contributions for one flare
@@ -28,7 +28,7 @@
 
 namespace nuflare::coincidence {
 
-//! The selection cuts of the blazar paper §4.1 (SPEC §8). Every cut is off
+//! The selection cuts of the blazar paper (§4.1, §5). Every cut is off
 //! unless set; the paper's values live in the decks under inputs/temporal/.
 struct SelectionCuts {
   std::optional<double> min_abs_glat_deg;      //!< keep |b| > value (paper: 10)
@@ -64,7 +64,7 @@ inline const core::OptionTable<SelectionCuts>& SelectionCuts::options() {
                                    const SelectionCuts& cuts) noexcept;
 
 //! Alerts kept for the time test: not retracted and passing the sky cuts
-//! ("alerts cut the same way", SPEC §8). Order is preserved.
+//! ("alerts cut the same way", blazar paper §5). Order is preserved.
 [[nodiscard]] std::vector<io::Alert> select_alerts(std::span<const io::Alert> alerts,
                                                    const SelectionCuts& cuts);
 
@@ -73,7 +73,7 @@ struct FlareSeries {
   std::string name;
   double ra_deg = 0, dec_deg = 0;
   std::vector<double> mjd;   //!< sorted point times [MJD]
-  std::vector<double> level; //!< flare level flux / F_q per point (SPEC §4)
+  std::vector<double> level; //!< flare level flux / F_q per point (blazar paper §4.2)
 };
 
 //! Why catalogue sources did not become series (reported by the commands).
@@ -96,7 +96,7 @@ build_series(const io::SourceCatalog& catalog, std::span<const io::LightCurve> c
              const std::string& band, const SelectionCuts& cuts,
              std::span<const std::string> exclude = {}, SeriesReport* report = nullptr);
 
-//! The shift grid of SPEC §8: k · step for every integer k with |k · step| ≤
+//! The shift grid of blazar paper §5: k · step for every integer k with |k · step| ≤
 //! max_shift_days, ascending (0 always included).
 [[nodiscard]] std::vector<double> shift_grid(double step_days, double max_shift_days = 3600);
 
@@ -108,8 +108,8 @@ struct Pair {
 };
 
 //! Pairs (source, alert) with the source inside the alert's region scaled by
-//! `factor` (SPEC §5, §8), alert-major. `alert_ra_deg`, when not empty, replaces
-//! the alerts' centre RAs (alert-RA scrambling, SPEC §6).
+//! `factor` (blazar paper §4.1, §5), alert-major. `alert_ra_deg`, when not empty, replaces
+//! the alerts' centre RAs (alert-RA scrambling, docs/methods.md).
 [[nodiscard]] std::vector<Pair> make_pairs(std::span<const FlareSeries> series,
                                            std::span<const io::Alert> alerts, double factor,
                                            sky::RegionShape shape,
@@ -141,7 +141,7 @@ struct ShiftPlan {
 //! Per-source sorted times and prefix sums of contributions for one flare cut.
 class RKernel {
 public:
-  //! Contribution of a point: its level L if L ≥ flare_cut, else 0 (SPEC §8).
+  //! Contribution of a point: its level L if L ≥ flare_cut, else 0 (blazar paper §5).
   RKernel(std::span<const FlareSeries> series, double flare_cut);
 
   //! Sums for one pair: point i is inside when |t_i + shift − t_alert| ≤ ΔT/2.
@@ -179,7 +179,7 @@ private:
   std::size_t n_max_ = 0;      //!< longest series
 };
 
-//! The ΔT × containment-factor scan of paper §5.1.1 / Fig. 3 (SPEC §8): R(0)
+//! The ΔT × containment-factor scan of paper §5.1.1 / Fig. 3 (blazar paper §5): R(0)
 //! at every grid point from one set of alert RAs. Grid points are ΔT-major:
 //! index = i_delta_t · n_factors + i_factor.
 class ScanEngine {
@@ -213,7 +213,7 @@ private:
   std::vector<double> dec_sorted_;
 };
 
-//! Control-sample trials of paper §5.1.2 (SPEC §8): random sources from
+//! Control-sample trials of paper §5.1.2 (blazar paper §5): random sources from
 //! outside every alert region, each with the time of a random alert. On a
 //! regular shift grid the constructor builds phase tables (per pool source,
 //! the count of points before every window edge as a function of where the

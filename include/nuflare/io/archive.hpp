@@ -1,5 +1,5 @@
 #pragma once
-//! The run archive: one parallel HDF5 file per run (SPEC §10), written by all
+//! The run archive: one parallel HDF5 file per run (docs/archive-format.md), written by all
 //! ranks together. A small RAII layer over the HDF5 C API in the spirit of
 //! HighFive: every call that changes the file's structure is collective (all
 //! ranks call it with the same arguments); per-trial rows are written with a

@@ -1,7 +1,7 @@
 #pragma once
 //! One source end to end: Bayesian Blocks with the p0 fallback, flares,
 //! variability and filters per band, then the multi-frequency stages and class
-//! (SPEC §3–4). `nuflare flares` prints SPEC §11's CSV from these structs.
+//! (blazar paper §4.2). `nuflare flares` prints the table docs/cli.md gives from these structs.
 #include "nuflare/lightcurve/bayesian_blocks.hpp"
 #include "nuflare/lightcurve/classes.hpp"
 #include "nuflare/lightcurve/flares.hpp"
@@ -23,7 +23,7 @@ namespace nuflare::lightcurve {
 struct BandOptions {
   double p0 = 0.01;          //!< first Bayesian Blocks run (99 % confidence, §4.2.2)
   double p0_fallback = 0.05; //!< rerun when the first run finds no flaring block
-  bool use_fallback = true;  //!< SPEC §3 "Light-curve use"
+  bool use_fallback = true;  //!< blazar paper §4.2.2
   FlareOptions flares;       //!< thresholds; `infrared` is overridden by the flag below
   //! Apply the infrared F_avg + S condition; unset: decided by is_infrared_band().
   std::optional<bool> infrared;
@@ -52,7 +52,7 @@ inline const core::OptionTable<BandOptions>& BandOptions::options() {
 struct BandAnalysis {
   std::string band;
   std::size_t n_points = 0; //!< prepared points
-  bool too_short = false;   //!< not analysed (SPEC §2 step 5); the fields below stay empty
+  bool too_short = false;   //!< not analysed (blazar paper §4.2.5); the fields below stay empty
   double p0_used = std::numeric_limits<double>::quiet_NaN(); //!< 0.01, or 0.05 after the fallback
   Interval span;                                             //!< [first, last] prepared time [MJD]
   Blocks blocks;           //!< edges and inverse-variance weighted block fluxes

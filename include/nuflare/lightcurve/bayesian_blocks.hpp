@@ -1,7 +1,7 @@
 #pragma once
 //! Bayesian Blocks segmentation (Scargle et al. 2013), behaving like
 //! astropy.stats.bayesian_blocks (astropy >= 5.2) except where astropy is wrong
-//! (SPEC §3; blazar paper §4.2.2).
+//! (blazar paper §4.2.2).
 #include "nuflare/core/options.hpp"
 
 #include <cstddef>
@@ -59,7 +59,7 @@ inline const core::OptionTable<BlocksOptions>& BlocksOptions::options() {
 //! Result of one segmentation.
 struct Blocks {
   std::vector<double> edges; //!< block edges, size n_blocks + 1 (a single edge for one unique time)
-  //! Per block: inverse-variance weighted mean of x (measures, SPEC §3), or the
+  //! Per block: inverse-variance weighted mean of x (measures, docs/methods.md, Bayesian Blocks), or the
   //! event rate counts / block length (events, regular_events; NaN for zero length).
   std::vector<double> flux;
   double ncp_prior = 0;     //!< prior actually used
@@ -69,7 +69,7 @@ struct Blocks {
 };
 
 //! ncp_prior = 4 - ln(73.53 p0 N^-0.478) (Scargle 2013 eq. 21 as corrected in
-//! arXiv:1304.2818; SPEC §3).
+//! arXiv:1304.2818; docs/methods.md, Bayesian Blocks).
 [[nodiscard]] double ncp_prior_from_p0(double p0, std::size_t n_unique);
 
 //! The prior the options give for `n_unique` unique times (ncp_prior > gamma > p0).

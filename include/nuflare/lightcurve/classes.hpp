@@ -1,6 +1,6 @@
 #pragma once
 //! Multi-frequency flaring stages, simultaneity ratio and the NFS / CFS /
-//! TXS-like classes (SPEC §4 "Multi-frequency stages"; blazar paper §4.2.2,
+//! TXS-like classes (blazar paper §4.2.2,
 //! §4.2.4, Fig. 1, 2, 10).
 #include "nuflare/core/options.hpp"
 #include "nuflare/lightcurve/intervals.hpp"
@@ -18,10 +18,10 @@ enum class FlareClass {
   txs_like, //!< TXS 0506+056-like: long low-energy flare after a short γ-ray flare
 };
 
-//! "none", "NFS", "CFS" or "TXS-like" (SPEC §11).
+//! "none", "NFS", "CFS" or "TXS-like" (docs/cli.md).
 [[nodiscard]] std::string_view class_name(FlareClass c) noexcept;
 
-//! Every threshold of the classification (SPEC §4), a config key each.
+//! Every threshold of the classification (blazar paper §4.2), a config key each.
 struct ClassOptions {
   double cfs_min_rho = 0.5;             //!< CFS: ρ > this
   double nfs_max_rho = 0.0;             //!< NFS: ρ <= this (0: no simultaneous stage)
@@ -65,7 +65,7 @@ struct Stages {
 [[nodiscard]] Stages flaring_stages(const IntervalSet& high_flares, const IntervalSet& low_flares,
                                     const Interval& high_span, const Interval& low_span);
 
-//! Classifies in the order TXS-like, CFS, NFS (SPEC §4). The flare lists are
+//! Classifies in the order TXS-like, CFS, NFS (blazar paper §4.2). The flare lists are
 //! the individual flare intervals of each band (clipped to the common span
 //! inside); `stages` comes from flaring_stages() on the same lists.
 [[nodiscard]] FlareClass classify(const Stages& stages, const IntervalSet& high_flares,

@@ -1,6 +1,6 @@
 #pragma once
-//! Light-curve preparation before Bayesian Blocks (SPEC §2; blazar paper §3.3,
-//! §4.2.5): upper limits, S/N cut, visit merging with σ-clipping, WISE
+//! Light-curve preparation before Bayesian Blocks (blazar paper §3.3,
+//! §4.2.5; docs/methods.md, Preparation): upper limits, S/N cut, visit merging with σ-clipping, WISE
 //! survey-gap points, too-short flag. Plain data in, plain data out.
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
@@ -13,20 +13,21 @@
 
 namespace nuflare::lightcurve {
 
-//! What to do with upper limits (SPEC §2 step 1).
+//! What to do with upper limits (blazar paper §3.3).
 enum class UpperLimitPolicy {
   replace, //!< flux = ul_flux, error = ul_flux
   drop,    //!< remove the point
 };
 
-//! Every preparation step, each switchable (SPEC §2). Defaults are the SPEC's
-//! generic ones; default_prepare_options() gives the per-band defaults.
+//! Every preparation step, each switchable (blazar paper §3.3, §4.2.5). The
+//! defaults are those of a band without a policy of its own;
+//! default_prepare_options() gives each band's (docs/methods.md, Preparation).
 struct PrepareOptions {
   // 1. upper limits
   bool handle_upper_limits = true;
   UpperLimitPolicy upper_limit_policy = UpperLimitPolicy::replace;
   double ul_flux = 3e-14; //!< replacement flux and error [erg cm^-2 s^-1 for Fermi energy flux]
-  //! Also treat points with flux_err >= flux as upper limits (SPEC §2 rule
+  //! Also treat points with flux_err >= flux as upper limits (blazar paper §3.3 rule
   //! for Fermi likelihood light curves).
   bool err_ge_flux_is_upper_limit = false;
   //! Fermi likelihood light curves (blazar paper §3.3): a point with TS at or
@@ -144,13 +145,13 @@ struct PreparedCurve {
   std::size_t n_clipped = 0;            //!< points removed by σ-clipping
   std::size_t n_groups = 0;             //!< visits after merging (0 when merging is off)
   bool gap_filled = false;              //!< step 4 added its two points
-  bool too_short = false;               //!< fewer than min_points left (SPEC §2 step 5)
+  bool too_short = false;               //!< fewer than min_points left (blazar paper §4.2.5)
   std::vector<std::string> notes;       //!< human-readable log of the steps that acted
 
   [[nodiscard]] std::size_t size() const noexcept { return curve.size(); }
 };
 
-//! Runs SPEC §2 steps 1–5 in order. Throws core::InputError for columns of
+//! Runs the preparation steps 1–5 (blazar paper §3.3, §4.2.5) in order. Throws core::InputError for columns of
 //! different lengths, non-finite values or negative errors.
 [[nodiscard]] PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& options);
 

@@ -1,4 +1,4 @@
-// R(t) around alert times (blazar paper §5, eq. 1; SPEC §8): hand-computed
+// R(t) around alert times (blazar paper §5, eq. 1): hand-computed
 // values on tiny samples, exactness of the fast paths, and the behaviour of
 // the scan statistic on synthetic skies with and without injected flares.
 #include "nuflare_catch.hpp"
@@ -77,7 +77,7 @@ TEST_CASE("shift grid: k*step with |k*step| <= 3600", "[temporal]") {
   CHECK_THROWS(coincidence::shift_grid(0));
 }
 
-TEST_CASE("quiescent flux (SPEC §4 counts)", "[temporal]") {
+TEST_CASE("quiescent flux (blazar paper §4.2.2 counts)", "[temporal]") {
   const std::vector<double> f5 = {5, 1, 4, 2, 3};
   CHECK(lightcurve::quiescent_flux(f5) == 1.5); // no skip, round(1.5) = 2 points
   std::vector<double> f20(20);
@@ -302,7 +302,7 @@ namespace {
 //! A synthetic sky: sources on |δ| < 40°, light curves of lognormal noise,
 //! alerts at random positions and times; with `inject`, every source in an
 //! alert's region gets a flare (×6) at the alert time. Returns the scan p-value
-//! of R(0) from `n_trials` alert-RA scrambles (SPEC §6, §8).
+//! of R(0) from `n_trials` alert-RA scrambles (docs/methods.md; blazar paper §5).
 double synthetic_p(std::uint64_t seed, bool inject, int n_trials) {
   campaign::TrialRng rng(seed, "test.sky", 0);
   const double dt = 60;
