@@ -20,13 +20,6 @@ using core::ConfigError;
 
 namespace {
 
-std::string trim(std::string s) {
-  const auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (const auto& p : parts)
@@ -223,8 +216,9 @@ std::string Invocation::locate(const std::string& message) const {
   const auto it = from_deck.find(name);
   if (it == from_deck.end())
     return message;
+  const auto rest = message.find_first_not_of(' ', colon + 1);
   return core::InputError(it->second.file, it->second.line, it->second.key,
-                          trim(message.substr(colon + 1)))
+                          rest == std::string::npos ? "" : message.substr(rest))
       .what();
 }
 

@@ -83,14 +83,7 @@ const core::OptionTable<FollowupOptions>& FollowupOptions::options() {
                "SOURCE,ALERT_MJD,FILE (repeatable): ZTF light curve (forced-photometry .txt or DR "
                ".fits) for the flare-strength table /followup/table3 (ZTF paper §4, Table 3)")
           .composing()
-          .add("output", &F::output, "",
-               "run archive RUN.h5 (`nuflare table --archive RUN.h5` prints its tables)")
-          .no_default("no archive")
-          .output()
-          .add("overwrite", &F::overwrite, "",
-               "replace an existing RUN.h5 (when the run ends) or RUN.h5.partial (at once)")
-          .as_flag()
-          .run_control();
+          .include(&F::out, OutputOptions::optional_options());
   return table;
 }
 
@@ -282,25 +275,25 @@ void write_followup_archive(io::Archive& ar, const FollowupSettings& s, const Fo
   for (const char* top : {"/followup/curves", "/followup/fig18", "/followup/fig19"})
     ar.create_group(top);
   for (const auto& c : r.curves) {
-    const std::string e = followup::to_string(c.evolution);
-    const std::string g = "/followup/curves/" + e;
-    ar.create_group(g);
-    ar.write_vector(g + "/abs_mag", c.abs_mag, "AB mag", "absolute magnitude M");
+    // One group per figure and evolution, each with its magnitude axis.
+    const auto curve_group = [&](const char* figure) {
+      const std::string g = std::string(figure) + "/" + followup::to_string(c.evolution);
+      ar.create_group(g);
+      ar.write_vector(g + "/abs_mag", c.abs_mag, "AB mag", "absolute magnitude M");
+      return g;
+    };
+    const std::string g = curve_group("/followup/curves");
     ar.write_vector(g + "/nu_l_nu", c.nu_l_nu, "erg/s", "nu L_nu at 470 nm (Fig. 17 top axis)");
     ar.write_vector(g + "/p_detectable", c.p_detectable, "", "P_detectable(M) (eq. 5)");
     ar.write_vector(g + "/p_no_f1", c.p_no_f1, "", "P_no_counterpart(M, f = 1) (eq. 7, Fig. 16)");
     ar.write_vector(g + "/f_limit", c.f_limit, "", "f at CL (Fig. 17); NaN = unconstrained");
-    const std::string g18 = "/followup/fig18/" + e;
-    ar.create_group(g18);
-    ar.write_vector(g18 + "/abs_mag", c.abs_mag, "AB mag", "absolute magnitude M");
+    const std::string g18 = curve_group("/followup/fig18");
     for (std::size_t k = 0; k < FIG18_REPEATS.size(); ++k) {
       const std::string x = std::to_string(FIG18_REPEATS[k]);
       ar.write_vector(g18 + "/f_limit_x" + x, c.f_limit_repeat[k], "",
                       "f at CL, ZTF (eq. 2), alerts repeated x" + x + "; NaN = unconstrained");
     }
-    const std::string g19 = "/followup/fig19/" + e;
-    ar.create_group(g19);
-    ar.write_vector(g19 + "/abs_mag", c.abs_mag, "AB mag", "absolute magnitude M");
+    const std::string g19 = curve_group("/followup/fig19");
     ar.write_vector(g19 + "/p_detectable_ztf", c.p_detectable_ztf, "", "P_det, ZTF (eq. 2)");
     ar.write_vector(g19 + "/f_limit_ztf", c.f_limit_ztf, "", "f at CL, ZTF; NaN = unconstrained");
     ar.write_vector(g19 + "/p_detectable_deep", c.p_detectable_deep, "", "P_det, deep survey");

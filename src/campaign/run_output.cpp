@@ -40,16 +40,28 @@ int rank_of(MPI_Comm comm) {
 
 } // namespace
 
+namespace {
+core::OptionTable<OutputOptions> output_table(bool required) {
+  auto table = core::OptionTable<OutputOptions>().add(
+      "output", &OutputOptions::output, "",
+      required ? "run archive RUN.h5"
+               : "run archive RUN.h5 (`nuflare table --archive RUN.h5` prints its tables)");
+  (required ? table.required() : table.no_default("no archive")).output();
+  return table
+      .add("overwrite", &OutputOptions::overwrite, "",
+           "replace an existing RUN.h5 (when the run ends) or RUN.h5.partial (at once)")
+      .as_flag()
+      .run_control();
+}
+} // namespace
+
 const core::OptionTable<OutputOptions>& OutputOptions::options() {
-  static const auto table =
-      core::OptionTable<OutputOptions>()
-          .add("output", &OutputOptions::output, "", "run archive RUN.h5")
-          .required()
-          .output()
-          .add("overwrite", &OutputOptions::overwrite, "",
-               "replace an existing RUN.h5 (when the run ends) or RUN.h5.partial (at once)")
-          .as_flag()
-          .run_control();
+  static const auto table = output_table(true);
+  return table;
+}
+
+const core::OptionTable<OutputOptions>& OutputOptions::optional_options() {
+  static const auto table = output_table(false);
   return table;
 }
 

@@ -11,6 +11,7 @@
 //!   /followup/fig18/E, fig19/E   the extrapolations
 //!   /followup/rejections  the not-followed-up sheet's counts (Table A1)
 //!   /followup/table3      flare strengths of ZTF light curves (Table 3)
+#include "nuflare/campaign/run_output.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/followup/alerts.hpp"
 #include "nuflare/followup/flare_strength.hpp"
@@ -45,8 +46,7 @@ struct FollowupOptions {
   std::optional<std::string> not_followed_up;
   followup::SelectionConfig selection;
   std::vector<std::string> flare_lightcurve;
-  std::string output;     //!< archive RUN.h5 (empty: none)
-  bool overwrite = false; //!< replace an existing archive
+  OutputOptions out; //!< an archive only when `output` is given
 
   //! The keys of the run.
   static const core::OptionTable<FollowupOptions>& options();

@@ -33,6 +33,8 @@ struct OutputOptions {
 
   //! `output` (required) and `overwrite`.
   static const core::OptionTable<OutputOptions>& options();
+  //! The same with `output` optional: an archive only when asked for.
+  static const core::OptionTable<OutputOptions>& optional_options();
 };
 
 //! A file the run reads and how messages name it (`--sources cat.csv`,
