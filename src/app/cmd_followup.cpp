@@ -68,7 +68,12 @@ std::vector<double> p_detectable_many(const followup::DetectionModel& model,
 //! curves of Fig. 16–19 on the curve grid.
 campaign::FollowupResults compute(const campaign::FollowupOptions& run,
                                   const campaign::FollowupSettings& s) {
-  auto r = campaign::followup_limits(run, s);
+  using F = io::InputFormat;
+  const FormatHints hints{
+      {{s.table_path, s.table_format == "campaign" ? F::followup_campaign : F::ztf_overview}},
+      {{F::ztf_overview, "--table-format overview"},
+       {F::followup_campaign, "--table-format campaign"}}};
+  auto r = with_hints(hints, [&] { return campaign::followup_limits(run, s); });
 
   // Fig. 16–19 on the curve grid: P_det once per survey (ZTF eq. 2, the deep
   // survey of Fig. 19), then eq. 7 for the run's repeat factor and for ×1/×2/×4.

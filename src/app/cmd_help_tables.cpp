@@ -34,7 +34,7 @@ std::vector<const Command*> documented() {
 void print_readme_tables() {
   for (const auto* c : documented()) {
     std::cout << "<!-- keys:" << c->name << " -->\n";
-    core::print_key_table(std::cout, c->options(), core::KeyStyle::deck);
+    core::print_key_table(std::cout, c->options(), "key", [](const auto& s) { return s.key; });
     std::cout << "<!-- /keys:" << c->name << " -->\n";
   }
 }
@@ -46,7 +46,8 @@ void print_cli_sections() {
     std::cout << "\n### " << c->name << "\n\n"
               << c->summary << ".\n\n```\nnuflare " << c->name << " " << c->usage
               << "\n```\n\nPrints " << c->prints << ".\n\n";
-    core::print_key_table(std::cout, c->options(), core::KeyStyle::command_line);
+    core::print_key_table(std::cout, c->options(), "option",
+                          [](const auto& s) { return "--" + s.flag(); });
   }
   std::cout << "<!-- /subcommands -->\n";
 }

@@ -193,7 +193,9 @@ std::vector<double> number_list(const std::string& field, std::string_view text)
   return out;
 }
 
-void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs, KeyStyle style) {
+void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs,
+                     const std::string& heading,
+                     const std::function<std::string(const OptionSpec&)>& name) {
   const auto cell = [](const std::string& text) {
     std::string escaped;
     for (char c : text)
@@ -205,8 +207,7 @@ void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs, Ke
     if (s.section != section) {
       if (!s.section.empty())
         out << "\n" << s.section << ":\n\n";
-      out << (style == KeyStyle::deck ? "| key" : "| option")
-          << " | type | default | unit | meaning |\n|---|---|---|---|---|\n";
+      out << "| " << heading << " | type | default | unit | meaning |\n|---|---|---|---|---|\n";
       section = s.section;
     }
     const bool none = !s.has_default || (s.kind == Kind::list && s.default_text.empty());
@@ -215,8 +216,7 @@ void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs, Ke
                               : s.kind == Kind::flag   ? "off"
                               : s.default_text.empty() ? "\"\""
                                                        : s.default_text;
-    const std::string name = style == KeyStyle::deck ? s.key : "--" + s.flag();
-    out << "| `" << name << "` | " << cell(s.type_text()) << " | " << cell(value) << " | "
+    out << "| `" << name(s) << "` | " << cell(s.type_text()) << " | " << cell(value) << " | "
         << cell(s.unit) << " | " << cell(s.help)
         << (s.run_control ? " (not stored in /config)" : "") << " |\n";
   }

@@ -136,11 +136,13 @@ using Value = std::variant<std::monostate, double, std::uint64_t, bool, std::str
 //! The choices as a message lists them: "a, b or c".
 [[nodiscard]] std::string choice_list(const std::vector<std::string>& choices);
 
-//! How a key table names an option: as a deck key or as a command-line flag.
-enum class KeyStyle { deck, command_line };
-//! `specs` as a Markdown table (inputs/README.md: deck keys; docs/cli.md:
-//! flags): key, type, default, unit, meaning; a new table per section.
-void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs, KeyStyle style);
+//! `specs` as a Markdown table: the option as `name` writes it (the deck key
+//! for inputs/README.md, the command-line flag for docs/cli.md) under the
+//! heading `heading`, then type, default, unit and meaning; a new table per
+//! section.
+void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs,
+                     const std::string& heading,
+                     const std::function<std::string(const OptionSpec&)>& name);
 
 // ---- a struct's table -------------------------------------------------------------
 
