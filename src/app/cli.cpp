@@ -20,17 +20,6 @@ using core::ConfigError;
 
 namespace {
 
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts)
-    out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
-std::string quoted(const std::string& text) {
-  return "\"" + text + "\"";
-}
-
 //! The spec of command-line name `name` (`log10e-min`), or nullptr.
 const core::OptionSpec* find_spec(const std::vector<core::OptionSpec>& specs,
                                   const std::string& name) {
@@ -80,9 +69,17 @@ po::options_description describe(const Command& command,
   desc.add_options()("help,h", "show this help and exit")(
       "config", po::value<std::vector<std::string>>()->composing(),
       "INI deck (repeatable; later decks and the command line override earlier ones)");
-  for (const auto& s : specs)
-    desc.add(boost::make_shared<po::option_description>(s.flag().c_str(), semantic(s),
+  std::vector<po::options_description> sections; // options under a heading of their own
+  std::string section;
+  for (const auto& s : specs) {
+    if (s.section != section)
+      sections.emplace_back(section = s.section);
+    (s.section.empty() ? desc : sections.back())
+        .add(boost::make_shared<po::option_description>(s.flag().c_str(), semantic(s),
                                                         s.describe().c_str()));
+  }
+  for (const auto& section : sections)
+    desc.add(section);
   return desc;
 }
 
@@ -240,7 +237,9 @@ io::RunInfo Invocation::run_info(std::uint64_t seed,
   io::RunInfo info;
   info.analysis = command;
   info.master_seed = seed;
-  info.command_line = "nuflare " + join(argv, " ");
+  info.command_line = "nuflare";
+  for (const auto& a : argv)
+    info.command_line += " " + a;
   info.config = resolved();
   info.inputs = std::move(inputs);
   return info;
@@ -384,7 +383,7 @@ void check_sweep_point(const Invocation& inv, const campaign::RunnerOptions& run
     return;
   const std::uint64_t max_point = (std::uint64_t{1} << 63) / n_trials - 1;
   if (runner.sweep_point > max_point)
-    inv.fail("sweep-point", quoted(std::to_string(runner.sweep_point)) +
+    inv.fail("sweep-point", "\"" + std::to_string(runner.sweep_point) + "\"" +
                                 " is not an integer in [0, " + core::integer_text(max_point) +
                                 "] (sweep_point·trials must fit in 63 bits with " +
                                 inv.mention("trials", std::to_string(n_trials)) + ")");

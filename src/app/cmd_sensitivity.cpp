@@ -103,7 +103,7 @@ int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
 }
 
 int run_sensitivity(Invocation& inv) {
-  const bool spatial = !inv.has("test") || core::detail::same_word(inv.text("test"), "spatial");
+  const bool spatial = !inv.has("test") || core::same_word(inv.text("test"), "spatial");
   const std::string test = spatial ? "spatial" : "temporal";
   keep_only_test_options(inv, test, spatial ? campaign::TIME_TEST : campaign::SPATIAL_TEST);
   set_default(inv, "strengths", spatial ? "0,5,10,20,40,80,160" : "0,1,2,4,8,16,32");

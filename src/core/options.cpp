@@ -106,7 +106,7 @@ std::string OptionSpec::describe() const {
   if (required)
     out += "; required";
   else if (!has_default && !default_text.empty())
-    out += "; default: " + default_text;
+    out += (default_text.rfind("required", 0) == 0 ? "; " : "; default: ") + default_text;
   return out;
 }
 
@@ -222,6 +222,13 @@ void print_key_table(std::ostream& out, const std::vector<OptionSpec>& specs,
   }
 }
 
+bool same_word(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 std::string choice_list(const std::vector<std::string>& choices) {
   std::string out;
   for (std::size_t i = 0; i < choices.size(); ++i)
@@ -255,7 +262,7 @@ std::string text_problem(const OptionSpec& spec, std::string_view text) {
       return spec.check(text);
     if (!spec.choices.empty() &&
         std::none_of(spec.choices.begin(), spec.choices.end(),
-                     [&](const std::string& c) { return detail::same_word(c, text); }))
+                     [&](const std::string& c) { return same_word(c, text); }))
       return "expected " + choice_list(spec.choices) + ", got " + quoted(text);
     return {};
   case Kind::list:
@@ -334,13 +341,6 @@ void check_range(const OptionSpec& spec, const Value& value) {
       throw FieldError(spec.key,
                        std::to_string(*n) + " is not an integer in " + count_text(spec.count));
   }
-}
-
-bool same_word(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
 }
 
 } // namespace detail

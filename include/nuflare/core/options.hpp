@@ -133,6 +133,8 @@ using Value = std::variant<std::monostate, double, std::uint64_t, bool, std::str
 //! The finite numbers of a comma-separated list ("30,90,180") in field
 //! `field`; anything else, an empty list included, is a FieldError.
 [[nodiscard]] std::vector<double> number_list(const std::string& field, std::string_view text);
+//! Equal but for the case of ASCII letters (how choice words are matched).
+[[nodiscard]] bool same_word(std::string_view a, std::string_view b) noexcept;
 //! The choices as a message lists them: "a, b or c".
 [[nodiscard]] std::string choice_list(const std::vector<std::string>& choices);
 
@@ -198,8 +200,6 @@ T from_value(const Value& v) {
 }
 
 void check_range(const OptionSpec& spec, const Value& value); // in options.cpp
-//! Equal but for the case of ASCII letters.
-[[nodiscard]] bool same_word(std::string_view a, std::string_view b) noexcept;
 
 } // namespace detail
 
@@ -337,7 +337,7 @@ OptionTable<Config>& OptionTable<Config>::choice(std::string key, M member,
   row.set = [member, words, key = row.spec.key](Config& c, const Value& v) {
     const auto& text = std::get<std::string>(v);
     for (const auto& [word, value] : words)
-      if (detail::same_word(word, text)) {
+      if (same_word(word, text)) {
         detail::member_of(c, member) = value;
         return;
       }
