@@ -7,12 +7,10 @@
 #include <boost/make_shared.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <climits>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace nuflare::app {
 

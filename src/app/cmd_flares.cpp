@@ -7,20 +7,9 @@
 
 #include "nuflare/campaign/flares_campaign.hpp"
 #include "nuflare/campaign/gather.hpp"
-#include "nuflare/core/error.hpp"
-#include "nuflare/io/catalog.hpp"
-#include "nuflare/io/formats.hpp"
-#include "nuflare/io/lightcurves.hpp"
 #include "nuflare/io/tables.hpp"
-#include "nuflare/lightcurve/analyse.hpp"
 
-#include <algorithm>
-#include <chrono>
-#include <cstdint>
 #include <iostream>
-#include <limits>
-#include <map>
-#include <set>
 
 namespace nuflare::app {
 
@@ -68,29 +57,8 @@ FormatHints flares_hints(const campaign::FlaresInputs& in) {
 
 } // namespace
 
-//! Wall time per phase for --timing (bench/flares): rank 0's clock, after a barrier.
-class PhaseTimer {
-public:
-  PhaseTimer(const Invocation& inv, bool on) : inv_(inv), on_(on) {}
-  void mark(const char* phase) {
-    if (!on_)
-      return;
-    campaign::synchronise(inv_.comm);
-    const auto now = std::chrono::steady_clock::now();
-    if (inv_.prints())
-      std::cerr << "timing: " << phase << " " << std::chrono::duration<double>(now - last_).count()
-                << " s\n";
-    last_ = now;
-  }
-
-private:
-  const Invocation& inv_;
-  bool on_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
-
 int run_flares(Invocation& inv, const FlaresRun& run) {
-  PhaseTimer timer(inv, run.timing);
+  campaign::PhaseTimer timer(inv.comm, inv.prints() ? &std::cerr : nullptr, run.timing);
   const auto output = claim_output(inv);
   const auto& config = run.config;
   lightcurve::validate(config);

@@ -7,9 +7,7 @@
 #include "cli.hpp"
 
 #include "nuflare/campaign/followup_run.hpp"
-#include "nuflare/core/error.hpp"
 #include "nuflare/followup/detection.hpp"
-#include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
 #include "nuflare/io/tables.hpp"
 
@@ -17,7 +15,6 @@
 #include <array>
 #include <iostream>
 #include <limits>
-#include <optional>
 #include <vector>
 
 namespace nuflare::app {

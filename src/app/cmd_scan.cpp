@@ -4,10 +4,7 @@
 
 #include "nuflare/campaign/runs.hpp"
 
-#include "nuflare/campaign/inputs.hpp"
-
 #include "nuflare/campaign/temporal_campaign.hpp"
-#include "nuflare/coincidence/temporal.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/io/tables.hpp"
 

@@ -6,14 +6,11 @@
 
 #include "nuflare/campaign/runs.hpp"
 
-#include "nuflare/campaign/inputs.hpp"
-
 #include "nuflare/campaign/sensitivity_campaign.hpp"
 #include "nuflare/campaign/temporal_sensitivity.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/tables.hpp"
 
-#include <cmath>
 #include <iostream>
 #include <map>
 

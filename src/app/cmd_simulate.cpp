@@ -5,20 +5,15 @@
 
 #include "nuflare/campaign/gather.hpp"
 #include "nuflare/campaign/run_output.hpp"
-#include "nuflare/core/error.hpp"
 #include "nuflare/io/output_lock.hpp"
 #include "nuflare/io/tables.hpp"
-#include "nuflare/sim/catalog.hpp"
 #include "nuflare/sim/config.hpp"
 #include "nuflare/sim/sky.hpp"
 #include "nuflare/sim/writers.hpp"
 
-#include <algorithm>
-#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 namespace nuflare::app {
 

@@ -5,13 +5,8 @@
 
 #include "nuflare/campaign/runs.hpp"
 
-#include "nuflare/campaign/inputs.hpp"
-
 #include "nuflare/campaign/flux_limits.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
-#include "nuflare/coincidence/flux_limit.hpp"
-#include "nuflare/coincidence/spatial.hpp"
-#include "nuflare/core/error.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/io/alerts.hpp"
 #include "nuflare/io/tables.hpp"

@@ -4,7 +4,6 @@
 #include "cli.hpp"
 
 #include "nuflare/campaign/sweep.hpp"
-#include "nuflare/core/error.hpp"
 #include "nuflare/io/tables.hpp"
 
 #include <cmath>

@@ -84,6 +84,19 @@ void synchronise(MPI_Comm comm) {
   MPI_Barrier(comm);
 }
 
+PhaseTimer::PhaseTimer(MPI_Comm comm, std::ostream* out, bool on)
+    : comm_(comm), out_(out), on_(on), last_(MPI_Wtime()) {}
+
+void PhaseTimer::mark(const char* phase) {
+  if (!on_)
+    return;
+  synchronise(comm_);
+  const double now = MPI_Wtime();
+  if (out_ != nullptr)
+    *out_ << "timing: " << phase << " " << now - last_ << " s\n";
+  last_ = now;
+}
+
 int end_after_error(MPI_Comm comm, const std::string& prefix, const std::string& message,
                     int status) {
   const auto [rank, size] = place(comm);

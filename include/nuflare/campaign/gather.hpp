@@ -21,6 +21,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -64,6 +65,21 @@ void run_on_root(MPI_Comm comm, const std::function<void()>& work);
 
 //! Collective: returns when every rank has called it (phase timings).
 void synchronise(MPI_Comm comm);
+
+//! Wall time per phase of a run (`--timing`, bench/flares): mark(phase)
+//! waits for every rank, then writes "timing: PHASE SECONDS s" to `out`
+//! (rank 0's clock; no output where `out` is null). Collective when on.
+class PhaseTimer {
+public:
+  PhaseTimer(MPI_Comm comm, std::ostream* out, bool on = true);
+  void mark(const char* phase);
+
+private:
+  MPI_Comm comm_;
+  std::ostream* out_;
+  bool on_;
+  double last_;
+};
 
 //! Ends a run after an error, on every rank that failed. When every rank
 //! failed (bad input is read by all ranks), rank 0 prints `prefix` and
