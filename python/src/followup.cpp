@@ -7,16 +7,16 @@
 #include "bindings.hpp"
 
 #include "nuflare/core/error.hpp"
-#include "nuflare/followup/alerts.hpp"
+#include "nuflare/followup/alert_statistics.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <string>
@@ -44,22 +44,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-//! "campaign" when the first non-blank line starts with a `name` column, else
-//! "overview" (the paper's sheet starts with title rows, its header with
-//! `Event`): the rule of `nuflare followup --table-format auto`.
-std::string detect_table_format(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(" \t\r\"");
-    if (first == std::string::npos)
-      continue;
-    const auto end = line.find_first_of(",\"", first);
-    return lower(line.substr(first, end - first)) == "name" ? "campaign" : "overview";
-  }
-  return "overview"; // unreadable or empty: the overview reader names the problem
-}
-
 double probability(double v, const char* name) {
   if (!(v >= 0 && v <= 1))
     throw core::ConfigError(std::string(name) + ": must be in [0, 1], got \"" + text(v) + "\"");
@@ -75,16 +59,16 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
   if (format != "auto" && format != "overview" && format != "campaign")
     throw core::ConfigError("table_format: expected overview, campaign or auto, got \"" +
                             table_format + "\"");
-  std::vector<fu::FollowupAlert> alerts;
+  std::vector<io::Alert> alerts;
   std::vector<fu::Rejection> why;
-  std::vector<fu::FollowupAlert> used;
+  std::vector<io::Alert> used;
   std::vector<fu::ProbabilityRow> table4;
   std::optional<fu::LatencyStats> latency;
   {
     py::gil_scoped_release release;
     if (format == "auto")
-      format = detect_table_format(path);
-    alerts = format == "overview" ? fu::read_overview_fu(path) : fu::read_campaign_csv(path);
+      format = io::followup_table_format(path); // as `nuflare followup --table-format auto`
+    alerts = io::read_followup_table(path, format);
     if (alerts.empty())
       throw core::InputError(path, 0, "", "no alerts");
     fu::SelectionConfig selection;
@@ -98,7 +82,7 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
     if (used.empty())
       throw core::InputError(path, 0, "", "no alert passes the selection (ZTF paper §2)");
     if (format == "campaign")
-      latency = fu::latency_stats(std::span<const fu::FollowupAlert>(alerts));
+      latency = fu::latency_stats(std::span<const io::Alert>(alerts));
     table4 = fu::probability_table(used, missing_signalness);
   }
 
@@ -116,8 +100,8 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
     ra_minus.push_back(a.ra_minus_deg);
     dec_plus.push_back(a.dec_plus_deg);
     dec_minus.push_back(a.dec_minus_deg);
-    area_rect.push_back(a.area_rect_deg2);
-    area_obs.push_back(a.area_obs_deg2);
+    area_rect.push_back(a.area_rect_deg2.value_or(NaN));
+    area_obs.push_back(a.area_obs_deg2.value_or(NaN));
     signalness.push_back(a.signalness.value_or(NaN));
     retracted.push_back(a.retracted);
     latency_hours.push_back(a.latency_hours.value_or(NaN));

@@ -8,17 +8,18 @@
 #include "output.hpp"
 
 #include "nuflare/core/error.hpp"
-#include "nuflare/followup/alerts.hpp"
+#include "nuflare/followup/alert_statistics.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/flare_strength.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
+#include "nuflare/io/ztf_photometry.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <limits>
 #include <optional>
@@ -121,21 +122,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-//! "campaign" when the first non-blank line starts with a `name` column, else
-//! "overview" (the sheet starts with title rows, its header with `Event`).
-std::string detect_table_format(const std::string& path) {
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(" \t\r\"");
-    if (first == std::string::npos)
-      continue;
-    const auto end = line.find_first_of(",\"", first);
-    return lower(line.substr(first, end - first)) == "name" ? "campaign" : "overview";
-  }
-  return "overview"; // unreadable or empty: the overview reader names the problem
-}
-
 Settings read_settings(const Invocation& inv) {
   Settings s;
   s.table_path = inv.get<std::string>("table");
@@ -186,7 +172,7 @@ Settings read_settings(const Invocation& inv) {
 
   s.table_format = lower(inv.get<std::string>("table-format"));
   if (s.table_format == "auto")
-    s.table_format = detect_table_format(s.table_path);
+    s.table_format = io::followup_table_format(s.table_path);
   else if (s.table_format != "overview" && s.table_format != "campaign")
     inv.fail("table-format", "expected overview, campaign or auto, got \"" +
                                  inv.get<std::string>("table-format") + "\"");
@@ -233,7 +219,7 @@ struct FlareStrengthRows {
 
 //! Everything the run prints or stores, computed before any file is created.
 struct Results {
-  std::vector<followup::FollowupAlert> alerts;
+  std::vector<io::Alert> alerts;
   std::vector<std::pair<std::string, followup::Rejection>> selection; //!< campaign tables
   std::vector<followup::ProbabilityRow> table4;
   std::vector<double> p_astro_obs;
@@ -266,7 +252,7 @@ FlareStrengthRows flare_strength_of(const Invocation& inv, const std::string& sp
     inv.fail("flare-lightcurve", "alert MJD is not a finite number: \"" + mjd + "\"");
   const bool fits = lower(std::filesystem::path(out.file).extension().string()) == ".fits";
   const auto points =
-      fits ? followup::read_ztf_dr_fits(out.file) : followup::read_ztf_forced_photometry(out.file);
+      fits ? io::read_ztf_dr_fits(out.file) : io::read_ztf_forced_photometry(out.file);
   // ZTF paper §4: ±25 d window, "flaring" above 1.5.
   out.rows = followup::flare_strength(points, out.alert_mjd);
   return out;
@@ -274,11 +260,10 @@ FlareStrengthRows flare_strength_of(const Invocation& inv, const std::string& sp
 
 Results compute(const Invocation& inv, const Settings& s) {
   Results r;
-  r.alerts = s.table_format == "overview" ? followup::read_overview_fu(s.table_path)
-                                          : followup::read_campaign_csv(s.table_path);
+  r.alerts = io::read_followup_table(s.table_path, s.table_format);
   if (r.alerts.empty())
     throw core::InputError(s.table_path, 0, "", "no alerts");
-  std::vector<followup::FollowupAlert> used;
+  std::vector<io::Alert> used;
   if (s.table_format == "campaign") {
     // ZTF paper §2: signalness > 0.5 or area < 10 deg², retractions out, optional |b| cut.
     // The paper's sheet lists the alerts that were followed up, so it is taken whole.
@@ -293,7 +278,7 @@ Results compute(const Invocation& inv, const Settings& s) {
     }
     if (used.empty())
       throw core::InputError(s.table_path, 0, "", "no alert passes the selection (ZTF paper §2)");
-    r.latency = followup::latency_stats(std::span<const followup::FollowupAlert>(r.alerts));
+    r.latency = followup::latency_stats(std::span<const io::Alert>(r.alerts));
   } else {
     used = r.alerts;
   }
@@ -351,7 +336,7 @@ Results compute(const Invocation& inv, const Settings& s) {
   }
 
   if (inv.has("not-followed-up")) {
-    const auto nf = followup::read_overview_not_fu(inv.get<std::string>("not-followed-up"));
+    const auto nf = io::read_overview_not_fu(inv.get<std::string>("not-followed-up"));
     r.rejections = followup::rejection_counts(nf);
     r.rejections_v2 = followup::rejection_counts(nf, 190617); // V2 alerts (ZTF paper §2)
   }

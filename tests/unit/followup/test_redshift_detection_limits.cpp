@@ -1,11 +1,12 @@
 // Redshift PDFs, P_detectable and f limits (ZTF paper §6, eq. 2–7) against
 // ../shared/ORACLES.md "ZTF follow-up" and the paper's printed numbers.
-#include "nuflare/followup/alerts.hpp"
+#include "nuflare/followup/alert_statistics.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include "nuflare_catch.hpp"
 
@@ -26,7 +27,7 @@ std::vector<double> real_products() {
   const auto path = nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv");
   if (!std::filesystem::exists(path))
     return {};
-  const auto alerts = read_overview_fu(path.string());
+  const auto alerts = nuflare::io::read_overview_fu(path.string());
   const auto rows = probability_table(alerts, 0.5);
   return products(rows);
 }
