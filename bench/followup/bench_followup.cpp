@@ -1,4 +1,4 @@
-// Times the `nuflare followup` workload (SPEC §9): P_detectable and the 90% CL
+// Times the `nuflare followup` workload (ZTF paper §6): P_detectable and the 90% CL
 // f limit for 4 evolutions x 25 absolute magnitudes (−27 ... −15 in 0.5 steps),
 // exact quadrature and the stein2023 grid. Goal: < 1 s for the exact sweep.
 // Cross-check values (not timed here) come from astropy + scipy; see

@@ -11,6 +11,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/sky/region.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 namespace nuflare::app {
@@ -45,9 +46,12 @@ int run_temporal(Invocation& inv) {
   std::vector<double> alert_mjd;
   for (const auto& a : in.alerts)
     alert_mjd.push_back(a.mjd);
+  // NUFLARE_NO_AVX2 (any value) keeps the SSE2 loop, for testing it (docs/methods.md).
+  const auto simd = std::getenv("NUFLARE_NO_AVX2") ? coincidence::SimdLevel::sse2
+                                                   : coincidence::best_simd_level();
   const coincidence::ControlEngine engine(
       in.series, coincidence::outside_all_regions(in.series, in.alerts, factor, shape), alert_mjd,
-      shifts, delta_t, inv.get<double>("flare-cut"));
+      shifts, delta_t, inv.get<double>("flare-cut"), simd);
 
   campaign::ControlResult result;
   write_run_archive(inv, output, inv.run_info(config.seed, in.files), [&](io::Archive& archive) {

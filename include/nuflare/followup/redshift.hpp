@@ -30,7 +30,7 @@ enum class Evolution {
 //! Inverse of to_string (case-insensitive); throws core::ConfigError.
 [[nodiscard]] Evolution evolution_from_string(const std::string& name);
 
-//! How the redshift integrals are evaluated (SPEC §9 `followup.grid`).
+//! How the redshift integrals are evaluated (`nuflare followup --grid`).
 enum class GridMode {
   exact,     //!< adaptive quadrature (default)
   stein2023, //!< the paper's notebook grid; reproduces its printed numbers
