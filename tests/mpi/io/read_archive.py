@@ -17,7 +17,7 @@ def text(v):
 
 with h5py.File(sys.argv[1], "r") as f:
     assert text(f.attrs["format"]) == "nuflare-archive", f.attrs["format"]
-    assert text(f.attrs["format_version"]) == "1.0"
+    assert text(f.attrs["format_version"]) == "2.0"
     for key in ("nuflare_version", "git_revision", "rng_scheme", "created_utc", "analysis"):
         assert key in f.attrs, key
     assert int(f.attrs["master_seed"]) == 5
