@@ -239,10 +239,10 @@ void TrialRunner::check_memory() const {
   std::string advice = "use fewer trials";
   if (gathered < 0.9 * limit)
     advice += ", or more ranks spread over more nodes";
-  throw core::ConfigError(options_.label + ": " + std::to_string(n_trials_) + " trials need " +
+  throw core::ConfigError(group_ + ": " + std::to_string(n_trials_) + " trials need " +
                           bytes_text(need) + " of memory per rank (" + bytes_text(share) +
                           " for the rank's share, " + bytes_text(gathered) +
-                          " for all trials gathered for the summary) but " +
+                          " for all trials gathered for the summary), but " +
                           (avail > 0 ? "about " + bytes_text(avail) + " is available per rank"
                                      : "that is more than any machine has") +
                           "; " + advice);
@@ -448,13 +448,13 @@ void TrialRunner::commit_rows(std::uint64_t target) {
     archive_.set_attribute(trials, "rows", static_cast<std::int64_t>(target));
     archive_.flush();
   } catch (const core::IoError& e) {
-    const std::string saved = std::to_string(committed_) + " of " + std::to_string(n_trials_);
+    const std::string saved = group_ + ": the checkpoint of " + std::to_string(committed_) +
+                              " of " + std::to_string(n_trials_) + " trials";
     throw core::IoError(std::string(e.what()) + "; " +
-                        (archive_.intact() ? "the checkpoint of " + saved +
-                                                 " trials is intact: free space "
-                                                 "and rerun with --resume"
-                                           : "--resume checks whether the checkpoint of " + saved +
-                                                 " trials survived"));
+                        (archive_.intact()
+                             ? saved + " is intact — free space and rerun with --resume"
+                             : saved + " should have survived — rerun with --resume, which "
+                                       "checks it"));
   }
   committed_ = target;
 }
@@ -538,9 +538,9 @@ void TrialRunner::run_batched(const BatchFunction& batch) {
       report_progress(done, false);
     if (state[0] > 0) {
       commit_rows(chunk_floor(done));
-      throw Interrupted("interrupted after " + std::to_string(done) + " of " +
-                        std::to_string(n_trials_) + " trials; " + std::to_string(committed_) +
-                        " are saved in " + archive_.path().string() +
+      throw Interrupted(group_ + ": interrupted after " + std::to_string(done) + " of " +
+                        std::to_string(n_trials_) + " trials, " + std::to_string(committed_) +
+                        " of them saved in " + archive_.path().string() +
                         " — rerun with --resume to continue");
     }
     if (state[1] > 0) {

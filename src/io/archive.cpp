@@ -3,8 +3,10 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/version.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -551,9 +553,8 @@ Archive::~Archive() {
     } else {
       // Closing is collective. When one rank failed alone the others may
       // never come (they wait in some other collective call until main()
-      // aborts the job), so wait for them a few seconds only. After an HDF5
-      // write failed, H5Fclose may fail too and leave HDF5 1.10 with a dangling
-      // identifier that crashes at exit; HDF5's own shutdown closes the file.
+      // aborts the job), so wait for them a few seconds only, then leave the
+      // file to HDF5's own shutdown.
       MPI_Request request = MPI_REQUEST_NULL;
       MPI_Ibarrier(comm_, &request);
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
@@ -563,19 +564,47 @@ Archive::~Archive() {
         if (!arrived)
           std::this_thread::sleep_for(std::chrono::milliseconds(2));
       }
-      if (arrived && !broken_) {
+      if (broken_)
+        detach_from_disk();
+      if (arrived) {
         file_->reset();
-        if (rank_ == 0)
+        if (rank_ == 0 && !broken_)
           release_blocks(path_, reserved_end_);
       } else {
         file_->release();
-      }
-      if (!arrived)
         return; // the communicator is still in use by the pending barrier
+      }
     }
   }
   if (comm_ != MPI_COMM_NULL)
     MPI_Comm_free(&comm_);
+}
+
+void Archive::detach_from_disk() noexcept {
+#ifdef __linux__
+  // After a failed write HDF5 still holds the changes the failed step made
+  // in its caches, and closing the file writes them: onto the last checkpoint
+  // (spoiling it), or, when the disk refuses them too, H5Fclose fails and
+  // HDF5 1.10 keeps a dangling identifier that crashes the process at exit.
+  // So the descriptors under HDF5's handle are pointed at an anonymous memory
+  // file: the close then succeeds everywhere without touching the disk, and
+  // the partial file stays as the last successful flush left it.
+  const int mem = ::memfd_create("nuflare-detached-archive", MFD_CLOEXEC);
+  if (mem < 0)
+    return;
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    while (const dirent* entry = ::readdir(dir)) {
+      const int fd = std::atoi(entry->d_name);
+      struct stat st {};
+      if (fd > 2 && fd != mem && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+          static_cast<std::uint64_t>(st.st_dev) == identity_[0] &&
+          static_cast<std::uint64_t>(st.st_ino) == identity_[1])
+        ::dup2(mem, fd);
+    }
+    ::closedir(dir);
+  }
+  ::close(mem);
+#endif
 }
 
 void Archive::open_collective(unsigned flags) {
@@ -591,8 +620,7 @@ void Archive::open_collective(unsigned flags) {
     file_ = std::make_unique<Handle>(f);
   check_all(f >= 0, f >= 0 ? "" : path_.string() + ": " + what + " (" + hdf5_error_text() + ")");
   writable_ = true;
-  if (rank_ == 0)
-    identity_ = file_identity(path_);
+  identity_ = file_identity(path_);
 }
 
 Archive Archive::create(const std::filesystem::path& final_path, MPI_Comm comm,
@@ -796,6 +824,7 @@ void Archive::flush() {
 }
 
 void Archive::close_file() {
+  flush(); // a failure here leaves the file to the destructor, which detaches it
   const herr_t status = H5Fclose(file_->get());
   // The identifier is gone even when closing failed: never close it twice.
   file_->release();

@@ -269,6 +269,9 @@ private:
   //! Throws core::IoError on every rank when any rank's HDF5 step failed.
   void check_all(bool ok, const std::string& message);
   void close_file();
+  //! Points HDF5's file descriptors at a memory file, so that closing after a
+  //! failed write neither changes the partial file nor fails (Linux).
+  void detach_from_disk() noexcept;
   void verify_rows_on_disk() const;
 
   std::filesystem::path path_;       //!< file currently open (.partial while writing)
