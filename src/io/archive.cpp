@@ -665,13 +665,14 @@ Archive Archive::open_read(const std::filesystem::path& path) {
   a.file_ = std::make_unique<Handle>(f);
   if (!a.has_attribute("/", "format") || a.string_attribute("/", "format") != ARCHIVE_FORMAT)
     throw core::InputError(path.string(), 0, "format", "not a nuflare archive");
+  // Every version up to this program's major number reads alike (tables and
+  // per-trial rows keep their names); a later major number may not.
   const std::string version =
       a.has_attribute("/", "format_version") ? a.string_attribute("/", "format_version") : "";
-  const int major = major_of(version);
-  if (major < 1 || major > ARCHIVE_FORMAT_MAJOR)
+  if (major_of(version) > ARCHIVE_FORMAT_MAJOR)
     throw core::InputError(path.string(), 0, "format_version",
-                           "archive format \"" + version +
-                               "\" is not one this nuflare reads (1.x to " +
+                           "archive format " + version +
+                               " is newer than this nuflare reads (up to " +
                                std::to_string(ARCHIVE_FORMAT_MAJOR) + ".x)");
   return a;
 }
