@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -266,52 +267,59 @@ std::string read_string_attribute(hid_t obj, const char* name) {
   return buffer;
 }
 
-//! Asks the file system for the blocks of bytes [begin, end) of `path`
-//! without changing its size, so that the writes that follow cannot fail for
-//! want of space; 0 or an errno value. Where the file system cannot reserve
+//! Asks the file system for the blocks of `path` from `below` bytes under its
+//! end to `need` bytes past it, without changing its size, so that the writes
+//! that follow cannot fail for want of space; 0 or an errno value, and in
+//! `reserved_end` the end of the reservation. HDF5 allocates new space at its
+//! end of allocation, which every flush makes the file's size (the MPI-IO
+//! driver extends the file to it), and writes metadata it allocated but did
+//! not write yet a little below. Where the file system cannot reserve
 //! (EOPNOTSUPP: NFSv3, some parallel file systems) the free space is checked.
-int reserve_blocks(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t end) {
+int reserve_blocks(const std::filesystem::path& path, std::uint64_t below, std::uint64_t need,
+                   std::uint64_t& reserved_end) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return errno;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return err;
+  }
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t begin = size > below ? size - below : 0;
+  reserved_end = size + need;
   int err = 0;
 #ifdef __linux__
   if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(begin),
-                  static_cast<off_t>(end - begin)) != 0)
+                  static_cast<off_t>(reserved_end - begin)) != 0)
     err = errno;
 #else
   err = EOPNOTSUPP;
 #endif
   if (err == EOPNOTSUPP || err == ENOSYS) {
     struct statvfs fs {};
-    struct stat st {};
     err = 0;
-    if (::fstatvfs(fd, &fs) == 0 && ::fstat(fd, &st) == 0) {
-      const std::uint64_t free_bytes = std::uint64_t{fs.f_bavail} * fs.f_frsize;
-      const auto size = static_cast<std::uint64_t>(st.st_size);
-      if (end > size && end - size > free_bytes)
-        err = ENOSPC;
-    }
+    if (::fstatvfs(fd, &fs) == 0 && need > std::uint64_t{fs.f_bavail} * fs.f_frsize)
+      err = ENOSPC;
   }
   ::close(fd);
   return err;
 }
 
-//! Gives back the blocks reserved beyond the end of the closed file.
-void release_blocks(const std::filesystem::path& path, std::uint64_t reserved_end) {
-#ifdef __linux__
+//! Gives back the blocks reserved beyond the end of the closed file, if the
+//! file at `path` is still the one with `identity` (device, inode): truncating
+//! a file to its own size frees what lies beyond it (ext4, XFS, tmpfs; a hole
+//! punched beyond the end is ignored by ext4).
+void release_blocks(const std::filesystem::path& path, std::array<std::uint64_t, 2> identity) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return;
   struct stat st {};
-  if (::fstat(fd, &st) == 0 && reserved_end > static_cast<std::uint64_t>(st.st_size))
-    (void)::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, st.st_size,
-                      static_cast<off_t>(reserved_end - static_cast<std::uint64_t>(st.st_size)));
+  if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_dev) == identity[0] &&
+      static_cast<std::uint64_t>(st.st_ino) == identity[1])
+    (void)::ftruncate(fd, st.st_size);
   ::close(fd);
-#else
-  (void)path;
-  (void)reserved_end;
-#endif
 }
 
 std::array<std::uint64_t, 2> file_identity(const std::filesystem::path& path) {
@@ -568,8 +576,8 @@ Archive::~Archive() {
         detach_from_disk();
       if (arrived) {
         file_->reset();
-        if (rank_ == 0 && !broken_)
-          release_blocks(path_, reserved_end_);
+        if (rank_ == 0 && reserved_end_ > 0)
+          release_blocks(path_, identity_);
       } else {
         file_->release();
         return; // the communicator is still in use by the pending barrier
@@ -798,10 +806,8 @@ void Archive::reserve(std::uint64_t bytes) {
   const std::uint64_t need = bytes + pending_ + RESERVE_MARGIN;
   int err = 0;
   if (rank_ == 0) {
-    hsize_t size = 0; // the larger of HDF5's end of allocation and the file's size
-    H5Fget_filesize(file_->get(), &size);
-    const std::uint64_t end = size + need;
-    err = reserve_blocks(path_, size > RESERVE_BELOW_END ? size - RESERVE_BELOW_END : 0, end);
+    std::uint64_t end = 0;
+    err = reserve_blocks(path_, RESERVE_BELOW_END, need, end);
     if (err == 0)
       reserved_end_ = std::max(reserved_end_, end);
   }
@@ -832,8 +838,8 @@ void Archive::close_file() {
   file_.reset();
   check_all(status >= 0,
             status >= 0 ? "" : path_.string() + ": cannot close (" + hdf5_error_text() + ")");
-  if (rank_ == 0)
-    release_blocks(path_, reserved_end_);
+  if (rank_ == 0 && reserved_end_ > 0)
+    release_blocks(path_, identity_);
 }
 
 // ---------------------------------------------------------------- structure
