@@ -226,7 +226,10 @@ void TrialRunner::check_memory() const {
   for (const auto& d : datasets_)
     row_bytes += 8.0 * static_cast<double>(d.layout.n_cols);
   const double n = static_cast<double>(n_trials_);
-  const double share = (std::ceil(n / size_) + static_cast<double>(per_round_)) * row_bytes;
+  // The share also pays, while a checkpoint writes it, its `done` flags and
+  // the values converted to their stored types.
+  const double share =
+      (std::ceil(n / size_) + static_cast<double>(per_round_)) * (2 * row_bytes + 8);
   const double gathered = n * row_bytes;
   const double available = available_memory_per_rank(comm_);
   double limits[2] = {share + gathered, available > 0 ? -available : 0.0}, worst[2] = {0, 0};

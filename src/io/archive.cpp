@@ -1258,13 +1258,22 @@ RowBlocks one_block(const Archive& a, const std::string& path, std::uint64_t row
 void Archive::write_rows(const std::string& path, std::uint64_t row_begin,
                          std::span<const double> values) {
   const RowBlocks b = one_block(*this, path, row_begin, values);
-  write_rows_impl(path, std::span<const RowBlocks>(&b, 1), values);
+  add_to_checksum(path, write_rows_impl(path, std::span<const RowBlocks>(&b, 1), values));
 }
 
 void Archive::write_rows(const std::string& path, std::uint64_t row_begin,
                          std::span<const std::int64_t> values) {
   const RowBlocks b = one_block(*this, path, row_begin, values);
-  write_rows_impl(path, std::span<const RowBlocks>(&b, 1), values);
+  add_to_checksum(path, write_rows_impl(path, std::span<const RowBlocks>(&b, 1), values));
+}
+
+void Archive::add_to_checksum(const std::string& path, const RowChecksum& rows) {
+  // Rows written in blocks, each once: the checksum of all written so far.
+  RowChecksum sum;
+  if (has_attribute(path, "checksum"))
+    sum = RowChecksum::from_hex(string_attribute(path, "checksum")).value_or(RowChecksum{});
+  sum += rows;
+  set_attribute(path, "checksum", sum.hex());
 }
 
 RowChecksum Archive::checksum_rows(const std::string& path, std::uint64_t row_begin,

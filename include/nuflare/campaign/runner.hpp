@@ -1,5 +1,6 @@
 #pragma once
-//! Runs the trials of a campaign over MPI ranks (SPEC §6, §10, §11).
+//! Runs the trials of a campaign over MPI ranks (docs/methods.md, "Work
+//! partition" and "Checkpoints"; docs/archive-format.md).
 //!
 //! Trials go in rounds: round k holds the next `round_trials` × ranks archive
 //! rows, split over the ranks in contiguous pieces (partition.hpp), so after
@@ -47,7 +48,7 @@ struct RunnerOptions {
   double progress_seconds = 30;     //!< log-line interval when stderr is not a terminal
   std::uint64_t round_trials = 256; //!< trials per rank between synchronisations
   std::string label = "trials";     //!< what the progress line counts
-  //! Sweep point p of independent campaigns (SPEC §6): archive row k is the
+  //! Sweep point p of independent campaigns (docs/methods.md, "Sweeps"): archive row k is the
   //! trial of global index p·N + k, so the points of a sweep draw
   //! independent trials from one master seed.
   std::uint64_t sweep_point = 0;

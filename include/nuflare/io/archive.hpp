@@ -1,5 +1,5 @@
 #pragma once
-//! The run archive: one parallel HDF5 file per run (SPEC §10), written by all
+//! The run archive: one parallel HDF5 file per run, written by all
 //! ranks together. A small RAII layer over the HDF5 C API in the spirit of
 //! HighFive: every call that changes the file is collective (all ranks call it
 //! with the same arguments); per-trial rows are written with a collective
@@ -203,7 +203,8 @@ public:
   RowChecksum write_rows(const std::string& path, std::span<const RowBlocks> blocks,
                          std::span<const std::int64_t> values);
   //! Every rank calls; each passes its rows [row_begin, row_begin + values.size()/n_cols)
-  //! (possibly none).
+  //! (possibly none). The dataset's `checksum` then covers every row written
+  //! this way (each once).
   void write_rows(const std::string& path, std::uint64_t row_begin, std::span<const double> values);
   void write_rows(const std::string& path, std::uint64_t row_begin,
                   std::span<const std::int64_t> values);
@@ -273,6 +274,7 @@ private:
   //! failed write neither changes the partial file nor fails (Linux).
   void detach_from_disk() noexcept;
   void verify_rows_on_disk() const;
+  void add_to_checksum(const std::string& path, const RowChecksum& rows);
 
   std::filesystem::path path_;       //!< file currently open (.partial while writing)
   std::filesystem::path final_path_; //!< rename target

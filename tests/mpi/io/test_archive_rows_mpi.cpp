@@ -282,3 +282,32 @@ TEST_CASE("resuming a partial archive of another format is refused", "[archive][
   if (rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("rows written in blocks of a known total keep their checksum", "[archive][rows][mpi]") {
+  const auto dir = shared_tmp("rows_blocks");
+  auto archive = io::Archive::create(dir / "blocks.h5", MPI_COMM_WORLD, toy_info());
+  constexpr std::uint64_t n = 1001;
+  archive.create_rows_i64("/toy/trials/counts", n, 3, "", "three counts");
+  const auto rank = static_cast<std::uint64_t>(rank_of());
+  const auto size = static_cast<std::uint64_t>(size_of());
+  const std::uint64_t lo = n * rank / size, hi = n * (rank + 1) / size;
+  std::vector<std::int64_t> mine;
+  for (std::uint64_t k = lo; k < hi; ++k)
+    for (std::uint64_t j = 0; j < 3; ++j)
+      mine.push_back(toy_value(k, j));
+  archive.write_rows("/toy/trials/counts", lo, std::span<const std::int64_t>(mine));
+  io::RowChecksum expected;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    std::int64_t row[3];
+    for (std::uint64_t j = 0; j < 3; ++j)
+      row[j] = toy_value(k, j);
+    expected.add_row(k, reinterpret_cast<const unsigned char*>(row), sizeof row);
+  }
+  CHECK(archive.string_attribute("/toy/trials/counts", "checksum") == expected.hex());
+  const auto info = archive.inspect_rows("/toy/trials/counts");
+  CHECK(info.type == "int64");
+  CHECK(info.dims == std::vector<std::uint64_t>{n, 3});
+  archive.commit();
+  if (rank_of() == 0)
+    std::filesystem::remove_all(dir);
+}
