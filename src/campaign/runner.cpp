@@ -288,12 +288,15 @@ std::uint64_t TrialRunner::check_resumed() {
   // writing: parallel HDF5 would allocate a dataset without storage as soon as
   // it is opened, whatever its size.
   const auto describe = [](const std::vector<std::uint64_t>& dims, const std::string& type,
-                           const std::vector<std::uint64_t>& chunk, bool extendible) {
+                           const std::vector<std::uint64_t>& chunk, bool extendible, bool shuffle,
+                           bool deflate) {
     std::string out = "[";
     for (std::size_t i = 0; i < dims.size(); ++i)
       out += (i ? " × " : "") + std::to_string(dims[i]);
     out += "] " + type;
     out += chunk.empty() ? ", not chunked" : ", chunks of " + std::to_string(chunk[0]) + " rows";
+    out += shuffle ? ", shuffled" : "";
+    out += deflate ? ", deflated" : ", not compressed";
     return out + (extendible ? "" : ", fixed size");
   };
   std::vector<std::string> expected_names{"done"};
@@ -310,20 +313,22 @@ std::uint64_t TrialRunner::check_resumed() {
     }
     const std::uint64_t cols = d.layout.n_cols;
     const std::string type(io::row_type_name(d.layout.type));
+    const bool shuffled = io::row_type_bytes(d.layout.type) > 1;
     const std::string want =
-        describe({rows, cols}, type, {chunk_rows_, cols}, true) + ", shuffled and deflated";
+        describe({rows, cols}, type, {chunk_rows_, cols}, true, shuffled, true);
     const bool shape_ok = info.dataset && info.dims.size() == 2 && info.dims[1] == cols &&
                           info.dims[0] >= rows && info.dims[0] <= n_trials_ &&
                           info.max_dims == std::vector<std::uint64_t>{io::ROWS_UNLIMITED, cols};
-    const bool storage_ok =
-        info.type == type && info.chunk == std::vector<std::uint64_t>{chunk_rows_, cols} &&
-        info.deflate && (info.shuffle || io::row_type_bytes(d.layout.type) == 1);
+    const bool storage_ok = info.type == type &&
+                            info.chunk == std::vector<std::uint64_t>{chunk_rows_, cols} &&
+                            info.deflate && info.shuffle == shuffled;
     if (!info.dataset)
       refuse(d.path, "not a dataset; expected " + want);
     if (!shape_ok || !storage_ok) {
       const bool extendible = !info.max_dims.empty() && info.max_dims[0] == io::ROWS_UNLIMITED;
       refuse(d.path, "expected " + want + ", found " +
-                         describe(info.dims, info.type, info.chunk, extendible));
+                         describe(info.dims, info.type, info.chunk, extendible, info.shuffle,
+                                  info.deflate));
     }
     if (info.dims[0] > 0 && info.storage_bytes == 0)
       refuse(d.path, "its rows were never written");
