@@ -274,8 +274,10 @@ std::string read_string_attribute(hid_t obj, const char* name) {
 //! `reserved_end` the end of the reservation. HDF5 allocates new space at its
 //! end of allocation, which every flush makes the file's size (the MPI-IO
 //! driver extends the file to it), and writes metadata it allocated but did
-//! not write yet a little below. Where the file system cannot reserve
-//! (EOPNOTSUPP: NFSv3, some parallel file systems) the free space is checked.
+//! not write yet a little below. Nothing is asked when `reserved_end` (the
+//! end reserved before) covers it already. Where the file system cannot
+//! reserve (EOPNOTSUPP: NFSv3, some parallel file systems) the free space is
+//! checked.
 int reserve_blocks(const std::filesystem::path& path, std::uint64_t below, std::uint64_t need,
                    std::uint64_t& reserved_end) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
@@ -289,16 +291,21 @@ int reserve_blocks(const std::filesystem::path& path, std::uint64_t below, std::
   }
   const auto size = static_cast<std::uint64_t>(st.st_size);
   const std::uint64_t begin = size > below ? size - below : 0;
-  reserved_end = size + need;
+  if (size + need <= reserved_end) { // reserved already: the file only grows
+    ::close(fd);
+    return 0;
+  }
   int err = 0;
 #ifdef __linux__
   if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(begin),
-                  static_cast<off_t>(reserved_end - begin)) != 0)
+                  static_cast<off_t>(size + need - begin)) != 0)
     err = errno;
+  else
+    reserved_end = size + need;
 #else
   err = EOPNOTSUPP;
 #endif
-  if (err == EOPNOTSUPP || err == ENOSYS) {
+  if (err == EOPNOTSUPP || err == ENOSYS) { // checked, not reserved: ask again next time
     struct statvfs fs {};
     err = 0;
     if (::fstatvfs(fd, &fs) == 0 && need > std::uint64_t{fs.f_bavail} * fs.f_frsize)
@@ -807,7 +814,7 @@ void Archive::reserve(std::uint64_t bytes) {
   const std::uint64_t need = bytes + pending_ + RESERVE_MARGIN;
   int err = 0;
   if (rank_ == 0) {
-    std::uint64_t end = 0;
+    std::uint64_t end = reserved_end_;
     err = reserve_blocks(path_, RESERVE_BELOW_END, need, end);
     if (err == 0)
       reserved_end_ = std::max(reserved_end_, end);
