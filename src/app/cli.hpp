@@ -191,17 +191,23 @@ void forget_partial_output(const std::filesystem::path& path);
 //! Writes the run's archive: opens it (open_archive), lets `fill` write the
 //! analysis into it, and commits it (NAME.h5.partial → NAME.h5). When anything
 //! fails the partial file is removed — no partial output — except when it is a
-//! checkpoint to resume from: after an interrupted campaign, or when this run
-//! was itself a resume.
+//! checkpoint to resume from: after an interrupted campaign, a full disk or
+//! another I/O failure (core::IoError), or when this run was itself a resume.
 template <class Fill>
 void write_run_archive(const Invocation& inv, const RunOutput& output, const io::RunInfo& info,
                        Fill&& fill) {
+  // A campaign stops at a checkpoint on SIGTERM/SIGINT: catch them before the
+  // partial file exists, so that none can kill the run while it is written.
+  if (inv.has("resume"))
+    campaign::install_signal_handlers();
   try {
     auto archive = open_archive(output, info, inv.comm);
     fill(archive);
     archive.commit();
   } catch (const campaign::Interrupted&) {
     throw; // the partial archive is the checkpoint
+  } catch (const core::IoError&) {
+    throw; // ... and still the last one; the file may also belong to another run now
   } catch (...) {
     if (!output.resume() && inv.prints())
       forget_partial_output(output.path());
