@@ -49,6 +49,6 @@ run_case "start-up only (--version)" --version
 echo "nuflare followup, 4 evolutions x 25 magnitudes (-27..-15 step 0.5):"
 run_case "exact (default)" followup --table "$FU"
 run_case "stein2023 grid" followup --table "$FU" --grid stein2023
-run_case "exact + archive (all curves)" followup --table "$FU" --output "$TMP/run.h5"
-run_case "stein2023 + archive" followup --table "$FU" --grid stein2023 --output "$TMP/run.h5"
+run_case "exact + archive (all curves)" followup --table "$FU" --output "$TMP/run.h5" --overwrite
+run_case "stein2023 + archive" followup --table "$FU" --grid stein2023 --output "$TMP/run.h5" --overwrite
 exit $status

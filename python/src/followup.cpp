@@ -7,11 +7,11 @@
 #include "bindings.hpp"
 
 #include "nuflare/core/error.hpp"
-#include "nuflare/followup/alerts.hpp"
+#include "nuflare/followup/alert_statistics.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
-#include "nuflare/io/formats.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -59,17 +59,16 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
   if (format != "auto" && format != "overview" && format != "campaign")
     throw core::ConfigError("table_format: expected overview, campaign or auto, got \"" +
                             table_format + "\"");
-  std::vector<fu::FollowupAlert> alerts;
+  std::vector<io::Alert> alerts;
   std::vector<fu::Rejection> why;
-  std::vector<fu::FollowupAlert> used;
+  std::vector<io::Alert> used;
   std::vector<fu::ProbabilityRow> table4;
   std::optional<fu::LatencyStats> latency;
   {
     py::gil_scoped_release release;
     if (format == "auto")
-      format =
-          io::detect_followup_table(path) == io::FollowupTable::campaign ? "campaign" : "overview";
-    alerts = format == "overview" ? fu::read_overview_fu(path) : fu::read_campaign_csv(path);
+      format = io::followup_table_format(path); // as `nuflare followup --table-format auto`
+    alerts = io::read_followup_table(path, format);
     if (alerts.empty())
       throw core::InputError(path, 0, "", "no alerts");
     fu::SelectionConfig selection;
@@ -83,7 +82,7 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
     if (used.empty())
       throw core::InputError(path, 0, "", "no alert passes the selection (ZTF paper §2)");
     if (format == "campaign")
-      latency = fu::latency_stats(std::span<const fu::FollowupAlert>(alerts));
+      latency = fu::latency_stats(std::span<const io::Alert>(alerts));
     table4 = fu::probability_table(used, missing_signalness);
   }
 
@@ -101,8 +100,8 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
     ra_minus.push_back(a.ra_minus_deg);
     dec_plus.push_back(a.dec_plus_deg);
     dec_minus.push_back(a.dec_minus_deg);
-    area_rect.push_back(a.area_rect_deg2);
-    area_obs.push_back(a.area_obs_deg2);
+    area_rect.push_back(a.area_rect_deg2.value_or(NaN));
+    area_obs.push_back(a.area_obs_deg2.value_or(NaN));
     signalness.push_back(a.signalness.value_or(NaN));
     retracted.push_back(a.retracted);
     latency_hours.push_back(a.latency_hours.value_or(NaN));

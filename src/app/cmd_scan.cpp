@@ -38,11 +38,14 @@ int run_scan(Invocation& inv, const campaign::ScanRun& run) {
   const coincidence::ScanEngine engine(in.series, in.alerts, delta_t, factors, run.in.region,
                                        run.in.flare_cut);
   campaign::ScanResult result;
-  output.write(inv.run_info(run.campaign.seed, in.files), inv.comm, [&](io::Archive& archive) {
-    result = campaign::run_scan_campaign(archive, inv.comm, engine, run.campaign);
-    if (!archive.exists("/scan/summary"))
-      archive.write_table("/scan/summary", campaign::scan_summary_table(result));
-  });
+  output.write(
+      inv.run_info(run.campaign.seed, in.files), inv.comm,
+      [&](io::Archive& archive) {
+        result = campaign::run_scan_campaign(archive, inv.comm, engine, run.campaign);
+        if (!archive.exists("/scan/summary"))
+          archive.write_table("/scan/summary", campaign::scan_summary_table(result));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints()) {
     io::print_csv(std::cout, io::select_columns(campaign::scan_summary_table(result),
                                                 {"delta_t", "factor", "n_pairs", "r0", "p_value"}));

@@ -61,15 +61,18 @@ int run_spatial_sensitivity(Invocation& inv, const campaign::RunOutput& output,
   const coincidence::SpatialIndex index(in.events, config.spatial);
 
   std::vector<campaign::SensitivityGroupResult> results;
-  output.write(inv.run_info(config.seed, in.files), inv.comm, [&](io::Archive& archive) {
-    results = campaign::run_sensitivity_campaign(archive, inv.comm, in.events, index, in.catalog,
-                                                 in.groups, config);
-    archive.set_attribute("/sensitivity", "test", std::string("spatial"));
-    campaign::write_table_once(archive, "/sensitivity/summary",
-                               campaign::sensitivity_summary_table(results));
-    campaign::write_table_once(archive, "/sensitivity/curve",
-                               campaign::sensitivity_curve_table(results));
-  });
+  output.write(
+      inv.run_info(config.seed, in.files), inv.comm,
+      [&](io::Archive& archive) {
+        results = campaign::run_sensitivity_campaign(archive, inv.comm, in.events, index,
+                                                     in.catalog, in.groups, config);
+        archive.set_attribute("/sensitivity", "test", std::string("spatial"));
+        campaign::write_table_once(archive, "/sensitivity/summary",
+                                   campaign::sensitivity_summary_table(results));
+        campaign::write_table_once(archive, "/sensitivity/curve",
+                                   campaign::sensitivity_curve_table(results));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints())
     io::print_csv(std::cout, campaign::sensitivity_summary_table(results));
   return 0;
@@ -86,14 +89,17 @@ int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
                              [&] { return campaign::read_temporal_inputs(selection); });
 
   campaign::TemporalSensitivityResult result;
-  output.write(inv.run_info(config.seed, in.files), inv.comm, [&](io::Archive& archive) {
-    result = campaign::run_temporal_sensitivity_campaign(archive, inv.comm, in.series, in.alerts,
-                                                         config);
-    campaign::write_table_once(archive, "/sensitivity/summary",
-                               campaign::temporal_sensitivity_summary_table(result));
-    campaign::write_table_once(archive, "/sensitivity/curve",
-                               campaign::temporal_sensitivity_curve_table(result));
-  });
+  output.write(
+      inv.run_info(config.seed, in.files), inv.comm,
+      [&](io::Archive& archive) {
+        result = campaign::run_temporal_sensitivity_campaign(archive, inv.comm, in.series,
+                                                             in.alerts, config);
+        campaign::write_table_once(archive, "/sensitivity/summary",
+                                   campaign::temporal_sensitivity_summary_table(result));
+        campaign::write_table_once(archive, "/sensitivity/curve",
+                                   campaign::temporal_sensitivity_curve_table(result));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints())
     io::print_csv(std::cout, campaign::temporal_sensitivity_summary_table(result));
   return 0;

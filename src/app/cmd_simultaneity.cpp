@@ -70,14 +70,16 @@ int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
   }
 
   campaign::SimultaneityResult result;
-  output.write(inv.run_info(run.campaign.seed, {run.alerts, run.sources, run.rho}), inv.comm,
-               [&](io::Archive& archive) {
-                 result = campaign::run_simultaneity_campaign(
-                     archive, inv.comm, sources, alerts, run.factor, run.split_deg, run.campaign);
-                 if (!archive.exists("/simultaneity/summary"))
-                   archive.write_table("/simultaneity/summary",
-                                       campaign::simultaneity_summary_table(result));
-               });
+  output.write(
+      inv.run_info(run.campaign.seed, {run.alerts, run.sources, run.rho}), inv.comm,
+      [&](io::Archive& archive) {
+        result = campaign::run_simultaneity_campaign(archive, inv.comm, sources, alerts, run.factor,
+                                                     run.split_deg, run.campaign);
+        if (!archive.exists("/simultaneity/summary"))
+          archive.write_table("/simultaneity/summary",
+                              campaign::simultaneity_summary_table(result));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints())
     io::print_csv(std::cout, campaign::simultaneity_summary_table(result));
   return 0;

@@ -61,18 +61,21 @@ int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
   const auto limits = flux_limits(inv, run, inputs);
 
   std::vector<campaign::SpatialGroupResult> results;
-  output.write(inv.run_info(run.campaign.seed, inputs), inv.comm, [&](io::Archive& archive) {
-    results =
-        campaign::run_spatial_campaign(archive, inv.comm, index, in.catalog, groups, run.campaign);
-    campaign::write_table_once(archive, "/spatial/summary",
-                               campaign::spatial_summary_table(results));
-    campaign::write_table_once(archive, "/spatial/table6", campaign::spatial_table6(results));
-    if (!table2.empty())
-      campaign::write_table_once(archive, "/spatial/table2", campaign::spatial_table2(table2));
-    if (!limits.empty())
-      campaign::write_table_once(archive, "/spatial/flux_limit",
-                                 campaign::spatial_flux_limit_table(limits));
-  });
+  output.write(
+      inv.run_info(run.campaign.seed, inputs), inv.comm,
+      [&](io::Archive& archive) {
+        results = campaign::run_spatial_campaign(archive, inv.comm, index, in.catalog, groups,
+                                                 run.campaign);
+        campaign::write_table_once(archive, "/spatial/summary",
+                                   campaign::spatial_summary_table(results));
+        campaign::write_table_once(archive, "/spatial/table6", campaign::spatial_table6(results));
+        if (!table2.empty())
+          campaign::write_table_once(archive, "/spatial/table2", campaign::spatial_table2(table2));
+        if (!limits.empty())
+          campaign::write_table_once(archive, "/spatial/flux_limit",
+                                     campaign::spatial_flux_limit_table(limits));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints())
     io::print_csv(std::cout, io::select_columns(campaign::spatial_summary_table(results),
                                                 {"group", "log10e_min", "n_observed", "n_expected",

@@ -9,6 +9,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/tables.hpp"
 
+#include <cstdlib>
 #include <iostream>
 
 namespace nuflare::app {
@@ -29,17 +30,23 @@ int run_temporal(Invocation& inv, const campaign::TemporalRun& run) {
   std::vector<double> alert_mjd;
   for (const auto& a : in.alerts)
     alert_mjd.push_back(a.mjd);
+  // NUFLARE_NO_AVX2 (any value) keeps the SSE2 loop, for testing it (docs/methods.md).
+  const auto simd = std::getenv("NUFLARE_NO_AVX2") ? coincidence::SimdLevel::sse2
+                                                   : coincidence::best_simd_level();
   const coincidence::ControlEngine engine(
       in.series, coincidence::outside_all_regions(in.series, in.alerts, run.factor, run.in.region),
-      alert_mjd, shifts, run.delta_t, run.in.flare_cut);
+      alert_mjd, shifts, run.delta_t, run.in.flare_cut, simd);
 
   campaign::ControlResult result;
-  output.write(inv.run_info(run.campaign.seed, in.files), inv.comm, [&](io::Archive& archive) {
-    result =
-        campaign::run_control_campaign(archive, inv.comm, engine, pairs, n_sources, run.campaign);
-    if (!archive.exists("/temporal/summary"))
-      archive.write_table("/temporal/summary", campaign::control_summary_table(result));
-  });
+  output.write(
+      inv.run_info(run.campaign.seed, in.files), inv.comm,
+      [&](io::Archive& archive) {
+        result = campaign::run_control_campaign(archive, inv.comm, engine, pairs, n_sources,
+                                                run.campaign);
+        if (!archive.exists("/temporal/summary"))
+          archive.write_table("/temporal/summary", campaign::control_summary_table(result));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints()) {
     io::print_csv(std::cout, io::select_columns(campaign::control_summary_table(result),
                                                 {"shift_days", "r_observed", "r_trial_mean",

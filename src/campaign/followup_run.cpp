@@ -1,9 +1,12 @@
 #include "nuflare/campaign/followup_run.hpp"
 
 #include "nuflare/core/validation.hpp"
+#include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/flare_strength.hpp"
 #include "nuflare/io/formats.hpp"
 #include "nuflare/io/tables.hpp"
+#include "nuflare/io/ztf_photometry.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -107,10 +110,10 @@ FollowupSettings followup_settings(const FollowupOptions& run) {
   s.config.detection = run.survey == Survey::ztf ? s.ztf : s.deep;
   s.missing_signalness = run.selection.missing_signalness;
   s.galactic_cut = run.selection.galactic_cut;
-  const bool campaign = run.table_format == TableFormat::campaign ||
-                        (run.table_format == TableFormat::automatic &&
-                         io::detect_followup_table(s.table_path) == io::FollowupTable::campaign);
-  s.table_format = campaign ? "campaign" : "overview";
+  s.table_format = run.table_format == TableFormat::campaign ? "campaign"
+                   : run.table_format == TableFormat::overview
+                       ? "overview"
+                       : io::followup_table_format(s.table_path);
   return s;
 }
 
@@ -135,7 +138,7 @@ FlareStrengthRows flare_strength_rows(const std::string& spec) {
     throw core::FieldError("flare_lightcurve", "alert MJD is not a finite number: \"" + mjd + "\"");
   const bool fits = lower(std::filesystem::path(out.file).extension().string()) == ".fits";
   const auto points =
-      fits ? followup::read_ztf_dr_fits(out.file) : followup::read_ztf_forced_photometry(out.file);
+      fits ? io::read_ztf_dr_fits(out.file) : io::read_ztf_forced_photometry(out.file);
   // ZTF paper §4: ±25 d window, "flaring" above 1.5.
   out.rows = followup::flare_strength(points, out.alert_mjd);
   return out;
@@ -143,11 +146,10 @@ FlareStrengthRows flare_strength_rows(const std::string& spec) {
 
 FollowupResults followup_limits(const FollowupOptions& run, const FollowupSettings& s) {
   FollowupResults r;
-  r.alerts = s.table_format == "overview" ? followup::read_overview_fu(s.table_path)
-                                          : followup::read_campaign_csv(s.table_path);
+  r.alerts = io::read_followup_table(s.table_path, s.table_format);
   if (r.alerts.empty())
     throw core::InputError(s.table_path, 0, "", "no alerts");
-  std::vector<followup::FollowupAlert> used;
+  std::vector<io::Alert> used;
   if (s.table_format == "campaign") {
     // ZTF paper §2: signalness > 0.5 or area < 10 deg², retractions out, optional |b| cut.
     // The paper's sheet lists the alerts that were followed up, so it is taken whole.
@@ -162,7 +164,7 @@ FollowupResults followup_limits(const FollowupOptions& run, const FollowupSettin
     }
     if (used.empty())
       throw core::InputError(s.table_path, 0, "", "no alert passes the selection (ZTF paper §2)");
-    r.latency = followup::latency_stats(std::span<const followup::FollowupAlert>(r.alerts));
+    r.latency = followup::latency_stats(std::span<const io::Alert>(r.alerts));
   } else {
     used = r.alerts;
   }
@@ -188,8 +190,37 @@ FollowupResults followup_limits(const FollowupOptions& run, const FollowupSettin
     r.pdist.push_back(std::move(p));
   }
 
+  // Fig. 16–19 on the curve grid: P_det once per survey (ZTF eq. 2, the deep
+  // survey of Fig. 19), then eq. 7 for the run's repeat factor and for ×1/×2/×4.
+  const followup::DetectionModel ztf_model(s.ztf), deep_model(s.deep);
+  std::array<std::optional<double>, FIG18_REPEATS.size()> x_repeat;
+  for (std::size_t k = 0; k < FIG18_REPEATS.size(); ++k)
+    x_repeat[k] = followup::f_pdet_limit(r.p_astro_obs, s.config.cl, FIG18_REPEATS[k]);
+  for (auto e : s.evolutions) {
+    const followup::RedshiftPdf pdf(e, s.config.redshift);
+    EvolutionCurves c;
+    c.evolution = e;
+    c.abs_mag = s.curve_mags;
+    c.p_detectable_ztf = ztf_model.p_detectable(pdf, s.curve_mags);
+    c.p_detectable_deep = deep_model.p_detectable(pdf, s.curve_mags);
+    c.p_detectable = s.survey == "deep" ? c.p_detectable_deep : c.p_detectable_ztf;
+    for (std::size_t j = 0; j < s.curve_mags.size(); ++j) {
+      const double pd = c.p_detectable[j];
+      c.nu_l_nu.push_back(
+          followup::abs_mag_to_nu_l_nu_erg_s(s.curve_mags[j], s.config.wavelength_nm));
+      c.p_no_f1.push_back(followup::p_no_counterpart(r.p_astro_obs, pd, s.config.alert_repeat));
+      c.f_limit.push_back(or_nan(followup::f_limit(r.x_limit, pd)));
+      for (std::size_t k = 0; k < FIG18_REPEATS.size(); ++k)
+        c.f_limit_repeat[k].push_back(
+            or_nan(followup::f_limit(x_repeat[k], c.p_detectable_ztf[j])));
+      c.f_limit_ztf.push_back(or_nan(followup::f_limit(x_repeat[0], c.p_detectable_ztf[j])));
+      c.f_limit_deep.push_back(or_nan(followup::f_limit(x_repeat[0], c.p_detectable_deep[j])));
+    }
+    r.curves.push_back(std::move(c));
+  }
+
   if (run.not_followed_up) {
-    const auto nf = followup::read_overview_not_fu(*run.not_followed_up);
+    const auto nf = io::read_overview_not_fu(*run.not_followed_up);
     r.rejections = followup::rejection_counts(nf);
     r.rejections_v2 = followup::rejection_counts(nf, 190617); // V2 alerts (ZTF paper §2)
   }

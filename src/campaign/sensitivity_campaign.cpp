@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace nuflare::campaign {
 
@@ -34,6 +35,13 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     throw core::ConfigError("--strengths: empty list");
 
   const std::uint64_t n_signal_total = config.strengths.size() * config.signal_trials;
+  // Largest counts: every selected track, plus every injected event with a signal.
+  const double most_injected = *std::max_element(config.strengths.begin(), config.strengths.end());
+  const std::uint64_t max_background = index.n_selected();
+  const std::optional<std::uint64_t> max_signal =
+      most_injected >= 0 && most_injected < 1e15
+          ? std::optional(max_background + static_cast<std::uint64_t>(std::llround(most_injected)))
+          : std::nullopt;
   std::vector<SensitivityGroupResult> results;
   for (const auto& group : groups) {
     std::vector<double> dec(group.members.size());
@@ -47,8 +55,9 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     opts.label = "background trials of " + group.name;
 
     TrialRunner background(archive, comm, base + "/background", config.background_trials, opts);
-    const auto bg = background.add_i64("statistic", 1, "events",
-                                       "count at the threshold for RA-scrambled sources");
+    const auto bg =
+        background.add_i64("statistic", 1, "events",
+                           "count at the threshold for RA-scrambled sources", max_background);
     background.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
       skies.count(g);
       for (std::size_t k = 0; k < g.size(); ++k)
@@ -57,8 +66,8 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
 
     opts.label = "signal trials of " + group.name;
     TrialRunner signal(archive, comm, base + "/signal", n_signal_total, opts);
-    const auto sg =
-        signal.add_i64("statistic", 1, "events", "count with injected events; row s·N_signal + k");
+    const auto sg = signal.add_i64("statistic", 1, "events",
+                                   "count with injected events; row s·N_signal + k", max_signal);
     // Signal trial s·N + k adds injected events to background sky k.
     signal.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
       sky.resize(g.size());

@@ -4,7 +4,9 @@
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/core/error.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace nuflare::campaign {
 
@@ -49,7 +51,9 @@ TemporalSensitivityResult run_temporal_sensitivity_campaign(
   TrialRunner background(archive, comm, "/sensitivity/background", config.background_trials, opts);
   const auto bg = background.add_f64("statistic", 1, "",
                                      "R(0) for scrambled alert RAs (= nuflare scan trial k)");
-  const auto bg_pairs = background.add_i64("n_pairs", 1, "pairs", "(source, alert) pairs");
+  // At most every (source, alert) pair; at most the largest strength injected.
+  const auto bg_pairs = background.add_i64("n_pairs", 1, "pairs", "(source, alert) pairs",
+                                           std::uint64_t{series.size()} * alerts.size());
   std::vector<double> ra(engine.n_alerts());
   background.run([&](std::uint64_t g, TrialRows& rows) {
     scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra);
@@ -62,8 +66,12 @@ TemporalSensitivityResult run_temporal_sensitivity_campaign(
                      opts);
   const auto sg =
       signal.add_f64("statistic", 1, "", "R(0) with injected flares; row s·N_signal + k");
+  const double most_injected = *std::max_element(config.strengths.begin(), config.strengths.end());
   const auto sg_n = signal.add_i64("n_injected", 1, "flares",
-                                   "flares injected (the strength, or every pair when fewer)");
+                                   "flares injected (the strength, or every pair when fewer)",
+                                   most_injected >= 0 && most_injected < 1e15
+                                       ? std::optional(static_cast<std::uint64_t>(most_injected))
+                                       : std::nullopt);
   signal.run([&](std::uint64_t g, TrialRows& rows) {
     const std::uint64_t s = g / n_signal, k = g % n_signal;
     scramble_alert_ra(config.seed, SCAN_RA_STREAM, k, ra); // background sky k

@@ -95,16 +95,19 @@ std::vector<io::ZtfCandidate> select_candidates(std::span<const io::ZtfCandidate
 }
 
 CandidateSummary summarize_candidates(std::span<const io::ZtfCandidate> all,
-                                      std::span<const FollowupAlert> alerts,
+                                      std::span<const io::Alert> alerts,
                                       const CandidateOptions& options) {
   const auto candidates = select_candidates(all, options);
   CandidateSummary s;
   s.alerts = alerts.size();
   std::unordered_map<std::string, std::size_t> row; // alert name -> per_alert index
   for (const auto& a : alerts) {
+    if (!a.area_obs_deg2)
+      throw core::ConfigError("ztf candidates: alert " + a.name +
+                              " has no observed area (read it from a follow-up table)");
     row.emplace(a.name, s.per_alert.size());
-    s.per_alert.push_back({a.name, 0, a.area_obs_deg2, 0.0});
-    s.observed_area_deg2 += a.area_obs_deg2;
+    s.per_alert.push_back({a.name, 0, *a.area_obs_deg2, 0.0});
+    s.observed_area_deg2 += *a.area_obs_deg2;
   }
   if (!(s.observed_area_deg2 > 0))
     throw core::ConfigError("ztf candidates: the followed-up alerts have no observed area");

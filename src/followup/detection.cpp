@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
+#include <utility>
 
 namespace nuflare::followup {
 
@@ -47,48 +49,96 @@ double DetectionModel::max_luminosity_distance_mpc(double abs_mag, double appare
 
 double DetectionModel::threshold_redshift(const RedshiftPdf& pdf, double abs_mag,
                                           double apparent_mag) const {
-  const double dl_max = max_luminosity_distance_mpc(abs_mag, apparent_mag);
-  if (pdf.mode() == GridMode::exact)
-    return cosmology_.redshift_at_luminosity_distance(dl_max, pdf.z_max());
-  // stein2023: D_L tabulated at the grid midpoints, z from numpy.interp(dl_max, D_L, z).
-  return interp_clamped(dl_max, grid_luminosity_distances(pdf), pdf.grid_z());
+  return redshift_at_distance(pdf, max_luminosity_distance_mpc(abs_mag, apparent_mag),
+                              grid_luminosity_distances(pdf));
 }
 
 std::vector<double> DetectionModel::grid_luminosity_distances(const RedshiftPdf& pdf) const {
+  if (pdf.mode() != GridMode::stein2023)
+    return {};
   auto dl = cosmology_.comoving_distances_mpc(pdf.grid_z());
   for (std::size_t i = 0; i < dl.size(); ++i)
     dl[i] *= 1.0 + pdf.grid_z()[i];
   return dl;
 }
 
-double DetectionModel::cumulative_detection(const RedshiftPdf& pdf, double abs_mag,
-                                            double z) const {
-  const std::vector<double> dl_grid =
-      pdf.mode() == GridMode::stein2023 ? grid_luminosity_distances(pdf) : std::vector<double>{};
-  auto threshold = [&](double m) {
-    const double dl_max = max_luminosity_distance_mpc(abs_mag, m);
-    if (pdf.mode() == GridMode::exact)
-      return cosmology_.redshift_at_luminosity_distance(dl_max, pdf.z_max());
-    return interp_clamped(dl_max, dl_grid, pdf.grid_z());
-  };
-  // eq. 5 with a step ε: the integral splits at the redshifts of the step edges.
+double DetectionModel::redshift_at_distance(const RedshiftPdf& pdf, double dl_max_mpc,
+                                            const std::vector<double>& dl_grid) const {
+  if (pdf.mode() == GridMode::exact)
+    return cosmology_.redshift_at_luminosity_distance(dl_max_mpc, pdf.z_max());
+  // stein2023: D_L tabulated at the grid midpoints, z from numpy.interp(dl_max, D_L, z).
+  return interp_clamped(dl_max_mpc, dl_grid, pdf.grid_z());
+}
+
+namespace {
+
+//! Eq. 5 with a step ε, up to redshift z: the integral splits at the redshifts
+//! z_k where m(M, z) crosses the step edges, P = ε₀ Σ_k e_k [CDF(z_k) − CDF(z_{k−1})].
+//! `threshold(dl_max)` is the redshift of D_L = dl_max, `cdf(z)` the PDF's CDF and
+//! `cdf0` = CDF(0). The one-magnitude and the grid forms both add through here,
+//! so that they agree bit for bit.
+template <class Threshold, class Cdf>
+double step_integral(const DetectionConfig& config, double abs_mag, double z, double cdf0,
+                     Threshold&& threshold, Cdf&& cdf) {
   double total = 0.0;
   double z_prev = 0.0;
-  double cdf_prev = pdf.cdf(0.0);
-  for (const auto& s : config_.steps) {
-    const double z_k = std::min(threshold(s.m_max), z);
+  double cdf_prev = cdf0;
+  for (const auto& s : config.steps) {
+    const double z_k =
+        std::min(threshold(DetectionModel::max_luminosity_distance_mpc(abs_mag, s.m_max)), z);
     if (z_k > z_prev) {
-      const double cdf_k = pdf.cdf(z_k);
+      const double cdf_k = cdf(z_k);
       total += s.efficiency * (cdf_k - cdf_prev);
       cdf_prev = cdf_k;
       z_prev = z_k;
     }
   }
-  return config_.epsilon0 * total;
+  return config.epsilon0 * total;
+}
+
+//! f(x) computed once per distinct x (the same x gives the same bits).
+template <class F>
+class Memo {
+public:
+  explicit Memo(F f) : f_(std::move(f)) {}
+  double operator()(double x) {
+    const auto [it, fresh] = values_.try_emplace(x, 0.0);
+    if (fresh)
+      it->second = f_(x);
+    return it->second;
+  }
+
+private:
+  F f_;
+  std::unordered_map<double, double> values_;
+};
+
+} // namespace
+
+double DetectionModel::cumulative_detection(const RedshiftPdf& pdf, double abs_mag,
+                                            double z) const {
+  const std::vector<double> dl_grid = grid_luminosity_distances(pdf);
+  return step_integral(
+      config_, abs_mag, z, pdf.cdf(0.0),
+      [&](double dl_max) { return redshift_at_distance(pdf, dl_max, dl_grid); },
+      [&](double z_k) { return pdf.cdf(z_k); });
 }
 
 double DetectionModel::p_detectable(const RedshiftPdf& pdf, double abs_mag) const {
   return cumulative_detection(pdf, abs_mag, pdf.z_max());
+}
+
+std::vector<double> DetectionModel::p_detectable(const RedshiftPdf& pdf,
+                                                 std::span<const double> abs_mags) const {
+  const std::vector<double> dl_grid = grid_luminosity_distances(pdf);
+  const double cdf0 = pdf.cdf(0.0);
+  Memo threshold([&](double dl_max) { return redshift_at_distance(pdf, dl_max, dl_grid); });
+  Memo cdf([&](double z_k) { return pdf.cdf(z_k); });
+  std::vector<double> out;
+  out.reserve(abs_mags.size());
+  for (double m : abs_mags)
+    out.push_back(step_integral(config_, m, pdf.z_max(), cdf0, threshold, cdf));
+  return out;
 }
 
 } // namespace nuflare::followup

@@ -38,17 +38,18 @@ std::optional<double> f_pdet_limit(std::span<const double> p_astro_obs, double c
   return 0.5 * (a + b);
 }
 
+std::optional<double> f_limit(std::optional<double> f_pdet, double p_det) {
+  // f = x / P_det; beyond f = 1 no fraction of sources reaches the CL (§6, Fig. 17).
+  if (!f_pdet || !(p_det > 0) || !(*f_pdet <= p_det))
+    return std::nullopt;
+  return *f_pdet / p_det;
+}
+
 std::optional<double> f_limit(std::span<const double> p_astro_obs, double p_det, double cl,
                               int repeat) {
   if (!(p_det > 0))
     return std::nullopt;
-  const auto x = f_pdet_limit(p_astro_obs, cl, repeat);
-  if (!x)
-    return std::nullopt;
-  const double f = *x / p_det;
-  if (f > 1.0)
-    return std::nullopt; // no f <= 1 reaches the CL: unconstrained (§6, Fig. 17)
-  return f;
+  return f_limit(f_pdet_limit(p_astro_obs, cl, repeat), p_det);
 }
 
 double abs_mag_to_nu_l_nu_erg_s(double abs_mag, double wavelength_nm) {
@@ -70,16 +71,12 @@ std::vector<LimitPoint> limit_curve(std::span<const double> p_astro_obs,
   rows.reserve(evolutions.size() * abs_mags.size());
   for (auto evolution : evolutions) {
     const RedshiftPdf pdf(evolution, config.redshift);
-    for (double mag : abs_mags) {
-      LimitPoint row{evolution, mag,          0.0,
-                     1.0,       std::nullopt, abs_mag_to_nu_l_nu_erg_s(mag, config.wavelength_nm)};
-      row.p_detectable = detection.p_detectable(pdf, mag);
-      row.p_no_counterpart_f1 =
-          p_no_counterpart(p_astro_obs, row.p_detectable, config.alert_repeat);
-      if (x_limit && row.p_detectable > 0 && *x_limit <= row.p_detectable)
-        row.f_limit = *x_limit / row.p_detectable;
-      rows.push_back(row);
-    }
+    const std::vector<double> p_det = detection.p_detectable(pdf, abs_mags);
+    for (std::size_t j = 0; j < abs_mags.size(); ++j)
+      rows.push_back({evolution, abs_mags[j], p_det[j],
+                      p_no_counterpart(p_astro_obs, p_det[j], config.alert_repeat),
+                      f_limit(x_limit, p_det[j]),
+                      abs_mag_to_nu_l_nu_erg_s(abs_mags[j], config.wavelength_nm)});
   }
   return rows;
 }

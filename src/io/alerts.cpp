@@ -100,6 +100,7 @@ std::vector<Alert> read_alerts(const std::string& path) {
   std::map<std::pair<long long, long long>, std::size_t> seen; // (run, event) -> index in out
   while (t.next()) {
     Alert a;
+    a.line = t.line_number();
     a.name = std::string(t.text(c_name));
     if (a.name.empty())
       t.fail(c_name, "empty alert name");
@@ -119,10 +120,8 @@ std::vector<Alert> read_alerts(const std::string& path) {
     a.ra_minus_deg = t.number_in(c_ram, ranges::ALERT_RA_ERR_DEG);
     a.dec_plus_deg = t.number_in(c_decp, ranges::ALERT_DEC_ERR_DEG);
     a.dec_minus_deg = t.number_in(c_decm, ranges::ALERT_DEC_ERR_DEG);
-    a.energy_tev = NaN;
     if (c_energy && !missing(t.text(*c_energy)))
       a.energy_tev = t.number_in(*c_energy, ranges::ALERT_ENERGY_TEV);
-    a.signalness = NaN;
     if (c_signal && !missing(t.text(*c_signal)))
       a.signalness = t.number_in(*c_signal, ranges::SIGNALNESS);
     if (c_type)

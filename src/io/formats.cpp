@@ -135,15 +135,4 @@ std::string_view describe(InputFormat format) noexcept {
   return "a file of unknown format";
 }
 
-FollowupTable detect_followup_table(const std::string& path) noexcept {
-  try {
-    const auto line = first_line(path);
-    if (line && cells(*line).front() == "name")
-      return FollowupTable::campaign;
-  } catch (...) {
-    // unreadable: the overview reader names the problem
-  }
-  return FollowupTable::overview;
-}
-
 } // namespace nuflare::io

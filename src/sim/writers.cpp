@@ -78,8 +78,8 @@ std::string alerts_text(const std::vector<io::Alert>& alerts) {
     const double far_per_year = a.stream == "gfu-gold" ? 0.5 : 1.5;
     append(out, "%s,%lu,%lu,%s,%.8f,%s,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.3f,%.3f,",
            a.name.c_str(), run, event, iso_time(a.mjd).c_str(), a.mjd, a.stream.c_str(), a.ra_deg,
-           a.dec_deg, a.ra_plus_deg, a.ra_minus_deg, a.dec_plus_deg, a.dec_minus_deg, a.energy_tev,
-           far_per_year, a.signalness);
+           a.dec_deg, a.ra_plus_deg, a.ra_minus_deg, a.dec_plus_deg, a.dec_minus_deg,
+           a.energy_tev.value_or(std::nan("")), far_per_year, a.signalness.value_or(std::nan("")));
     out += "None,None,None,None,None,FALSE,None\n";
   }
   return out;
@@ -126,11 +126,11 @@ std::string followup_text(const std::vector<FollowupRow>& rows) {
         "%s,%s,%.2f,\"[%.2f, -%.2f]\",%.2f,\"[%.2f, -%.2f]\",%.6f,%.6f,%.6f,%.3f,%.1f,%.2f,,,,\n",
         a.name.c_str(), r.alert_class.c_str(), a.ra_deg, a.ra_plus_deg, a.ra_minus_deg, a.dec_deg,
         a.dec_plus_deg, a.dec_minus_deg, r.area_rect_deg2, r.area_healpix_deg2, r.area_obs_deg2,
-        a.signalness, a.energy_tev, r.glat_deg);
+        a.signalness.value_or(std::nan("")), a.energy_tev.value_or(std::nan("")), r.glat_deg);
     sum_rect += r.area_rect_deg2;
     sum_hp += r.area_healpix_deg2;
     sum_obs += r.area_obs_deg2;
-    sum_sig += a.signalness;
+    sum_sig += a.signalness.value_or(std::nan(""));
   }
   out += blank;
   append(out, "ALL,,,,,,%.6f,%.6f,%.6f,%.3f,,,,,,\n", sum_rect, sum_hp, sum_obs, sum_sig);

@@ -9,11 +9,11 @@
 // and read back through zlib / liblzma, and compressed streams that are cut
 // or damaged, or raw bytes under a `.gz` / `.xz` name.
 #include "nuflare/core/error.hpp"
-#include "nuflare/followup/alerts.hpp"
 #include "nuflare/io/alerts.hpp"
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/icecube.hpp"
 #include "nuflare/io/lightcurves.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -158,13 +158,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)io::read_4fgl_flux_history(path);
       break;
     case 9:
-      (void)followup::read_overview_fu(path);
+      (void)io::read_overview_fu(path);
       break;
     case 10:
-      (void)followup::read_overview_not_fu(path);
+      (void)io::read_overview_not_fu(path);
       break;
     default:
-      (void)followup::read_campaign_csv(path);
+      (void)io::read_campaign_csv(path);
       break;
     }
   } catch (const core::InputError&) {

@@ -13,7 +13,7 @@
 //!   /followup/table3      flare strengths of ZTF light curves (Table 3)
 #include "nuflare/campaign/run_output.hpp"
 #include "nuflare/core/options.hpp"
-#include "nuflare/followup/alerts.hpp"
+#include "nuflare/followup/alert_statistics.hpp"
 #include "nuflare/followup/flare_strength.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
@@ -99,7 +99,7 @@ struct FlareStrengthRows {
 
 //! Everything the run prints or stores, computed before any file is created.
 struct FollowupResults {
-  std::vector<followup::FollowupAlert> alerts;
+  std::vector<io::Alert> alerts;
   std::vector<std::pair<std::string, followup::Rejection>> selection; //!< campaign tables
   std::vector<followup::ProbabilityRow> table4;
   std::vector<double> p_astro_obs;
@@ -122,10 +122,11 @@ struct FollowupResults {
 //! light curve around the alert time.
 [[nodiscard]] FlareStrengthRows flare_strength_rows(const std::string& spec);
 
-//! What a run computes but the Fig. 16–19 curves: the alerts and their
-//! selection (ZTF paper §2), P_astro·P_obs (eq. 1, Table 4), the limit of
-//! the printed table (eq. 5–7), P_dist(z) (eq. 4, Fig. 14), and with their
-//! options the not-followed-up counts and the flare strengths (Table 3).
+//! Everything a run computes: the alerts and their selection (ZTF paper §2),
+//! P_astro·P_obs (eq. 1, Table 4), the limit of the printed table (eq. 5–7),
+//! P_dist(z) (eq. 4, Fig. 14), the curves of Fig. 16–19 on the curve grid,
+//! and with their options the not-followed-up counts and the flare
+//! strengths (Table 3).
 [[nodiscard]] FollowupResults followup_limits(const FollowupOptions& options,
                                               const FollowupSettings& settings);
 

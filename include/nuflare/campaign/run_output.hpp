@@ -13,6 +13,7 @@
 //! fails, the partial file goes too — no partial output — unless it is a
 //! checkpoint to resume from (an interrupted campaign, or a resumed run).
 #include "nuflare/campaign/runner.hpp"
+#include "nuflare/core/error.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
 #include "nuflare/io/output_lock.hpp"
@@ -52,6 +53,12 @@ enum class OutputState {
   final_exists,   //!< RUN.h5 exists, and not overwriting
 };
 
+//! What SIGTERM/SIGINT do while a run writes its archive.
+enum class Signals {
+  default_action, //!< end the process (runs without checkpoints)
+  checkpoint,     //!< stop at the next checkpoint (trial campaigns, exit status 75)
+};
+
 class RunOutput {
 public:
   //! Claims `output` (collective). Throws core::FieldError("output") for a
@@ -72,15 +79,24 @@ public:
 
   //! Opens the archive, lets `fill` write the analysis and commits it
   //! (RUN.h5.partial → RUN.h5); on failure removes the partial file unless it
-  //! is a checkpoint to resume from. Collective.
+  //! is a checkpoint to resume from: after an interrupted campaign, a full disk
+  //! or another I/O failure (core::IoError), or when this run was itself a
+  //! resume. A trial campaign (`signals` = checkpoint) catches SIGTERM/SIGINT
+  //! before the partial file exists, so that none can kill the run while the
+  //! file is created; it stops at its next checkpoint instead. Collective.
   template <class Fill>
-  void write(const io::RunInfo& info, MPI_Comm comm, Fill&& fill) const {
+  void write(const io::RunInfo& info, MPI_Comm comm, Fill&& fill,
+             Signals signals = Signals::default_action) const {
+    if (signals == Signals::checkpoint)
+      install_signal_handlers();
     try {
       auto archive = open(info, comm);
       fill(archive);
       archive.commit();
     } catch (const Interrupted&) {
       throw; // the partial archive is the checkpoint
+    } catch (const core::IoError&) {
+      throw; // ... and still the last one; the file may also belong to another run now
     } catch (...) {
       forget_partial(comm);
       throw;

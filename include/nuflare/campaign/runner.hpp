@@ -1,16 +1,24 @@
 #pragma once
-//! Runs the trials of a campaign over MPI ranks (docs/methods.md, docs/archive-format.md, docs/cli.md).
+//! Runs the trials of a campaign over MPI ranks (docs/methods.md, "Work
+//! partition" and "Checkpoints"; docs/archive-format.md).
 //!
-//! Ranks take contiguous blocks of global trial indices (partition.hpp) and
-//! compute each trial from its global index alone (rng.hpp), so the per-trial
-//! rows are the same for any rank count. Rows go to the archive in collective
-//! writes at every checkpoint and at the end; a per-trial `done` flag makes a
-//! resumed run skip finished trials and end bit-identical to an
-//! uninterrupted one. SIGTERM / SIGINT (Slurm preemption, time limit, Ctrl-C)
-//! make every rank flush and stop with core::Interrupted (exit status 75).
+//! Trials go in rounds: round k holds the next `round_trials` × ranks archive
+//! rows, split over the ranks in contiguous pieces (partition.hpp), so after
+//! every round the finished trials are a prefix of the archive's rows. Each
+//! trial is computed from its global index alone (rng.hpp): the rows are the
+//! same for any rank count. At a checkpoint the datasets grow to the finished
+//! prefix, rounded down to whole chunks (each chunk is written once, complete)
+//! and the new rows are written collectively, with their checksums and the
+//! trials group's `rows` attribute as the commit record; a resumed run checks
+//! the saved rows against their checksums, computes only the rest, and ends
+//! bit-identical to an uninterrupted one (docs/archive-format.md).
+//! SIGTERM / SIGINT (Slurm preemption, time limit, Ctrl-C) make every rank
+//! save and stop with campaign::Interrupted (exit status 75); a second signal
+//! seconds later stops the process at once.
 //!
 //! Only this module and io/ know about MPI; the science code computes one
 //! trial from plain data.
+#include "nuflare/campaign/partition.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
@@ -19,6 +27,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -40,7 +49,7 @@ struct RunnerOptions {
   double progress_seconds = 30;     //!< log-line interval when stderr is not a terminal
   std::uint64_t round_trials = 256; //!< trials per rank between synchronisations
   std::string label = "trials";     //!< what the progress line counts
-  //! Sweep point p of independent campaigns (docs/methods.md): archive row k is the
+  //! Sweep point p of independent campaigns (docs/methods.md, "Sweeps"): archive row k is the
   //! trial of global index p·N + k, so the points of a sweep draw
   //! independent trials from one master seed.
   std::uint64_t sweep_point = 0;
@@ -96,13 +105,21 @@ public:
   //! its index into TrialRows::f64.
   std::size_t add_f64(const std::string& name, std::uint64_t n_cols, const std::string& unit,
                       const std::string& description);
-  //! Same for 64-bit integers (counts): exact, order-independent sums.
+  //! Same for integer counts: exact, order-independent sums. With
+  //! `max_count`, the largest count the analysis can produce (events
+  //! selected, pairs possible), the archive stores the narrowest unsigned type
+  //! that holds it (io::count_type); without, int64.
   std::size_t add_i64(const std::string& name, std::uint64_t n_cols, const std::string& unit,
-                      const std::string& description);
+                      const std::string& description,
+                      std::optional<std::uint64_t> max_count = std::nullopt);
 
-  //! Computes every trial of this rank's block with `trial(g, rows)` and
-  //! writes the rows; g is the global trial index, first_index() + the row.
-  //! Collective. Throws Interrupted after a signal.
+  //! Computes this rank's trials with `trial(g, rows)` and writes the rows;
+  //! g is the global trial index, first_index() + the row. Collective. Before
+  //! anything is allocated it checks the memory the results need (ConfigError
+  //! when a rank does not have it) and, when resuming, every per-trial
+  //! dataset's shape, type, chunking and checksums (core::InputError naming
+  //! the dataset). Throws Interrupted after a signal and core::IoError when the
+  //! disk is full (the last checkpoint stays resumable).
   void run(const std::function<void(std::uint64_t g, TrialRows& rows)>& trial);
 
   //! `batch(g, rows)` computes the trials of global indices g[k] into rows[k].
@@ -114,7 +131,8 @@ public:
   void run_batched(const BatchFunction& batch);
 
   //! All trials' values of a dataset in global order (row-major), on every
-  //! rank. Collective. Call after run().
+  //! rank: rows saved by an earlier run are read from the archive, this
+  //! run's are gathered from the ranks. Collective. Call after run().
   [[nodiscard]] std::vector<double> gather_f64(std::size_t index) const;
   [[nodiscard]] std::vector<std::int64_t> gather_i64(std::size_t index) const;
 
@@ -126,12 +144,22 @@ public:
 
 private:
   struct Dataset {
-    std::string path;
-    std::uint64_t n_cols;
+    std::string name, path;
+    io::RowLayout layout;
     bool integer;
+    std::string unit, description;
   };
-  void flush();
+  //! Rows of this rank in round k: [begin, end) of the archive.
+  [[nodiscard]] WorkRange piece(std::uint64_t round) const;
+  void prepare();
+  void check_memory() const;
+  void create_datasets();
+  [[nodiscard]] std::uint64_t check_resumed();
+  void commit_rows(std::uint64_t target);
+  [[nodiscard]] std::uint64_t chunk_floor(std::uint64_t rows) const;
   void report_progress(std::uint64_t done_global, bool final);
+  template <class T>
+  [[nodiscard]] std::vector<T> gather(const Dataset& d, const std::vector<T>& local) const;
 
   io::Archive& archive_;
   MPI_Comm comm_;
@@ -140,15 +168,20 @@ private:
   std::uint64_t n_trials_;
   std::uint64_t first_index_ = 0;
   RunnerOptions options_;
-  std::vector<Dataset> datasets_;
-  // This rank's block of rows, kept until they are written.
+  std::vector<Dataset> datasets_;     //!< declared by add_*(), then `done`
+  std::vector<io::RowChecksum> sums_; //!< per dataset: checksum of the committed rows
+  // This rank's rows of this run, its pieces of every round back to back.
   std::vector<std::vector<double>> f64_;
   std::vector<std::vector<std::int64_t>> i64_;
-  std::uint64_t begin_ = 0, end_ = 0;
-  std::vector<std::int64_t> done_; //!< per local trial: 1 when computed (this or an earlier run)
+  bool prepared_ = false;
+  std::uint64_t chunk_rows_ = 1;
+  std::uint64_t per_round_ = 1;  //!< rows per rank and round
+  std::uint64_t round_rows_ = 1; //!< rows per round, all ranks
+  std::uint64_t rounds_ = 0;     //!< rounds of this run
+  std::uint64_t resumed_ = 0;    //!< rows committed by earlier runs
+  std::uint64_t committed_ = 0;  //!< rows committed so far
   std::uint64_t computed_ = 0;
   double started_ = 0, last_report_ = 0;
-  std::uint64_t done_at_start_ = 0; //!< trials done by earlier runs (resume)
 };
 
 //! Installs the SIGTERM/SIGINT handlers that campaigns poll (idempotent).

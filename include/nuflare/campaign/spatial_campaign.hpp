@@ -7,8 +7,9 @@
 //! Archive layout (docs/methods.md (spatial test), docs/archive-format.md):
 //!   /spatial/<group>/thresholds_log10e     [n_thresholds]
 //!   /spatial/<group>/n_observed            [n_thresholds]
-//!   /spatial/<group>/trials/n_near         [n_trials × n_thresholds] (int64)
-//!   /spatial/<group>/trials/done           [n_trials × 1] (checkpoints)
+//!   /spatial/<group>/trials/n_near         [n_trials × n_thresholds] (the narrowest
+//!                                          unsigned type holding n_selected_events)
+//!   /spatial/<group>/trials/done           [n_trials × 1] uint8 (checkpoints)
 //!   /spatial/summary, /spatial/table6, /spatial/table2, /spatial/flux_limit
 #include "nuflare/campaign/runner.hpp"
 #include "nuflare/coincidence/flux_limit.hpp"

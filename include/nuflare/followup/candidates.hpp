@@ -21,9 +21,9 @@
 //!
 //! Classification labels are free text in the tables; classify() maps them onto
 //! the classes of Fig. 2 exactly as the paper's code (nuztfpaper candidates.py).
-#include "nuflare/followup/alerts.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/redshift.hpp"
+#include "nuflare/io/alerts.hpp"
 #include "nuflare/io/ztf_candidates.hpp"
 
 #include <array>
@@ -115,9 +115,10 @@ struct CandidateSummary {
 //! Summary of `candidates` (already read, e.g. by io::read_ztf_candidate_tables)
 //! over the followed-up `alerts` (their observed areas give the densities).
 //! Throws core::ConfigError when a candidate belongs to no alert of `alerts`
-//! (tables and alert list do not match) or the total area is not positive.
+//! (tables and alert list do not match), an alert has no observed area or the
+//! total area is not positive.
 [[nodiscard]] CandidateSummary summarize_candidates(std::span<const io::ZtfCandidate> candidates,
-                                                    std::span<const FollowupAlert> alerts,
+                                                    std::span<const io::Alert> alerts,
                                                     const CandidateOptions& options = {});
 
 //! Magnitude bins of Fig. 3: equal bins of `width` on [lo, hi]; half-open

@@ -6,6 +6,7 @@
 #include "nuflare/followup/cosmology.hpp"
 #include "nuflare/followup/redshift.hpp"
 
+#include <span>
 #include <vector>
 
 namespace nuflare::followup {
@@ -57,12 +58,26 @@ public:
                                           double apparent_mag) const;
   //! P_detectable(M) of eq. 5.
   [[nodiscard]] double p_detectable(const RedshiftPdf& pdf, double abs_mag) const;
+  //! P_detectable(M) of eq. 5 for every M of `abs_mags` (same order), bit for bit
+  //! p_detectable(pdf, M) of each: the form for magnitude grids (the curves of
+  //! Fig. 16–19). What depends on the PDF alone is done once — in stein2023 mode
+  //! the D_L table at the grid midpoints, which the one-magnitude form rebuilds
+  //! on every call (≈ 0.3 ms) — and each threshold redshift, with its CDF, once
+  //! per distinct D_L,max = 10^((m_k − M)/5) · 10 pc: on a regular grid a step
+  //! edge of one magnitude often lies at the distance of another's.
+  [[nodiscard]] std::vector<double> p_detectable(const RedshiftPdf& pdf,
+                                                 std::span<const double> abs_mags) const;
   //! ∫_0^z ε(m(M, z')) P_dist(z') dz' — the cumulative curve of Fig. 15.
   [[nodiscard]] double cumulative_detection(const RedshiftPdf& pdf, double abs_mag, double z) const;
 
 private:
-  //! D_L [Mpc] of the magnitude cosmology at the grid midpoints of `pdf`.
+  //! D_L [Mpc] of the magnitude cosmology at the grid midpoints of `pdf`
+  //! (stein2023 mode; empty in exact mode, which finds thresholds by root finding).
   [[nodiscard]] std::vector<double> grid_luminosity_distances(const RedshiftPdf& pdf) const;
+  //! Redshift at which D_L = dl_max_mpc, capped at pdf.z_max(): root finding
+  //! (exact) or numpy.interp in `dl_grid` (stein2023).
+  [[nodiscard]] double redshift_at_distance(const RedshiftPdf& pdf, double dl_max_mpc,
+                                            const std::vector<double>& dl_grid) const;
 
   DetectionConfig config_;
   FlatLambdaCdm cosmology_;

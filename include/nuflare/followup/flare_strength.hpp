@@ -2,50 +2,15 @@
 //! Optical AGN flare strength around a neutrino (ZTF paper §4, Table 3): the
 //! median flux in ±25 d around the alert divided by the median flux over the
 //! whole ZTF baseline, per filter; "flaring" when the ratio exceeds 1.5 (the
-//! >50 per cent rise seen for TXS 0506+056). Readers for the two ZTF light-curve
-//! products used by the paper.
+//! >50 per cent rise seen for TXS 0506+056). The light curves are read by
+//! io/ztf_photometry.hpp.
+#include "nuflare/io/ztf_photometry.hpp"
+
 #include <cstddef>
 #include <string>
 #include <vector>
 
 namespace nuflare::followup {
-
-//! One photometric point, flux as νF_ν.
-struct PhotometryPoint {
-  double mjd;               //!< [MJD]
-  std::string band;         //!< "g", "r", "i"
-  double nu_f_nu_erg_cm2_s; //!< νF_ν [erg cm^-2 s^-1]
-};
-
-//! Effective wavelength of a ZTF filter [nm] (SVO Filter Profile Service λ_eff of
-//! Palomar/ZTF.g, .r, .i: 472.27, 633.96, 788.61 nm); throws ConfigError otherwise.
-[[nodiscard]] double ztf_wavelength_nm(const std::string& band);
-//! νF_ν [erg cm^-2 s^-1] of an AB magnitude at `wavelength_nm` (f_ν = 10^(−0.4 (m + 48.6))).
-[[nodiscard]] double ab_mag_to_nu_f_nu(double ab_mag, double wavelength_nm);
-
-//! Options of the forced-photometry reader.
-struct ForcedPhotometryOptions {
-  //! Keep only epochs with procstatus 0 (IPAC: no processing warning).
-  bool require_procstatus_zero = true;
-  //! Drop epochs with infobitssci ≥ this (IPAC recommends 33554432 = 2^25).
-  long long max_infobitssci = 33554432;
-};
-
-//! Reads the ZTF forced-photometry service output (`forcedphotometry_req*_lc.txt`):
-//! a `#` comment block, one column-name line (`index, field, ..., jd, ...,
-//! forcediffimflux, ..., nearestrefmag, ...`), then space-separated rows. The
-//! source's total flux is the reference flux plus the difference flux
-//! (IPAC forced-photometry guide §13): F = forcediffimflux + 10^(0.4 (zpdiff −
-//! nearestrefmag)) [DN], m = zpdiff − 2.5 log10 F. Epochs with flux −99999 / null
-//! or F ≤ 0 are skipped; other non-numeric values are an InputError.
-[[nodiscard]] std::vector<PhotometryPoint>
-read_ztf_forced_photometry(const std::string& path, const ForcedPhotometryOptions& options = {});
-
-//! Reads a ZTF data-release light curve (IRSA FITS table: mjd, mag, magerr,
-//! catflags, filtercode zg/zr/zi) through cfitsio; keeps catflags == 0 unless
-//! `require_catflags_zero` is false.
-[[nodiscard]] std::vector<PhotometryPoint> read_ztf_dr_fits(const std::string& path,
-                                                            bool require_catflags_zero = true);
 
 //! One row of Table 3.
 struct FlareStrength {
@@ -60,10 +25,9 @@ struct FlareStrength {
 
 //! Table 3 for one source: per band (sorted g, r, i, others), median νF_ν in
 //! [t − half_window, t + half_window] over the median of the whole light curve.
-[[nodiscard]] std::vector<FlareStrength> flare_strength(const std::vector<PhotometryPoint>& points,
-                                                        double alert_mjd,
-                                                        double half_window_days = 25.0,
-                                                        double threshold = 1.5);
+[[nodiscard]] std::vector<FlareStrength>
+flare_strength(const std::vector<io::PhotometryPoint>& points, double alert_mjd,
+               double half_window_days = 25.0, double threshold = 1.5);
 
 //! Median of a non-empty set (mean of the middle two for even size).
 [[nodiscard]] double median(std::vector<double> values);

@@ -21,8 +21,13 @@ namespace nuflare::followup {
 [[nodiscard]] std::optional<double> f_pdet_limit(std::span<const double> p_astro_obs, double cl,
                                                  int repeat = 1);
 
-//! f limit at CL for a given P_det: f_pdet_limit / p_det, empty ("unconstrained")
-//! when that exceeds 1 or p_det = 0.
+//! f limit at CL for a given P_det from the root x = f·P_det of f_pdet_limit: x / p_det,
+//! empty ("unconstrained", Fig. 17) when x is empty, p_det = 0 or x > p_det (no f ≤ 1
+//! reaches the CL). The root depends on the alerts alone: find it once, then call this
+//! for every magnitude.
+[[nodiscard]] std::optional<double> f_limit(std::optional<double> f_pdet, double p_det);
+
+//! f limit at CL for a given P_det: f_limit(f_pdet_limit(p_astro_obs, cl, repeat), p_det).
 [[nodiscard]] std::optional<double> f_limit(std::span<const double> p_astro_obs, double p_det,
                                             double cl, int repeat = 1);
 

@@ -34,15 +34,7 @@ enum class InputFormat {
 //! "a Fermi LCR export", "WISE/NEOWISE photometry", ... (for messages).
 [[nodiscard]] std::string_view describe(InputFormat format) noexcept;
 
-//! The two alert tables of the follow-up (ZTF paper §2, docs/input-formats.md).
-enum class FollowupTable {
-  overview, //!< the paper's sheet: title rows, then a header starting with `Event`
-  campaign, //!< a campaign CSV whose header starts with `name`
-};
-
-//! `campaign` when the first non-blank line starts with a `name` column
-//! (any case, quotes allowed), else `overview` — also for an empty or
-//! unreadable file, so that the overview reader names the problem.
-[[nodiscard]] FollowupTable detect_followup_table(const std::string& path) noexcept;
+// The follow-up alert tables are told apart by io::followup_table_format
+// (ztf_tables.hpp).
 
 } // namespace nuflare::io

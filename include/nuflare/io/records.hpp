@@ -2,6 +2,8 @@
 //! The data model: what every reader returns and every analysis takes.
 //! Plain structs of arrays (one vector per column) so kernels stream over
 //! contiguous memory; angles in degrees, times in MJD (docs/input-formats.md).
+#include "nuflare/io/alerts.hpp" // Alert, with the readers that fill its optional fields
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -38,20 +40,6 @@ struct EffectiveArea {
   std::vector<double> log10_e_min, log10_e_max; //!< per row, log10(E_nu/GeV)
   std::vector<double> dec_min_deg, dec_max_deg; //!< per row [deg]
   std::vector<double> area_cm2;                 //!< per row [cm^2]
-};
-
-//! One neutrino alert (IceCat-1 columns). The four half-widths are 90 %
-//! rectangle extents in degrees of the coordinate itself (RA not × cos Dec).
-struct Alert {
-  std::string name;
-  double mjd = 0;
-  double ra_deg = 0, dec_deg = 0;
-  double ra_plus_deg = 0, ra_minus_deg = 0;
-  double dec_plus_deg = 0, dec_minus_deg = 0;
-  double energy_tev = 0; //!< NaN when absent
-  double signalness = 0; //!< NaN when absent
-  bool retracted = false;
-  std::string stream; //!< alert stream (IceCat-1 I3TYPE, e.g. "gfu-gold"); empty if absent
 };
 
 //! A source catalogue: name, position and optional columns (docs/input-formats.md).

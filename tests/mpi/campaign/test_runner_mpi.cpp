@@ -2,11 +2,13 @@
 // bit-identical to an uninterrupted run (docs/methods.md, docs/cli.md). Runs at 1, 2, 4 ranks.
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/runner.hpp"
+#include "nuflare/core/error.hpp"
 
 #include "nuflare_catch.hpp"
 
 #include <algorithm>
 #include <csignal>
+#include <hdf5.h>
 #include <limits>
 #include <mpi.h>
 
@@ -208,4 +210,168 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
   archive.commit();
   if (rank_of() == 0)
     std::filesystem::remove_all(dir);
+}
+
+namespace {
+//! Interrupts a toy campaign of `n` trials in `dir`/run.h5 at trial 300
+//! (rank 0's SIGTERM), leaving run.h5.partial with some chunks saved.
+void interrupted_toy_run(const std::filesystem::path& dir, std::uint64_t n) {
+  auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, toy_options());
+  declare_toy(runner);
+  CHECK_THROWS_AS(runner.run([](std::uint64_t g, campaign::TrialRows& rows) {
+    if (g == 300)
+      std::raise(SIGTERM);
+    toy_trial(g, rows);
+  }),
+                  campaign::Interrupted);
+  campaign::clear_stop_request();
+}
+//! Changes one value of a saved row behind the archive's back (rank 0).
+void tamper(const std::filesystem::path& partial, const char* dataset, std::uint64_t row) {
+  if (rank_of() == 0) {
+    const hid_t f = H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
+    const hid_t space = H5Dget_space(d);
+    hsize_t dims[2] = {0, 0};
+    H5Sget_simple_extent_dims(space, dims, nullptr);
+    std::vector<double> values(dims[0] * dims[1]);
+    H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+    values.at(row * dims[1]) = values[row * dims[1]] == 0 ? 1 : 0;
+    H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+    H5Sclose(space);
+    H5Dclose(d);
+    H5Fclose(f);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+}
+std::string resume_error(const std::filesystem::path& dir, std::uint64_t n) {
+  auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
+  campaign::RunnerOptions opts = toy_options();
+  opts.resume = true;
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, opts);
+  declare_toy(runner);
+  try {
+    runner.run(toy_trial);
+  } catch (const core::InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+} // namespace
+
+TEST_CASE("a resume refuses saved rows or done flags changed since the checkpoint",
+          "[runner][mpi]") {
+  const auto dir = shared_tmp("runner_tamper");
+  const auto partial = io::partial_path(dir / "run.h5");
+  for (const char* dataset : {"/toy/trials/values", "/toy/trials/counts", "/toy/trials/done"}) {
+    interrupted_toy_run(dir, N);
+    tamper(partial, dataset, 5);
+    const std::string error = resume_error(dir, N);
+    CHECK_THAT(error, Catch::Contains(std::string(dataset) + ": checksum mismatch — the "
+                                                             "checkpoint was modified; rerun "
+                                                             "without --resume"));
+  }
+  // Untouched, the same partial archive resumes to the uninterrupted result.
+  interrupted_toy_run(dir, N);
+  CHECK(resume_error(dir, N).empty());
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (rank_of() == 0)
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a resume refuses a dataset of another shape before opening it", "[runner][mpi]") {
+  const auto dir = shared_tmp("runner_shape");
+  interrupted_toy_run(dir, N);
+  // The same campaign with one more column is another campaign.
+  auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
+  campaign::RunnerOptions opts = toy_options();
+  opts.resume = true;
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
+  runner.add_f64("values", 3, "", "uniform, normal and more");
+  runner.add_i64("counts", 1, "", "integer");
+  CHECK_THROWS_WITH(runner.run(toy_trial), Catch::Contains("/toy/trials/values: expected [") &&
+                                               Catch::Contains(" × 3] float64") &&
+                                               Catch::Contains("found ["));
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (rank_of() == 0)
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("10^12 trials are refused before anything is allocated", "[runner][mpi]") {
+  const auto dir = shared_tmp("runner_huge");
+  auto archive = io::Archive::create(dir / "huge.h5", MPI_COMM_WORLD, info());
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", 1000000000000ull, toy_options());
+  declare_toy(runner);
+  try {
+    runner.run(toy_trial);
+    FAIL("10^12 trials ran");
+  } catch (const core::ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("/toy: 1000000000000 trials need") &&
+                             Catch::Contains("of memory per rank") &&
+                             Catch::Contains("use fewer trials"));
+  }
+  CHECK(runner.computed() == 0);
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (rank_of() == 0)
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank count",
+          "[runner][mpi]") {
+  const auto dir = shared_tmp("runner_early");
+  std::vector<double> ref;
+  {
+    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
+    campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, toy_options());
+    const auto f = declare_toy(runner).values;
+    runner.run(toy_trial);
+    ref = runner.gather_f64(f);
+    archive.commit();
+  }
+  {
+    // The signal came while the archive was being created: the first round
+    // ends the run with at most that round's whole chunks saved.
+    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
+    campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, toy_options());
+    declare_toy(runner);
+    std::raise(SIGTERM);
+    CHECK_THROWS_AS(runner.run(toy_trial), campaign::Interrupted);
+    campaign::clear_stop_request();
+  }
+  // Resumed by rank 0 alone: the split of work does not matter.
+  if (rank_of() == 0) {
+    std::uint64_t saved = 0;
+    {
+      auto partial = io::Archive::open_read(io::partial_path(dir / "run.h5"));
+      saved = static_cast<std::uint64_t>(partial.number_attribute("/toy/trials", "rows"));
+      CHECK(saved < N);
+      CHECK(partial.shape("/toy/trials/values") == std::vector<std::uint64_t>{saved, 2});
+    }
+    auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_SELF);
+    campaign::RunnerOptions opts = toy_options();
+    opts.resume = true;
+    campaign::TrialRunner runner(archive, MPI_COMM_SELF, "/toy", N, opts);
+    const auto f = declare_toy(runner).values;
+    runner.run(toy_trial);
+    CHECK(runner.computed() == N - saved);
+    CHECK(runner.gather_f64(f) == ref);
+    archive.commit();
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  // Interrupted again at every rank count, then resumed on rank 0 alone.
+  interrupted_toy_run(dir, N);
+  if (rank_of() == 0) {
+    auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_SELF);
+    campaign::RunnerOptions opts = toy_options();
+    opts.resume = true;
+    campaign::TrialRunner runner(archive, MPI_COMM_SELF, "/toy", N, opts);
+    const auto f = declare_toy(runner).values;
+    runner.run(toy_trial);
+    CHECK(runner.computed() < N);
+    CHECK(runner.gather_f64(f) == ref);
+    archive.commit();
+    std::filesystem::remove_all(dir);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
 }

@@ -17,7 +17,7 @@ def text(v):
 
 with h5py.File(sys.argv[1], "r") as f:
     assert text(f.attrs["format"]) == "nuflare-archive", f.attrs["format"]
-    assert text(f.attrs["format_version"]) == "1.0"
+    assert text(f.attrs["format_version"]) == "2.0"
     for key in ("nuflare_version", "git_revision", "rng_scheme", "created_utc", "analysis"):
         assert key in f.attrs, key
     assert int(f.attrs["master_seed"]) == 5
@@ -29,6 +29,12 @@ with h5py.File(sys.argv[1], "r") as f:
     assert np.allclose(values[:, 0], np.arange(64))
     assert np.allclose(values[:, 1], np.arange(64) ** 2)
     assert text(values.attrs["unit"]) == "deg"
+    # Format 2.0: per-trial datasets are chunked, shuffled and deflated, and
+    # extendible in rows (docs/archive-format.md, "Per-trial datasets").
+    assert values.chunks is not None and values.chunks[1] == 2, values.chunks
+    assert values.compression == "gzip" and values.shuffle, (values.compression, values.shuffle)
+    assert values.maxshape == (None, 2), values.maxshape
+    assert len(text(values.attrs["checksum"])) == 64
     t = f["toy/summary"]
     assert text(t.attrs["kind"]) == "table"
     assert text(t.attrs["columns"]).split(",") == ["name", "value"]

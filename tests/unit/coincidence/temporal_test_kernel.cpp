@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -77,7 +76,7 @@ TEST_CASE("shift grid: k*step with |k*step| <= 3600", "[temporal]") {
   CHECK_THROWS(coincidence::shift_grid(0));
 }
 
-TEST_CASE("quiescent flux (blazar paper §4.2.2 counts)", "[temporal]") {
+TEST_CASE("quiescent flux (the counts of docs/methods.md)", "[temporal]") {
   const std::vector<double> f5 = {5, 1, 4, 2, 3};
   CHECK(lightcurve::quiescent_flux(f5) == 1.5); // no skip, round(1.5) = 2 points
   std::vector<double> f20(20);
@@ -120,14 +119,15 @@ bool same_bits(double a, double b) {
 }
 
 //! Every trial of `engine` (and r_shifts, evaluate_pairs) against r() at each
-//! shift, bit for bit.
+//! shift, bit for bit, with the table loop `simd`.
 void check_control_engine(const std::vector<FlareSeries>& s, std::vector<double> alert_mjd,
                           std::vector<double> shifts, double delta_t, double cut, int n_trials,
-                          std::size_t n_draw, std::uint64_t seed) {
+                          std::size_t n_draw, std::uint64_t seed, coincidence::SimdLevel simd) {
   std::vector<std::uint32_t> pool(s.size());
   std::iota(pool.begin(), pool.end(), 0u);
   std::reverse(pool.begin(), pool.end()); // pool positions ≠ series indices
-  const coincidence::ControlEngine engine(s, pool, alert_mjd, shifts, delta_t, cut);
+  const coincidence::ControlEngine engine(s, pool, alert_mjd, shifts, delta_t, cut, simd);
+  CHECK(engine.simd_level() == simd); // the loop asked for (simd never exceeds the processor's)
   const auto& k = engine.kernel();
   std::vector<double> out(shifts.size()), out2(shifts.size()), out3(shifts.size());
   int bad = 0;
@@ -179,41 +179,59 @@ std::vector<FlareSeries> random_series(campaign::TrialRng& rng, std::size_t n_so
 } // namespace
 
 TEST_CASE("control engine equals r() bit for bit on every path", "[temporal]") {
-  // Both table loops: AVX2 where the processor has it, and SSE2.
-  const bool no_avx2 = GENERATE(false, true);
-  if (no_avx2)
-    ::setenv("NUFLARE_NO_AVX2", "1", 1);
-  else
-    ::unsetenv("NUFLARE_NO_AVX2");
+  // Both table loops: AVX2 where the processor has it (else SSE2 twice), and SSE2.
+  const auto simd = GENERATE(coincidence::best_simd_level(), coincidence::SimdLevel::sse2);
   campaign::TrialRng rng(5, "test.engine", 0);
   std::vector<double> alerts;
   for (int a = 0; a < 40; ++a)
     alerts.push_back(55000 + rng.uniform(0, 3000));
   SECTION("phase tables (regular grid, ΔT below and above the step)") {
     const auto s = random_series(rng, 300, 0, 40, 4000, false);
-    check_control_engine(s, alerts, coincidence::shift_grid(3600.0 / 7), 100, 0.0, 200, 120, 1);
-    check_control_engine(s, alerts, coincidence::shift_grid(50), 100, 1.2, 100, 120, 2);
-    check_control_engine(s, alerts, coincidence::shift_grid(365), 730, 1.5, 100, 120, 3);
+    check_control_engine(s, alerts, coincidence::shift_grid(3600.0 / 7), 100, 0.0, 200, 120, 1,
+                         simd);
+    check_control_engine(s, alerts, coincidence::shift_grid(50), 100, 1.2, 100, 120, 2, simd);
+    check_control_engine(s, alerts, coincidence::shift_grid(365), 730, 1.5, 100, 120, 3, simd);
   }
   SECTION("window edges on the points: the exact predicate decides") {
     std::vector<double> int_alerts;
     for (int a = 0; a < 30; ++a)
       int_alerts.push_back(55000 + 10 * static_cast<double>(rng.below(300)));
     const auto s = random_series(rng, 200, 1, 30, 4000, true);
-    check_control_engine(s, int_alerts, coincidence::shift_grid(10), 20, 0.0, 100, 80, 4);
-    check_control_engine(s, int_alerts, coincidence::shift_grid(15), 30, 0.0, 100, 80, 5);
-    check_control_engine(s, int_alerts, coincidence::shift_grid(0.1 * 3), 0.6, 0.0, 20, 80, 6);
+    check_control_engine(s, int_alerts, coincidence::shift_grid(10), 20, 0.0, 100, 80, 4, simd);
+    check_control_engine(s, int_alerts, coincidence::shift_grid(15), 30, 0.0, 100, 80, 5, simd);
+    check_control_engine(s, int_alerts, coincidence::shift_grid(0.1 * 3), 0.6, 0.0, 20, 80, 6,
+                         simd);
   }
   SECTION("sources too large for a table, irregular and one-shift grids") {
     auto s = random_series(rng, 60, 2, 20, 4000, false);
     s[3] = random_series(rng, 1, 3000, 3000, 4000, false)[0]; // table over its budget
     s[7].mjd.clear();                                         // no points at all
     s[7].level.clear();
-    check_control_engine(s, alerts, coincidence::shift_grid(15), 30, 0.0, 50, 40, 7);
-    check_control_engine(s, alerts, {-700, -3, 0, 7, 250, 2000}, 100, 0.0, 50, 40, 8);
-    check_control_engine(s, alerts, {0.0}, 100, 0.0, 50, 40, 9);
-    check_control_engine(s, alerts, coincidence::shift_grid(200, 1000), 3000, 0.0, 50, 40, 10);
+    check_control_engine(s, alerts, coincidence::shift_grid(15), 30, 0.0, 50, 40, 7, simd);
+    check_control_engine(s, alerts, {-700, -3, 0, 7, 250, 2000}, 100, 0.0, 50, 40, 8, simd);
+    check_control_engine(s, alerts, {0.0}, 100, 0.0, 50, 40, 9, simd);
+    check_control_engine(s, alerts, coincidence::shift_grid(200, 1000), 3000, 0.0, 50, 40, 10,
+                         simd);
   }
+}
+
+TEST_CASE("the table loop is the caller's choice, never beyond the processor", "[temporal]") {
+  campaign::TrialRng rng(9, "test.simd", 0);
+  const auto s = random_series(rng, 20, 5, 10, 4000, false);
+  const std::vector<std::uint32_t> pool{0, 1, 2, 3};
+  const std::vector<double> alerts{55500, 56000};
+  const auto shifts = coincidence::shift_grid(100, 500);
+  using coincidence::SimdLevel;
+  // No environment is read: the default is what the processor offers.
+  CHECK(coincidence::ControlEngine(s, pool, alerts, shifts, 50, 0.0).simd_level() ==
+        coincidence::best_simd_level());
+  CHECK(
+      coincidence::ControlEngine(s, pool, alerts, shifts, 50, 0.0, SimdLevel::sse2).simd_level() ==
+      SimdLevel::sse2);
+  // AVX2 asked on a processor without it falls back to the SSE2 loop.
+  CHECK(
+      coincidence::ControlEngine(s, pool, alerts, shifts, 50, 0.0, SimdLevel::avx2).simd_level() ==
+      coincidence::best_simd_level());
 }
 
 TEST_CASE("scan engine pairs equal brute-force region pairs", "[temporal]") {
@@ -302,7 +320,7 @@ namespace {
 //! A synthetic sky: sources on |δ| < 40°, light curves of lognormal noise,
 //! alerts at random positions and times; with `inject`, every source in an
 //! alert's region gets a flare (×6) at the alert time. Returns the scan p-value
-//! of R(0) from `n_trials` alert-RA scrambles (docs/methods.md; blazar paper §5).
+//! of R(0) from `n_trials` alert-RA scrambles (§5.1.1).
 double synthetic_p(std::uint64_t seed, bool inject, int n_trials) {
   campaign::TrialRng rng(seed, "test.sky", 0);
   const double dt = 60;

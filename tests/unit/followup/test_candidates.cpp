@@ -5,6 +5,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/followup/candidates.hpp"
 #include "nuflare/followup/redshift.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 #include "nuflare_catch.hpp"
 
 #include <cmath>
@@ -24,8 +25,8 @@ io::ZtfCandidate cand(const std::string& alert, const std::string& name, const s
   return c;
 }
 
-followup::FollowupAlert alert(const std::string& name, double area_deg2) {
-  followup::FollowupAlert a;
+io::Alert alert(const std::string& name, double area_deg2) {
+  io::Alert a;
   a.name = name;
   a.area_obs_deg2 = area_deg2;
   return a;
@@ -48,8 +49,7 @@ const std::vector<io::ZtfCandidate> SAMPLE{cand("A", "z1", "SN Ia", 15.1),
                                            cand("B", "z8", "AGN?", 22.0),
                                            cand("B", "z9", "TDE", 13.0),
                                            cand("B", "z10", "AGN Variability (FP)", 22.1)};
-const std::vector<followup::FollowupAlert> ALERTS{alert("A", 2.0), alert("B", 3.0),
-                                                  alert("C", 5.0)};
+const std::vector<io::Alert> ALERTS{alert("A", 2.0), alert("B", 3.0), alert("C", 5.0)};
 
 } // namespace
 
@@ -116,7 +116,7 @@ TEST_CASE("candidate summary of a hand-counted table", "[followup][candidates]")
     CHECK(followup::summarize_candidates(few, ALERTS).candidates == 11);
   }
   SECTION("a candidate of an unknown alert is a configuration error") {
-    const std::vector<followup::FollowupAlert> only_a{alert("A", 2.0)};
+    const std::vector<io::Alert> only_a{alert("A", 2.0)};
     CHECK_THROWS_AS(followup::summarize_candidates(SAMPLE, only_a), core::ConfigError);
   }
 }
@@ -165,7 +165,7 @@ TEST_CASE("peak-magnitude histogram and classification efficiency", "[followup][
 TEST_CASE("ZTF candidate statistics of the paper", "[followup][candidates][data]") {
   const auto folder = test::data_file("nuztfpaper/followup_xlsx_as_csv");
   NUFLARE_REQUIRE_DATA(folder / "OVERVIEW_FU.csv");
-  const auto alerts = followup::read_overview_fu((folder / "OVERVIEW_FU.csv").string());
+  const auto alerts = io::read_overview_fu((folder / "OVERVIEW_FU.csv").string());
   std::vector<std::string> names;
   for (const auto& a : alerts)
     names.push_back(a.name);

@@ -1,11 +1,12 @@
 // Redshift PDFs, P_detectable and f limits (ZTF paper §6, eq. 2–7) against
 // ../shared/ORACLES.md "ZTF follow-up" and the paper's printed numbers.
-#include "nuflare/followup/alerts.hpp"
+#include "nuflare/followup/alert_statistics.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/limits.hpp"
 #include "nuflare/followup/redshift.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include "nuflare_catch.hpp"
 
@@ -26,7 +27,7 @@ std::vector<double> real_products() {
   const auto path = nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv");
   if (!std::filesystem::exists(path))
     return {};
-  const auto alerts = read_overview_fu(path.string());
+  const auto alerts = nuflare::io::read_overview_fu(path.string());
   const auto rows = probability_table(alerts, 0.5);
   return products(rows);
 }
@@ -114,6 +115,60 @@ TEST_CASE("P_detectable agrees with direct quadrature of eq. 5", "[followup][det
   CHECK(det.cumulative_detection(pdf, -21.0, 0.1) < det.p_detectable(pdf, -21.0));
 }
 
+TEST_CASE("P_detectable of a magnitude grid equals the one-magnitude form",
+          "[followup][detection]") {
+  // The grid form shares the PDF's D_L table and repeated thresholds; it must
+  // not change a number (the archive curves of `nuflare followup` use it).
+  const auto mode = GENERATE(GridMode::exact, GridMode::stein2023);
+  RedshiftConfig rc;
+  rc.mode = mode;
+  // The CLI's curve grid, plus magnitudes given twice, out of order, and so
+  // bright that every step reaches z_max (P_det = ε₀).
+  auto mags = magnitude_grid(-27.0, -15.0, mode == GridMode::exact ? 0.1 : 0.5);
+  for (double m : {-21.0, -25.55, -21.0, -40.0, -16.05})
+    mags.push_back(m);
+  DetectionConfig three_steps;
+  three_steps.epsilon0 = 0.8;
+  three_steps.steps = {{19.0, 1.0}, {20.5, 0.7}, {22.0, 0.3}};
+  for (const auto& config :
+       {DetectionConfig::ztf(), DetectionConfig::deep_survey(24.0, 0.6), three_steps}) {
+    const DetectionModel det(config);
+    for (auto e : {Evolution::sfr, Evolution::grb, Evolution::blazar, Evolution::madau}) {
+      const RedshiftPdf pdf(e, rc);
+      const auto grid = det.p_detectable(pdf, mags);
+      REQUIRE(grid.size() == mags.size());
+      int differ = 0;
+      double worst = 0;
+      for (std::size_t j = 0; j < mags.size(); ++j) {
+        const double one = det.p_detectable(pdf, mags[j]);
+        differ += grid[j] != one;
+        worst = std::max(worst, std::abs(grid[j] - one));
+      }
+      INFO(to_string(e) << " " << to_string(mode));
+      CHECK(worst <= 1e-12);
+      CHECK(differ == 0); // bit for bit, in fact
+    }
+    CHECK(det.p_detectable(RedshiftPdf(Evolution::sfr, rc), std::vector<double>{}).empty());
+  }
+}
+
+TEST_CASE("the f limit from one root for every P_det", "[followup][limits]") {
+  const std::vector<double> p{0.5, 0.5, 0.3};
+  const auto x = f_pdet_limit(p, 0.7);
+  REQUIRE(x);
+  for (double p_det : {0.0, 0.1, *x, 0.6, 0.95, 1.0}) {
+    INFO(p_det);
+    const auto one = f_limit(x, p_det);
+    const auto direct = f_limit(p, p_det, 0.7);
+    REQUIRE(one.has_value() == direct.has_value());
+    if (one)
+      CHECK(*one == *direct);
+    CHECK(one.has_value() == (p_det >= *x && p_det > 0)); // f = x / P_det ≤ 1
+  }
+  CHECK(*f_limit(x, *x) == 1.0);
+  CHECK_FALSE(f_limit(std::nullopt, 0.5)); // no root: unconstrained at any P_det
+}
+
 TEST_CASE("P_no_counterpart and the f·P_det limit (synthetic)", "[followup][limits]") {
   const std::vector<double> p{0.5, 0.5};
   CHECK(p_no_counterpart(p, 1.0) == Approx(0.25));
@@ -153,7 +208,8 @@ TEST_CASE("regression: probabilities and f·P_det limits of the 24 alerts (ORACL
   CHECK(*f_pdet_limit(p, 0.68) == Approx(0.124403).margin(5e-7));
 }
 
-TEST_CASE("regression: exact f90 limits (ORACLES.md, ±0.002)", "[followup][limits][regression][data]") {
+TEST_CASE("regression: exact f90 limits (ORACLES.md, ±0.002)",
+          "[followup][limits][regression][data]") {
   NUFLARE_REQUIRE_DATA(nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv"));
   const auto p = real_products();
   const RedshiftConfig exact;

@@ -1,6 +1,7 @@
-// IceCat-1 alert CSV reader.
+// IceCat-1 alert CSV reader, and the one alert type all alert readers fill.
 #include "io_test_util.hpp"
 #include "nuflare/io/alerts.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -75,8 +76,7 @@ TEST_CASE("the real IceCube cascade alert file has no signalness", "[io][alerts]
   NUFLARE_REQUIRE_DATA(path);
   const auto alerts = io::read_alerts(path.string());
   CHECK(alerts.size() == 26); // 26 rows (MANIFEST.md says 24; the file has 26)
-  CHECK(std::all_of(alerts.begin(), alerts.end(),
-                    [](const auto& a) { return std::isnan(a.signalness); }));
+  CHECK(std::all_of(alerts.begin(), alerts.end(), [](const auto& a) { return !a.signalness; }));
 }
 
 TEST_CASE("synthetic alerts: missing times, retractions, compression", "[io][alerts]") {
@@ -97,8 +97,8 @@ TEST_CASE("synthetic alerts: missing times, retractions, compression", "[io][ale
     CHECK(a[1].retracted);
     CHECK(a[2].name == "IC200101A");
     CHECK(a[2].mjd == Approx(58849.5).margin(1e-9)); // from START
-    CHECK(std::isnan(a[2].energy_tev));
-    CHECK(std::isnan(a[2].signalness));
+    CHECK_FALSE(a[2].energy_tev);                    // "None": unknown, not a number
+    CHECK_FALSE(a[2].signalness);
     CHECK_FALSE(a[2].retracted);
   }
   // A second row for the same (RUNID, EVENTID) is a revision and replaces the first.
@@ -200,4 +200,79 @@ TEST_CASE("bad alert files are rejected with file, line and column", "[io][alert
     require_input_error(read(q), q, 0, "", "empty file");
     require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
   }
+}
+
+TEST_CASE("one alert type: each table fills what it carries, the rest stays empty",
+          "[io][alerts]") {
+  const auto dir = test::temp_dir("alert_fields");
+  // Nothing is known until a reader says so.
+  const io::Alert blank;
+  CHECK(std::isnan(blank.mjd));
+  CHECK_FALSE(blank.signalness);
+  CHECK_FALSE(blank.energy_tev);
+  CHECK_FALSE(blank.area_rect_deg2);
+  CHECK_FALSE(blank.area_obs_deg2);
+  CHECK_FALSE(blank.latency_hours);
+  CHECK(blank.stream.empty());
+  CHECK(blank.alert_class.empty());
+  CHECK(blank.line == 0);
+
+  // IceCat-1: time, energy, signalness and stream; no ZTF areas or latency.
+  const auto icecat =
+      io::read_alerts(write_text(dir, "icecat.csv",
+                                 HEADER + "IC1,1,1,,58484.5,gfu-gold,10,5,1,1,1,1,120,1,0.3\n" +
+                                     "IC2,2,2,,58485.5,gfu-bronze,20,5,1,1,1,1,,1,\n"));
+  REQUIRE(icecat.size() == 2);
+  CHECK(icecat[0].mjd == 58484.5);
+  CHECK(icecat[0].energy_tev == 120.0);
+  CHECK(icecat[0].signalness == 0.3);
+  CHECK(icecat[0].stream == "gfu-gold");
+  CHECK(icecat[0].line == 2);
+  CHECK_FALSE(icecat[1].energy_tev);
+  CHECK_FALSE(icecat[1].signalness);
+  CHECK(icecat[1].line == 3);
+  for (const auto& a : icecat) {
+    CHECK_FALSE(a.area_rect_deg2);
+    CHECK_FALSE(a.area_obs_deg2);
+    CHECK_FALSE(a.latency_hours);
+    CHECK(a.alert_class.empty());
+  }
+
+  // The paper's OVERVIEW sheet: class, areas and signalness; no time, energy or latency.
+  const auto sheet = io::read_overview_fu(write_text(
+      dir, "sheet.csv",
+      "OVERVIEW,,,,,,,,,\nEvent,Class,RA,RA Unc (rectangle),Dec,Dec Unc (rectangle),"
+      "Area (rectangle),Observed area (from Healpix),Observed area (corrected for chip gaps),"
+      "Signalness\nIC1,GOLD,120.28,\"[0.57, -0.77]\",6.35,\"[0.76, -0.7]\",1.94,1.6,1.37,0.36\n"
+      "IC2,BRONZE,12,\"[1, -1]\",6,\"[1, -1]\",2,1.6,1.5,\n"));
+  REQUIRE(sheet.size() == 2);
+  CHECK(sheet[0].alert_class == "GOLD");
+  CHECK(sheet[0].area_rect_deg2 == 1.94);
+  CHECK(sheet[0].area_obs_deg2 == 1.37);
+  CHECK(sheet[0].signalness == 0.36);
+  CHECK(sheet[0].ra_minus_deg == 0.77);
+  CHECK(sheet[0].line == 3);
+  CHECK_FALSE(sheet[1].signalness); // empty: unknown (P_astro then defaults, ZTF paper §6)
+  for (const auto& a : sheet) {
+    CHECK(std::isnan(a.mjd));
+    CHECK_FALSE(a.energy_tev);
+    CHECK_FALSE(a.latency_hours);
+    CHECK(a.stream.empty());
+  }
+
+  // The campaign CSV: areas, retraction and latency where given.
+  const auto campaign = io::read_campaign_csv(
+      write_text(dir, "campaign.csv",
+                 "name,ra,dec,ra_plus,ra_minus,dec_plus,dec_minus,area_rect,area_obs,signalness,"
+                 "retracted,latency_hours\nIC1,12,6,1,-1,1,-1,2,1,0.5,yes,10.5\n"
+                 "IC2,12,6,1,1,1,1,2,1,nan,0,\n"));
+  REQUIRE(campaign.size() == 2);
+  CHECK(campaign[0].retracted);
+  CHECK(campaign[0].latency_hours == 10.5);
+  CHECK(campaign[0].area_rect_deg2 == 2.0);
+  CHECK(campaign[0].area_obs_deg2 == 1.0);
+  CHECK_FALSE(campaign[1].latency_hours);
+  CHECK_FALSE(campaign[1].signalness);
+  CHECK(campaign[1].alert_class.empty());
+  CHECK(std::isnan(campaign[1].mjd));
 }

@@ -23,18 +23,6 @@ std::string write(const std::filesystem::path& dir, const std::string& name,
 }
 } // namespace
 
-TEST_CASE("follow-up table format from the first line", "[formats]") {
-  const auto dir = test::temp_dir("formats_followup");
-  using io::FollowupTable;
-  CHECK(io::detect_followup_table(write(dir, "c.csv", "\n\"Name\",ra,dec\nIC1,1,2\n")) ==
-        FollowupTable::campaign);
-  CHECK(io::detect_followup_table(write(dir, "o.csv", "OVERVIEW,,,\nEvent,Class\n")) ==
-        FollowupTable::overview);
-  CHECK(io::detect_followup_table(write(dir, "e.csv", "")) == FollowupTable::overview);
-  CHECK(io::detect_followup_table((dir / "missing.csv").string()) == FollowupTable::overview);
-  std::filesystem::remove_all(dir);
-}
-
 TEST_CASE("every input format recognised from its header", "[formats]") {
   const auto dir = test::temp_dir("formats_sniff");
   const std::pair<std::string, InputFormat> cases[] = {

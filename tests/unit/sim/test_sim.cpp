@@ -3,11 +3,11 @@
 // back by nuflare's readers.
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/core/error.hpp"
-#include "nuflare/followup/alerts.hpp"
 #include "nuflare/io/alerts.hpp"
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/icecube.hpp"
 #include "nuflare/io/lightcurves.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 #include "nuflare/sim/catalog.hpp"
 #include "nuflare/sim/sky.hpp"
 #include "nuflare/sim/writers.hpp"
@@ -372,7 +372,7 @@ TEST_CASE("every written file reads back through nuflare's readers", "[sim]") {
   }
   CHECK(n_ul > 0);
 
-  const auto fu = followup::read_overview_fu((dir / "followup/ztf_overview.csv").string());
+  const auto fu = io::read_overview_fu((dir / "followup/ztf_overview.csv").string());
   REQUIRE(fu.size() == sky.followup.size());
   for (std::size_t i = 0; i < fu.size(); ++i) {
     CHECK(fu[i].name == sky.followup[i].alert.name);

@@ -1,4 +1,5 @@
-#include "nuflare/followup/alerts.hpp"
+// Readers of the ZTF follow-up alert tables (ZTF paper §2, §6; ztf_tables.hpp).
+#include "nuflare/io/ztf_tables.hpp"
 
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
@@ -9,17 +10,15 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <numbers>
 
-namespace nuflare::followup {
+namespace nuflare::io {
 
 using core::InputError;
 
 namespace {
 
-constexpr double DEG = std::numbers::pi / 180.0;
 // Rejection codes of the OVERVIEW_NOT_FU sheet (0 Pre-ZTF ... 8 Galactic plane).
-constexpr io::Range REJECTION_CODE{0, 99};
+constexpr Range REJECTION_CODE{0, 99};
 
 std::string trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"'))
@@ -44,7 +43,7 @@ struct Header {
 };
 
 Header find_event_header(const std::string& path) {
-  io::LineReader lines(path);
+  LineReader lines(path);
   std::string_view line;
   bool any = false;
   while (lines.next(line)) {
@@ -74,15 +73,14 @@ Header find_event_header(const std::string& path) {
   throw InputError(path, 0, "Event", "no header line starting with \"Event\"");
 }
 
-std::size_t need(const io::TableReader& t, const Header& h, std::string_view name) {
+std::size_t need(const TableReader& t, const Header& h, std::string_view name) {
   if (auto i = t.find(name))
     return *i;
   throw InputError(t.path(), h.line, std::string(name), "missing column");
 }
 
 // "[0.57, -0.77]" -> magnitudes {0.57, 0.77}, each within `range`.
-std::pair<double, double> plus_minus(const io::TableReader& t, std::size_t col,
-                                     const io::Range& range) {
+std::pair<double, double> plus_minus(const TableReader& t, std::size_t col, const Range& range) {
   std::string s = trim(t.text(col));
   if (s.size() < 2 || s.front() != '[' || s.back() != ']')
     t.fail(col, "expected \"[plus, minus]\", found \"" + s + "\"");
@@ -90,8 +88,8 @@ std::pair<double, double> plus_minus(const io::TableReader& t, std::size_t col,
   const auto comma = s.find(',');
   if (comma == std::string::npos)
     t.fail(col, "expected \"[plus, minus]\", found \"[" + s + "]\"");
-  const auto a = io::parse_finite(trim(s.substr(0, comma)));
-  const auto b = io::parse_finite(trim(s.substr(comma + 1)));
+  const auto a = parse_finite(trim(s.substr(0, comma)));
+  const auto b = parse_finite(trim(s.substr(comma + 1)));
   if (!a || !b)
     t.fail(col, "not a pair of finite numbers: \"[" + s + "]\"");
   for (double v : {*a, *b})
@@ -105,26 +103,28 @@ std::pair<double, double> plus_minus(const io::TableReader& t, std::size_t col,
 }
 
 // A half-width given as a number: the minus ones may carry their sign.
-double half_width(const io::TableReader& t, std::size_t col, const io::Range& range) {
+double half_width(const TableReader& t, std::size_t col, const Range& range) {
   const double v = std::abs(t.number(col));
   if (!range.contains(v))
     t.fail_range(col, range, "as a magnitude");
   return v;
 }
 
-std::optional<double> signalness(const io::TableReader& t, std::size_t col) {
+std::optional<double> signalness(const TableReader& t, std::size_t col) {
   const auto text = trim(t.text(col));
   if (text.empty() || iequals(text, "n/a") || iequals(text, "nan") || text == "-" || text == "--")
     return std::nullopt;
-  return t.number_in(col, io::ranges::SIGNALNESS);
+  return t.number_in(col, ranges::SIGNALNESS);
 }
 
 // The two areas of eq. 1. P_obs = 0.9 A_obs / A_rect is a probability, so the
 // observed area cannot exceed A_rect / 0.9 (the sheets' largest ratio is 0.993).
-void areas(const io::TableReader& t, std::size_t c_rect, std::size_t c_obs, FollowupAlert& a) {
-  a.area_rect_deg2 = t.number_in(c_rect, io::ranges::RECT_AREA_DEG2);
-  a.area_obs_deg2 = t.number_in(c_obs, io::ranges::SKY_AREA_DEG2);
-  if (p_obs(a) > 1)
+void areas(const TableReader& t, std::size_t c_rect, std::size_t c_obs, Alert& a) {
+  const double rect = t.number_in(c_rect, ranges::RECT_AREA_DEG2);
+  const double obs = t.number_in(c_obs, ranges::SKY_AREA_DEG2);
+  a.area_rect_deg2 = rect;
+  a.area_obs_deg2 = obs;
+  if (0.9 * obs / rect > 1)
     t.fail(c_obs, "observed area " + std::string(t.text(c_obs)) + " exceeds the rectangle area " +
                       std::string(t.text(c_rect)) +
                       " / 0.9: P_obs = 0.9 A_obs / A_rect (ZTF paper eq. 1) would exceed 1");
@@ -132,8 +132,8 @@ void areas(const io::TableReader& t, std::size_t c_rect, std::size_t c_obs, Foll
 
 // One row per alert: a repeated name would count an alert twice in the
 // probability product of the limits (ZTF paper §6).
-void check_unique(std::map<std::string, std::size_t>& seen, const io::TableReader& t,
-                  std::size_t col, const std::string& name) {
+void check_unique(std::map<std::string, std::size_t>& seen, const TableReader& t, std::size_t col,
+                  const std::string& name) {
   const auto [it, fresh] = seen.emplace(name, t.line_number());
   if (!fresh)
     t.fail(col,
@@ -142,11 +142,11 @@ void check_unique(std::map<std::string, std::size_t>& seen, const io::TableReade
 
 } // namespace
 
-std::vector<FollowupAlert> read_overview_fu(const std::string& path) {
+std::vector<Alert> read_overview_fu(const std::string& path) {
   const Header h = find_event_header(path);
-  io::TableFormat format;
+  TableFormat format;
   format.fixed_columns = h.names;
-  io::TableReader t(path, format);
+  TableReader t(path, format);
   const auto c_event = need(t, h, "Event");
   const auto c_class = need(t, h, "Class");
   const auto c_ra = need(t, h, "RA");
@@ -156,7 +156,7 @@ std::vector<FollowupAlert> read_overview_fu(const std::string& path) {
   const auto c_area = need(t, h, "Area (rectangle)");
   const auto c_obs = need(t, h, "Observed area (corrected for chip gaps)");
   const auto c_sig = need(t, h, "Signalness");
-  std::vector<FollowupAlert> out;
+  std::vector<Alert> out;
   std::map<std::string, std::size_t> seen; // name -> line
   while (t.next()) {
     if (t.line_number() <= h.line)
@@ -165,15 +165,14 @@ std::vector<FollowupAlert> read_overview_fu(const std::string& path) {
     if (name.empty() || iequals(name, "ALL"))
       continue; // separator and summary rows
     check_unique(seen, t, c_event, name);
-    FollowupAlert a;
+    Alert a;
     a.name = name;
     a.line = t.line_number();
     a.alert_class = trim(t.text(c_class));
     a.ra_deg = t.ra_deg(c_ra);
-    a.dec_deg = t.number_in(c_dec, io::ranges::DEC_DEG);
-    std::tie(a.ra_plus_deg, a.ra_minus_deg) = plus_minus(t, c_ra_unc, io::ranges::ALERT_RA_ERR_DEG);
-    std::tie(a.dec_plus_deg, a.dec_minus_deg) =
-        plus_minus(t, c_dec_unc, io::ranges::ALERT_DEC_ERR_DEG);
+    a.dec_deg = t.number_in(c_dec, ranges::DEC_DEG);
+    std::tie(a.ra_plus_deg, a.ra_minus_deg) = plus_minus(t, c_ra_unc, ranges::ALERT_RA_ERR_DEG);
+    std::tie(a.dec_plus_deg, a.dec_minus_deg) = plus_minus(t, c_dec_unc, ranges::ALERT_DEC_ERR_DEG);
     areas(t, c_area, c_obs, a);
     a.signalness = signalness(t, c_sig);
     out.push_back(std::move(a));
@@ -185,9 +184,9 @@ std::vector<FollowupAlert> read_overview_fu(const std::string& path) {
 
 std::vector<NotFollowedAlert> read_overview_not_fu(const std::string& path) {
   const Header h = find_event_header(path);
-  io::TableFormat format;
+  TableFormat format;
   format.fixed_columns = h.names;
-  io::TableReader t(path, format);
+  TableReader t(path, format);
   const auto c_event = need(t, h, "Event");
   const auto c_class = need(t, h, "Class");
   const auto c_ra = need(t, h, "RA");
@@ -211,7 +210,7 @@ std::vector<NotFollowedAlert> read_overview_not_fu(const std::string& path) {
     if (!trim(t.text(c_ra)).empty())
       a.ra_deg = t.ra_deg(c_ra);
     if (!trim(t.text(c_dec)).empty())
-      a.dec_deg = t.number_in(c_dec, io::ranges::DEC_DEG);
+      a.dec_deg = t.number_in(c_dec, ranges::DEC_DEG);
     a.signalness = signalness(t, c_sig);
     a.reason = trim(t.text(c_reason));
     const double code = t.number_in(c_code, REJECTION_CODE);
@@ -223,8 +222,8 @@ std::vector<NotFollowedAlert> read_overview_not_fu(const std::string& path) {
   return out;
 }
 
-std::vector<FollowupAlert> read_campaign_csv(const std::string& path) {
-  io::TableReader t(path);
+std::vector<Alert> read_campaign_csv(const std::string& path) {
+  TableReader t(path);
   const auto c_name = t.require({"name"});
   const auto c_ra = t.require({"ra"});
   const auto c_dec = t.require({"dec"});
@@ -237,27 +236,27 @@ std::vector<FollowupAlert> read_campaign_csv(const std::string& path) {
   const auto c_sig = t.require({"signalness"});
   const auto c_retr = t.find("retracted");
   const auto c_lat = t.find("latency_hours");
-  std::vector<FollowupAlert> out;
+  std::vector<Alert> out;
   std::map<std::string, std::size_t> seen; // name -> line
   while (t.next()) {
-    FollowupAlert a;
+    Alert a;
     a.line = t.line_number();
     a.name = trim(t.text(c_name));
     if (a.name.empty())
       t.fail(c_name, "empty name");
     check_unique(seen, t, c_name, a.name);
     a.ra_deg = t.ra_deg(c_ra);
-    a.dec_deg = t.number_in(c_dec, io::ranges::DEC_DEG);
-    a.ra_plus_deg = half_width(t, c_rap, io::ranges::ALERT_RA_ERR_DEG);
-    a.ra_minus_deg = half_width(t, c_ram, io::ranges::ALERT_RA_ERR_DEG);
-    a.dec_plus_deg = half_width(t, c_decp, io::ranges::ALERT_DEC_ERR_DEG);
-    a.dec_minus_deg = half_width(t, c_decm, io::ranges::ALERT_DEC_ERR_DEG);
+    a.dec_deg = t.number_in(c_dec, ranges::DEC_DEG);
+    a.ra_plus_deg = half_width(t, c_rap, ranges::ALERT_RA_ERR_DEG);
+    a.ra_minus_deg = half_width(t, c_ram, ranges::ALERT_RA_ERR_DEG);
+    a.dec_plus_deg = half_width(t, c_decp, ranges::ALERT_DEC_ERR_DEG);
+    a.dec_minus_deg = half_width(t, c_decm, ranges::ALERT_DEC_ERR_DEG);
     areas(t, c_area, c_obs, a);
     a.signalness = signalness(t, c_sig);
     if (c_retr)
       a.retracted = t.flag(*c_retr);
     if (c_lat && !trim(t.text(*c_lat)).empty())
-      a.latency_hours = t.number_in(*c_lat, io::ranges::LATENCY_HOURS);
+      a.latency_hours = t.number_in(*c_lat, ranges::LATENCY_HOURS);
     out.push_back(std::move(a));
   }
   if (out.empty())
@@ -265,137 +264,30 @@ std::vector<FollowupAlert> read_campaign_csv(const std::string& path) {
   return out;
 }
 
-double p_obs(const FollowupAlert& alert) {
-  return 0.9 * alert.area_obs_deg2 / alert.area_rect_deg2; // eq. 1
-}
-
-double p_astro(const FollowupAlert& alert, double missing_signalness) {
-  return alert.signalness.value_or(missing_signalness);
-}
-
-std::vector<ProbabilityRow> probability_table(std::span<const FollowupAlert> alerts,
-                                              double missing_signalness) {
-  std::vector<ProbabilityRow> rows;
-  for (const auto& a : alerts) {
-    if (a.retracted)
-      continue;
-    const double pa = p_astro(a, missing_signalness);
-    const double po = p_obs(a);
-    rows.push_back({a.name, pa, po, pa * po});
-  }
-  return rows;
-}
-
-std::vector<double> products(std::span<const ProbabilityRow> rows) {
-  std::vector<double> p;
-  p.reserve(rows.size());
-  for (const auto& r : rows)
-    p.push_back(r.product);
-  return p;
-}
-
-double rectangle_area_deg2(const FollowupAlert& a) {
-  return (a.ra_plus_deg + a.ra_minus_deg) * (a.dec_plus_deg + a.dec_minus_deg) *
-         std::cos(a.dec_deg * DEG);
-}
-
-Galactic to_galactic(double ra_deg, double dec_deg) {
-  // ICRS -> Galactic rotation matrix (Hipparcos, ESA 1997, vol. 1 §1.5.3; astropy).
-  static constexpr double R[3][3] = {
-      {-0.0548755604162154, -0.8734370902348850, -0.4838350155487132},
-      {+0.4941094278755837, -0.4448296299600112, +0.7469822444972189},
-      {-0.8676661490190047, -0.1980763734312015, +0.4559837761750669}};
-  const double ra = ra_deg * DEG, dec = dec_deg * DEG;
-  const double v[3] = {std::cos(dec) * std::cos(ra), std::cos(dec) * std::sin(ra), std::sin(dec)};
-  double g[3];
-  for (int i = 0; i < 3; ++i)
-    g[i] = R[i][0] * v[0] + R[i][1] * v[1] + R[i][2] * v[2];
-  double l = std::atan2(g[1], g[0]) / DEG;
-  if (l < 0)
-    l += 360.0;
-  const double b = std::asin(std::clamp(g[2], -1.0, 1.0)) / DEG;
-  return {l, b};
-}
-
-std::string to_string(Rejection r) {
-  switch (r) {
-  case Rejection::none:
-    return "selected";
-  case Rejection::retracted:
-    return "Alert retraction";
-  case Rejection::poor_signalness_and_localization:
-    return "Poor Signalness and Localization";
-  case Rejection::galactic_plane:
-    return "Separation from galactic plane";
-  }
-  return "?";
-}
-
-Rejection select_alert(const FollowupAlert& alert, const SelectionConfig& config) {
-  if (alert.retracted)
-    return Rejection::retracted;
-  // §2: "signalness > 50 per cent, or ... a 90 per cent localization area < 10 sq. deg."
-  const double s = alert.signalness.value_or(config.missing_signalness);
-  if (!(s > config.min_signalness || alert.area_rect_deg2 < config.max_area_deg2))
-    return Rejection::poor_signalness_and_localization;
-  if (config.galactic_cut &&
-      !(std::abs(to_galactic(alert.ra_deg, alert.dec_deg).b_deg) > config.min_abs_b_deg))
-    return Rejection::galactic_plane;
-  return Rejection::none;
-}
-
-std::optional<int> alert_date_yymmdd(const std::string& name) {
-  if (name.size() < 8 || !(name[0] == 'I' || name[0] == 'i') || !(name[1] == 'C' || name[1] == 'c'))
-    return std::nullopt;
-  int v = 0;
-  for (std::size_t i = 2; i < 8; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(name[i])))
-      return std::nullopt;
-    v = v * 10 + (name[i] - '0');
-  }
-  return v;
-}
-
-std::vector<RejectionCount> rejection_counts(std::span<const NotFollowedAlert> alerts,
-                                             std::optional<int> since_yymmdd) {
-  std::map<int, RejectionCount> by_code;
-  for (const auto& a : alerts) {
-    if (since_yymmdd) {
-      const auto d = alert_date_yymmdd(a.name);
-      if (!d || *d < *since_yymmdd)
+std::string followup_table_format(const std::string& path) {
+  try {
+    LineReader lines(path);
+    std::string_view line;
+    while (lines.next(line)) {
+      const auto first = line.find_first_not_of(" \t\r\"");
+      if (first == std::string_view::npos)
         continue;
+      const auto end = line.find_first_of(",\"", first);
+      return iequals(line.substr(first, end - first), "name") ? "campaign" : "overview";
     }
-    auto [it, inserted] = by_code.try_emplace(a.code, RejectionCount{a.code, a.reason, 0});
-    ++it->second.count;
+  } catch (const core::Error&) {
+    // Unreadable: the overview reader opens it again and names the problem.
   }
-  std::vector<RejectionCount> out;
-  for (auto& [code, c] : by_code)
-    out.push_back(c);
-  return out;
+  return "overview";
 }
 
-LatencyStats latency_stats(std::span<const double> latencies_hours) {
-  LatencyStats s;
-  s.n = latencies_hours.size();
-  if (s.n == 0)
-    return s;
-  std::vector<double> v(latencies_hours.begin(), latencies_hours.end());
-  std::sort(v.begin(), v.end());
-  s.median_hours = s.n % 2 ? v[s.n / 2] : 0.5 * (v[s.n / 2 - 1] + v[s.n / 2]);
-  s.fraction_above_24h =
-      static_cast<double>(std::count_if(v.begin(), v.end(), [](double x) { return x > 24.0; })) /
-      static_cast<double>(s.n);
-  return s;
+std::vector<Alert> read_followup_table(const std::string& path, const std::string& format) {
+  if (format == "overview")
+    return read_overview_fu(path);
+  if (format == "campaign")
+    return read_campaign_csv(path);
+  throw core::ConfigError("follow-up table format: expected overview or campaign, got \"" + format +
+                          "\"");
 }
 
-std::optional<LatencyStats> latency_stats(std::span<const FollowupAlert> alerts) {
-  std::vector<double> v;
-  for (const auto& a : alerts)
-    if (a.latency_hours)
-      v.push_back(*a.latency_hours);
-  if (v.empty())
-    return std::nullopt;
-  return latency_stats(std::span<const double>(v));
-}
-
-} // namespace nuflare::followup
+} // namespace nuflare::io

@@ -1,14 +1,14 @@
-// Alert tables, eq. 1, selection (§2), rejection counts (Table A1), latency (Fig. 1)
-// and bad input (docs/input-formats.md: errors name file, line and column).
-#include "nuflare/followup/alerts.hpp"
+// Readers of the ZTF follow-up alert tables (io/ztf_tables.hpp): the paper's
+// OVERVIEW sheets and the campaign CSV, their bad input (docs/input-formats.md:
+// errors name file, line and column), and the choice between them.
+#include "io_test_util.hpp"
+#include "nuflare/io/ztf_tables.hpp"
 
 #include "nuflare/core/error.hpp"
 
-#include "nuflare_catch.hpp"
-
 #include <fstream>
 
-using namespace nuflare::followup;
+using namespace nuflare::io;
 using nuflare::core::InputError;
 
 namespace {
@@ -18,12 +18,10 @@ const char* HEADER =
 
 std::string write(const std::filesystem::path& dir, const std::string& name,
                   const std::string& text) {
-  const auto path = dir / name;
-  std::ofstream(path) << text;
-  return path.string();
+  return nuflare::test::write_text(dir, name, text);
 }
 
-// Reads `text` as a campaign CSV and returns the InputError it raises.
+// Runs `reader` on `path` and returns the InputError it raises.
 template <typename Reader>
 InputError error_of(Reader reader, const std::string& path) {
   try {
@@ -35,142 +33,9 @@ InputError error_of(Reader reader, const std::string& path) {
   throw;
 }
 
-std::string fu_path() {
-  return nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv").string();
-}
-
 } // namespace
 
-TEST_CASE("campaign CSV: values, P_obs (eq. 1) and missing signalness", "[followup][alerts]") {
-  const auto dir = nuflare::test::temp_dir("fu_alerts_ok");
-  const auto path =
-      write(dir, "c.csv",
-            std::string(HEADER) + ",retracted,latency_hours\n"
-                                  "IC1,120.28,6.35,0.57,-0.77,0.76,-0.7,1.944,1.374,0.36,0,10.2\n"
-                                  "IC2,148.18,35.46,2.2,1.83,1.1,1.22,7.62,6.28,,no,\n"
-                                  "IC3,10,-80,1,1,1,1,30,10,0.2,yes,3\n");
-  const auto a = read_campaign_csv(path);
-  REQUIRE(a.size() == 3);
-  CHECK(a[0].ra_minus_deg == Approx(0.77));
-  CHECK(p_obs(a[0]) == Approx(0.9 * 1.374 / 1.944));
-  CHECK_FALSE(a[1].signalness);
-  CHECK(p_astro(a[1]) == 0.5);
-  CHECK(p_astro(a[1], 0.3) == 0.3);
-  CHECK(a[2].retracted);
-  CHECK(rectangle_area_deg2(a[0]) == Approx(1.34 * 1.46 * std::cos(6.35 * M_PI / 180)));
-  const auto rows = probability_table(a);
-  REQUIRE(rows.size() == 2); // the retracted alert is out
-  CHECK(rows[1].product == Approx(0.5 * 0.9 * 6.28 / 7.62));
-  CHECK(select_alert(a[0]) == Rejection::none); // area < 10
-  CHECK(select_alert(a[2]) == Rejection::retracted);
-  auto weak = a[0];
-  weak.area_rect_deg2 = 12.0;
-  CHECK(select_alert(weak) == Rejection::poor_signalness_and_localization);
-  weak.signalness = 0.51;
-  CHECK(select_alert(weak) == Rejection::none);
-  const auto lat = latency_stats(std::span<const FollowupAlert>(a));
-  REQUIRE(lat);
-  CHECK(lat->n == 2);
-  CHECK(lat->median_hours == Approx(6.6));
-}
-
-TEST_CASE("Galactic coordinates (ORACLES.md Sky: TXS 0506+056)", "[followup][alerts]") {
-  const auto g = to_galactic(77.3593, 5.7014);
-  CHECK(g.l_deg == Approx(195.39854).margin(1e-4));
-  CHECK(g.b_deg == Approx(-19.63078).margin(1e-4));
-  FollowupAlert low;
-  low.ra_deg = 295.18; // IC200512A: |b| = 3.4 in the paper's table
-  low.dec_deg = 15.79;
-  low.area_rect_deg2 = 9.77;
-  low.signalness = 0.32;
-  SelectionConfig cut;
-  cut.galactic_cut = true;
-  CHECK(select_alert(low) == Rejection::none);
-  CHECK(select_alert(low, cut) == Rejection::galactic_plane);
-}
-
-TEST_CASE("latency statistics reproduce §2 from Table 1", "[followup][alerts]") {
-  // Table 1 latencies [h]; §2: median 12.2 h, 20 per cent above 24 h.
-  const std::vector<double> lat{10.2, 20.9, 7.5,  8.0,  7.4, 2.0,  32.4, 22.0,
-                                1.7,  0.2,  25.8, 14.7, 4.1, 14.1, 4.8,  43.7,
-                                7.1,  16.9, 35.2, 0.2,  5.1, 15.4, 26.7, 16.1};
-  const auto s = latency_stats(std::span<const double>(lat));
-  CHECK(s.median_hours == Approx(12.15));
-  CHECK(s.fraction_above_24h == Approx(5.0 / 24.0));
-}
-
-TEST_CASE("regression: OVERVIEW_FU.csv gives Table 4", "[followup][alerts][regression][data]") {
-  NUFLARE_REQUIRE_DATA(fu_path());
-  const auto alerts = read_overview_fu(fu_path());
-  REQUIRE(alerts.size() == 24);
-  CHECK(alerts.front().name == "IC190503A");
-  CHECK(alerts.back().name == "IC210922A");
-  double rect = 0, obs = 0;
-  for (const auto& a : alerts) {
-    rect += a.area_rect_deg2;
-    obs += a.area_obs_deg2;
-    CHECK(select_alert(a) == Rejection::none); // all 24 met the §2 criteria
-    // the table's rectangle area is the notebook's (Δα)(Δδ) cos δ
-    CHECK(rectangle_area_deg2(a) == Approx(a.area_rect_deg2).epsilon(0.02));
-  }
-  CHECK(rect == Approx(178.2191474).epsilon(1e-9)); // the sheet's ALL row
-  CHECK(obs == Approx(154.3278118).epsilon(1e-9));
-  const auto rows = probability_table(alerts, 0.5);
-  REQUIRE(rows.size() == 24);
-  // Table 4 rows, two decimals as printed.
-  auto find = [&](const std::string& n) {
-    for (const auto& r : rows)
-      if (r.name == n)
-        return r;
-    FAIL(n);
-    return rows[0];
-  };
-  CHECK(find("IC190730A").p_obs == Approx(0.75).margin(0.005));
-  CHECK(find("IC190730A").product == Approx(0.50).margin(0.005));
-  CHECK(find("IC200107A").p_astro == 0.5);
-  CHECK(find("IC200107A").p_obs == Approx(0.74).margin(0.005));
-  CHECK(find("IC201007A").product == Approx(0.77).margin(0.005));
-  CHECK(find("IC210922A").p_obs == Approx(0.67).margin(0.005));
-  // Galactic latitude agrees with the sheet's "Separation from gal. plane" column
-  // (IC190503A 18.38, IC201130A -67.62).
-  CHECK(to_galactic(alerts[0].ra_deg, alerts[0].dec_deg).b_deg == Approx(18.38).margin(0.05));
-  CHECK(to_galactic(30.54, -12.10).b_deg == Approx(-67.62).margin(0.05));
-}
-
-TEST_CASE("regression: OVERVIEW_NOT_FU.csv rejection counts",
-          "[followup][alerts][regression][data]") {
-  const auto path =
-      nuflare::test::data_file("nuztfpaper/followup_xlsx_as_csv/OVERVIEW_NOT_FU.csv").string();
-  NUFLARE_REQUIRE_DATA(path);
-  const auto alerts = read_overview_not_fu(path);
-  CHECK(alerts.size() == 68); // the sheet's "Total not followed up: 68"
-  const auto counts = rejection_counts(alerts);
-  auto count_of = [&](int code) {
-    for (const auto& c : counts)
-      if (c.code == code)
-        return c.count;
-    return std::size_t{0};
-  };
-  // The sheet's own summary block: Pre-ZTF 11, retraction 12, Sun 18, maintenance 3,
-  // poor signalness/localization 15, southern sky 3, low altitude 2, Galactic plane 4.
-  CHECK(count_of(0) == 11);
-  CHECK(count_of(1) == 12);
-  CHECK(count_of(2) == 18);
-  CHECK(count_of(3) == 3);
-  CHECK(count_of(4) == 15);
-  CHECK(count_of(5) == 3);
-  CHECK(count_of(6) == 2);
-  CHECK(count_of(8) == 4);
-  // V2 alerts (from 2019 June 17): the sheet's right-hand block gives 43 not followed up.
-  std::size_t v2 = 0;
-  for (const auto& c : rejection_counts(alerts, 190617))
-    v2 += c.count;
-  CHECK(v2 == 43);
-  CHECK(alert_date_yymmdd("IC190730A") == 190730);
-  CHECK_FALSE(alert_date_yymmdd("S190425z"));
-}
-
-TEST_CASE("bad input names file, line and column", "[followup][alerts][bad-input]") {
+TEST_CASE("bad input names file, line and column", "[io][ztf][bad-input]") {
   const auto dir = nuflare::test::temp_dir("fu_alerts_bad");
   const std::string good = "IC1,120.28,6.35,0.57,-0.77,0.76,-0.7,1.944,1.374,0.36\n";
   struct Case {
@@ -311,7 +176,7 @@ TEST_CASE("bad input names file, line and column", "[followup][alerts][bad-input
   CHECK(e.field() == "column 10 (Code)");
 }
 
-TEST_CASE("follow-up tables with a byte-order mark and RA 360", "[followup][alerts]") {
+TEST_CASE("follow-up tables with a byte-order mark and RA 360", "[io][ztf]") {
   const auto dir = nuflare::test::temp_dir("fu_alerts_bom");
   const std::string bom = "\xEF\xBB\xBF";
   // A spreadsheet export with a UTF-8 mark: the first header name is still "name".
@@ -327,4 +192,29 @@ TEST_CASE("follow-up tables with a byte-order mark and RA 360", "[followup][aler
                   "1.37,0.36\n"));
   REQUIRE(fu.size() == 1);
   CHECK(fu[0].area_obs_deg2 == 1.37);
+}
+
+TEST_CASE("the table format: campaign by its `name` column, else the overview sheet", "[io][ztf]") {
+  const auto dir = nuflare::test::temp_dir("ztf_table_format");
+  const std::string row = "IC1,120.28,6.35,0.57,-0.77,0.76,-0.7,1.944,1.374,0.36\n";
+  const auto campaign = write(dir, "c.csv", std::string(HEADER) + "\n" + row);
+  CHECK(followup_table_format(campaign) == "campaign");
+  CHECK(followup_table_format(write(dir, "blank.csv", "\n  \n\"Name\",ra\n")) == "campaign");
+  CHECK(followup_table_format(write(dir, "sheet.csv", "OVERVIEW,,\nEvent,Class\n")) == "overview");
+  // As the readers read it: a byte-order mark and compression do not hide the header.
+  CHECK(followup_table_format(write(
+            dir, "bom.csv", "\xEF\xBB\xBF" + std::string(HEADER) + "\n" + row)) == "campaign");
+  CHECK(followup_table_format(nuflare::test::compress(campaign, "gzip")) == "campaign");
+  // Empty or absent: "overview", whose reader then names the problem.
+  const auto empty = write(dir, "empty.csv", "");
+  CHECK(followup_table_format(empty) == "overview");
+  CHECK(followup_table_format((dir / "absent.csv").string()) == "overview");
+  CHECK_THAT(
+      std::string(error_of([](const std::string& p) { return read_followup_table(p, "overview"); },
+                           (dir / "absent.csv").string())
+                      .what()),
+      Catch::Contains("absent.csv"));
+
+  CHECK(read_followup_table(campaign, "campaign").size() == 1);
+  CHECK_THROWS_AS(read_followup_table(campaign, "auto"), nuflare::core::ConfigError);
 }
