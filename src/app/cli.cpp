@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "nuflare/campaign/gather.hpp"
+#include "nuflare/campaign/rng.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/deck.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <set>
@@ -240,6 +242,9 @@ io::RunInfo Invocation::run_info(std::uint64_t seed,
     info.command_line += " " + a;
   info.config = resolved();
   info.inputs = std::move(inputs);
+  info.rng_scheme = campaign::RNG_SCHEME;
+  if (const char* job = std::getenv("SLURM_JOB_ID"))
+    info.job_id = job;
   return info;
 }
 

@@ -736,10 +736,7 @@ void Archive::write_root_attributes(const RunInfo& info) {
   set_attribute("/", "git_revision", std::string(GIT_REVISION));
   set_attribute("/", "analysis", info.analysis);
   set_attribute("/", "master_seed", static_cast<std::int64_t>(info.master_seed));
-  set_attribute("/", "rng_scheme",
-                std::string("Random123 Philox4x64-10; key = (master_seed, "
-                            "FNV-1a-64(stream)); counter = (global_trial_index, "
-                            "block, 0, 0)"));
+  set_attribute("/", "rng_scheme", info.rng_scheme);
   set_attribute("/", "checksum_scheme",
                 std::string("per-trial dataset attribute checksum = lane-wise sum mod 2^64 of "
                             "SHA-256(row index as uint64 LE || row as stored, LE) read as four "
@@ -749,8 +746,7 @@ void Archive::write_root_attributes(const RunInfo& info) {
   std::string date = iso_time_utc();
   MPI_Bcast(date.data(), static_cast<int>(date.size()), MPI_CHAR, 0, comm_);
   set_attribute("/", "created_utc", date);
-  const char* job = std::getenv("SLURM_JOB_ID");
-  set_attribute("/", "slurm_job_id", std::string(job != nullptr ? job : ""));
+  set_attribute("/", "slurm_job_id", info.job_id);
   set_attribute("/", "command_line", info.command_line);
   int size = 1;
   MPI_Comm_size(comm_, &size);

@@ -45,6 +45,8 @@ struct RunInfo {
   std::string command_line;                                //!< argv joined with blanks
   std::vector<std::pair<std::string, std::string>> config; //!< resolved key = value pairs
   std::vector<std::filesystem::path> inputs;               //!< input files, hashed into /inputs
+  std::string rng_scheme; //!< how trials draw random numbers (campaign::RNG_SCHEME)
+  std::string job_id;     //!< the batch system's job id (Slurm's SLURM_JOB_ID); "" outside one
 };
 
 //! How a per-trial dataset stores its values: doubles, or the narrowest
