@@ -8,6 +8,7 @@
 #include "temporal_inputs.hpp"
 
 #include "nuflare/campaign/sensitivity_campaign.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/campaign/temporal_sensitivity.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/sky/region.hpp"
@@ -125,7 +126,7 @@ int run_spatial_sensitivity(Invocation& inv, const RunOutput& output) {
 
   // Inputs first: a bad file or option fails before any archive exists.
   SpatialInputs in = read_spatial_inputs(inv);
-  const coincidence::SpatialIndex index(in.events, config.spatial);
+  const campaign::SharedSpatialIndex index(inv.comm, in.events, config.spatial);
 
   std::vector<campaign::SensitivityGroupResult> results;
   write_run_archive(inv, output, inv.run_info(config.seed, in.files), [&](io::Archive& archive) {

@@ -3,6 +3,7 @@
 #include "cli.hpp"
 #include "output.hpp"
 
+#include "nuflare/campaign/read_once.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/coincidence/simultaneity.hpp"
 #include "nuflare/core/error.hpp"
@@ -76,15 +77,16 @@ int run_simultaneity(Invocation& inv) {
   std::vector<std::filesystem::path> files;
   const std::string alerts_file = inv.get<std::string>("alerts");
   std::vector<io::Alert> alerts;
-  for (auto& a : io::read_alerts(alerts_file))
+  for (auto& a : campaign::read_once(inv.comm, [&] { return io::read_alerts(alerts_file); }))
     if (!a.retracted)
       alerts.push_back(a);
   files.emplace_back(alerts_file);
   const std::string sources_file = inv.get<std::string>("sources");
-  const auto catalog = io::read_catalog(sources_file);
+  const auto catalog =
+      campaign::read_once(inv.comm, [&] { return io::read_catalog(sources_file); });
   files.emplace_back(sources_file);
   const std::string rho_file = inv.get<std::string>("rho");
-  const auto rho = read_rho(rho_file);
+  const auto rho = campaign::read_once(inv.comm, [&] { return read_rho(rho_file); });
   files.emplace_back(rho_file);
   std::vector<coincidence::RhoSource> sources;
   for (std::size_t i = 0; i < catalog.size(); ++i) {

@@ -5,6 +5,8 @@
 #include "output.hpp"
 #include "spatial_inputs.hpp"
 
+#include "nuflare/campaign/read_once.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/coincidence/flux_limit.hpp"
 #include "nuflare/coincidence/spatial.hpp"
@@ -71,14 +73,14 @@ std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv,
   const auto weighting = coincidence::parse_dec_average(inv.get<std::string>("flux-dec-average"));
   std::map<std::string, coincidence::AveragedArea> areas;
   for (const auto& path : inv.get<std::vector<std::string>>("flux-irfs")) {
-    const auto table = io::read_effective_area(path);
+    const auto table = campaign::read_once(inv.comm, [&] { return io::read_effective_area(path); });
     areas[table.season] = coincidence::average_over_declination(table, weighting);
     inputs.emplace_back(path);
   }
   std::vector<coincidence::SeasonExposure> seasons;
   double livetime_days = 0;
   for (const auto& path : inv.get<std::vector<std::string>>("flux-uptime")) {
-    const auto runs = io::read_good_run_list(path);
+    const auto runs = campaign::read_once(inv.comm, [&] { return io::read_good_run_list(path); });
     inputs.emplace_back(path);
     auto it = areas.find(runs.season);
     // Release readme: the IC86-2012 area serves IC86-2012 … IC86-2017.
@@ -121,17 +123,17 @@ int run_spatial(Invocation& inv) {
   config.runner = runner_options(inv);
 
   // Inputs first: a bad file or option fails before any archive exists.
-  SpatialInputs in = read_spatial_inputs(inv);
+  SpatialInputs in = read_spatial_inputs(inv, campaign::Deliver::first_rank);
   const io::SourceCatalog& catalog = in.catalog;
   const auto& groups = in.groups;
   std::vector<std::filesystem::path>& inputs = in.files;
-  const coincidence::SpatialIndex index(in.events, config.spatial);
+  const campaign::SharedSpatialIndex index(inv.comm, in.events, config.spatial);
   in.events = {}; // the index holds what the trials need: free the rest
 
   std::vector<campaign::PotentialSourceRow> table2;
   if (inv.has("alerts")) {
     const std::string alerts_file = inv.get<std::string>("alerts");
-    auto alerts = io::read_alerts(alerts_file);
+    auto alerts = campaign::read_once(inv.comm, [&] { return io::read_alerts(alerts_file); });
     inputs.emplace_back(alerts_file);
     const double lo = inv.has("alerts-mjd-min") ? inv.get<double>("alerts-mjd-min") : -HUGE_VAL;
     const double hi = inv.has("alerts-mjd-max") ? inv.get<double>("alerts-mjd-max") : HUGE_VAL;

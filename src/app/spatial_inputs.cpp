@@ -19,13 +19,14 @@ coincidence::SpatialConfig spatial_selection(const Invocation& inv) {
   return c;
 }
 
-SpatialInputs read_spatial_inputs(const Invocation& inv) {
+SpatialInputs read_spatial_inputs(const Invocation& inv, campaign::Deliver events) {
   SpatialInputs in;
   const auto event_files = inv.get<std::vector<std::string>>("events");
-  in.events = io::read_icecube_events(event_files);
+  in.events = campaign::read_once(
+      inv.comm, [&] { return io::read_icecube_events(event_files); }, events);
   in.files.assign(event_files.begin(), event_files.end());
   const std::string sources_file = inv.get<std::string>("sources");
-  in.catalog = io::read_catalog(sources_file);
+  in.catalog = campaign::read_once(inv.comm, [&] { return io::read_catalog(sources_file); });
   in.files.emplace_back(sources_file);
   if (in.catalog.size() == 0)
     throw core::InputError(sources_file, 0, "", "no sources");

@@ -1,5 +1,6 @@
 #include "temporal_inputs.hpp"
 
+#include "nuflare/campaign/read_once.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/alerts.hpp"
 #include "nuflare/io/catalog.hpp"
@@ -68,7 +69,15 @@ void add_temporal_input_options(po::options_description& desc) {
   add_campaign_options(desc);
 }
 
-TemporalInputs read_temporal_inputs(const Invocation& inv) {
+//! How TemporalInputs travel from the rank that read them (campaign/serialize.hpp).
+template <class A, campaign::Record<TemporalInputs> R>
+void fields(A& a, R& in) {
+  a(in.alerts, in.series, in.report, in.files);
+}
+
+namespace {
+
+TemporalInputs read_here(const Invocation& inv) {
   TemporalInputs in;
   coincidence::SelectionCuts cuts;
   if (inv.has("min-abs-glat"))
@@ -123,6 +132,12 @@ TemporalInputs read_temporal_inputs(const Invocation& inv) {
   if (in.alerts.empty())
     throw core::InputError(alerts_file, 0, "", "no alert passes the cuts");
   return in;
+}
+
+} // namespace
+
+TemporalInputs read_temporal_inputs(const Invocation& inv) {
+  return campaign::read_once(inv.comm, [&] { return read_here(inv); });
 }
 
 } // namespace nuflare::app

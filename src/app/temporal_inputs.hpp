@@ -31,8 +31,9 @@ void add_temporal_selection_options(po::options_description& desc, bool required
 //! options: the full input set of `temporal` and `scan`.
 void add_temporal_input_options(po::options_description& desc);
 
-//! Reads --alerts, --sources and --lightcurves and applies the cuts (before
-//! any archive exists, so bad input leaves no output behind). No series or no
+//! Reads --alerts, --sources and --lightcurves and applies the cuts, once, on
+//! rank 0 (campaign::read_once: the others receive the series), before any
+//! archive exists, so bad input leaves no output behind. No series or no
 //! alert is an error.
 TemporalInputs read_temporal_inputs(const Invocation& inv);
 
