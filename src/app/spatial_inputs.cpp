@@ -22,8 +22,7 @@ coincidence::SpatialConfig spatial_selection(const Invocation& inv) {
 SpatialInputs read_spatial_inputs(const Invocation& inv, campaign::Deliver events) {
   SpatialInputs in;
   const auto event_files = inv.get<std::vector<std::string>>("events");
-  in.events = campaign::read_once(
-      inv.comm, [&] { return io::read_icecube_events(event_files); }, events);
+  in.events = campaign::read_events_once(inv.comm, event_files, events);
   in.files.assign(event_files.begin(), event_files.end());
   const std::string sources_file = inv.get<std::string>("sources");
   in.catalog = campaign::read_once(inv.comm, [&] { return io::read_catalog(sources_file); });

@@ -1,5 +1,7 @@
 #include "nuflare/campaign/collective.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -45,6 +47,17 @@ int ranks_on_node(MPI_Comm comm) {
   MPI_Comm_size(node, &n);
   MPI_Comm_free(&node);
   return n;
+}
+
+} // namespace nuflare::campaign
+
+namespace nuflare::campaign {
+
+unsigned threads_per_rank(MPI_Comm comm) {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  const int allowed = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+  return static_cast<unsigned>(std::max(1, allowed / std::max(1, ranks_on_node(comm))));
 }
 
 } // namespace nuflare::campaign

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 #include <numeric>
+#include <thread>
 
 namespace nuflare::campaign {
 
@@ -70,6 +72,31 @@ struct TablesLayout {
             at<std::uint32_t>(base, always, size.always)};
   }
 };
+
+//! Runs work(t) for t < n, on n − 1 threads and this one.
+template <class Work>
+void in_threads(unsigned n, const Work& work) {
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(n);
+  for (unsigned t = 1; t < n; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        work(t);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  try {
+    work(0);
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& thread : pool)
+    thread.join();
+  for (const auto& e : errors)
+    if (e)
+      std::rethrow_exception(e);
+}
 
 } // namespace
 
@@ -144,47 +171,54 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
 
   // A source's build reads the events its declination band holds: split the
   // sources of all groups over the node's ranks by that weight (the same
-  // split on every rank).
+  // split on every rank), and each rank's over its threads.
   const double reach = index.max_radius_deg + 1e-9;
-  std::vector<double> cost;
+  std::vector<double> prefix(1, 0.0);
   for (const auto& decs : dec_deg)
     for (double d : decs) {
       const auto lo = std::lower_bound(index.dec_deg.begin(), index.dec_deg.end(), d - reach);
       const auto hi = std::upper_bound(lo, index.dec_deg.end(), d + reach);
-      cost.push_back(16.0 + static_cast<double>(hi - lo));
+      prefix.push_back(prefix.back() + 16.0 + static_cast<double>(hi - lo));
     }
-  std::vector<double> prefix(cost.size() + 1, 0.0);
-  std::partial_sum(cost.begin(), cost.end(), prefix.begin() + 1);
-  const auto cut = [&](int r) { // first source of node rank r
-    const double target = prefix.back() * r / g.node_size();
-    return static_cast<std::size_t>(std::lower_bound(prefix.begin(), prefix.end() - 1, target) -
-                                    prefix.begin());
+  const auto cut = [&](double share) { // first source past `share` of the work
+    return static_cast<std::size_t>(
+        std::lower_bound(prefix.begin(), prefix.end() - 1, share * prefix.back()) - prefix.begin());
   };
-  const std::size_t mine_begin = cut(g.node_rank()), mine_end = cut(g.node_rank() + 1);
-
-  // This rank's part of every group, and every part's size on the node.
-  std::vector<coincidence::SpatialTables> parts;
-  parts.reserve(n_groups);
-  std::size_t first = 0;
-  for (const auto& decs : dec_deg) {
-    const std::size_t b = std::clamp(mine_begin, first, first + decs.size()) - first;
-    const std::size_t e = std::clamp(mine_end, first, first + decs.size()) - first;
-    parts.emplace_back(index, std::span<const double>(decs).subspan(b, e - b));
-    first += decs.size();
-  }
-  if (g.node_size() == 1) { // nobody to share with: the parts are the tables
-    own_ = std::move(parts);
+  const double my_share = 1.0 / g.node_size();
+  const unsigned n_threads = threads_per_rank(g.node());
+  // Worker t builds the sources [cut(t), cut(t + 1)) of every group.
+  std::vector<std::size_t> bounds;
+  for (unsigned t = 0; t <= n_threads; ++t)
+    bounds.push_back(cut(my_share * (g.node_rank() + static_cast<double>(t) / n_threads)));
+  std::vector<std::vector<coincidence::SpatialTables>> parts(n_threads); // [thread][group]
+  const auto build = [&](unsigned t) {
+    std::size_t first = 0;
+    parts[t].reserve(n_groups);
+    for (const auto& decs : dec_deg) {
+      const std::size_t b = std::clamp(bounds[t], first, first + decs.size()) - first;
+      const std::size_t e = std::clamp(bounds[t + 1], first, first + decs.size()) - first;
+      parts[t].emplace_back(index, std::span<const double>(decs).subspan(b, e - b));
+      first += decs.size();
+    }
+  };
+  in_threads(n_threads, build);
+  if (g.node_size() == 1 && n_threads == 1) { // nobody to share with: the part is the tables
+    own_ = std::move(parts.front());
     for (const auto& t : own_)
       views_.push_back(t.view());
     return;
   }
+
+  // Every rank's part of every group (its threads' parts together), on every rank.
   constexpr std::size_t FIELDS = 5;
-  std::vector<std::uint64_t> mine(n_groups * FIELDS), sizes(mine.size() * g.node_size());
-  for (std::size_t j = 0; j < n_groups; ++j) {
-    const auto s = parts[j].size();
-    const std::uint64_t v[FIELDS] = {s.sources, s.spans, s.bucket_starts, s.tiers, s.always};
-    std::copy(v, v + FIELDS, mine.begin() + static_cast<std::ptrdiff_t>(j * FIELDS));
-  }
+  std::vector<std::uint64_t> mine(n_groups * FIELDS, 0), sizes(mine.size() * g.node_size());
+  for (const auto& thread_parts : parts)
+    for (std::size_t j = 0; j < n_groups; ++j) {
+      const auto s = thread_parts[j].size();
+      const std::uint64_t v[FIELDS] = {s.sources, s.spans, s.bucket_starts, s.tiers, s.always};
+      for (std::size_t f = 0; f < FIELDS; ++f)
+        mine[j * FIELDS + f] += v[f];
+    }
   MPI_Request request = MPI_REQUEST_NULL;
   MPI_Iallgather(mine.data(), static_cast<int>(mine.size()), MPI_UINT64_T, sizes.data(),
                  static_cast<int>(mine.size()), MPI_UINT64_T, g.node(), &request);
@@ -194,8 +228,7 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
     return coincidence::SpatialTablesSize{v[0], v[1], v[2], v[3], v[4]};
   };
 
-  // One block for all groups; each rank places its parts where the parts of
-  // the ranks before it end.
+  // One block for all groups; each part goes where the parts before it end.
   Layout layout;
   std::vector<TablesLayout> where;
   for (std::size_t j = 0; j < n_groups; ++j) {
@@ -206,16 +239,25 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
   }
   block_ = std::make_unique<SharedBlock>(g, layout.bytes());
   std::byte* base = block_->data();
+  std::vector<std::vector<coincidence::SpatialTablesSize>> before(
+      n_threads, std::vector<coincidence::SpatialTablesSize>(n_groups));
   for (std::size_t j = 0; j < n_groups; ++j) {
-    coincidence::SpatialTablesSize before;
     for (int r = 0; r < g.node_rank(); ++r)
-      before += size_of(r, j);
-    const auto out = where[j].out(base);
-    if (g.leader()) // the groups' first offsets, which no part writes
+      before[0][j] += size_of(r, j);
+    for (unsigned t = 1; t < n_threads; ++t) {
+      before[t][j] = before[t - 1][j];
+      before[t][j] += parts[t - 1][j].size();
+    }
+    if (g.leader()) { // the groups' first offsets, which no part writes
+      const auto out = where[j].out(base);
       out.span_offset[0] = out.tier_offset[0] = 0;
-    parts[j].place(out, before);
+    }
   }
-  parts.clear();
+  in_threads(n_threads, [&](unsigned t) {
+    for (std::size_t j = 0; j < n_groups; ++j)
+      parts[t][j].place(where[j].out(base), before[t][j]);
+    parts[t].clear();
+  });
   block_->publish();
   for (const auto& w : where) {
     const auto out = w.out(base);

@@ -5,6 +5,7 @@
 #include "nuflare/sky/coordinates.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -30,6 +31,36 @@ constexpr double BUCKETS_PER_REACH = 4;
 inline double haversine(double angle_rad) noexcept {
   const double s = std::sin(0.5 * angle_rad);
   return s * s;
+}
+
+//! A key whose unsigned order is the order of the finite double `x`, with
+//! −0 and +0 equal (as `<` has them).
+std::uint64_t order_key(double x) noexcept {
+  const auto bits = std::bit_cast<std::uint64_t>(x == 0 ? 0.0 : x);
+  return bits >> 63 != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+}
+
+//! The positions of `key` in increasing order, equal keys in their order
+//! (an LSD radix sort, 16 bits a pass; passes whose digit is the same for
+//! every key are skipped).
+std::vector<std::uint32_t> stable_order(const std::vector<std::uint64_t>& key) {
+  const std::size_t n = key.size();
+  std::vector<std::uint32_t> order(n), next(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<std::size_t> start(65536 + 1);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(start.begin(), start.end(), 0);
+    for (std::uint64_t k : key)
+      ++start[((k >> shift) & 0xffff) + 1];
+    if (n > 0 && start[((key[0] >> shift) & 0xffff) + 1] == n)
+      continue; // one digit for all: this pass would keep the order
+    for (std::size_t d = 0; d < 65536; ++d)
+      start[d + 1] += start[d];
+    for (std::uint32_t i : order)
+      next[start[(key[i] >> shift) & 0xffff]++] = i;
+    order.swap(next);
+  }
+  return order;
 }
 
 std::size_t tier_of(double h_deg) noexcept {
@@ -87,38 +118,51 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
     throw core::ConfigError("too many energy thresholds");
   events_above_.assign(n_thr, 0);
 
-  // Selection (SPEC §7), in declination order, ties by input order: the
-  // layout is unique.
-  std::vector<std::pair<double, std::size_t>> chosen;
-  chosen.reserve(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
+  // Selection (blazar paper §6.3), in input order: the columns are read
+  // once, front to back, and what the counter needs is computed per event.
+  const std::size_t n_in = events.size();
+  struct Chosen {
+    double dec, ra, cos_dec, radius, hav;
+    std::uint16_t bin;
+  };
+  std::vector<Chosen> chosen;
+  std::vector<std::uint64_t> key;
+  chosen.reserve(n_in);
+  key.reserve(n_in);
+  for (std::size_t i = 0; i < n_in; ++i) {
     const double e = events.log10_e[i], err = events.angerr_deg[i];
-    if (std::isfinite(e) && std::isfinite(err) && err <= config.max_angerr_deg &&
-        e >= thresholds_.front() && std::isfinite(events.ra_deg[i]) &&
-        std::isfinite(events.dec_deg[i]))
-      chosen.emplace_back(events.dec_deg[i], i);
+    const double dec = events.dec_deg[i];
+    if (!(std::isfinite(e) && std::isfinite(err) && err <= config.max_angerr_deg &&
+          e >= thresholds_.front() && std::isfinite(events.ra_deg[i]) && std::isfinite(dec)))
+      continue;
+    const auto bin = static_cast<std::uint16_t>(
+        std::upper_bound(thresholds_.begin(), thresholds_.end(), e) - thresholds_.begin() - 1);
+    const double radius = std::min(config.angerr_scale * err, 180.0);
+    chosen.push_back({dec, events.ra_deg[i], std::cos(dec * sky::DEG), radius,
+                      haversine(radius * sky::DEG), bin});
+    key.push_back(order_key(dec));
   }
   if (chosen.size() > std::numeric_limits<std::uint32_t>::max())
     throw core::ConfigError("more than 2^32 selected events");
-  std::sort(chosen.begin(), chosen.end());
   n_selected_ = chosen.size();
+  // Declination order, ties by input order: the layout is unique. A stable
+  // radix sort of the keys (a comparison sort of 10⁶ pairs takes several
+  // times longer, and the index is built before any rank can start).
+  const std::vector<std::uint32_t> order = stable_order(key);
   Selected& sel = selected_;
   for (auto* column : {&sel.dec_deg, &sel.ra_deg, &sel.cos_dec, &sel.radius_deg, &sel.hav_radius})
-    column->reserve(n_selected_);
-  sel.bin.reserve(n_selected_);
-  for (const auto& [dec, i] : chosen) {
-    const double e = events.log10_e[i];
-    const auto bin = static_cast<std::uint16_t>(
-        std::upper_bound(thresholds_.begin(), thresholds_.end(), e) - thresholds_.begin() - 1);
-    const double radius = std::min(config.angerr_scale * events.angerr_deg[i], 180.0);
-    ++events_above_[bin];
-    sel.dec_deg.push_back(events.dec_deg[i]);
-    sel.ra_deg.push_back(events.ra_deg[i]);
-    sel.cos_dec.push_back(std::cos(events.dec_deg[i] * sky::DEG));
-    sel.radius_deg.push_back(radius);
-    sel.hav_radius.push_back(haversine(radius * sky::DEG));
-    sel.bin.push_back(bin);
-    sel.max_radius_deg = std::max(sel.max_radius_deg, radius);
+    column->resize(n_selected_);
+  sel.bin.resize(n_selected_);
+  for (std::size_t k = 0; k < n_selected_; ++k) {
+    const Chosen& c = chosen[order[k]];
+    sel.dec_deg[k] = c.dec;
+    sel.ra_deg[k] = c.ra;
+    sel.cos_dec[k] = c.cos_dec;
+    sel.radius_deg[k] = c.radius;
+    sel.hav_radius[k] = c.hav;
+    sel.bin[k] = c.bin;
+    ++events_above_[c.bin];
+    sel.max_radius_deg = std::max(sel.max_radius_deg, c.radius);
   }
   for (std::size_t k = n_thr - 1; k-- > 0;)
     events_above_[k] += events_above_[k + 1];

@@ -27,7 +27,13 @@ void barrier_quietly(MPI_Comm comm);
 //! in pieces of at most 1 GiB, the largest an int count of bytes holds).
 void broadcast_quietly(void* data, std::size_t bytes, int root, MPI_Comm comm);
 
-//! The number of ranks that share this rank's node (MPI_COMM_TYPE_SHARED).
+//! The number of ranks that share this rank's node (MPI_COMM_TYPE_SHARED;
+//! collective over `comm`).
 [[nodiscard]] int ranks_on_node(MPI_Comm comm);
+
+//! Threads this rank may use for a step the others wait for (reading, a
+//! build): the processors it may run on — its own affinity, as a batch system
+//! binds it — shared by the ranks of its node; at least 1 (collective over `comm`).
+[[nodiscard]] unsigned threads_per_rank(MPI_Comm comm);
 
 } // namespace nuflare::campaign

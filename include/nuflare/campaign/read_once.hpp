@@ -15,12 +15,16 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace nuflare::campaign {
 
@@ -116,6 +120,114 @@ read_once(MPI_Comm comm, Read&& read, Deliver deliver = Deliver::every_rank) {
   }
   return value;
 }
+
+namespace detail {
+//! The smallest `first_bad` of all ranks (collective, waits quietly).
+[[nodiscard]] std::uint64_t least(MPI_Comm comm, std::uint64_t first_bad);
+//! Point-to-point form of send()/receive() (tag `tag`), for one part.
+void send_to(MPI_Comm comm, int dest, int tag, const Packer& packed);
+[[nodiscard]] Received receive_from(MPI_Comm comm, int source, int tag);
+void receive_blocks_from(MPI_Comm comm, int source, int tag, const Received& announced,
+                         const std::vector<std::span<std::byte>>& blocks);
+//! Every rank: the outcome `owner` sends (its own `outcome` there).
+[[nodiscard]] Outcome share(MPI_Comm comm, int owner, const Outcome& outcome);
+} // namespace detail
+
+//! Reads an input made of several files — the seasons of an event sample —
+//! part by part: part k (`read_part(k)`, k < n) by rank k mod size, with a
+//! few threads where the node has processors to spare, so every byte is still
+//! read once, by many readers at a time. Returns the parts in order on the
+//! ranks `deliver` names (collective). When parts fail, every rank throws the
+//! error of the first failing part: what reading the parts one after the
+//! other would have thrown.
+template <class ReadPart>
+[[nodiscard]] auto read_parts_once(MPI_Comm comm, std::size_t n, ReadPart&& read_part,
+                                   Deliver deliver = Deliver::every_rank)
+    -> std::vector<std::remove_cvref_t<std::invoke_result_t<ReadPart&, std::size_t>>> {
+  using T = std::remove_cvref_t<std::invoke_result_t<ReadPart&, std::size_t>>;
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const auto owner = [&](std::size_t k) {
+    return static_cast<int>(k % static_cast<std::size_t>(size));
+  };
+  std::vector<std::size_t> mine;
+  for (std::size_t k = 0; k < n; ++k)
+    if (owner(k) == rank)
+      mine.push_back(k);
+  std::vector<std::optional<T>> parts(n);
+  std::vector<std::exception_ptr> errors(n);
+  const unsigned threads =
+      std::min<unsigned>(threads_per_rank(comm), static_cast<unsigned>(mine.size()));
+  {
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+      for (std::size_t i = next++; i < mine.size(); i = next++) {
+        try {
+          parts[mine[i]].emplace(read_part(mine[i]));
+        } catch (...) {
+          errors[mine[i]] = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+      pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+      t.join();
+  }
+  std::uint64_t first_bad = n;
+  for (std::size_t k : mine)
+    if (errors[k]) {
+      first_bad = k;
+      break;
+    }
+  first_bad = detail::least(comm, first_bad);
+  if (first_bad < n) {
+    const int from = owner(first_bad);
+    const detail::Outcome outcome = detail::share(
+        comm, from, rank == from ? detail::describe(errors[first_bad]) : detail::Outcome{});
+    if (rank == from)
+      std::rethrow_exception(errors[first_bad]);
+    detail::rethrow(outcome);
+  }
+  // Rank 0 collects the parts in order.
+  std::vector<T> out;
+  if (rank == 0) {
+    out.reserve(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (owner(k) == 0) {
+        out.push_back(std::move(*parts[k]));
+        continue;
+      }
+      const detail::Received received = detail::receive_from(comm, owner(k), static_cast<int>(k));
+      Unpacker unpack(received.bytes);
+      T value{};
+      unpack(value);
+      detail::receive_blocks_from(comm, owner(k), static_cast<int>(k), received, unpack.blocks);
+      out.push_back(std::move(value));
+    }
+  } else {
+    for (std::size_t k : mine) {
+      Packer packed;
+      packed(*parts[k]);
+      detail::send_to(comm, 0, static_cast<int>(k), packed);
+      parts[k].reset();
+    }
+  }
+  if (deliver == Deliver::every_rank)
+    out = read_once(comm, [&] { return std::move(out); });
+  return out;
+}
+
+//! The events of the season files `paths` as io::read_icecube_events(paths)
+//! returns them, read once per job with read_parts_once (one season per
+//! part), delivered to the ranks `deliver` names (collective). Errors are the
+//! reader's own; two files of one season are read by rank 0 alone, so that
+//! the reader reports them as it always does.
+[[nodiscard]] io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
+                                               Deliver deliver = Deliver::every_rank);
 
 //! Runs `step` on rank 0 of `comm` alone (collective): when it throws, every
 //! rank throws the same error together, otherwise every rank returns.

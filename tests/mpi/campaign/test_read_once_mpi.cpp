@@ -144,8 +144,8 @@ TEST_CASE("read_once: Deliver::first_rank leaves the others a default value", "[
 
 TEST_CASE("read_once: an error on rank 0 is thrown on every rank, the same", "[read_once][mpi]") {
   // Each kind keeps its exit status and its one-line message.
-  const auto input = caught(core::InputError("events.csv", 1042, "column 3 (AngErr)",
-                                             "not a number: \"0.4x\""));
+  const auto input =
+      caught(core::InputError("events.csv", 1042, "column 3 (AngErr)", "not a number: \"0.4x\""));
   CHECK(input.first == "events.csv:1042: column 3 (AngErr): not a number: \"0.4x\"");
   CHECK(input.second == 2);
   CHECK(caught(core::InputError("x.csv", 0, "", "no sources")).first == "x.csv: no sources");
@@ -193,8 +193,8 @@ TEST_CASE("read_once: a bad file read by rank 0 stops every rank with its line",
     std::ofstream(dir / "sources.csv") << "name,ra,dec\nA,10,20\nB,20,95\n";
     std::ofstream(dir / "IC40_exp.csv")
         << "# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]\n"
-                                           "54562.1 4.5 0.5 10 20 0 90\n"
-                                           "54562.2 4.5 0.4x 10 20 0 90\n";
+           "54562.1 4.5 0.5 10 20 0 90\n"
+           "54562.2 4.5 0.4x 10 20 0 90\n";
   }
   MPI_Barrier(MPI_COMM_WORLD);
   std::string catalog_error, events_error;
@@ -235,6 +235,101 @@ TEST_CASE("read_once: a bad file read by rank 0 stops every rank with its line",
   CHECK_THAT(expected_events, Catch::Contains("IC40_exp.csv:3"));
   CHECK(catalog_error == expected_catalog);
   CHECK(events_error == expected_events);
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (rank_of() == 0)
+    std::filesystem::remove_all(dir);
+}
+
+namespace {
+//! Season file `name` of `n` valid events (`bad_line` > 0: that line damaged).
+void write_season(const std::filesystem::path& path, int n, int bad_line = 0) {
+  std::ofstream f(path);
+  f << "# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]\n";
+  for (int i = 0; i < n; ++i)
+    f << 54562 + i * 0.01 << ' ' << 3 + (i % 40) * 0.1 << ' '
+      << (i + 2 == bad_line ? "0.4x" : "0.5") << ' ' << (i * 7) % 360 << ' ' << (i % 180) - 89.5
+      << " 0 90\n";
+}
+//! What rank 0 caught from `read`, on every rank.
+template <class Read>
+std::string rank0_error(Read&& read) {
+  std::string s;
+  if (rank_of() == 0) {
+    try {
+      read();
+    } catch (const core::Error& e) {
+      s = e.what();
+    }
+  }
+  int n = static_cast<int>(s.size());
+  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  s.resize(static_cast<std::size_t>(n));
+  MPI_Bcast(s.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
+  return s;
+}
+} // namespace
+
+TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors too",
+          "[read_once][mpi]") {
+  const auto dir = shared_tmp("read_events_once");
+  std::vector<std::string> good, bad, twice;
+  for (int k = 1; k <= 5; ++k) {
+    const auto name = "IC" + std::to_string(k) + "_exp.csv";
+    good.push_back((dir / name).string());
+    bad.push_back((dir / ("bad" + std::to_string(k)) / name).string());
+  }
+  twice = {good[0], good[1], (dir / "again" / "IC2_exp.csv").string()};
+  if (rank_of() == 0) {
+    for (int k = 0; k < 5; ++k) {
+      write_season(good[static_cast<std::size_t>(k)], 3000 + 100 * k); // > 64 KiB columns
+      std::filesystem::create_directories(
+          std::filesystem::path(bad[static_cast<std::size_t>(k)]).parent_path());
+      // Parts 1 and 3 are damaged: the error is part 1's, as one after the other.
+      write_season(bad[static_cast<std::size_t>(k)], 50, k == 1 ? 7 : k == 3 ? 4 : 0);
+    }
+    std::filesystem::create_directories(dir / "again");
+    write_season(twice[2], 10);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+
+  const auto want = io::read_icecube_events(good);
+  const auto got = campaign::read_events_once(MPI_COMM_WORLD, good);
+  CHECK(same_bits(got.mjd, want.mjd));
+  CHECK(same_bits(got.log10_e, want.log10_e));
+  CHECK(same_bits(got.angerr_deg, want.angerr_deg));
+  CHECK(same_bits(got.ra_deg, want.ra_deg));
+  CHECK(same_bits(got.dec_deg, want.dec_deg));
+  CHECK(got.season == want.season);
+  CHECK(got.season_index == want.season_index);
+  const auto first =
+      campaign::read_events_once(MPI_COMM_WORLD, good, campaign::Deliver::first_rank);
+  CHECK(first.size() == (rank_of() == 0 ? want.size() : 0u));
+
+  for (const auto& paths : {bad, twice}) {
+    const std::string expected = rank0_error([&] { (void)io::read_icecube_events(paths); });
+    REQUIRE_FALSE(expected.empty());
+    std::string caught;
+    try {
+      (void)campaign::read_events_once(MPI_COMM_WORLD, paths);
+    } catch (const core::InputError& e) {
+      caught = e.what();
+    }
+    CHECK(caught == expected);
+  }
+  CHECK_THAT(rank0_error([&] { (void)io::read_icecube_events(bad); }),
+             Catch::Contains("IC2_exp.csv:7"));
+
+  // Every part is read once in the whole job.
+  std::vector<int> calls(7, 0);
+  const auto parts = campaign::read_parts_once(MPI_COMM_WORLD, 7, [&](std::size_t k) {
+    ++calls[k];
+    return std::vector<double>(20000, static_cast<double>(k));
+  });
+  MPI_Allreduce(MPI_IN_PLACE, calls.data(), 7, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  CHECK(calls == std::vector<int>(7, 1));
+  REQUIRE(parts.size() == 7);
+  for (std::size_t k = 0; k < 7; ++k)
+    CHECK(parts[k] == std::vector<double>(20000, static_cast<double>(k)));
   MPI_Barrier(MPI_COMM_WORLD);
   if (rank_of() == 0)
     std::filesystem::remove_all(dir);

@@ -141,8 +141,7 @@ TEST_CASE("shared index and tables equal each rank's own, and count alike", "[sh
   check_shared_equals_own();
 }
 
-TEST_CASE("NUFLARE_NO_SHARED_MEMORY gives every rank its own copy, same results",
-          "[shared][mpi]") {
+TEST_CASE("NUFLARE_NO_SHARED_MEMORY gives every rank its own copy, same results", "[shared][mpi]") {
   ::setenv("NUFLARE_NO_SHARED_MEMORY", "1", 1);
   {
     const campaign::NodeGroup group(MPI_COMM_WORLD);
