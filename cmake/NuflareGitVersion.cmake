@@ -1,4 +1,4 @@
-# The git revision is stamped into every archive (SPEC §10).
+# The git revision is stamped into every archive (docs/archive-format.md).
 find_package(Git QUIET)
 set(NUFLARE_GIT_REVISION "unknown")
 if(GIT_FOUND AND EXISTS "${PROJECT_SOURCE_DIR}/.git")

@@ -56,7 +56,10 @@ step_as() {
   fi
   echo
   echo "## $label  ($((SECONDS - t0)) s; archive $out/$label.h5)"
-  [[ -f $out/$label.csv ]] && cat "$out/$label.csv"
+  # For people: the stored table with each column at its display precision
+  # (the exact CSV stays in $out/$label.csv).
+  "$bin" table --archive "$out/$label.h5" --analysis "$name" --format markdown 2>/dev/null ||
+    { [[ -f $out/$label.csv ]] && cat "$out/$label.csv"; }
   return 0
 }
 

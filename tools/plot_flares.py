@@ -3,7 +3,7 @@
 `nuflare flares` archive, in the manner of the blazar paper's Fig. 1: the
 high-energy (gamma-ray) and low-energy (infrared) light curves with their
 blocks, quiescent level and flare threshold, flare intervals shaded, and below
-them the flaring stages (H, L, H n L, H only, L only; SPEC §4).
+them the flaring stages (H, L, H n L, H only, L only; blazar paper §4.2).
 
 usage: /usr/bin/python3 tools/plot_flares.py RUN.h5 [--source NAME] [-o OUT.png]
 Without --source the first source with both bands (or else the first source)

@@ -1,4 +1,4 @@
-// Bayesian Blocks `measures` speed (SPEC §3). Reads the light curves written
+// Bayesian Blocks `measures` speed (docs/methods.md, Bayesian Blocks). Reads the light curves written
 // by bench/blocks/run.py (so nuflare and astropy time the same data and the
 // driver can check the edges are identical); without a file it makes its own.
 //

@@ -59,7 +59,7 @@ def main():
                 for row in zip(t, x, s):
                     f.write(" ".join(repr(float(v)) for v in row) + "\n")
 
-        # astropy forgets to sort sigma with t (SPEC §3): give it sorted input.
+        # astropy forgets to sort sigma with t (docs/methods.md, Bayesian Blocks): give it sorted input.
         astropy_ms, astropy_edges = [], []
         for _, _, (t, x, s) in curves:
             o = np.argsort(t)

@@ -3,7 +3,7 @@
 
 Per source: a `fermi` curve of ~150 monthly points (MJD 54700-59200) and a
 `wise_w2` curve of ~25 half-yearly visits (MJD 55200-60500, none inside the
-AllWISE/NEOWISE gap 55600-56500, so SPEC §2 step 4 adds its two points).
+AllWISE/NEOWISE gap 55600-56500, so the survey-gap step of the preparation (blazar paper §4.2.5) adds its two points).
 Each curve is a quiescent level with noise plus 0-3 Gaussian flares; some
 infrared flares follow a gamma-ray flare by ~300 days (blazar paper Fig. 1).
 Deterministic for a given --seed and --sources.

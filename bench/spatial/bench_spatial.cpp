@@ -1,4 +1,4 @@
-// Spatial trials (SPEC §6, §7) in-process: scramble the sources' RAs with
+// Spatial trials (docs/methods.md; blazar paper §6.3) in-process: scramble the sources' RAs with
 // the campaign's stream and count them in batches (campaign::ScrambledSkies),
 // as `nuflare spatial` does, without process start-up, reading or the
 // archive. Prints the median time

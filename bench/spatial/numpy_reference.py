@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Straightforward numpy reference of the spatial count (SPEC §7): for each
+"""Straightforward numpy reference of the spatial count (blazar paper §6.3): for each
 source, the events inside the declination band of the widest circle, dot
 products, mark hits; then cumulative counts per threshold. Prints one CSV line
 per source file: file,seconds,n_obs(4.8),...,n_obs(6.0).

@@ -97,27 +97,32 @@ lc::IntervalSet intervals_from(const DoubleArray& a, const char* name) {
   return out;
 }
 
-//! Preparation options of `band`: its defaults (blazar paper §3.3) with the
-//! switches of the options applied, as `nuflare flares` resolves them.
-lc::PrepareOptions prepare_options(const std::string& band, const Options& o) {
-  auto p = lc::default_prepare_options(band);
+//! The run's preparation settings (every band), checked as `nuflare flares`
+//! checks them; PrepareSettings::for_band gives each band's options.
+lc::PrepareSettings prepare_settings(const Options& o) {
+  lc::PrepareSettings p;
   const std::string ul = o.text("upper_limits");
   if (ul == "keep")
-    p.handle_upper_limits = false;
+    p.upper_limits = lc::UpperLimitMode::keep;
   else if (ul == "drop")
-    p.upper_limit_policy = lc::UpperLimitPolicy::drop;
+    p.upper_limits = lc::UpperLimitMode::drop;
   else if (ul != "replace")
     throw core::ConfigError("upper_limits: expected replace, drop or keep, got \"" + ul + "\"");
+  const auto switch_of = [&](const char* key) {
+    const auto v = o.maybe_flag(key);
+    return !v ? lc::Switch::automatic : *v ? lc::Switch::on : lc::Switch::off;
+  };
   p.ul_flux = o.positive("ul_flux");
-  p.snr_cut = o.maybe_flag("snr_cut").value_or(p.snr_cut);
+  p.fermi_ts_min = o.number("fermi_ts_min");
+  p.fermi_max_index = o.number("fermi_max_index");
+  p.snr_cut = switch_of("snr_cut");
   p.min_snr = o.number("min_snr");
-  p.merge_visits = o.maybe_flag("merge").value_or(p.merge_visits);
+  p.merge = switch_of("merge");
   p.merge_window_days = o.positive("merge_window");
   p.clip = o.flag("clip");
   p.clip_sigma = o.positive("clip_sigma");
-  p.fill_gap = o.maybe_flag("gap_fill").value_or(p.fill_gap);
-  // As `nuflare flares`: fewer than 3 points can never be analysed (blazar paper §4.2.5).
-  p.min_points = std::max<std::size_t>(3, o.count("min_points"));
+  p.gap_fill = switch_of("gap_fill");
+  p.min_points = o.count("min_points");
   return p;
 }
 
@@ -150,24 +155,6 @@ lc::BandOptions band_options(const Options& o) {
   return b;
 }
 
-//! Blazar paper §3.3 for Fermi likelihood curves: TS <= ts_min or |photon
-//! index| > max_index is an upper limit. The same rule as `nuflare flares`
-//! applies to curves whose band starts with "fermi" (the library's
-//! PrepareOptions has no TS / index rule).
-void flag_fermi_upper_limits(io::LightCurve& c, double ts_min, double max_index) {
-  if (c.band.rfind("fermi", 0) != 0)
-    return;
-  if (c.upper_limit.size() != c.size())
-    c.upper_limit.assign(c.size(), 0);
-  for (std::size_t i = 0; i < c.size(); ++i) {
-    if (i < c.ts.size() && std::isfinite(c.ts[i]) && c.ts[i] <= ts_min)
-      c.upper_limit[i] = 1;
-    if (i < c.photon_index.size() && std::isfinite(c.photon_index[i]) &&
-        std::abs(c.photon_index[i]) > max_index)
-      c.upper_limit[i] = 1;
-  }
-}
-
 //! Prepares one light curve and runs the flare finder on it (blazar paper
 //! §3.3, §4.2.2–4.2.3): the adapter of lightcurve::prepare + analyse_band.
 py::dict find_flares(const DoubleArray& mjd, const DoubleArray& flux, const DoubleArray& flux_err,
@@ -177,10 +164,9 @@ py::dict find_flares(const DoubleArray& mjd, const DoubleArray& flux, const Doub
                      const std::string& band, double variability_index,
                      bool potential_neutrino_source, const py::dict& options) {
   const Options o(options);
-  const lc::PrepareOptions prepare = prepare_options(band, o);
+  // The band policy of blazar paper §3.3, the Fermi TS / photon-index rule included.
+  const lc::PrepareOptions prepare = prepare_settings(o).for_band(band);
   const lc::BandOptions band_opts = band_options(o);
-  const double fermi_ts_min = o.number("fermi_ts_min");
-  const double fermi_max_index = o.number("fermi_max_index");
 
   io::LightCurve curve;
   curve.source = source;
@@ -201,7 +187,6 @@ py::dict find_flares(const DoubleArray& mjd, const DoubleArray& flux, const Doub
   std::vector<double> levels;
   {
     py::gil_scoped_release release;
-    flag_fermi_upper_limits(curve, fermi_ts_min, fermi_max_index);
     prepared = lc::prepare(curve, prepare);
     a = lc::analyse_band(prepared, band_opts, variability_index, potential_neutrino_source);
     if (!a.too_short)

@@ -10,24 +10,30 @@
 
 namespace nuflare::app {
 
-void add_blocks_options(po::options_description& desc) {
-  desc.add_options()("input", po::value<std::string>()->required(),
-                     "CSV with a header and columns t[,x[,sigma]]")(
-      "fitness", po::value<std::string>(),
-      "measures, events or regular_events (default: events for a t-only file, as astropy; "
-      "measures when x is given)")("p0", real(OPEN_UNIT_INTERVAL),
-                                   "false-alarm probability of the prior (default 0.05)")(
-      "gamma", real(POSITIVE), "prior slope: ncp_prior = -ln(gamma)")(
-      "ncp-prior", real(), "prior charged per block (wins over --gamma and --p0)")(
-      "dt", real(POSITIVE), "tick length for regular_events");
+struct BlocksRun {
+  std::string input;
+  std::optional<std::string> fitness;
+  lightcurve::BlocksOptions options;
+};
+
+const core::OptionTable<BlocksRun>& blocks_options() {
+  using B = BlocksRun;
+  static const auto table =
+      core::OptionTable<B>()
+          .add("input", &B::input, "", "CSV with a header and columns t[,x[,sigma]]")
+          .required()
+          .paths()
+          .add("fitness", &B::fitness, "", "measures, events or regular_events")
+          .no_default("events for a t-only file (as astropy), measures when x is given")
+          .include(&B::options, lightcurve::BlocksOptions::options());
+  return table;
 }
 
-int run_blocks(Invocation& inv) {
-  const std::string path = inv.get<std::string>("input");
-  io::TableReader table(path);
+int run_blocks(Invocation& inv, const BlocksRun& run) {
+  io::TableReader table(run.input);
   const std::size_t n_cols = table.columns().size();
   if (n_cols < 1 || n_cols > 3)
-    throw core::InputError(path, 1, "",
+    throw core::InputError(run.input, 1, "",
                            "expected columns t[,x[,sigma]], found " + std::to_string(n_cols) +
                                " columns");
   std::vector<double> t, x, sigma;
@@ -43,21 +49,12 @@ int run_blocks(Invocation& inv) {
     }
   }
   if (t.empty())
-    throw core::InputError(path, 0, "", "no data rows");
+    throw core::InputError(run.input, 0, "", "no data rows");
 
-  lightcurve::BlocksOptions options;
-  options.fitness = inv.has("fitness") ? lightcurve::parse_fitness(inv.get<std::string>("fitness"))
-                    : n_cols == 1      ? lightcurve::Fitness::events
-                                       : lightcurve::Fitness::measures;
-  // Own ranges (p0 in (0, 1), gamma > 0, dt > 0) are checked as the options are read.
-  if (inv.has("p0"))
-    options.p0 = inv.get<double>("p0");
-  if (inv.has("gamma"))
-    options.gamma = inv.get<double>("gamma");
-  if (inv.has("ncp-prior"))
-    options.ncp_prior = inv.get<double>("ncp-prior");
-  if (inv.has("dt"))
-    options.dt = inv.get<double>("dt");
+  auto options = run.options;
+  options.fitness = run.fitness   ? lightcurve::parse_fitness(*run.fitness)
+                    : n_cols == 1 ? lightcurve::Fitness::events
+                                  : lightcurve::Fitness::measures;
   if (options.fitness == lightcurve::Fitness::regular_events && !(options.dt > 0))
     inv.fail("fitness", "regular_events needs --dt (the tick length)");
 
@@ -66,6 +63,16 @@ int run_blocks(Invocation& inv) {
     for (double edge : blocks.edges)
       std::printf("%.17g\n", edge);
   return 0;
+}
+
+Command blocks_command() {
+  return make_command(
+      "blocks", "Bayesian Blocks edges of one light curve (astropy-compatible)", blocks_options,
+      run_blocks,
+      "--input LC.csv [--fitness measures|events|regular_events] [--p0 P | --gamma G "
+      "| --ncp-prior X] [--dt DT]",
+      "the block edges, one per line, printf \"%.17g\" (LC.csv: a header and columns "
+      "t[,x[,sigma]])");
 }
 
 } // namespace nuflare::app

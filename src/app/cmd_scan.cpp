@@ -1,61 +1,67 @@
 // nuflare scan: the ΔT × containment-factor scan with alert-RA scrambling
 // (blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
 #include "cli.hpp"
-#include "output.hpp"
-#include "temporal_inputs.hpp"
+
+#include "nuflare/campaign/runs.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"
-#include "nuflare/coincidence/temporal.hpp"
-#include "nuflare/core/error.hpp"
-#include "nuflare/sky/region.hpp"
+#include "nuflare/core/validation.hpp"
+#include "nuflare/io/tables.hpp"
 
 #include <iostream>
 
 namespace nuflare::app {
 
-void add_scan_options(po::options_description& desc) {
-  add_temporal_input_options(desc);
-  desc.add_options()("delta-t-grid", po::value<std::string>()->required(),
-                     "comma-separated ΔT values [days]")(
-      "factor-grid", po::value<std::string>()->default_value("1.0"),
-      "comma-separated containment factors (paper: 1.1,1.3,1.5)");
+namespace {
+
+//! A grid of positive numbers from a comma-separated list: "every ΔT must be > 0 days".
+std::vector<double> positive_grid(const std::string& field, const std::string& text,
+                                  const std::string& what, const std::string& unit) {
+  auto grid = core::number_list(field, text);
+  for (double v : grid)
+    if (!(v > 0))
+      throw core::FieldError(field, "every " + what + " must be > 0" + unit + ", got " +
+                                        io::format_number(v));
+  return grid;
 }
 
-int run_scan(Invocation& inv) {
-  const RunOutput output(inv);
-  campaign::TemporalCampaignConfig config;
-  config.n_trials = inv.get<std::uint64_t>("trials");
-  config.seed = inv.get<std::uint64_t>("seed");
-  config.runner = runner_options(inv);
-  const auto delta_t = parse_number_list(inv, "delta-t-grid");
-  for (double d : delta_t)
-    if (!(d > 0))
-      inv.fail("delta-t-grid", "every ΔT must be > 0 days, got " + format_number(d));
-  const auto factors = parse_number_list(inv, "factor-grid");
-  for (double f : factors)
-    if (!(f > 0))
-      inv.fail("factor-grid", "every containment factor must be > 0, got " + format_number(f));
-  const auto shape = sky::parse_region_shape(inv.get<std::string>("region"));
+} // namespace
 
-  const auto in = read_temporal_inputs(inv);
-  const coincidence::ScanEngine engine(in.series, in.alerts, delta_t, factors, shape,
-                                       inv.get<double>("flare-cut"));
+int run_scan(Invocation& inv, const campaign::ScanRun& run) {
+  check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
+  const auto output = claim_output(inv);
+  const auto delta_t = positive_grid("delta_t_grid", run.delta_t_grid, "ΔT", " days");
+  const auto factors = positive_grid("factor_grid", run.factor_grid, "containment factor", "");
+
+  const auto in = with_hints(time_test_hints(run.in),
+                             [&] { return campaign::read_temporal_inputs(run.in, inv.comm); });
+  const coincidence::ScanEngine engine(in.series, in.alerts, delta_t, factors, run.in.region,
+                                       run.in.flare_cut);
   campaign::ScanResult result;
-  write_run_archive(inv, output, inv.run_info(config.seed, in.files), [&](io::Archive& archive) {
-    result = campaign::run_scan_campaign(archive, inv.comm, engine, config);
-    if (!archive.exists("/scan/summary"))
-      archive.write_table("/scan/summary", campaign::scan_summary_table(result));
-  });
+  output.write(
+      inv.run_info(run.campaign.seed, in.files), inv.comm,
+      [&](io::Archive& archive) {
+        result = campaign::run_scan_campaign(archive, inv.comm, engine, run.campaign);
+        if (!archive.exists("/scan/summary"))
+          archive.write_table("/scan/summary", campaign::scan_summary_table(result));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints()) {
-    TextTable out({"delta_t", "factor", "n_pairs", "r0", "p_value"});
-    for (std::size_t k = 0; k < result.r0.size(); ++k)
-      out.add_row({format_number(result.delta_t_days[k]), format_number(result.factor[k]),
-                   std::to_string(result.n_pairs[k]), format_number(result.r0[k]),
-                   format_number(result.p_value[k])});
-    out.print_csv(std::cout);
-    std::cout << "# post_trial_p=" << format_number(result.post_trial_p) << '\n';
+    io::print_csv(std::cout, io::select_columns(campaign::scan_summary_table(result),
+                                                {"delta_t", "factor", "n_pairs", "r0", "p_value"}));
+    std::cout << "# post_trial_p=" << io::format_number(result.post_trial_p) << '\n';
   }
   return 0;
+}
+
+Command scan_command() {
+  return make_command("scan",
+                      "ΔT × containment-factor scan with alert-RA scrambling (blazar paper §5.1.1)",
+                      campaign::ScanRun::options, run_scan,
+                      "--alerts ALERTS.csv --sources SRC.csv --lightcurves LC.csv --band BAND "
+                      "--delta-t-grid D1,D2,... --factor-grid F1,F2,... [--trials N] [--seed S] "
+                      "--output RUN.h5",
+                      "delta_t,factor,n_pairs,r0,p_value and a last line # post_trial_p=...");
 }
 
 } // namespace nuflare::app

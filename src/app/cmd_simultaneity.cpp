@@ -1,38 +1,22 @@
 // nuflare simultaneity: mean simultaneity ratio ρ of potential neutrino
 // sources against trials (blazar paper §6.2, Table 1, Fig. 10–11).
 #include "cli.hpp"
-#include "output.hpp"
+
+#include "nuflare/campaign/runs.hpp"
 
 #include "nuflare/campaign/read_once.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/coincidence/simultaneity.hpp"
-#include "nuflare/core/error.hpp"
 #include "nuflare/io/alerts.hpp"
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "nuflare/io/tables.hpp"
 
-#include <cmath>
 #include <iostream>
 #include <limits>
 #include <unordered_map>
 
 namespace nuflare::app {
-
-void add_simultaneity_options(po::options_description& desc) {
-  desc.add_options()("alerts", po::value<std::string>()->required(),
-                     "alert catalogue (IceCat-1 CSV)")(
-      "sources", po::value<std::string>()->required(),
-      "source catalogue CSV name,ra,dec[,warm_spot]")(
-      "rho", po::value<std::string>()->required(),
-      "CSV with columns source,rho[,band,class] (e.g. the stdout of nuflare flares)")(
-      "factor", real(POSITIVE)->default_value(1.0), "containment factor of the rectangles")(
-      "split-deg", real(NON_NEGATIVE)->default_value(1.0),
-      "distance to the alert centre splitting the region subgroups [deg]")(
-      "trials", trials_value(100000), "number of trials")("seed", seed_value(1),
-                                                          "master seed of the trial RNG")(
-      "output", po::value<std::string>()->required(), "run archive RUN.h5");
-  add_campaign_options(desc);
-}
 
 namespace {
 
@@ -66,28 +50,15 @@ std::unordered_map<std::string, double> read_rho(const std::string& path) {
 
 } // namespace
 
-int run_simultaneity(Invocation& inv) {
-  const RunOutput output(inv);
-  campaign::TemporalCampaignConfig config;
-  config.n_trials = inv.get<std::uint64_t>("trials");
-  config.seed = inv.get<std::uint64_t>("seed");
-  config.runner = runner_options(inv);
-  const double factor = inv.get<double>("factor");
-
-  std::vector<std::filesystem::path> files;
-  const std::string alerts_file = inv.get<std::string>("alerts");
+int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
+  check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
+  const auto output = claim_output(inv);
   std::vector<io::Alert> alerts;
-  for (auto& a : campaign::read_once(inv.comm, [&] { return io::read_alerts(alerts_file); }))
+  for (auto& a : campaign::read_once(inv.comm, [&] { return io::read_alerts(run.alerts); }))
     if (!a.retracted)
       alerts.push_back(a);
-  files.emplace_back(alerts_file);
-  const std::string sources_file = inv.get<std::string>("sources");
-  const auto catalog =
-      campaign::read_once(inv.comm, [&] { return io::read_catalog(sources_file); });
-  files.emplace_back(sources_file);
-  const std::string rho_file = inv.get<std::string>("rho");
-  const auto rho = campaign::read_once(inv.comm, [&] { return read_rho(rho_file); });
-  files.emplace_back(rho_file);
+  const auto catalog = campaign::read_once(inv.comm, [&] { return io::read_catalog(run.sources); });
+  const auto rho = campaign::read_once(inv.comm, [&] { return read_rho(run.rho); });
   std::vector<coincidence::RhoSource> sources;
   for (std::size_t i = 0; i < catalog.size(); ++i) {
     const auto it = rho.find(catalog.name[i]);
@@ -100,15 +71,27 @@ int run_simultaneity(Invocation& inv) {
   }
 
   campaign::SimultaneityResult result;
-  write_run_archive(inv, output, inv.run_info(config.seed, files), [&](io::Archive& archive) {
-    result = campaign::run_simultaneity_campaign(archive, inv.comm, sources, alerts, factor,
-                                                 inv.get<double>("split-deg"), config);
-    if (!archive.exists("/simultaneity/summary"))
-      archive.write_table("/simultaneity/summary", campaign::simultaneity_summary_table(result));
-  });
+  output.write(
+      inv.run_info(run.campaign.seed, {run.alerts, run.sources, run.rho}), inv.comm,
+      [&](io::Archive& archive) {
+        result = campaign::run_simultaneity_campaign(archive, inv.comm, sources, alerts, run.factor,
+                                                     run.split_deg, run.campaign);
+        if (!archive.exists("/simultaneity/summary"))
+          archive.write_table("/simultaneity/summary",
+                              campaign::simultaneity_summary_table(result));
+      },
+      campaign::Signals::checkpoint);
   if (inv.prints())
-    to_text(campaign::simultaneity_summary_table(result)).print_csv(std::cout);
+    io::print_csv(std::cout, campaign::simultaneity_summary_table(result));
   return 0;
+}
+
+Command simultaneity_command() {
+  return make_command("simultaneity",
+                      "mean simultaneity ratio of potential neutrino sources (blazar paper §6.2)",
+                      campaign::SimultaneityRun::options, run_simultaneity,
+                      "--alerts ALERTS.csv --sources SRC.csv --rho FLARES.csv --output RUN.h5",
+                      "subgroup,n_sources,rho_mean_observed,rho_mean_trials,p_value");
 }
 
 } // namespace nuflare::app

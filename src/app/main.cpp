@@ -3,14 +3,14 @@
 // stderr and an exit status; the work happens in the library.
 #include "cli.hpp"
 
+#include "nuflare/campaign/gather.hpp"
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 #include "nuflare/version.hpp"
 
-#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <new>
-#include <thread>
 
 namespace {
 
@@ -23,39 +23,18 @@ void print_usage(std::ostream& out) {
          "       mpirun -np K nuflare <subcommand> ...   (same results for every K)\n\n"
          "subcommands:\n";
   for (const auto& c : commands()) {
+    if (c.hidden)
+      continue;
     std::string name = c.name;
     name.resize(14, ' ');
     out << "  " << name << c.summary << '\n';
   }
 }
 
-//! Ends the run after an error. When every rank failed the same way (bad
-//! input is read by all ranks), rank 0 prints one line and all exit with the
-//! error's status; when only some ranks failed, the failing one prints and
-//! aborts the job so that no rank waits forever in a collective call.
+//! Ends the run after an error: one line on stderr, the error's exit status
+//! (campaign::end_after_error decides which rank prints).
 int fail(const std::string& message, int status) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  bool together = size == 1;
-  if (!together) {
-    MPI_Request request;
-    MPI_Ibarrier(MPI_COMM_WORLD, &request);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    int done = 0;
-    while (!done && std::chrono::steady_clock::now() < deadline) {
-      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
-      if (!done)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    together = done != 0;
-  }
-  if (!together) {
-    std::cerr << "nuflare: " << message << '\n' << std::flush;
-    MPI_Abort(MPI_COMM_WORLD, status);
-  }
-  if (rank == 0)
-    std::cerr << "nuflare: " << message << '\n';
+  status = nuflare::campaign::end_after_error(MPI_COMM_WORLD, "nuflare: ", message, status);
   MPI_Finalize();
   return status;
 }
@@ -94,11 +73,12 @@ int main(int argc, char** argv) {
     MPI_Comm_size(inv.comm, &inv.size);
     if (nuflare::app::parse(*command, argc - 1, argv + 1, inv))
       status = command->run(inv);
+  } catch (const nuflare::core::FieldError& e) {
+    // The library names a field; say where its value came from (--key or a deck line).
+    return fail(inv.locate(e), e.exit_status());
   } catch (const nuflare::core::ConfigError& e) {
-    // A library check names the option ("--log10e-max must be ..."); when a
-    // deck gave that option, point at the deck line instead.
-    const auto located = inv.locate(e.what());
-    return fail(located ? *located : e.what(), e.exit_status());
+    // A message that starts with an option's key: point at the deck line that gave it.
+    return fail(inv.locate(e.what()), e.exit_status());
   } catch (const nuflare::core::Error& e) {
     return fail(e.what(), e.exit_status());
   } catch (const std::bad_alloc&) {

@@ -1,6 +1,7 @@
 #include "nuflare/campaign/runner.hpp"
 
 #include "nuflare/campaign/collective.hpp"
+#include "nuflare/core/validation.hpp"
 
 #include <unistd.h>
 
@@ -239,7 +240,7 @@ TrialRunner::TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group,
   MPI_Comm_size(comm_, &size_);
   if (options_.sweep_point > 0 &&
       n_trials_ > std::numeric_limits<std::uint64_t>::max() / (options_.sweep_point + 1))
-    throw core::ConfigError("--sweep-point × trials exceeds the 64-bit trial index");
+    throw core::FieldError("sweep_point", "sweep point × trials exceeds the 64-bit trial index");
   first_index_ = options_.sweep_point * n_trials_;
   if (!options_.resume && archive_.exists(group_ + "/trials/done"))
     throw core::Error(archive_.path().string() + ": " + group_ + "/trials/done exists already");

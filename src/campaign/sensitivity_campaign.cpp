@@ -3,6 +3,7 @@
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,8 +24,8 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
         std::abs(thresholds[column] - config.log10e_threshold))
       column = i;
   if (thresholds.empty() || std::abs(thresholds[column] - config.log10e_threshold) > 1e-9)
-    throw core::ConfigError("--log10e: " + std::to_string(config.log10e_threshold) +
-                            " is not one of the thresholds (--log10e-min/max/step)");
+    throw core::FieldError("log10e", std::to_string(config.log10e_threshold) +
+                                         " is not one of the thresholds (log10e_min/max/step)");
   // Injected events take AngErr from the selected events above the threshold.
   std::vector<double> angerr_pool;
   for (std::size_t i = 0; i < events.size(); ++i)
@@ -34,7 +35,7 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
   if (angerr_pool.empty())
     throw core::ConfigError("no events above the sensitivity threshold");
   if (config.strengths.empty())
-    throw core::ConfigError("--strengths: empty list");
+    throw core::FieldError("strengths", "empty list");
 
   const std::uint64_t n_signal_total = config.strengths.size() * config.signal_trials;
   // Largest counts: every selected track, plus every injected event with a signal.

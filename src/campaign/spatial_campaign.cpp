@@ -1,4 +1,4 @@
-// The spatial trial campaign (SPEC §6, §7; blazar paper §6.3, Table 6).
+// The spatial trial campaign (blazar paper §6.3, Table 6; docs/methods.md).
 #include "nuflare/campaign/spatial_campaign.hpp"
 
 #include "nuflare/campaign/collective.hpp"
@@ -40,7 +40,7 @@ constexpr std::uint64_t SYNC_TRIALS = 2048;
 } // namespace
 
 void scramble_ra(std::uint64_t seed, std::uint64_t g, std::span<double> ra_deg) {
-  // SPEC §6: a uniform new RA in [0, 360) per scrambled object, Dec kept;
+  // docs/methods.md: a uniform new RA in [0, 360) per scrambled object, Dec kept;
   // the trial's global index is the counter, so any rank split gives the same sky.
   TrialRng rng(seed, SPATIAL_RA_STREAM, g);
   for (double& ra : ra_deg)

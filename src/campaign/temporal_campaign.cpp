@@ -1,4 +1,4 @@
-// The time campaigns over MPI ranks (SPEC §6, §8; blazar paper §5, §6.2).
+// The time campaigns over MPI ranks (blazar paper §5, §6.2; docs/methods.md).
 #include "nuflare/campaign/temporal_campaign.hpp"
 
 #include "nuflare/campaign/partition.hpp"
@@ -121,7 +121,7 @@ double post_trial_p(std::span<const double> observed_p,
 
 void scramble_alert_ra(std::uint64_t seed, const char* stream, std::uint64_t g,
                        std::span<double> ra_deg) {
-  // SPEC §6: a uniform new RA in [0, 360) per scrambled alert, Dec kept.
+  // docs/methods.md: a uniform new RA in [0, 360) per scrambled alert, Dec kept.
   TrialRng rng(seed, stream, g);
   for (double& ra : ra_deg)
     ra = rng.uniform(0.0, 360.0);
@@ -159,7 +159,7 @@ ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
   const std::size_t i_n = runner.add_i64("n_pairs", k_n, "pairs", "pairs per trial and grid point");
   std::vector<double> ra(engine.n_alerts());
   runner.run([&](std::uint64_t g, TrialRows& rows) {
-    // One scramble (trial g) serves every grid point (SPEC §6).
+    // One scramble (trial g) serves every grid point (docs/methods.md).
     scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra);
     engine.evaluate(ra, rows.f64[i_r], rows.i64[i_n]);
   });
@@ -189,7 +189,7 @@ io::Table scan_summary_table(const ScanResult& r) {
       {"r0_trial_mean", r.r0_trial_mean, "", "mean R(0) of the alert-RA scrambles"},
       {"p_value", r.p_value, "", "pre-trial (M+1)/(N+1)"},
       {"post_trial_p", std::vector<double>(r.r0.size(), r.post_trial_p), "",
-       "post-trial p of the best grid point (SPEC §6)"},
+       "post-trial p of the best grid point (docs/methods.md)"},
   };
   return t;
 }
@@ -246,7 +246,7 @@ void draw_control(std::uint64_t seed, std::uint64_t g, std::size_t pool_size, st
     throw core::ConfigError("control trials: cannot draw " + std::to_string(m) +
                             " sources from a pool of " + std::to_string(pool_size) + " and " +
                             std::to_string(n_alerts) + " alerts");
-  // SPEC §8: as many distinct sources as the observed sample (partial
+  // Blazar paper §5.1.2: as many distinct sources as the observed sample (partial
   // Fisher–Yates), each with the time of an alert drawn at random. The
   // permutation lives on between calls as the identity: the swaps of a draw
   // are undone in reverse order, so a trial costs O(m), not O(pool).
@@ -328,7 +328,7 @@ io::Table control_summary_table(const ControlResult& r) {
       {"r_trial_p84", r.r_trial_p84, "", "84th percentile of the control trials"},
       {"p_value", r.p_value, "", "pre-trial (M+1)/(N+1) per shift"},
       {"post_trial_p", std::vector<double>(r.shift_days.size(), r.post_trial_p), "",
-       "post-trial p of the smallest p over shifts (SPEC §6)"},
+       "post-trial p of the smallest p over shifts (docs/methods.md)"},
   };
   return t;
 }

@@ -3,6 +3,7 @@
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -21,14 +22,15 @@ TemporalSensitivityResult run_temporal_sensitivity_campaign(
     io::Archive& archive, MPI_Comm comm, std::span<const coincidence::FlareSeries> series,
     std::span<const io::Alert> alerts, const TemporalSensitivityConfig& config) {
   if (config.strengths.empty())
-    throw core::ConfigError("--strengths: empty list");
+    throw core::FieldError("strengths", "empty list");
   for (double s : config.strengths)
     if (!(s >= 0) || s != std::floor(s))
-      throw core::ConfigError("--strengths: the time test injects whole flares (0, 1, 2, ...)");
+      throw core::FieldError("strengths", "the time test injects whole flares (0, 1, 2, ...)");
   if (!(config.amplitude > 0) || !std::isfinite(config.amplitude))
-    throw core::ConfigError("--flare-amplitude must be a positive number");
+    throw core::FieldError("flare_amplitude", "must be a positive number");
   if (config.background_trials == 0 || config.signal_trials == 0)
-    throw core::ConfigError("--trials and --signal-trials must be at least 1");
+    throw core::FieldError(config.background_trials == 0 ? "trials" : "signal_trials",
+                           "must be at least 1");
 
   // A 1 × 1 scan: background trial k is `nuflare scan` trial k at this point.
   const coincidence::ScanEngine engine(series, std::vector<io::Alert>(alerts.begin(), alerts.end()),

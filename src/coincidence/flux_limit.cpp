@@ -1,7 +1,8 @@
-// E⁻² flux upper limit from an excess (blazar paper §7.4, eq. 2; SPEC §7).
+// E⁻² flux upper limit from an excess (blazar paper §7.4, eq. 2).
 #include "nuflare/coincidence/flux_limit.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 #include "nuflare/sky/coordinates.hpp"
 
 #include <algorithm>
@@ -16,8 +17,8 @@ DecAverage parse_dec_average(const std::string& text) {
     return DecAverage::solid_angle;
   if (text == "declination")
     return DecAverage::declination;
-  throw core::ConfigError("--flux-dec-average: expected solid_angle or declination, got \"" + text +
-                          "\"");
+  throw core::FieldError("flux_dec_average",
+                         "expected solid_angle or declination, got \"" + text + "\"");
 }
 
 AveragedArea average_over_declination(const io::EffectiveArea& table, DecAverage weighting) {

@@ -26,7 +26,7 @@ sky::UnitVector offset_direction(double ra_deg, double dec_deg, double r_deg, do
 }
 
 double p_value_sorted(std::span<const std::int64_t> background_sorted, std::int64_t statistic) {
-  // M = number of background trials with a statistic ≥ the value (SPEC §6).
+  // M = number of background trials with a statistic ≥ the value (docs/methods.md).
   const auto first =
       std::lower_bound(background_sorted.begin(), background_sorted.end(), statistic);
   const auto m = static_cast<double>(background_sorted.end() - first);
@@ -52,7 +52,7 @@ std::vector<double> inject_flares(const FlareSeries& series, std::span<const dou
   std::vector<double> level = series.level;
   const double h = delta_t_days / 2;
   for (const double ta : alert_mjd) {
-    // The window predicate of RKernel::window at shift 0 (SPEC §8), so the
+    // The window predicate of RKernel::window at shift 0 (blazar paper §5), so the
     // raised points are exactly the points inside the pair's window.
     const auto lo = std::partition_point(series.mjd.begin(), series.mjd.end(),
                                          [&](double t) { return t - ta < -h; });
@@ -88,7 +88,7 @@ double r0_with_flares(const RKernel& kernel, std::span<const FlareSeries> series
       const auto& t = series[pr.source].mjd;
       for (std::size_t i = 0; i < t.size(); ++i) {
         const double l = it->second[i];
-        const double c = l >= cut ? l : 0.0; // SPEC §8 flare-level cut
+        const double c = l >= cut ? l : 0.0; // blazar paper §5 flare-level cut
         if (!(t[i] - pr.alert_mjd < -h) && t[i] - pr.alert_mjd <= h) {
           w.sum_in += c;
           ++w.n_in;

@@ -1,4 +1,4 @@
-// Mean simultaneity ratio of subgroups (blazar paper §6.2, Table 1; SPEC §8).
+// Mean simultaneity ratio of subgroups (blazar paper §6.2, Table 1).
 #include "nuflare/coincidence/simultaneity.hpp"
 
 #include "nuflare/sky/coordinates.hpp"

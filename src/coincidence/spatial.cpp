@@ -1,7 +1,8 @@
-// Spatial coincidence count (SPEC §7; blazar paper §6.3, Table 6, Table 2).
+// Spatial coincidence count (blazar paper §6.3, Table 6, Table 2).
 #include "nuflare/coincidence/spatial.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 #include "nuflare/sky/coordinates.hpp"
 
 #include <algorithm>
@@ -92,14 +93,16 @@ void deallocate_huge(void* p) noexcept {
 }
 } // namespace detail
 
+void validate(const SpatialConfig& c) {
+  SpatialConfig::options().check_ranges(c);
+  core::require_order("log10e_min", c.log10e_min, "log10e_max", c.log10e_max, /*strict=*/false);
+  if ((c.log10e_max - c.log10e_min) / c.log10e_step > 1000)
+    throw core::FieldError("log10e_step", "more than 1000 energy thresholds; raise the step");
+}
+
 std::vector<double> energy_thresholds(const SpatialConfig& c) {
-  if (!(c.log10e_step > 0) || !std::isfinite(c.log10e_step))
-    throw core::ConfigError("--log10e-step must be > 0");
-  if (!std::isfinite(c.log10e_min) || !std::isfinite(c.log10e_max) || c.log10e_max < c.log10e_min)
-    throw core::ConfigError("--log10e-max must be ≥ --log10e-min");
+  validate(c);
   const double span = (c.log10e_max - c.log10e_min) / c.log10e_step;
-  if (span > 1000)
-    throw core::ConfigError("more than 1000 energy thresholds; raise --log10e-step");
   const auto n = static_cast<std::size_t>(std::floor(span + 1e-9)) + 1;
   std::vector<double> t(n);
   for (std::size_t i = 0; i < n; ++i)
@@ -109,10 +112,6 @@ std::vector<double> energy_thresholds(const SpatialConfig& c) {
 
 SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& config)
     : thresholds_(energy_thresholds(config)) {
-  if (!(config.max_angerr_deg > 0))
-    throw core::ConfigError("--max-angerr must be > 0");
-  if (!(config.angerr_scale > 0) || !std::isfinite(config.angerr_scale))
-    throw core::ConfigError("--angerr-scale must be > 0");
   const std::size_t n_thr = thresholds_.size();
   if (n_thr > std::numeric_limits<std::uint16_t>::max())
     throw core::ConfigError("too many energy thresholds");

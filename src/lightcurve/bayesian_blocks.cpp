@@ -50,7 +50,7 @@ Cells make_cells(std::span<const double> t, std::span<const double> x,
     if (!(std::isfinite(s) && s > 0))
       bad_input("sigma", "error must be finite and positive");
 
-  // Sort t, x and sigma together (SPEC §3: astropy sorts x with t but forgets
+  // Sort t, x and sigma together (docs/methods.md, Bayesian Blocks: astropy sorts x with t but forgets
   // sigma; we sort all three). Stable, so equal times keep their input order.
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -364,7 +364,7 @@ void fitness_bounds(bool regular, double dt, std::size_t m, const double* __rest
 //! Dynamic programme for events / regular_events. Block lengths are computed as
 //! astropy does (t_last - edges, then differences) so that equal-length blocks
 //! tie exactly as they do there. 0 ln 0 is taken as 0 (its limit); astropy
-//! gives NaN there and then picks the NaN as maximum (SPEC §3, docs/methods).
+//! gives NaN there and then picks the NaN as maximum (docs/methods.md, Bayesian Blocks).
 //!
 //! Two exact shortcuts (`prune`; the edges are those of the full programme):
 //!  - PELT pruning, as in dp_measures, needs a subadditive fitness,
@@ -616,7 +616,7 @@ Blocks bayesian_blocks(std::span<const double> t, std::span<const double> x,
     // an array of N slots, one too few when every cell is its own block, and
     // then overwrites the first interior edge with 0 (t=[0,1,2], x=[1,5,1],
     // sigma=0.1 gives [0,1.5,2] there instead of [0,0.5,1.5,2]). We keep all
-    // N+1 (SPEC §3).
+    // N+1 (docs/methods.md, Bayesian Blocks).
     std::size_t ind = n;
     while (true) {
       change_points.push_back(ind);

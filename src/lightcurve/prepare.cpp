@@ -24,6 +24,15 @@ struct Point {
   double t, f, e;
 };
 
+//! Blazar paper §3.3 for Fermi likelihood light curves: TS <= ts_min or
+//! |photon index| > max_photon_index (LCR exports sign the index, -2.2).
+bool fermi_upper_limit(const io::LightCurve& lc, std::size_t i, const PrepareOptions& o) {
+  const bool low_ts = i < lc.ts.size() && std::isfinite(lc.ts[i]) && lc.ts[i] <= o.ts_min;
+  const bool steep = i < lc.photon_index.size() && std::isfinite(lc.photon_index[i]) &&
+                     std::abs(lc.photon_index[i]) > o.max_photon_index;
+  return low_ts || steep;
+}
+
 void validate(const io::LightCurve& lc) {
   const std::string where = "light curve " + lc.source + "/" + lc.band;
   const std::size_t n = lc.mjd.size();
@@ -40,7 +49,7 @@ void validate(const io::LightCurve& lc) {
   }
 }
 
-//! Mean of f and error sqrt(Σσ²)/n over `g`, with iterative clipping (SPEC §2 step 3).
+//! Mean of f and error sqrt(Σσ²)/n over `g`, with iterative clipping (blazar paper §3.3).
 Point merge_group(std::vector<Point> g, const PrepareOptions& o, std::size_t& n_clipped) {
   while (o.clip && g.size() >= 3) {
     const double n = static_cast<double>(g.size());
@@ -92,7 +101,30 @@ PrepareOptions default_prepare_options(std::string_view band) {
     o.merge_visits = true;
   } else if (starts_with(band, "fermi")) {
     o.err_ge_flux_is_upper_limit = true;
+    o.ts_index_rule = true;
   }
+  return o;
+}
+
+PrepareOptions PrepareSettings::for_band(std::string_view band) const {
+  const auto resolve = [](Switch s, bool band_default) {
+    return s == Switch::automatic ? band_default : s == Switch::on;
+  };
+  auto o = default_prepare_options(band);
+  o.handle_upper_limits = upper_limits != UpperLimitMode::keep;
+  if (upper_limits == UpperLimitMode::drop)
+    o.upper_limit_policy = UpperLimitPolicy::drop;
+  o.ul_flux = ul_flux;
+  o.ts_min = fermi_ts_min;
+  o.max_photon_index = fermi_max_index;
+  o.snr_cut = resolve(snr_cut, o.snr_cut);
+  o.min_snr = min_snr;
+  o.merge_visits = resolve(merge, o.merge_visits);
+  o.merge_window_days = merge_window_days;
+  o.clip = clip;
+  o.clip_sigma = clip_sigma;
+  o.fill_gap = resolve(gap_fill, o.fill_gap);
+  o.min_points = std::max<std::size_t>(3, min_points);
   return o;
 }
 
@@ -109,7 +141,8 @@ PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& o) {
     Point p{input.mjd[i], input.flux[i], input.flux_err[i]};
     // 1. upper limits
     const bool ul = (!input.upper_limit.empty() && input.upper_limit[i] != 0) ||
-                    (o.err_ge_flux_is_upper_limit && p.e >= p.f);
+                    (o.err_ge_flux_is_upper_limit && p.e >= p.f) ||
+                    (o.ts_index_rule && fermi_upper_limit(input, i, o));
     if (o.handle_upper_limits && ul) {
       ++out.n_upper_limits;
       if (o.upper_limit_policy == UpperLimitPolicy::drop)

@@ -1,6 +1,7 @@
 #include "nuflare/sim/writers.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 
 #include <lzma.h>
 #include <unistd.h>
@@ -208,15 +209,14 @@ SkyWrite write_sky(const SimulatedSky& sky, const fs::path& dir_in, bool overwri
   if (dir.filename().empty())
     dir = dir.parent_path();
   if (dir.empty())
-    throw core::ConfigError("--output: empty folder name");
+    throw core::FieldError("output", "empty folder name");
   std::error_code ec;
   const bool exists = fs::exists(dir, ec);
   if (exists && !overwrite)
-    throw core::ConfigError("--output: " + dir.string() +
-                            " already exists (remove it or pass --overwrite)");
+    throw core::FieldError("output", dir.string() + " already exists (remove it, or overwrite)");
   if (exists && !fs::is_directory(dir, ec))
-    throw core::ConfigError("--output: " + dir.string() +
-                            " exists and is not a folder; refusing to replace it");
+    throw core::FieldError("output",
+                           dir.string() + " exists and is not a folder; refusing to replace it");
   // Only a folder that carries the marker is write_sky's own to replace whole;
   // in any other folder only the files of this sky are replaced.
   const bool own = exists && fs::exists(dir / SKY_MARKER, ec);

@@ -1,5 +1,5 @@
 #pragma once
-//! Counter-based random numbers for trial campaigns (SPEC §6).
+//! Counter-based random numbers for trial campaigns (docs/methods.md).
 //!
 //! Every trial draws from Random123's Philox4x64-10 keyed by (master seed,
 //! named stream) with the trial's *global* index in the counter. Trial g thus

@@ -23,6 +23,7 @@
 //! trial from plain data.
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
 
 #include <mpi.h>
@@ -55,7 +56,40 @@ struct RunnerOptions {
   //! trial of global index p·N + k, so the points of a sweep draw
   //! independent trials from one master seed.
   std::uint64_t sweep_point = 0;
+
+  //! The keys every trial campaign takes (docs/cli.md, docs/output-files.md).
+  static const core::OptionTable<RunnerOptions>& options();
 };
+
+//! Largest number of trials (and of signal trials): 10^10. Campaigns store
+//! every trial's statistics, so far fewer fit in memory on ordinary nodes;
+//! the bound only keeps the trial-index arithmetic (sweep point × trials) exact.
+inline constexpr std::uint64_t MAX_TRIALS = 10'000'000'000ULL;
+
+inline const core::OptionTable<RunnerOptions>& RunnerOptions::options() {
+  using R = RunnerOptions;
+  static const auto table =
+      core::OptionTable<R>()
+          .add("checkpoint_seconds", &R::checkpoint_seconds, "s",
+               "flush completed trials to RUN.h5.partial this often (0: only at the end)",
+               core::NON_NEGATIVE)
+          .run_control()
+          .add("resume", &R::resume, "",
+               "continue RUN.h5.partial (same options and inputs); without one, start a fresh run")
+          .as_flag()
+          .run_control()
+          .add("quiet", &R::quiet, "", "no progress output")
+          .as_flag()
+          .run_control()
+          .add("progress_seconds", &R::progress_seconds, "s",
+               "interval of progress lines when stderr is not a terminal", core::NON_NEGATIVE)
+          .run_control()
+          .add("sweep_point", &R::sweep_point, "",
+               "sweep point p: trial k uses global index p*N + k (N = trials; p*N + N must fit in "
+               "63 bits), so the points of a sweep draw independent trials from one seed",
+               core::Count{0, 9223372036854775807ULL});
+  return table;
+}
 
 //! The output rows of one trial, one span per declared dataset.
 struct TrialRows {

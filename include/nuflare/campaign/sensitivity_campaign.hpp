@@ -20,7 +20,21 @@ struct SensitivityConfig {
   std::vector<double> strengths;      //!< injected events per trial
   std::uint64_t seed = 0;
   RunnerOptions runner;
+
+  //! The keys of the spatial test's sensitivity (docs/cli.md, `nuflare
+  //! sensitivity`); trial counts, seed and strengths are given apart (both
+  //! tests share them).
+  static const core::OptionTable<SensitivityConfig>& options();
 };
+
+inline const core::OptionTable<SensitivityConfig>& SensitivityConfig::options() {
+  using C = SensitivityConfig;
+  static const auto table = core::OptionTable<C>()
+                                .add("log10e", &C::log10e_threshold, "log10(E/GeV)",
+                                     "threshold whose count is the test statistic")
+                                .include(&C::spatial, coincidence::SpatialConfig::options());
+  return table;
+}
 
 struct SensitivityGroupResult {
   std::string group;
@@ -30,7 +44,7 @@ struct SensitivityGroupResult {
 };
 
 //! Runs background and signal trials for every group. Signal trial k of
-//! strength s has global index s·N_signal + k (SPEC §6 sweep convention) and
+//! strength s has global index s·N_signal + k (the sweep convention of docs/methods.md) and
 //! shares its RA scramble with background trial k. `index` is the same on
 //! every rank (a SharedSpatialIndex or each rank's SpatialIndex::view()); the
 //! groups' tables are built once per node (SharedSpatialTables).

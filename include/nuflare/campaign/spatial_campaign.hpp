@@ -1,5 +1,5 @@
 #pragma once
-//! The spatial trial campaign (SPEC §6, §7; blazar paper §6.3, Table 6,
+//! The spatial trial campaign (docs/methods.md; blazar paper §6.3, Table 6,
 //! Fig. 12–13): for every source group, the observed track counts and the
 //! counts of `n_trials` RA-scrambled skies, computed over MPI ranks with
 //! TrialRunner and summarised exactly from the integer counts.
@@ -26,7 +26,7 @@
 
 namespace nuflare::campaign {
 
-//! The RNG stream of the RA scrambles (SPEC §6).
+//! The RNG stream of the RA scrambles (docs/methods.md).
 inline constexpr const char* SPATIAL_RA_STREAM = "spatial.ra";
 
 //! Settings of a spatial campaign.
@@ -35,7 +35,21 @@ struct SpatialCampaignConfig {
   std::uint64_t n_trials = 100000; //!< RA-scrambled skies per group (paper: 10⁵)
   std::uint64_t seed = 0;          //!< master seed
   RunnerOptions runner;
+
+  //! The keys of a spatial campaign (docs/cli.md, `nuflare spatial`).
+  static const core::OptionTable<SpatialCampaignConfig>& options();
 };
+
+inline const core::OptionTable<SpatialCampaignConfig>& SpatialCampaignConfig::options() {
+  using C = SpatialCampaignConfig;
+  static const auto table = core::OptionTable<C>()
+                                .add("trials", &C::n_trials, "", "RA-scrambled trials per group",
+                                     core::Count{1, MAX_TRIALS})
+                                .add("seed", &C::seed, "", "master seed of the trial RNG")
+                                .include(&C::spatial, coincidence::SpatialConfig::options())
+                                .include(&C::runner, RunnerOptions::options());
+  return table;
+}
 
 //! The members of one source group, in catalogue order.
 struct SourceGroup {

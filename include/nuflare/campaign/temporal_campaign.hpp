@@ -1,5 +1,5 @@
 #pragma once
-//! The time campaigns (SPEC §6, §8; blazar paper §5, §6.2): the ΔT ×
+//! The time campaigns (docs/methods.md; blazar paper §5, §6.2): the ΔT ×
 //! containment-factor scan with alert-RA scrambling (Fig. 3), control-sample
 //! trials of R(t) (Fig. 4–8) and the simultaneity test (Table 1, Fig. 10–11),
 //! run over MPI ranks with TrialRunner.
@@ -39,9 +39,22 @@ struct TemporalCampaignConfig {
   std::uint64_t n_trials = 10000; //!< paper §5.1: 10⁴ (simultaneity: 10⁵)
   std::uint64_t seed = 0;         //!< master seed
   RunnerOptions runner;
+
+  //! The keys of a time-test campaign (docs/cli.md: temporal, scan, simultaneity).
+  static const core::OptionTable<TemporalCampaignConfig>& options();
 };
 
-// --- statistics (pure; SPEC §6) ---
+inline const core::OptionTable<TemporalCampaignConfig>& TemporalCampaignConfig::options() {
+  using C = TemporalCampaignConfig;
+  static const auto table =
+      core::OptionTable<C>()
+          .add("trials", &C::n_trials, "", "number of trials", core::Count{1, MAX_TRIALS})
+          .add("seed", &C::seed, "", "master seed of the trial RNG")
+          .include(&C::runner, RunnerOptions::options());
+  return table;
+}
+
+// --- statistics (pure; docs/methods.md) ---
 
 //! Right-tailed (M+1)/(N+1) with M = #trials ≥ observed (NaN trials never
 //! count); NaN when the observed value is NaN.
@@ -57,14 +70,14 @@ struct TemporalCampaignConfig {
 //! (M+1)/(N+1)); a NaN value has p = 1.
 [[nodiscard]] std::vector<double> trial_min_p(std::span<const double> trials, std::size_t n_cols,
                                               std::size_t col_begin, std::size_t col_end);
-//! SPEC §6 post-trial p: (#{trials with min p ≤ observed min p} + 1)/(N + 1);
+//! Post-trial p (docs/methods.md): (#{trials with min p ≤ observed min p} + 1)/(N + 1);
 //! NaN when every observed p is NaN.
 [[nodiscard]] double post_trial_p(std::span<const double> observed_p,
                                   std::span<const double> trial_min_p) noexcept;
 
 // --- the ΔT × factor scan (Fig. 3) ---
 
-//! Trial g's scrambled alert RAs [deg] (SPEC §6), one per alert in order.
+//! Trial g's scrambled alert RAs [deg] (docs/methods.md), one per alert in order.
 void scramble_alert_ra(std::uint64_t seed, const char* stream, std::uint64_t g,
                        std::span<double> ra_deg);
 
@@ -87,7 +100,7 @@ struct ScanResult {
 // --- control-sample trials (Fig. 4–8) ---
 
 //! Trial g of the control sample: `n_sources` distinct pool positions and one
-//! alert index per source (SPEC §8), from TrialRng(seed, "temporal.control", g).
+//! alert index per source (blazar paper §5), from TrialRng(seed, "temporal.control", g).
 void draw_control(std::uint64_t seed, std::uint64_t g, std::size_t pool_size, std::size_t n_alerts,
                   std::span<std::uint32_t> drawn_pool, std::span<std::uint32_t> drawn_alert);
 

@@ -32,14 +32,32 @@ struct TemporalSensitivityConfig {
   double delta_t_days = 0; //!< ΔT of the test point
   double factor = 1.0;     //!< containment factor of the test point
   sky::RegionShape shape = sky::RegionShape::ellipse;
-  double flare_cut = 0; //!< SPEC §8 flare-level cut
+  double flare_cut = 0; //!< blazar paper §5 flare-level cut
   double amplitude = 5; //!< injected flare level [quiescent flux]
   std::uint64_t background_trials = 10000;
   std::uint64_t signal_trials = 1000; //!< per strength
   std::vector<double> strengths;      //!< injected flares per trial (whole numbers ≥ 0)
   std::uint64_t seed = 0;
   RunnerOptions runner;
+
+  //! The keys of the time test's sensitivity point (docs/cli.md, `nuflare
+  //! sensitivity --test temporal`); band, region, cut, trial counts, seed and
+  //! strengths are given with the inputs.
+  static const core::OptionTable<TemporalSensitivityConfig>& options();
 };
+
+inline const core::OptionTable<TemporalSensitivityConfig>& TemporalSensitivityConfig::options() {
+  using C = TemporalSensitivityConfig;
+  static const auto table =
+      core::OptionTable<C>()
+          .add("delta_t", &C::delta_t_days, "days", "time window of the test point", core::POSITIVE)
+          .no_default("required with test = temporal")
+          .add("factor", &C::factor, "",
+               "containment factor of the alert regions at the test point", core::POSITIVE)
+          .add("flare_amplitude", &C::amplitude, "quiescent flux", "injected flare level",
+               core::POSITIVE);
+  return table;
+}
 
 struct TemporalSensitivityResult {
   std::string band;
@@ -58,7 +76,7 @@ struct TemporalSensitivityResult {
 
 //! Runs background and signal trials (collective); every rank returns the
 //! same result. Signal trial k of strength index s has global index
-//! s·N_signal + k (SPEC §6 sweep convention) and the sky of background trial k.
+//! s·N_signal + k (the sweep convention of docs/methods.md) and the sky of background trial k.
 [[nodiscard]] TemporalSensitivityResult run_temporal_sensitivity_campaign(
     io::Archive& archive, MPI_Comm comm, std::span<const coincidence::FlareSeries> series,
     std::span<const io::Alert> alerts, const TemporalSensitivityConfig& config);

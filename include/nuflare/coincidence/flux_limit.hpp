@@ -1,9 +1,10 @@
 #pragma once
-//! E⁻² flux upper limit from an event excess (SPEC §7 end; blazar paper §7.4,
+//! E⁻² flux upper limit from an event excess (blazar paper §7.4,
 //! eq. 2, Fig. 15): N = Σ_seasons ΔT_s ∫ A_eff,s(E) φ(E) dE with
 //! φ(E) = φ₀ (E / E₀)^−γ and A_eff averaged over declination, solved for φ₀,
 //! and its share of the diffuse astrophysical muon-neutrino flux. Plain data
 //! in and out; the app reads the good-run lists and effective-area tables.
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 
 #include <span>
@@ -12,7 +13,7 @@
 
 namespace nuflare::coincidence {
 
-//! Diffuse astrophysical ν_μ flux per flavour (SPEC §7; Abbasi et al. 2021,
+//! Diffuse astrophysical ν_μ flux per flavour (blazar paper §7.4; Abbasi et al. 2021,
 //! 9.5-yr tracks): φ = 1.44e-18 (E / 100 TeV)^−2.37 GeV⁻¹ cm⁻² s⁻¹ sr⁻¹.
 inline constexpr double DIFFUSE_NORM_PER_SR = 1.44e-18; //!< [GeV⁻¹ cm⁻² s⁻¹ sr⁻¹]
 inline constexpr double DIFFUSE_INDEX = 2.37;           //!< spectral index
@@ -55,7 +56,24 @@ struct FluxLimitConfig {
   double log10e_max = 5.0;
   double spectral_index = 2; //!< γ of φ ∝ E^−γ (paper: 2)
   double pivot_gev = 1e5;    //!< E₀ where φ₀ is quoted (paper: 100 TeV)
+
+  //! The keys of the limit (docs/cli.md, `nuflare spatial`: each with the
+  //! prefix `flux_`); the energy bins come from a list of edges.
+  static const core::OptionTable<FluxLimitConfig>& options();
 };
+
+inline const core::OptionTable<FluxLimitConfig>& FluxLimitConfig::options() {
+  using F = FluxLimitConfig;
+  static const auto table =
+      core::OptionTable<F>()
+          .add("excess", &F::n_events, "events",
+               "excess N attributed to the sources in each bin "
+               "(eq. 2)",
+               core::NON_NEGATIVE)
+          .add("index", &F::spectral_index, "", "spectral index gamma of E^-gamma")
+          .add("pivot_gev", &F::pivot_gev, "GeV", "pivot energy of phi0", core::POSITIVE);
+  return table;
+}
 
 //! The limit and its comparison with the diffuse flux.
 struct FluxLimit {

@@ -44,7 +44,7 @@ std::vector<std::uint32_t> draw_without_replacement(std::size_t m, std::size_t n
 std::vector<double> inject_flares(const FlareSeries& series, std::span<const double> alert_mjd,
                                   double delta_t_days, double amplitude);
 
-//! R(0) at ΔT pooled over `pairs` (SPEC §8) after a flare of `amplitude` was
+//! R(0) at ΔT pooled over `pairs` (blazar paper §5) after a flare of `amplitude` was
 //! injected at the alert time of every pair i with chosen[i] != 0 into that
 //! pair's source light curve (inject_flares; a source chosen for several
 //! alerts gets all its flares). Every pair of a source that got a flare sees
@@ -74,7 +74,7 @@ double p_value_sorted(std::span<const std::int64_t> background_sorted, std::int6
 //! The same for real statistics (R of the time test): `background_sorted` is
 //! ascending with the NaN values first (sort_background). NaN background
 //! values never count as ≥; a NaN statistic is no detection (p = 1); +inf
-//! counts as ≥ everything (SPEC §6, docs/methods.md "R(t)").
+//! counts as ≥ everything (docs/methods.md, "R(t)").
 double p_value_sorted(std::span<const double> background_sorted, double statistic);
 //! Sorts background statistics for p_value_sorted: ascending, NaNs first.
 void sort_background(std::vector<double>& values);

@@ -1,6 +1,6 @@
 #pragma once
 //! The simultaneity test of the blazar paper §6.2 (Table 1, Fig. 10–11;
-//! SPEC §8): mean simultaneity ratio ρ over subgroups of potential neutrino
+//! blazar paper §5): mean simultaneity ratio ρ over subgroups of potential neutrino
 //! sources, for one trial, from plain data. Random draws come from the caller.
 #include "nuflare/io/records.hpp"
 
@@ -14,7 +14,7 @@ namespace nuflare::coincidence {
 //! flare in both bands (such sources never enter a mean).
 struct RhoSource {
   double ra_deg = 0, dec_deg = 0;
-  double rho = 0;         //!< ρ = |H ∩ L| / |H ∪ L| (SPEC §4)
+  double rho = 0;         //!< ρ = |H ∩ L| / |H ∪ L| (blazar paper §4.2)
   bool warm_spot = false; //!< IceCube warm spot (paper §6.2: ≥ 95 % in point-source searches)
 };
 
@@ -29,7 +29,7 @@ struct RegionSubgroups {
 };
 
 //! Sources flaring in both bands inside any alert rectangle (paper §6.2 uses
-//! rectangles, SPEC §8) scaled by `factor`, split by the angular distance to the
+//! rectangles, blazar paper §5) scaled by `factor`, split by the angular distance to the
 //! centre of the nearest alert whose region contains them. `alert_ra_deg`, when
 //! not empty, replaces the alert centre RAs (scrambling).
 [[nodiscard]] RegionSubgroups region_subgroups(std::span<const RhoSource> sources,

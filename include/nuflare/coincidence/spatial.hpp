@@ -1,5 +1,5 @@
 #pragma once
-//! Spatial coincidence count of one trial (SPEC §7; blazar paper §6.3,
+//! Spatial coincidence count of one trial (blazar paper §6.3,
 //! Table 6, Table 2): the number of IceCube tracks that have at least one
 //! source of a group inside their error circle, for every energy threshold at
 //! once. Plain data in, plain data out: no MPI, no files.
@@ -20,6 +20,7 @@
 //! The counter reads the index and the tables through views (spans over
 //! memory it does not own), so that one copy of them per node can serve every
 //! rank of the node (docs/scaling.md); the owning classes build them.
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
@@ -61,20 +62,40 @@ void HugePageAllocator<T>::deallocate(T* p, std::size_t) noexcept {
 }
 } // namespace detail
 
-//! Settings of the spatial test (SPEC §7, §11).
+//! Settings of the spatial test (blazar paper §6.3; docs/cli.md).
 struct SpatialConfig {
   double log10e_min = 4.8;   //!< lowest threshold, log10(E/GeV)
   double log10e_max = 6.0;   //!< highest threshold, log10(E/GeV)
   double log10e_step = 0.1;  //!< threshold step [dex]
   double max_angerr_deg = 5; //!< events with AngErr above this are dropped [deg]
   double angerr_scale = 1;   //!< circle radius = angerr_scale × AngErr
+
+  //! The keys of the event selection (docs/cli.md, `nuflare spatial`).
+  static const core::OptionTable<SpatialConfig>& options();
 };
+
+inline const core::OptionTable<SpatialConfig>& SpatialConfig::options() {
+  using S = SpatialConfig;
+  static const auto table =
+      core::OptionTable<S>()
+          .add("log10e_min", &S::log10e_min, "log10(E/GeV)", "lowest threshold")
+          .add("log10e_max", &S::log10e_max, "log10(E/GeV)", "highest threshold")
+          .add("log10e_step", &S::log10e_step, "dex", "threshold step", core::POSITIVE)
+          .add("max_angerr", &S::max_angerr_deg, "deg", "drop events with AngErr above this",
+               core::POSITIVE)
+          .add("angerr_scale", &S::angerr_scale, "", "circle radius = scale x AngErr",
+               core::POSITIVE);
+  return table;
+}
+
+//! Checks the settings (core::FieldError naming the key): every number in
+//! its range, log10e_min <= log10e_max, at most 1000 thresholds.
+void validate(const SpatialConfig& config);
 
 //! The energy thresholds log10(E/GeV) of a configuration: min, min+step, …,
 //! up to max (inclusive within 1e-9 step), each rounded to 9 decimals so that
 //! 4.8 + 3 × 0.1 is the double nearest 5.1 and an event of log10E = 5.1
-//! passes it. Throws core::ConfigError for step ≤ 0, max < min, or > 1000
-//! thresholds.
+//! passes it. Validates the configuration first (validate()).
 [[nodiscard]] std::vector<double> energy_thresholds(const SpatialConfig& config);
 
 //! What the counter reads of an index: the selected events sorted by
@@ -250,7 +271,7 @@ public:
 
   //! N_obs per threshold for each of n trials: trial b puts source i at
   //! (`ra_deg`[b·n_sources + i], the constructor's dec[i]) and gets the events
-  //! with at least one source within their circle, each event once (SPEC §7),
+  //! with at least one source within their circle, each event once (blazar paper §6.3),
   //! in `n_obs`[b·n_thresholds …]; n = n_obs.size() / n_thresholds. Any finite
   //! RA is taken modulo 360°. Results do not depend on how trials are
   //! grouped into calls; a call of a few hundred trials reads every source's
@@ -290,7 +311,7 @@ private:
 count_near_sources_brute_force(const io::EventSample& events, const SpatialConfig& config,
                                std::span<const double> ra_deg, std::span<const double> dec_deg);
 
-//! Trial statistics of one threshold (SPEC §6, §7).
+//! Trial statistics of one threshold (docs/methods.md; blazar paper §6.3).
 struct TrialSummary {
   std::int64_t n_observed = 0;
   double n_expected = 0;       //!< mean over trials
@@ -319,7 +340,7 @@ struct PotentialSources {
 };
 
 //! Counts the sources `members` of `catalog` that lie inside any
-//! non-retracted alert's 90 % region scaled by `factor` (SPEC §5) or carry
+//! non-retracted alert's 90 % region scaled by `factor` (docs/methods.md, Foundation) or carry
 //! the warm_spot flag.
 [[nodiscard]] PotentialSources
 count_potential_sources(const io::SourceCatalog& catalog, std::span<const std::size_t> members,

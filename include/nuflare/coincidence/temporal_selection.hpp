@@ -4,6 +4,7 @@
 //! reduced to times and flare levels, the grid of time shifts, and the
 //! (source, alert) pairs of a sample. Plain data in, plain data out; the
 //! statistic itself is temporal_kernel.hpp.
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
@@ -24,7 +25,28 @@ struct SelectionCuts {
   std::optional<double> min_variability_index; //!< keep variability index > value (γ-ray: 18.48)
   std::optional<std::size_t> min_detections; //!< keep ≥ value non-upper-limit points (X-ray, mm: 5)
   std::optional<double> min_mean_flux;       //!< keep mean detected flux ≥ value [band unit]
+
+  //! The keys of the cuts (docs/cli.md, `nuflare temporal`); none is set by default.
+  static const core::OptionTable<SelectionCuts>& options();
 };
+
+inline const core::OptionTable<SelectionCuts>& SelectionCuts::options() {
+  using C = SelectionCuts;
+  static const auto table =
+      core::OptionTable<C>()
+          .add("min_abs_glat", &C::min_abs_glat_deg, "deg", "keep |b| > value (paper: 10)",
+               core::NON_NEGATIVE)
+          .add("max_abs_dec", &C::max_abs_dec_deg, "deg", "keep |dec| < value (paper: 40)",
+               core::NON_NEGATIVE)
+          .add("min_variability_index", &C::min_variability_index, "",
+               "keep variability index > value (paper, gamma-ray: 18.48)")
+          .add("min_detections", &C::min_detections, "",
+               "keep sources with at least this many detections (paper, X-ray/mm: 5)",
+               core::Count{0, 4294967295U})
+          .add("min_mean_flux", &C::min_mean_flux, "band flux unit",
+               "keep sources with mean detected flux >= value");
+  return table;
+}
 
 //! True when a position passes the sky cuts (|b|, |δ|) of `cuts`.
 [[nodiscard]] bool passes_sky_cuts(double ra_deg, double dec_deg,

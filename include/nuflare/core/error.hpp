@@ -17,7 +17,7 @@ public:
 
 //! Malformed input data: names the file, the line (1-based, 0 when the file as a
 //! whole is wrong) and the field, e.g.
-//! `events.csv:1042: column 3 (AngErr): not a number: "0.4x"` (SPEC §1).
+//! `events.csv:1042: column 3 (AngErr): not a number: "0.4x"` (docs/input-formats.md).
 class InputError : public Error {
 public:
   InputError(std::string file, std::size_t line, std::string field, const std::string& message);

@@ -36,6 +36,11 @@ namespace nuflare::followup {
 //! (the AB definition, as astropy's `u.ABmag` in the paper's notebook).
 [[nodiscard]] double abs_mag_to_nu_l_nu_erg_s(double abs_mag, double wavelength_nm = 470.0);
 
+//! Largest alert_repeat: N raises the no-counterpart probability of the
+//! sample to the power N (Fig. 18 extrapolation); a million samples of 24
+//! alerts is far beyond any neutrino telescope's lifetime.
+inline constexpr int MAX_ALERT_REPEAT = 1000000;
+
 //! Everything that fixes a limit curve.
 struct FollowupConfig {
   RedshiftConfig redshift;      //!< γ, z range, grid mode, cosmologies of eq. 3
@@ -43,7 +48,23 @@ struct FollowupConfig {
   double cl = 0.9;              //!< confidence level of the limit
   int alert_repeat = 1;         //!< Fig. 18 extrapolation: sample ×k
   double wavelength_nm = 470.0; //!< λ for the νL_ν column
+
+  //! The keys of a limit curve (docs/cli.md, `nuflare followup`); the
+  //! survey's efficiency is chosen apart (ZTF or a deeper survey).
+  static const core::OptionTable<FollowupConfig>& options();
 };
+
+inline const core::OptionTable<FollowupConfig>& FollowupConfig::options() {
+  using F = FollowupConfig;
+  static const auto table =
+      core::OptionTable<F>()
+          .add("cl", &F::cl, "", "confidence level of the f limit", core::OPEN_UNIT_INTERVAL)
+          .add("alert_repeat", &F::alert_repeat, "",
+               "the alert sample repeated N times (Fig. 18 extrapolation)",
+               core::Count{1, MAX_ALERT_REPEAT})
+          .include(&F::redshift, RedshiftConfig::options());
+  return table;
+}
 
 //! One point of Fig. 16/17 (and the CSV row of `nuflare followup`).
 struct LimitPoint {

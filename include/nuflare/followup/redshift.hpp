@@ -8,6 +8,7 @@
 //!    an exclusive cumulative sum as CDF, linear interpolation between grid points,
 //!    and D_L in the flux term from Planck18 (astropy's default cosmology, used by
 //!    flarestack's `Distance(z=z)`) while dV_c comes from Planck15.
+#include "nuflare/core/options.hpp"
 #include "nuflare/followup/cosmology.hpp"
 
 #include <optional>
@@ -30,7 +31,7 @@ enum class Evolution {
 //! Inverse of to_string (case-insensitive); throws core::ConfigError.
 [[nodiscard]] Evolution evolution_from_string(const std::string& name);
 
-//! How the redshift integrals are evaluated (`nuflare followup --grid`).
+//! How the redshift integrals are evaluated (docs/methods.md, Redshift PDF).
 enum class GridMode {
   exact,     //!< adaptive quadrature (default)
   stein2023, //!< the paper's notebook grid; reproduces its printed numbers
@@ -50,7 +51,32 @@ struct RedshiftConfig {
   //! Cosmology of D_L in the flux term; empty = the paper's choice for the mode
   //! (Planck15 for exact, Planck18 for stein2023).
   std::optional<CosmologyParams> flux_cosmology;
+
+  //! The keys of the redshift PDF (docs/cli.md, `nuflare followup`).
+  static const core::OptionTable<RedshiftConfig>& options();
 };
+
+inline const core::OptionTable<RedshiftConfig>& RedshiftConfig::options() {
+  using R = RedshiftConfig;
+  static const auto table =
+      core::OptionTable<R>()
+          .choice("grid", &R::mode,
+                  {{"exact", GridMode::exact}, {"stein2023", GridMode::stein2023}},
+                  "redshift integration: exact (quadrature) or stein2023 (the paper's notebook "
+                  "grid)")
+          .check([](std::string_view text) -> std::string {
+            try {
+              (void)grid_mode_from_string(std::string(text));
+              return {};
+            } catch (const core::ConfigError& e) {
+              return e.what();
+            }
+          })
+          .add("gamma", &R::gamma, "", "neutrino spectral index gamma (eq. 3)")
+          .add("blazar_log10_l_gamma", &R::blazar_log10_l_gamma_erg_s, "log10(erg/s)",
+               "L_gamma of the blazar PDE evolution");
+  return table;
+}
 
 //! Normalised evolution R(z) (R(0) = 1).
 [[nodiscard]] double source_evolution(Evolution e, double z,

@@ -1,5 +1,5 @@
 #pragma once
-//! The run archive: one parallel HDF5 file per run, written by all
+//! The run archive: one parallel HDF5 file per run (docs/archive-format.md), written by all
 //! ranks together. A small RAII layer over the HDF5 C API in the spirit of
 //! HighFive: every call that changes the file is collective (all ranks call it
 //! with the same arguments); per-trial rows are written with a collective
@@ -125,6 +125,7 @@ struct Column {
   std::variant<std::vector<double>, std::vector<std::int64_t>, std::vector<std::string>> values;
   std::string unit;        //!< "" when dimensionless
   std::string description; //!< one line
+  int precision = 0;       //!< significant digits in human tables (io/tables.hpp; 0: the default)
   [[nodiscard]] std::size_t size() const;
 };
 

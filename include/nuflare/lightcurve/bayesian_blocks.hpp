@@ -1,7 +1,9 @@
 #pragma once
 //! Bayesian Blocks segmentation (Scargle et al. 2013), behaving like
 //! astropy.stats.bayesian_blocks (astropy >= 5.2) except where astropy is wrong
-//! (SPEC §3; blazar paper §4.2.2).
+//! (blazar paper §4.2.2).
+#include "nuflare/core/options.hpp"
+
 #include <cstddef>
 #include <optional>
 #include <span>
@@ -35,12 +37,29 @@ struct BlocksOptions {
   //! (same edges as the full O(N²) programme, see bayesian_blocks.cpp); off
   //! gives the plain programme.
   bool prune = true;
+
+  //! The keys of the prior and the tick (docs/cli.md, `nuflare blocks`); the
+  //! fitness is read with parse_fitness, whose messages astropy users know.
+  static const core::OptionTable<BlocksOptions>& options();
 };
+
+inline const core::OptionTable<BlocksOptions>& BlocksOptions::options() {
+  using B = BlocksOptions;
+  static const auto table =
+      core::OptionTable<B>()
+          .add("p0", &B::p0, "", "false-alarm probability of the prior", core::OPEN_UNIT_INTERVAL)
+          .no_default("0.05")
+          .add("gamma", &B::gamma, "", "prior slope: ncp_prior = -ln(gamma)", core::POSITIVE)
+          .add("ncp_prior", &B::ncp_prior, "", "prior charged per block (wins over gamma and p0)")
+          .add("dt", &B::dt, "same as t", "tick length for regular_events", core::POSITIVE)
+          .no_default("none");
+  return table;
+}
 
 //! Result of one segmentation.
 struct Blocks {
   std::vector<double> edges; //!< block edges, size n_blocks + 1 (a single edge for one unique time)
-  //! Per block: inverse-variance weighted mean of x (measures, SPEC §3), or the
+  //! Per block: inverse-variance weighted mean of x (measures, docs/methods.md, Bayesian Blocks), or the
   //! event rate counts / block length (events, regular_events; NaN for zero length).
   std::vector<double> flux;
   double ncp_prior = 0;     //!< prior actually used
@@ -50,7 +69,7 @@ struct Blocks {
 };
 
 //! ncp_prior = 4 - ln(73.53 p0 N^-0.478) (Scargle 2013 eq. 21 as corrected in
-//! arXiv:1304.2818; SPEC §3).
+//! arXiv:1304.2818; docs/methods.md, Bayesian Blocks).
 [[nodiscard]] double ncp_prior_from_p0(double p0, std::size_t n_unique);
 
 //! The prior the options give for `n_unique` unique times (ncp_prior > gamma > p0).

@@ -1,6 +1,6 @@
 #pragma once
-//! Discrete correlation function (Edelson & Krolik 1988; SPEC §4 "Discrete
-//! correlation function"; blazar paper §6.1, Fig. 9), with the pyDCF-style local
+//! Discrete correlation function (Edelson & Krolik 1988; blazar paper §6.1;
+//! docs/methods.md, DCF; blazar paper §6.1, Fig. 9), with the pyDCF-style local
 //! normalisation as an option and a Levenberg–Marquardt Gaussian fit of the peak.
 #include <cstddef>
 #include <optional>
@@ -22,7 +22,7 @@ struct DcfOptions {
   double bin_width_days = 1;            //!< Δτ [days]
   DcfNormalisation normalisation = DcfNormalisation::global;
   //! Bin membership: strict τ−Δτ/2 < Δt < τ+Δτ/2 (pyDCF) or half-open
-  //! τ−Δτ/2 <= Δt < τ+Δτ/2 (SPEC). Default: strict for local, half-open for global.
+  //! τ−Δτ/2 <= Δt < τ+Δτ/2 (docs/methods.md, DCF). Default: strict for local, half-open for global.
   std::optional<bool> strict_bounds;
   std::size_t fit_halfwidth = 5; //!< Gaussian fit over bins within this many bins of the maximum
 };

@@ -1,7 +1,8 @@
 #pragma once
-//! Flares and variability of one prepared light curve (SPEC §4; blazar paper
+//! Flares and variability of one prepared light curve (blazar paper
 //! §4.2.2–4.2.3, §5.1): quiescent flux, flaring blocks and flare intervals,
 //! flare levels, normalised excess variance, non-variable and ambiguous filters.
+#include "nuflare/core/options.hpp"
 #include "nuflare/lightcurve/bayesian_blocks.hpp"
 #include "nuflare/lightcurve/intervals.hpp"
 
@@ -11,7 +12,7 @@
 
 namespace nuflare::lightcurve {
 
-//! Thresholds of the flare definition (SPEC §4), all configurable.
+//! Thresholds of the flare definition (blazar paper §4.2), all configurable.
 struct FlareOptions {
   double quiescent_skip = 0.05;          //!< fraction of faintest points skipped (n >= 10)
   std::size_t quiescent_skip_min_n = 10; //!< skip only with at least this many points
@@ -19,9 +20,26 @@ struct FlareOptions {
   double s_factor = 1.3;                 //!< flaring block: flux > F_q + s_factor · S
   bool infrared = false;                 //!< also require flux > F_avg + avg_s_factor · S
   double avg_s_factor = 1.0;             //!< the infrared extra condition's factor
+
+  //! The keys of the flare definition (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<FlareOptions>& options();
 };
 
-//! Quiescent flux F_q (SPEC §4): sort ascending, skip the lowest
+inline const core::OptionTable<FlareOptions>& FlareOptions::options() {
+  using F = FlareOptions;
+  static const auto table =
+      core::OptionTable<F>()
+          .add("s_factor", &F::s_factor, "", "flaring block: flux > F_q + s_factor * S")
+          .add("ir_factor", &F::avg_s_factor, "",
+               "infrared bands also need flux > F_avg + ir_factor * S")
+          .add("quiescent_skip", &F::quiescent_skip, "",
+               "fraction of faintest points skipped for F_q", core::Range{0, 1, false, true})
+          .add("quiescent_fraction", &F::quiescent_fraction, "",
+               "fraction of points averaged for F_q", core::Range{0, 1, true, false});
+  return table;
+}
+
+//! Quiescent flux F_q (blazar paper §4.2): sort ascending, skip the lowest
 //! k = (n >= 10 ? max(1, floor(0.05 n)) : 0) points and average the next
 //! max(1, round_half_up(0.30 n)) points (fewer if the curve ends first).
 //! Throws core::InputError for an empty curve.
@@ -59,12 +77,12 @@ struct FlareResult {
   [[nodiscard]] double flare_days() const { return total_length_days(flares); }
 };
 
-//! Flaring blocks (SPEC §4): block flux > F_q + s_factor·S, and for infrared
+//! Flaring blocks (blazar paper §4.2): block flux > F_q + s_factor·S, and for infrared
 //! bands also > F_avg + avg_s_factor·S; adjacent ones merge into one interval.
 [[nodiscard]] FlareResult find_flares(const Blocks& blocks, std::span<const double> flux,
                                       const FlareOptions& options = {});
 
-//! Flare level of each point: flux / F_q (SPEC §4).
+//! Flare level of each point: flux / F_q (blazar paper §4.2).
 [[nodiscard]] std::vector<double> flare_levels(std::span<const double> flux, double f_quiescent);
 
 //! The §4.2.3 filters, every threshold a config key.
@@ -73,10 +91,30 @@ struct FilterOptions {
   double min_nxs = 1e-4;             //!< non-variable when σ²_NXS below this ...
   double min_block_ratio = 1.7;      //!< ... or max/min block flux below this
   double ambiguous_ratio = 0.9;      //!< std(outside flares)/std(all) threshold
-  //! SPEC §4: ambiguous when the ratio is *greater* than ambiguous_ratio (the
+  //! blazar paper §4.2: ambiguous when the ratio is *greater* than ambiguous_ratio (the
   //! paper's text says "less than"; see docs/methods.md (light curves)).
   bool ambiguous_when_greater = true;
+
+  //! The keys of the §4.2.3 filters (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<FilterOptions>& options();
 };
+
+inline const core::OptionTable<FilterOptions>& FilterOptions::options() {
+  using F = FilterOptions;
+  static const auto table =
+      core::OptionTable<F>()
+          .add("max_variability_index", &F::max_variability_index, "",
+               "non-variable filter applies at or below this catalogue variability index")
+          .add("min_nxs", &F::min_nxs, "", "non-variable when nxs below this")
+          .add("min_block_ratio", &F::min_block_ratio, "",
+               "non-variable when max/min block flux below this")
+          .add("ambiguous_ratio", &F::ambiguous_ratio, "",
+               "ambiguous-filter threshold on std(outside flares)/std(all)")
+          .choice("ambiguous_when", &F::ambiguous_when_greater,
+                  {{"greater", true}, {"less", false}},
+                  "greater (docs/methods.md) or less (the paper's wording)");
+  return table;
+}
 
 //! Outcome of the filters for one light curve.
 struct FilterResult {

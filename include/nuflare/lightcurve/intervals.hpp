@@ -1,6 +1,6 @@
 #pragma once
 //! Interval algebra on the time axis for flare intervals and multi-frequency
-//! flaring stages (SPEC §4 "Multi-frequency stages"). Times in MJD or days.
+//! flaring stages (blazar paper §4.2.2, §4.2.4). Times in MJD or days.
 #include <vector>
 
 namespace nuflare::lightcurve {

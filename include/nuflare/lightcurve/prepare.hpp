@@ -1,7 +1,8 @@
 #pragma once
-//! Light-curve preparation before Bayesian Blocks (SPEC §2; blazar paper §3.3,
-//! §4.2.5): upper limits, S/N cut, visit merging with σ-clipping, WISE
+//! Light-curve preparation before Bayesian Blocks (blazar paper §3.3,
+//! §4.2.5; docs/methods.md, Preparation): upper limits, S/N cut, visit merging with σ-clipping, WISE
 //! survey-gap points, too-short flag. Plain data in, plain data out.
+#include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 
 #include <cstddef>
@@ -12,22 +13,30 @@
 
 namespace nuflare::lightcurve {
 
-//! What to do with upper limits (SPEC §2 step 1).
+//! What to do with upper limits (blazar paper §3.3).
 enum class UpperLimitPolicy {
   replace, //!< flux = ul_flux, error = ul_flux
   drop,    //!< remove the point
 };
 
-//! Every preparation step, each switchable (SPEC §2). Defaults are the SPEC's
-//! generic ones; default_prepare_options() gives the per-band defaults.
+//! Every preparation step, each switchable (blazar paper §3.3, §4.2.5). The
+//! defaults are those of a band without a policy of its own;
+//! default_prepare_options() gives each band's (docs/methods.md, Preparation).
 struct PrepareOptions {
   // 1. upper limits
   bool handle_upper_limits = true;
   UpperLimitPolicy upper_limit_policy = UpperLimitPolicy::replace;
   double ul_flux = 3e-14; //!< replacement flux and error [erg cm^-2 s^-1 for Fermi energy flux]
-  //! Also treat points with flux_err >= flux as upper limits (SPEC §2 rule
-  //! for Fermi likelihood light curves; TS and photon index are not in io::LightCurve).
+  //! Also treat points with flux_err >= flux as upper limits (blazar paper §3.3 rule
+  //! for Fermi likelihood light curves).
   bool err_ge_flux_is_upper_limit = false;
+  //! Fermi likelihood light curves (blazar paper §3.3): a point with TS at or
+  //! below `ts_min`, or with |photon index| above `max_photon_index`, is an
+  //! upper limit. Reads io::LightCurve::ts and photon_index (the LCR reader
+  //! keeps them; NaN or absent values never flag a point).
+  bool ts_index_rule = false;
+  double ts_min = 5;             //!< TS at or below this: upper limit
+  double max_photon_index = 5.5; //!< |photon index| above this: upper limit (LCR signs it)
   // 2. S/N cut
   bool snr_cut = false;
   double min_snr = 2; //!< drop points with flux/flux_err <= min_snr
@@ -52,9 +61,79 @@ struct PrepareOptions {
 
 //! Per-band defaults (blazar paper §3.3): WISE — S/N cut, visit merging with
 //! clipping, gap filling; ALMA/ACC — visit merging; Fermi ("fermi*") —
-//! upper limits replaced and flux_err >= flux counted as upper limit; others —
-//! upper limits only.
+//! upper limits replaced, flux_err >= flux and the TS / photon-index rule
+//! counted as upper limits; others — upper limits only.
 [[nodiscard]] PrepareOptions default_prepare_options(std::string_view band);
+
+//! A preparation step as a run sets it for every band: the band's default
+//! (default_prepare_options), on, or off.
+enum class Switch { automatic, on, off };
+
+//! What a run does with upper limits: replace them (flux = error = ul_flux),
+//! drop them, or keep the points as they are (no upper-limit handling).
+enum class UpperLimitMode { replace, drop, keep };
+
+//! The preparation settings of a whole run, one set for every band (the
+//! options of `nuflare flares`, docs/cli.md): the steps' switches and
+//! thresholds. for_band() resolves them into one band's PrepareOptions — the
+//! band policy of blazar paper §3.3 (docs/methods.md, Preparation). Defaults
+//! are PrepareOptions' own.
+struct PrepareSettings {
+  UpperLimitMode upper_limits = UpperLimitMode::replace;
+  double ul_flux = PrepareOptions{}.ul_flux; //!< replacement flux and error [band flux unit]
+  double fermi_ts_min = PrepareOptions{}.ts_min;
+  double fermi_max_index = PrepareOptions{}.max_photon_index;
+  Switch snr_cut = Switch::automatic;
+  double min_snr = PrepareOptions{}.min_snr;
+  Switch merge = Switch::automatic;
+  double merge_window_days = PrepareOptions{}.merge_window_days;
+  bool clip = PrepareOptions{}.clip;
+  double clip_sigma = PrepareOptions{}.clip_sigma;
+  Switch gap_fill = Switch::automatic;
+  //! Fewer prepared points: too short. Never below 3 (blazar paper §4.2.5):
+  //! for_band() raises smaller values to 3.
+  std::size_t min_points = PrepareOptions{}.min_points;
+
+  //! `band`'s defaults with the switches and thresholds of these settings.
+  [[nodiscard]] PrepareOptions for_band(std::string_view band) const;
+
+  //! The keys of the preparation (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<PrepareSettings>& options();
+};
+
+inline const core::OptionTable<PrepareSettings>& PrepareSettings::options() {
+  using P = PrepareSettings;
+  const auto switches = [] {
+    return core::Choices<Switch>{
+        {"auto", Switch::automatic}, {"on", Switch::on}, {"off", Switch::off}};
+  };
+  static const auto table =
+      core::OptionTable<P>()
+          .choice("upper_limits", &P::upper_limits,
+                  {{"replace", UpperLimitMode::replace},
+                   {"drop", UpperLimitMode::drop},
+                   {"keep", UpperLimitMode::keep}},
+                  "replace (flux = error = ul_flux), drop, or keep (no upper-limit handling)")
+          .add("ul_flux", &P::ul_flux, "band flux unit", "replacement flux and error",
+               core::POSITIVE)
+          .add("fermi_ts_min", &P::fermi_ts_min, "",
+               "Fermi curves: TS at or below this counts as an upper limit (blazar paper §3.3)")
+          .add("fermi_max_index", &P::fermi_max_index, "",
+               "Fermi curves: |photon index| above this counts as an upper limit")
+          .choice("snr_cut", &P::snr_cut, switches(), "S/N cut (auto: the band's default)")
+          .add("min_snr", &P::min_snr, "", "drop points with flux/flux_err <= this")
+          .choice("merge", &P::merge, switches(), "visit merging (auto: the band's default)")
+          .add("merge_window", &P::merge_window_days, "days", "visit merging window",
+               core::POSITIVE)
+          .add("clip", &P::clip, "", "sigma-clipping inside merged visits")
+          .add("clip_sigma", &P::clip_sigma, "sample std", "clipping threshold", core::POSITIVE)
+          .choice("gap_fill", &P::gap_fill, switches(),
+                  "WISE survey-gap points (auto: the band's default)")
+          .add("min_points", &P::min_points, "",
+               "fewer prepared points: too short, not analysed (at least 3 apply)",
+               core::Count{0, 4294967295U});
+  return table;
+}
 
 //! A prepared light curve and what preparation did to it.
 struct PreparedCurve {
@@ -66,13 +145,13 @@ struct PreparedCurve {
   std::size_t n_clipped = 0;            //!< points removed by σ-clipping
   std::size_t n_groups = 0;             //!< visits after merging (0 when merging is off)
   bool gap_filled = false;              //!< step 4 added its two points
-  bool too_short = false;               //!< fewer than min_points left (SPEC §2 step 5)
+  bool too_short = false;               //!< fewer than min_points left (blazar paper §4.2.5)
   std::vector<std::string> notes;       //!< human-readable log of the steps that acted
 
   [[nodiscard]] std::size_t size() const noexcept { return curve.size(); }
 };
 
-//! Runs SPEC §2 steps 1–5 in order. Throws core::InputError for columns of
+//! Runs the preparation steps 1–5 (blazar paper §3.3, §4.2.5) in order. Throws core::InputError for columns of
 //! different lengths, non-finite values or negative errors.
 [[nodiscard]] PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& options);
 

@@ -2,6 +2,8 @@
 //! Settings of the sky simulator (docs/methods.md (simulator)). Every field is a deck
 //! key of `nuflare simulate` (inputs/README.md lists them with units); the
 //! defaults make a sky like the demo's.
+#include "nuflare/core/options.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -103,7 +105,147 @@ struct SkyConfig {
   FollowupConfig followup;
 };
 
-//! Checks ranges and consistency; throws core::ConfigError naming the key.
+// ---- the keys of `nuflare simulate` (docs/cli.md, inputs/README.md) ------------------
+
+// Upper bounds of the counts: beyond them a sky no longer fits in the memory
+// of one node (rank 0 holds the whole sky), e.g. 10^7 events per season take
+// ~1 GB with their text. The real samples are far smaller: IceCube's ten
+// years hold ~1.1 million tracks, IceCat-1 ~280 alerts, 4FGL ~7000 blazars.
+inline constexpr std::uint64_t MAX_EVENTS_PER_SEASON = 10'000'000;
+inline constexpr std::uint64_t MAX_ALERTS = 100'000;
+inline constexpr std::uint64_t MAX_SOURCES = 1'000'000;
+
+//! Every key of the simulator: `events.per_season`, `lightcurves.gamma_flux`, ...
+[[nodiscard]] inline const core::OptionTable<SkyConfig>& sky_options() {
+  using core::Count;
+  using core::NON_NEGATIVE;
+  using core::POSITIVE;
+  using core::UNIT_INTERVAL;
+  using E = EventsConfig;
+  using A = AlertsConfig;
+  using K = CatalogConfig;
+  using L = LightCurvesConfig;
+  using I = InjectionConfig;
+  using F = FollowupConfig;
+  static const auto events =
+      core::OptionTable<E>()
+          .add("seasons", &E::seasons, "", "number of IceCube-like seasons", Count{1, 99})
+          .add("per_season", &E::per_season, "", "background events per season",
+               Count{0, MAX_EVENTS_PER_SEASON})
+          .add("start_mjd", &E::start_mjd, "MJD", "start of the first season")
+          .add("season_days", &E::season_days, "days",
+               "length of a season; seasons follow each other", POSITIVE)
+          .add("run_hours", &E::run_hours, "hours", "mean good-run length", POSITIVE)
+          .add("uptime", &E::uptime, "", "livetime / season length", core::Range{0, 1, true, false})
+          .add("prefix", &E::prefix, "",
+               "season names are PREFIX01, PREFIX02, ... (no '_', '/', spaces)");
+  static const auto alerts =
+      core::OptionTable<A>()
+          .add("count", &A::count, "", "number of alerts", Count{0, MAX_ALERTS})
+          .add("start_mjd", &A::start_mjd, "MJD", "earliest alert")
+          .add("stop_mjd", &A::stop_mjd, "MJD", "latest alert")
+          .add("sin_dec_min", &A::sin_dec_min, "", "alert sin(Dec) uniform from ...",
+               core::Range{-1, 1})
+          .add("sin_dec_max", &A::sin_dec_max, "", "... to this", core::Range{-1, 1})
+          .add("gold_fraction", &A::gold_fraction, "",
+               "fraction of gfu-gold alerts (rest gfu-bronze)", UNIT_INTERVAL);
+  static const auto catalog =
+      core::OptionTable<K>()
+          .add("count", &K::count, "", "number of sources", Count{1, MAX_SOURCES})
+          .add("min_abs_glat", &K::min_abs_glat_deg, "deg", "sources only at |b| above this",
+               core::Range{0, 80, false, true})
+          .add("fraction_cfs", &K::fraction_cfs, "",
+               "fraction of sources with simultaneous flares (group CFS)", UNIT_INTERVAL)
+          .add("fraction_nfs", &K::fraction_nfs, "",
+               "fraction of sources with orphan flares (group NFS)", UNIT_INTERVAL)
+          .add("fraction_txs", &K::fraction_txs, "",
+               "fraction of gamma-then-infrared sources (group TXS-like); the rest is quiet",
+               UNIT_INTERVAL)
+          .add("warm_spot_fraction", &K::warm_spot_fraction, "",
+               "fraction of sources flagged warm_spot", UNIT_INTERVAL);
+  static const auto lightcurves =
+      core::OptionTable<L>()
+          .add("start_mjd", &L::start_mjd, "MJD", "light curves start")
+          .add("stop_mjd", &L::stop_mjd, "MJD", "light curves end")
+          .add("gamma_band", &L::gamma_band, "", "gamma-ray band label")
+          .add("gamma_bin_days", &L::gamma_bin_days, "days", "gamma-ray bin width", POSITIVE)
+          .add("gamma_flux", &L::gamma_flux, "erg cm^-2 s^-1",
+               "median quiescent gamma-ray energy flux", POSITIVE)
+          .add("gamma_noise", &L::gamma_noise, "erg cm^-2 s^-1",
+               "gamma-ray 1 sigma noise floor (plus 10 % of the flux)", POSITIVE)
+          .add("gamma_ul_snr", &L::gamma_ul_snr, "",
+               "gamma-ray bins below this S/N become 2 sigma upper limits")
+          .add("ir_band", &L::ir_band, "", "infrared band label")
+          .add("ir_cadence_days", &L::ir_cadence_days, "days", "infrared visit spacing",
+               core::Range{2, std::numeric_limits<double>::infinity(), true, false})
+          .add("ir_gap_start", &L::ir_gap_start_mjd, "MJD", "infrared survey gap start")
+          .add("ir_gap_stop", &L::ir_gap_stop_mjd, "MJD",
+               "infrared survey gap end (the WISE-NEOWISE gap)")
+          .add("ir_first_mjd", &L::ir_first_mjd, "MJD",
+               "first possible infrared visit (phase random per source)")
+          .add("ir_exposures", &L::ir_exposures, "",
+               "infrared exposures per visit, within 1.5 days", Count{1, 50})
+          .add("ir_flux_mjy", &L::ir_flux_mjy, "mJy", "median quiescent infrared flux density",
+               POSITIVE)
+          .add("ir_noise_fraction", &L::ir_noise_fraction, "",
+               "relative infrared error per exposure (plus 0.05 mJy)", POSITIVE)
+          .add("drw_tau_days", &L::drw_tau_days, "days",
+               "damped-random-walk time scale (x1.5 in the infrared)", POSITIVE)
+          .add("drw_sigma_gamma", &L::drw_sigma_gamma, "", "DRW rms of ln(flux), gamma-ray",
+               NON_NEGATIVE)
+          .add("drw_sigma_ir", &L::drw_sigma_ir, "", "DRW rms of ln(flux), infrared", NON_NEGATIVE)
+          .add("flare_gamma_amplitude", &L::flare_gamma_amplitude, "",
+               "mean gamma-ray flare plateau / quiescent flux", NON_NEGATIVE)
+          .add("flare_ir_amplitude", &L::flare_ir_amplitude, "",
+               "mean infrared flare plateau / quiescent flux", NON_NEGATIVE)
+          .add("flare_gamma_days", &L::flare_gamma_days, "days",
+               "gamma-ray flare length (NFS, TXS-like, alert flares)", POSITIVE)
+          .add("flare_ir_days", &L::flare_ir_days, "days", "infrared flare length (NFS, TXS-like)",
+               POSITIVE)
+          .add("flare_cfs_days", &L::flare_cfs_days, "days",
+               "simultaneous (CFS) flare length, both bands, and infrared alert flares", POSITIVE)
+          .add("txs_lag_days", &L::txs_lag_days, "days",
+               "TXS-like: infrared start minus gamma-ray end", NON_NEGATIVE);
+  static const auto injection =
+      core::OptionTable<I>()
+          .names("sources", &I::sources, "neutrino sources by catalogue name, comma separated")
+          .add("random_sources", &I::random_sources, "", "neutrino sources drawn from inject.group",
+               Count{0, MAX_SOURCES})
+          .add("group", &I::group, "", "catalogue group of the random neutrino sources")
+          .add("strength", &I::strength, "events",
+               "mean signal neutrinos per injected source, all seasons", NON_NEGATIVE)
+          .add("spectral_index", &I::spectral_index, "", "signal spectrum E^-index", POSITIVE)
+          .add("log10e_min", &I::log10_e_min, "log10(E/GeV)", "lowest signal energy")
+          .add("log10e_max", &I::log10_e_max, "log10(E/GeV)", "highest signal energy")
+          .add("alert_flares", &I::alert_flares, "",
+               "alerts given a flaring source inside their region", Count{0, MAX_ALERTS});
+  static const auto followup =
+      core::OptionTable<F>()
+          .add("enabled", &F::enabled, "",
+               "write followup/ztf_overview.csv (the ZTF paper's OVERVIEW_FU layout)")
+          .add("start_mjd", &F::start_mjd, "MJD", "follow up only alerts after this")
+          .add("min_signalness", &F::min_signalness, "",
+               "follow up when signalness is above this ...")
+          .add("max_area", &F::max_area_deg2, "deg^2",
+               "... or the 90% rectangle is smaller than this");
+  using S = SkyConfig;
+  static const auto table =
+      core::OptionTable<S>()
+          .add("seed", &S::seed, "", "master seed of every random stream")
+          .choice("compress", &S::compression,
+                  {{"xz", Compression::xz}, {"gz", Compression::gz}, {"none", Compression::none}},
+                  "compression of events and light curves")
+          .include(&S::events, events, "events.")
+          .include(&S::alerts, alerts, "alerts.")
+          .include(&S::catalog, catalog, "catalog.")
+          .include(&S::lightcurves, lightcurves, "lightcurves.")
+          .include(&S::injection, injection, "inject.")
+          .include(&S::followup, followup, "followup.");
+  return table;
+}
+
+//! Checks ranges (sky_options()) and consistency; throws core::FieldError
+//! naming the key.
 void validate(const SkyConfig& config);
 
 } // namespace nuflare::sim

@@ -13,7 +13,7 @@
 namespace nuflare::sim {
 
 //! Least gap between the gamma and the infrared flare of an NFS source [days]:
-//! more than the 500-day TXS-like window of SPEC §4, so NFS never looks TXS-like.
+//! more than the 500-day TXS-like window of blazar paper §4.2, so NFS never looks TXS-like.
 inline constexpr double NFS_SEPARATION_DAYS = 600.0;
 
 //! One injected flare: a plateau [start, stop] of `amplitude` times the

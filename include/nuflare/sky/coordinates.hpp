@@ -1,6 +1,6 @@
 #pragma once
 //! Positions on the sky: angular distances, unit vectors and J2000 → Galactic
-//! (SPEC §5). Angles are degrees at every interface; radians only inside.
+//! (docs/methods.md, Foundation). Angles are degrees at every interface; radians only inside.
 #include <array>
 
 namespace nuflare::sky {

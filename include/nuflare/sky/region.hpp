@@ -1,5 +1,5 @@
 #pragma once
-//! Alert regions scaled by a containment factor (SPEC §5, blazar paper §4.1).
+//! Alert regions scaled by a containment factor (blazar paper §4.1; docs/methods.md, Foundation).
 #include "nuflare/io/records.hpp"
 
 #include <span>
@@ -23,7 +23,7 @@ bool in_region(const io::Alert& alert, double ra_deg, double dec_deg, double fac
                RegionShape shape) noexcept;
 
 //! Same test for an alert whose centre RA is replaced by `centre_ra_deg`
-//! (alert-RA scrambling keeps the widths and Dec, SPEC §6).
+//! (alert-RA scrambling keeps the widths and Dec, docs/methods.md).
 bool in_region_at(const io::Alert& alert, double centre_ra_deg, double ra_deg, double dec_deg,
                   double factor, RegionShape shape) noexcept;
 

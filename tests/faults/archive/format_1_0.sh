@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Archives of format 1.0 (contiguous int64 per-trial datasets) stay readable:
 # `nuflare table` prints their tables exactly as the nuflare that wrote them
-# did. The fixture is a 20-trial demo spatial run made by nuflare at commit
-# ca40f09 (format 1.0), xz-compressed; its tables were printed by the same
-# build. A 1.0 partial archive cannot be resumed: one line, exit 2, untouched.
+# did (CSV); Markdown shows numbers without a stored display precision to 6
+# significant digits (docs/archive-format.md). The fixture is a 20-trial demo
+# spatial run made by nuflare at commit ca40f09 (format 1.0), xz-compressed;
+# its CSV summary was printed by the same build. A 1.0 partial archive cannot
+# be resumed: one line, exit 2, untouched.
 source "$(dirname "$0")/lib.sh"
 xz -dc "$here/format_1_0_spatial.h5.xz" >"$tmp/old.h5" || fail "cannot unpack the fixture"
 

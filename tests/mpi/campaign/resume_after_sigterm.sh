@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checkpoint and resume (SPEC §11, issue 7): a 2-rank `nuflare spatial` run is
+# Checkpoint and resume (docs/cli.md, issue 7): a 2-rank `nuflare spatial` run is
 # sent SIGTERM mid-way (as Slurm does at preemption or the time limit), exits
 # with status 75 leaving RUN.h5.partial, is resumed with --resume, and ends with
 # the same stdout and the same archive contents as an uninterrupted run. A

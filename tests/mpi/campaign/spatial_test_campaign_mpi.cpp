@@ -1,4 +1,4 @@
-// The spatial campaign over MPI (SPEC §6, §7, §11): per-trial counts in the
+// The spatial campaign over MPI (docs/methods.md, blazar paper §6.3, docs/cli.md): per-trial counts in the
 // archive and the summaries equal a serial recomputation from the trial
 // indices, whatever the number of ranks. Registered at 1, 2 and 4 ranks.
 #include "nuflare/campaign/spatial_campaign.hpp"

@@ -1,4 +1,4 @@
-// Rank invariance of the time campaigns (SPEC §6, §11): the scan, control and
+// Rank invariance of the time campaigns (docs/methods.md, docs/cli.md): the scan, control and
 // simultaneity campaigns run over MPI must give, at 1, 2 and 4 ranks, exactly
 // the per-trial rows and summaries that a serial loop over the same global
 // trial indices gives.

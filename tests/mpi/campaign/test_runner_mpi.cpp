@@ -1,5 +1,5 @@
 // TrialRunner: rank-invariant per-trial rows, interruption and resume end
-// bit-identical to an uninterrupted run (SPEC §6, §11). Runs at 1, 2, 4 ranks.
+// bit-identical to an uninterrupted run (docs/methods.md, docs/cli.md). Runs at 1, 2, 4 ranks.
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/runner.hpp"
 #include "nuflare/core/error.hpp"
@@ -128,7 +128,7 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
   }
 }
 
-TEST_CASE("sweep point p runs the global trials p*N + k (SPEC §6)", "[runner][mpi]") {
+TEST_CASE("sweep point p runs the global trials p*N + k (docs/methods.md)", "[runner][mpi]") {
   const auto dir = shared_tmp("runner_sweep");
   campaign::RunnerOptions opts = toy_options();
   constexpr std::uint64_t n = 100, p = 3;

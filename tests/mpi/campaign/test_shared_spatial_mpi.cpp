@@ -172,5 +172,5 @@ TEST_CASE("a configuration error seen by rank 0 alone stops every rank", "[share
   cfg.max_angerr_deg = 0; // refused by the index, which only rank 0 builds
   const auto events = random_sky(100);
   CHECK_THROWS_WITH(campaign::SharedSpatialIndex(MPI_COMM_WORLD, events, cfg),
-                    "--max-angerr must be > 0");
+                    "max_angerr: must be > 0, got 0");
 }

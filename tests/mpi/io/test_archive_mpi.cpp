@@ -1,5 +1,5 @@
 // The parallel archive: collective per-trial writes, rank-invariant contents,
-// the .partial → final rename (SPEC §6, §10). Registered at 1, 2 and 4 ranks.
+// the .partial → final rename (docs/methods.md, docs/archive-format.md). Registered at 1, 2 and 4 ranks.
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/io/archive.hpp"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# nuflare flares on bad input (SPEC §1, §11): one line on stderr naming the
+# nuflare flares on bad input (docs/input-formats.md, docs/cli.md): one line on stderr naming the
 # file, line and field, exit status 2, and no archive (neither RUN.h5 nor
 # RUN.h5.partial) left behind. Also under 2 MPI ranks.
 set -euo pipefail

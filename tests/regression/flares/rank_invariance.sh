@@ -1,6 +1,6 @@
 #!/bin/bash
 # nuflare flares on 1, 2 and 4 ranks: identical stdout and identical archive
-# datasets (SPEC §11 "same stdout and the same archive contents for every K").
+# datasets (docs/cli.md: "same stdout and the same archive contents for every K").
 # Synthetic light curves (37 sources: does not divide evenly by 2 or 4) plus
 # a third band and a too-short curve to exercise the uneven cases.
 set -euo pipefail

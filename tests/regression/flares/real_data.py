@@ -11,7 +11,7 @@ Checks (1) the printed CSV against the stored references in this folder
 (strings exact, numbers to 1e-9 relative), (2) every curve's Bayesian Blocks
 against astropy.stats.bayesian_blocks (fitness "measures", the p0 the run
 used) on the prepared points read back from the archive with h5py, and
-(3) the flare intervals against the flaring blocks (SPEC §4).
+(3) the flare intervals against the flaring blocks (blazar paper §4.2).
 
 Environment: NUFLARE_BIN, NUFLARE_SHARED_DIR (skips with 77 when the data are
 absent). `--update` rewrites the references; `--check-archive RUN.h5` runs
@@ -99,14 +99,14 @@ def check_archive(name, path):
             if len(ours) != len(ref) or np.max(np.abs(ours - ref)) > 1e-9:
                 errors.append(f"{label}: edges {list(ours)} vs astropy {list(ref)}")
                 continue
-            # block flux = inverse-variance weighted mean (SPEC §3)
+            # block flux = inverse-variance weighted mean (docs/methods.md, Bayesian Blocks)
             idx = np.searchsorted(ref, t, side="right") - 1
             idx[idx == len(ref) - 1] = len(ref) - 2
             w = 1 / s**2
             want = np.bincount(idx, w * x, len(ref) - 1) / np.bincount(idx, w, len(ref) - 1)
             if not np.allclose(bflux[b0:b1], want, rtol=1e-10, atol=0):
                 errors.append(f"{label}: block fluxes differ from the weighted means")
-            # flare intervals = runs of adjacent flaring blocks (SPEC §4)
+            # flare intervals = runs of adjacent flaring blocks (blazar paper §4.2)
             runs_, cur = [], None
             for j in range(b0, b1):
                 if bflaring[j]:

@@ -1,8 +1,8 @@
 #!/bin/bash
-# Bad input to `nuflare followup` (SPEC §11): exit status 2, one line on stderr
+# Bad input to `nuflare followup` (docs/cli.md): exit status 2, one line on stderr
 # naming file:line (and the field) or the option, stdout empty, no archive
 # left behind. Needs no data: the tables are written here. Ends with a good
-# run of a campaign CSV (the SPEC §11 header, an archive, `nuflare table`).
+# run of a campaign CSV (the header docs/cli.md gives, an archive, `nuflare table`).
 set -uo pipefail
 BIN=${NUFLARE_BIN:?}
 TMP=$(mktemp -d)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Real-data regression of `nuflare followup` (SPEC §9, §11; ZTF paper §6) on
+# Real-data regression of `nuflare followup` (ZTF paper §6; docs/cli.md) on
 # the paper's OVERVIEW_FU.csv (24 alerts). Pins the values of
 # ../shared/ORACLES.md (ZTF section): exact integration to ±0.002, the
 # stein2023 notebook grid to ±0.001; compares the default run with the stored
@@ -39,7 +39,7 @@ pin() {
   echo "ok: $2 f_limit($3) = $v"
 }
 
-# 1. The SPEC §11 default run: all four evolutions, -27..-15 step 0.5.
+# 1. The default run of docs/cli.md: all four evolutions, -27..-15 step 0.5.
 "$BIN" followup --table "$FU" > "$TMP/default.csv"
 [ "$(head -1 "$TMP/default.csv")" = "evolution,abs_mag,p_detectable,f_limit" ] || fail "header"
 [ "$(wc -l < "$TMP/default.csv")" -eq 101 ] || fail "expected 4 x 25 rows"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# nuflare spatial on bad input (SPEC §11): exit status 2, one stderr line
+# nuflare spatial on bad input (docs/cli.md): exit status 2, one stderr line
 # naming the file, line and field, and no archive (.h5 or .h5.partial) left.
 set -uo pipefail
 bin=${NUFLARE_BIN:?}

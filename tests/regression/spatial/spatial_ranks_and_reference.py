@@ -2,7 +2,7 @@
 """nuflare spatial on the real IC40 events and the paper's TXS-like and CFS
 groups (blazar paper §6.3, Table 6): stdout equals the stored reference, and
 stdout and the archive's per-trial datasets and tables are identical at 1, 2,
-3 and 4 ranks (SPEC §11). Skips (exit 77) without ../shared/data.
+3 and 4 ranks (docs/cli.md). Skips (exit 77) without ../shared/data.
 
 Regenerate the reference with --update (after checking the change is intended)."""
 import os, subprocess, sys, tempfile

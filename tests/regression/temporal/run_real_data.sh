@@ -1,5 +1,5 @@
 #!/bin/sh
-# Real-data regression of the time campaigns (SPEC §8; blazar paper §5):
+# Real-data regression of the time campaigns (blazar paper §5):
 # IceCat-1 alerts, the 4FGL-DR2 catalogue with its yearly flux history, and
 # the Fermi LCR monthly light curves of the four sources in ../shared/data.
 # Runs at 1 and 2 ranks, compares stdout with the stored references and checks

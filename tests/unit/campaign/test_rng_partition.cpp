@@ -1,4 +1,4 @@
-// Counter-based trial RNG and the work partition (SPEC §6).
+// Counter-based trial RNG and the work partition (docs/methods.md).
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"

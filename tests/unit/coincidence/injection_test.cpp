@@ -86,7 +86,7 @@ coincidence::FlareSeries series_of(std::vector<double> mjd, std::vector<double> 
 
 TEST_CASE("inject_flares raises the existing points inside ΔT/2 of the alert", "[injection]") {
   const auto s = series_of({0, 100, 200, 300, 400}, {1, 2, 1, 0.5, 1});
-  // Window [100, 300], both ends inclusive (SPEC §8).
+  // Window [100, 300], both ends inclusive (blazar paper §5).
   CHECK(coincidence::inject_flares(s, std::vector<double>{200}, 200, 5) ==
         std::vector<double>{1, 5, 5, 5, 1});
   // max(level, amplitude): the level-2 point stays 2.

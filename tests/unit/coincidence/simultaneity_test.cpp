@@ -1,5 +1,5 @@
-// Simultaneity subgroups and mean ρ (blazar paper §6.2, Table 1; SPEC §8),
-// and the p-value helpers of the time campaigns (SPEC §6), by hand.
+// Simultaneity subgroups and mean ρ (blazar paper §6.2, Table 1),
+// and the p-value helpers of the time campaigns (docs/methods.md), by hand.
 #include "nuflare_catch.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"

@@ -1,4 +1,4 @@
-// E⁻² flux upper limit (blazar paper §7.4, eq. 2; SPEC §7): the formula on a
+// E⁻² flux upper limit (blazar paper §7.4, eq. 2): the formula on a
 // hand-computable table, declination averaging, and the real IceCube tables.
 #include "nuflare/coincidence/flux_limit.hpp"
 #include "nuflare/core/error.hpp"

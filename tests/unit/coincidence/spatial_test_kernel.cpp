@@ -1,4 +1,4 @@
-// Spatial counting kernel (SPEC §7; blazar paper §6.3): the banded,
+// Spatial counting kernel (blazar paper §6.3): the banded,
 // RA-sorted search against a brute-force Vincenty count on random skies,
 // thresholds, each event counted once, trial summaries, Table 2 counts.
 #include "nuflare/coincidence/spatial.hpp"
@@ -168,7 +168,7 @@ TEST_CASE("an event near several sources counts once; thresholds are cumulative"
   CHECK(index.events_above()[12] == 2);
 }
 
-TEST_CASE("trial summaries are exact and follow SPEC §6", "[spatial]") {
+TEST_CASE("trial summaries are exact and follow docs/methods.md", "[spatial]") {
   // Two thresholds, five trials.
   const std::vector<std::int64_t> trials = {1, 0, 2, 0, 3, 1, 4, 1, 5, 2};
   const std::vector<std::int64_t> observed = {4, 0};

@@ -9,9 +9,9 @@ Run with Debian's /usr/bin/python3 (python3-astropy). Writes a text file:
 
 The points are written in a shuffled (unsorted) order; astropy is called
 with (t, x, sigma) pre-sorted because astropy.stats.bayesian_blocks sorts x
-with t but forgets sigma (SPEC §3), so its answer is the correct one only on
+with t but forgets sigma (docs/methods.md, Bayesian Blocks), so its answer is the correct one only on
 sorted input. When the optimum gives every cell its own block astropy drops
-the first interior edge (SPEC §3). Whenever astropy returns n_unique edges
+the first interior edge (docs/methods.md, Bayesian Blocks). Whenever astropy returns n_unique edges
 (either that bug or a legitimate merge of the first two cells) the case is
 rerun through `fixed_fit`, astropy's own loop with the change-point array one
 longer; if that differs, its edges are written and the case marked fixed=1.

@@ -1,4 +1,4 @@
-// Flares, excess variance and filters (SPEC §4); excess-variance reference
+// Flares, excess variance and filters (blazar paper §4.2); excess-variance reference
 // values from ../shared/ORACLES.md ("Normalised excess variance").
 #include "nuflare_catch.hpp"
 

@@ -1,4 +1,4 @@
-// Interval algebra, flaring stages, simultaneity ratio and classes (SPEC §4
+// Interval algebra, flaring stages, simultaneity ratio and classes (blazar paper §4.2
 // "Multi-frequency stages"), and the whole chain on constructed light-curve
 // pairs shaped like the blazar paper's Fig. 1 (TXS-like), Fig. 2 (CFS),
 // orphan flares (NFS) and the §4.2.4 rejection.

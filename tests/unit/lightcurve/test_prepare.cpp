@@ -1,4 +1,4 @@
-// Light-curve preparation, SPEC §2 steps 1-5, on hand-made curves.
+// Light-curve preparation, blazar paper §3.3, §4.2.5, on hand-made curves.
 #include "nuflare_catch.hpp"
 
 #include "nuflare/core/error.hpp"

@@ -1,0 +1,81 @@
+#pragma once
+//! The flares campaign (blazar paper §3.3, §4.2; `nuflare flares`): every
+//! source's light curves prepared, segmented into Bayesian Blocks, searched
+//! for flares and classified, over MPI ranks, and the results written once
+//! into the archive and the printed table.
+//!
+//! Sources are split over ranks in contiguous blocks (partition.hpp); each
+//! rank analyses its block (lightcurve::analyse_curves) and the results are
+//! gathered in source order on every rank (gather.hpp). A source's numbers
+//! depend on its own light curves only, so the table and the archive are
+//! the same for any number of ranks.
+//!
+//! Archive layout (docs/archive-format.md):
+//!   /flares/summary                 the printed CSV, field for field (text)
+//!   /flares/sources/sources         one row per source
+//!   /flares/sources/curves          one row per (source, band)
+//!   /flares/sources/points          prepared points of every curve
+//!   /flares/sources/blocks          Bayesian blocks of every curve
+//!   /flares/sources/flares          flare intervals of every curve
+//!   /flares/sources/stages          multi-frequency stage intervals
+//! Rows of a table point into the next by half-open index ranges
+//! (curve_begin/curve_end, point_begin/point_end, ...).
+#include "nuflare/io/archive.hpp"
+#include "nuflare/lightcurve/analyse.hpp"
+
+#include <mpi.h>
+
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nuflare::campaign {
+
+//! The light curves of a flares run and the catalogue that goes with them
+//! (docs/input-formats.md).
+struct FlaresInputs {
+  std::vector<std::string>
+      lightcurves; //!< long CSV files: source,band,mjd,flux,flux_err[,upper_limit]
+  std::vector<std::string> fermi_lcr;     //!< Fermi LCR exports (source name from the file name)
+  std::string fermi_lcr_band = "fermi";   //!< band label of the LCR curves
+  std::vector<std::string> wise;          //!< timewise WISE/NEOWISE photometry chunks
+  std::optional<std::string> wise_sample; //!< the timewise sample table (names, positions)
+  std::vector<std::string> select;        //!< only these sources (empty: all)
+  std::optional<std::string> sources;     //!< catalogue: variability index, warm_spot
+
+  //! The keys of the inputs (docs/cli.md, `nuflare flares`).
+  static const core::OptionTable<FlaresInputs>& options();
+};
+
+//! Reads every input and groups the curves by source in order of first
+//! appearance (lightcurve::group_by_source), with the catalogue's
+//! variability index and warm_spot flag; the files read are appended to
+//! `files`. No light curve, a selected source without one, or wise_sample
+//! without wise is a core::FieldError naming the key.
+[[nodiscard]] std::vector<lightcurve::SourceCurves>
+read_flares_inputs(const FlaresInputs& inputs, std::vector<std::filesystem::path>& files);
+
+//! Analyses every source (collective over `comm`); every rank returns every
+//! result, in source order. The error of the first failing source is thrown
+//! on every rank, prefixed `source "NAME": `.
+[[nodiscard]] std::vector<lightcurve::SourceFlares>
+run_flares_campaign(MPI_Comm comm, std::span<const lightcurve::SourceCurves> sources,
+                    const lightcurve::FlaresConfig& config);
+
+//! The table `nuflare flares` prints, as text columns
+//! source,band,n_points,p0_used,f_quiescent,n_flares,flare_days,nxs,rho,class:
+//! one row per (source, band) with rho and class empty, then one row per
+//! source with band "multi", the simultaneity ratio and the reported class
+//! (other fields empty). Missing numbers are empty fields.
+[[nodiscard]] io::Table flares_summary_table(std::span<const lightcurve::SourceCurves> sources,
+                                             std::span<const lightcurve::SourceFlares> results,
+                                             const lightcurve::FlaresConfig& config);
+
+//! Writes the layout above (collective; every rank passes the same data).
+void write_flares_archive(io::Archive& archive, std::span<const lightcurve::SourceCurves> sources,
+                          std::span<const lightcurve::SourceFlares> results,
+                          const lightcurve::FlaresConfig& config);
+
+} // namespace nuflare::campaign

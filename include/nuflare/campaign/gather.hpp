@@ -1,0 +1,256 @@
+#pragma once
+//! Work over MPI ranks whose results are not per-trial rows: one result of
+//! any size per item (a source's analysed light curves, say), computed by the
+//! rank that owns the item and gathered on every rank in item order; and the
+//! small agreements every collective step needs (the first error, a verdict
+//! of rank 0).
+//!
+//! Items are split as trials are (partition.hpp: contiguous blocks), and a
+//! result depends only on its item, so what every rank holds after a gather
+//! is the same for any number of ranks (README.md, "results bit-identical").
+//! Results travel as bytes: a type takes part by a `serialize(Ar&, T&)`
+//! overload that lists its members once, for writing and for reading.
+//!
+//! Only this module and io/ call MPI.
+#include "nuflare/core/error.hpp"
+
+#include <mpi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace nuflare::campaign {
+
+// ---- errors every rank agrees on ---------------------------------------------
+
+//! An error raised on one rank and rethrown on every rank: its message and
+//! exit status are the original's (main prints it once).
+class SharedError : public core::Error {
+public:
+  SharedError(const std::string& message, int status) : core::Error(message), status_(status) {}
+  [[nodiscard]] int exit_status() const noexcept override { return status_; }
+
+private:
+  int status_;
+};
+
+//! One rank's first failure: the item it failed on, the message, the status.
+struct ItemError {
+  std::uint64_t item = 0;
+  std::string message;
+  int status = 2;
+};
+
+//! Collective: when any rank passes an error, every rank throws SharedError
+//! with the one of the lowest item (the error a one-rank run meets first);
+//! otherwise returns.
+void agree_on_first_error(MPI_Comm comm, const std::optional<ItemError>& mine);
+
+//! Collective: rank 0 runs `work` (the others wait); its exception, if any,
+//! is rethrown on rank 0 and answered on the others by a SharedError with
+//! the same exit status ("failed on rank 0"), so main prints rank 0's line.
+void run_on_root(MPI_Comm comm, const std::function<void()>& work);
+
+//! Collective: `value` of rank 0 on every rank.
+[[nodiscard]] int broadcast_from_root(MPI_Comm comm, int value);
+
+//! Collective: returns when every rank has called it (phase timings).
+void synchronise(MPI_Comm comm);
+
+//! Wall time per phase of a run (`--timing`, bench/flares): mark(phase)
+//! waits for every rank, then writes "timing: PHASE SECONDS s" to `out`
+//! (rank 0's clock; no output where `out` is null). Collective when on.
+class PhaseTimer {
+public:
+  PhaseTimer(MPI_Comm comm, std::ostream* out, bool on = true);
+  void mark(const char* phase);
+
+private:
+  MPI_Comm comm_;
+  std::ostream* out_;
+  bool on_;
+  double last_;
+};
+
+//! Ends a run after an error, on every rank that failed. When every rank
+//! failed (bad input is read by all ranks), rank 0 prints `prefix` and
+//! `message` on stderr and the function returns `status`; when only some
+//! failed within a few seconds, a failing rank prints and aborts the job
+//! (MPI_Abort with `status`), so that no rank waits forever in a collective call.
+int end_after_error(MPI_Comm comm, const std::string& prefix, const std::string& message,
+                    int status);
+
+// ---- results as bytes ------------------------------------------------------
+
+//! Writes values into a byte buffer. A type T takes part through
+//! `serialize(ByteWriter&, T&)` (found by argument-dependent lookup or in
+//! this namespace); arithmetic types, enums, trivially copyable structs,
+//! strings and vectors of any of them are built in.
+class ByteWriter {
+public:
+  template <class... T>
+  void operator()(const T&... values) {
+    (put(values), ...);
+  }
+  [[nodiscard]] const std::vector<std::byte>& bytes() const noexcept { return bytes_; }
+
+private:
+  template <class T>
+  void put(const T& value);
+  void raw(const void* data, std::size_t n) {
+    const auto* p = static_cast<const std::byte*>(data);
+    bytes_.insert(bytes_.end(), p, p + n);
+  }
+  std::vector<std::byte> bytes_;
+};
+
+//! Reads what a ByteWriter wrote, in the same order.
+class ByteReader {
+public:
+  ByteReader(const std::byte* data, std::size_t size) : data_(data), size_(size) {}
+  template <class... T>
+  void operator()(T&... values) {
+    (get(values), ...);
+  }
+  [[nodiscard]] bool done() const noexcept { return pos_ == size_; }
+
+private:
+  template <class T>
+  void get(T& value);
+  void raw(void* out, std::size_t n) {
+    if (n > size_ - pos_)
+      throw core::Error("internal: gathered results end early");
+    std::memcpy(out, data_ + pos_, n);
+    pos_ += n;
+  }
+  const std::byte* data_;
+  std::size_t size_;
+  std::size_t pos_ = 0;
+};
+
+namespace detail {
+template <class T>
+struct is_vector : std::false_type {};
+template <class T, class A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+template <class T>
+inline constexpr bool bitwise = std::is_trivially_copyable_v<T> && !is_vector<T>::value;
+} // namespace detail
+
+template <class T>
+void ByteWriter::put(const T& value) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    put(static_cast<std::uint64_t>(value.size()));
+    raw(value.data(), value.size());
+  } else if constexpr (std::is_same_v<T, std::vector<bool>>) {
+    put(static_cast<std::uint64_t>(value.size()));
+    for (bool b : value)
+      put(static_cast<std::uint8_t>(b));
+  } else if constexpr (detail::is_vector<T>::value) {
+    put(static_cast<std::uint64_t>(value.size()));
+    if constexpr (detail::bitwise<typename T::value_type>)
+      raw(value.data(), value.size() * sizeof(typename T::value_type));
+    else
+      for (const auto& v : value)
+        put(v);
+  } else if constexpr (detail::bitwise<T>) {
+    raw(&value, sizeof(T));
+  } else {
+    serialize(*this, const_cast<T&>(value)); // members are only read
+  }
+}
+
+template <class T>
+void ByteReader::get(T& value) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    std::uint64_t n = 0;
+    get(n);
+    value.resize(n);
+    raw(value.data(), n);
+  } else if constexpr (std::is_same_v<T, std::vector<bool>>) {
+    std::uint64_t n = 0;
+    get(n);
+    value.assign(n, false);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::uint8_t b = 0;
+      get(b);
+      value[i] = b != 0;
+    }
+  } else if constexpr (detail::is_vector<T>::value) {
+    std::uint64_t n = 0;
+    get(n);
+    if (n > size_ - pos_) // every element takes at least one byte
+      throw core::Error("internal: gathered results end early");
+    value.resize(n);
+    if constexpr (detail::bitwise<typename T::value_type>)
+      raw(value.data(), n * sizeof(typename T::value_type));
+    else
+      for (auto& v : value)
+        get(v);
+  } else if constexpr (detail::bitwise<T>) {
+    raw(&value, sizeof(T));
+  } else {
+    serialize(*this, value);
+  }
+}
+
+//! Collective: every rank's bytes, concatenated in rank order, on every rank
+//! (any total size).
+[[nodiscard]] std::vector<std::byte> all_gather_bytes(MPI_Comm comm,
+                                                      const std::vector<std::byte>& mine);
+
+//! Collective: computes `compute(i)` for this rank's block of the items
+//! 0 … n−1 (campaign::work_range) and returns every result, in item order,
+//! on every rank. An exception stops this rank's block; the error of the
+//! lowest failing item is thrown on every rank as SharedError, its message
+//! prefixed with `context(i)` and ": " (std::exception other than
+//! core::Error: exit status 3, as a numerical failure).
+template <class Result>
+[[nodiscard]] std::vector<Result>
+gather_in_order(MPI_Comm comm, std::uint64_t n, const std::function<Result(std::uint64_t)>& compute,
+                const std::function<std::string(std::uint64_t)>& context);
+
+// ---- implementation of gather_in_order ---------------------------------------
+
+namespace detail {
+//! This rank's block of [0, n).
+std::pair<std::uint64_t, std::uint64_t> my_block(MPI_Comm comm, std::uint64_t n);
+//! The ItemError of item i for the exception being handled.
+ItemError current_error(std::uint64_t i, const std::string& context);
+} // namespace detail
+
+template <class Result>
+std::vector<Result> gather_in_order(MPI_Comm comm, std::uint64_t n,
+                                    const std::function<Result(std::uint64_t)>& compute,
+                                    const std::function<std::string(std::uint64_t)>& context) {
+  const auto [begin, end] = detail::my_block(comm, n);
+  ByteWriter out;
+  std::optional<ItemError> failed;
+  for (std::uint64_t i = begin; i < end && !failed; ++i) {
+    try {
+      out(compute(i));
+    } catch (...) {
+      failed = detail::current_error(i, context(i));
+    }
+  }
+  agree_on_first_error(comm, failed);
+  const auto all = all_gather_bytes(comm, out.bytes());
+  ByteReader in(all.data(), all.size());
+  std::vector<Result> results(n);
+  for (auto& r : results)
+    in(r);
+  if (!in.done())
+    throw core::Error("internal: gathered results left unread");
+  return results;
+}
+
+} // namespace nuflare::campaign
