@@ -33,8 +33,8 @@ int run_scan(Invocation& inv, const campaign::ScanRun& run) {
   const auto delta_t = positive_grid("delta_t_grid", run.delta_t_grid, "ΔT", " days");
   const auto factors = positive_grid("factor_grid", run.factor_grid, "containment factor", "");
 
-  const auto in =
-      with_hints(time_test_hints(run.in), [&] { return campaign::read_temporal_inputs(run.in); });
+  const auto in = with_hints(time_test_hints(run.in),
+                             [&] { return campaign::read_temporal_inputs(run.in, inv.comm); });
   const coincidence::ScanEngine engine(in.series, in.alerts, delta_t, factors, run.in.region,
                                        run.in.flare_cut);
   campaign::ScanResult result;

@@ -7,6 +7,7 @@
 #include "nuflare/campaign/runs.hpp"
 
 #include "nuflare/campaign/sensitivity_campaign.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/campaign/temporal_sensitivity.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/tables.hpp"
@@ -57,8 +58,8 @@ int run_spatial_sensitivity(Invocation& inv, const campaign::RunOutput& output,
   const auto config = run.spatial_config();
 
   // Inputs first: a bad file or option fails before any archive exists.
-  campaign::SpatialInputs in = campaign::read_spatial_inputs(run.events, run.sources);
-  const coincidence::SpatialIndex index(in.events, config.spatial);
+  campaign::SpatialInputs in = campaign::read_spatial_inputs(run.events, run.sources, inv.comm);
+  const campaign::SharedSpatialIndex index(inv.comm, in.events, config.spatial);
 
   std::vector<campaign::SensitivityGroupResult> results;
   output.write(
@@ -86,7 +87,7 @@ int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
   auto selection = run.selection;
   selection.sources = run.sources;
   const auto in = with_hints(time_test_hints(selection),
-                             [&] { return campaign::read_temporal_inputs(selection); });
+                             [&] { return campaign::read_temporal_inputs(selection, inv.comm); });
 
   campaign::TemporalSensitivityResult result;
   output.write(

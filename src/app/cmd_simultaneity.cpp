@@ -4,6 +4,7 @@
 
 #include "nuflare/campaign/runs.hpp"
 
+#include "nuflare/campaign/read_once.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/coincidence/simultaneity.hpp"
 #include "nuflare/io/alerts.hpp"
@@ -53,11 +54,11 @@ int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   const auto output = claim_output(inv);
   std::vector<io::Alert> alerts;
-  for (auto& a : io::read_alerts(run.alerts))
+  for (auto& a : campaign::read_once(inv.comm, [&] { return io::read_alerts(run.alerts); }))
     if (!a.retracted)
       alerts.push_back(a);
-  const auto catalog = io::read_catalog(run.sources);
-  const auto rho = read_rho(run.rho);
+  const auto catalog = campaign::read_once(inv.comm, [&] { return io::read_catalog(run.sources); });
+  const auto rho = campaign::read_once(inv.comm, [&] { return read_rho(run.rho); });
   std::vector<coincidence::RhoSource> sources;
   for (std::size_t i = 0; i < catalog.size(); ++i) {
     const auto it = rho.find(catalog.name[i]);

@@ -6,6 +6,8 @@
 #include "nuflare/campaign/runs.hpp"
 
 #include "nuflare/campaign/flux_limits.hpp"
+#include "nuflare/campaign/read_once.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/io/alerts.hpp"
@@ -39,15 +41,16 @@ int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
   const auto output = claim_output(inv);
 
   // Inputs first: a bad file or option fails before any archive exists.
-  campaign::SpatialInputs in = campaign::read_spatial_inputs(run.events, run.sources);
+  campaign::SpatialInputs in = campaign::read_spatial_inputs(run.events, run.sources, inv.comm,
+                                                             campaign::Deliver::first_rank);
   const auto& groups = in.groups;
   std::vector<std::filesystem::path>& inputs = in.files;
-  const coincidence::SpatialIndex index(in.events, run.campaign.spatial);
+  const campaign::SharedSpatialIndex index(inv.comm, in.events, run.campaign.spatial);
   in.events = {}; // the index holds what the trials need: free the rest
 
   std::vector<campaign::PotentialSourceRow> table2;
   if (run.alerts) {
-    auto alerts = io::read_alerts(*run.alerts);
+    auto alerts = campaign::read_once(inv.comm, [&] { return io::read_alerts(*run.alerts); });
     inputs.emplace_back(*run.alerts);
     const double lo = run.alerts_mjd_min.value_or(-HUGE_VAL);
     const double hi = run.alerts_mjd_max.value_or(HUGE_VAL);

@@ -21,8 +21,8 @@ int run_temporal(Invocation& inv, const campaign::TemporalRun& run) {
       coincidence::shift_grid(run.shift_step.value_or(run.delta_t / 2), run.max_shift);
 
   // Inputs first: a bad file or option fails before any archive exists.
-  const auto in =
-      with_hints(time_test_hints(run.in), [&] { return campaign::read_temporal_inputs(run.in); });
+  const auto in = with_hints(time_test_hints(run.in),
+                             [&] { return campaign::read_temporal_inputs(run.in, inv.comm); });
   const auto pairs = coincidence::make_pairs(in.series, in.alerts, run.factor, run.in.region);
   const std::size_t n_sources = coincidence::distinct_sources(pairs);
   if (pairs.empty())

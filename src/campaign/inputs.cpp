@@ -1,5 +1,7 @@
 #include "nuflare/campaign/inputs.hpp"
 
+#include "nuflare/campaign/read_once.hpp"
+
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/alerts.hpp"
 #include "nuflare/io/catalog.hpp"
@@ -50,7 +52,8 @@ const core::OptionTable<TemporalSelection>& temporal_selection_options(bool requ
   return required ? full : optional;
 }
 
-TemporalInputs read_temporal_inputs(const TemporalSelection& s) {
+//! The reading itself, on the rank that reads.
+static TemporalInputs read_temporal_inputs_here(const TemporalSelection& s) {
   TemporalInputs in;
   in.alerts = coincidence::select_alerts(io::read_alerts(s.alerts), s.cuts);
   in.files.emplace_back(s.alerts);
@@ -86,12 +89,22 @@ TemporalInputs read_temporal_inputs(const TemporalSelection& s) {
   return in;
 }
 
+//! How TemporalInputs travel from the rank that read them (serialize.hpp).
+template <class A, Record<TemporalInputs> R>
+void fields(A& a, R& in) {
+  a(in.alerts, in.series, in.report, in.files);
+}
+
+TemporalInputs read_temporal_inputs(const TemporalSelection& selection, MPI_Comm comm) {
+  return read_once(comm, [&] { return read_temporal_inputs_here(selection); });
+}
+
 SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
-                                  const std::string& sources_file) {
+                                  const std::string& sources_file, MPI_Comm comm, Deliver events) {
   SpatialInputs in;
-  in.events = io::read_icecube_events(event_files);
+  in.events = read_events_once(comm, event_files, events);
   in.files.assign(event_files.begin(), event_files.end());
-  in.catalog = io::read_catalog(sources_file);
+  in.catalog = read_once(comm, [&] { return io::read_catalog(sources_file); });
   in.files.emplace_back(sources_file);
   if (in.catalog.size() == 0)
     throw core::InputError(sources_file, 0, "", "no sources");

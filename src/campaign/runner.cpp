@@ -1,5 +1,6 @@
 #include "nuflare/campaign/runner.hpp"
 
+#include "nuflare/campaign/collective.hpp"
 #include "nuflare/core/validation.hpp"
 
 #include <unistd.h>
@@ -151,6 +152,66 @@ public:
 private:
   io::RowBlocks cur_{};
   std::vector<io::RowBlocks> blocks_;
+};
+
+//! How the ranks of a campaign agree on stops and checkpoints without
+//! stopping for each other (docs/scaling.md, "Synchronisations"). Each rank
+//! offers its state after a round with a non-blocking MPI_Iallreduce on a
+//! communicator of its own (so the archive's collectives never interleave
+//! with it) and tests it after its next rounds; only one is outstanding per
+//! rank, so every rank sees the same sequence of results. A rank that is
+//! ahead keeps computing meanwhile.
+class Agreement {
+public:
+  //! Reduced with MPI_MAX: any rank's stop or checkpoint, whether any rank
+  //! still works, and (negated) the fewest rounds any rank has finished.
+  struct State {
+    std::int64_t stop = 0, checkpoint = 0, working = 0, neg_rounds_done = 0;
+  };
+  static_assert(sizeof(State) == 4 * sizeof(std::int64_t));
+  explicit Agreement(MPI_Comm comm) { MPI_Comm_dup(comm, &comm_); }
+  ~Agreement() { MPI_Comm_free(&comm_); }
+  Agreement(const Agreement&) = delete;
+  Agreement& operator=(const Agreement&) = delete;
+
+  //! The result of the outstanding offer if it has completed; otherwise
+  //! offers `mine` when nothing is outstanding. Never waits.
+  std::optional<State> poll(const State& mine) {
+    if (request_ == MPI_REQUEST_NULL) {
+      offer(mine);
+      return std::nullopt;
+    }
+    int done = 0;
+    MPI_Test(&request_, &done, MPI_STATUS_IGNORE);
+    if (done == 0)
+      return std::nullopt;
+    return agreed_;
+  }
+  //! The result of the outstanding offer (or of `mine`, offered now), waiting quietly.
+  State wait(const State& mine) {
+    if (request_ == MPI_REQUEST_NULL)
+      offer(mine);
+    wait_quietly(request_);
+    return agreed_;
+  }
+  //! The fewest rounds any rank has finished now (collective, waits quietly):
+  //! what a checkpoint can save.
+  std::uint64_t least(std::uint64_t rounds_done) {
+    std::uint64_t least = 0;
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Iallreduce(&rounds_done, &least, 1, MPI_UINT64_T, MPI_MIN, comm_, &request);
+    wait_quietly(request);
+    return least;
+  }
+
+private:
+  void offer(const State& mine) {
+    mine_ = mine;
+    MPI_Iallreduce(&mine_, &agreed_, 4, MPI_INT64_T, MPI_MAX, comm_, &request_);
+  }
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  MPI_Request request_ = MPI_REQUEST_NULL;
+  State mine_, agreed_;
 };
 
 } // namespace
@@ -514,6 +575,41 @@ void TrialRunner::run_batched(const BatchFunction& batch) {
   started_ = MPI_Wtime();
   last_report_ = started_;
   double last_checkpoint = started_;
+  // Ranks agree on stops and checkpoints without waiting for each other
+  // (Agreement): a rank that finished a round offers its state and goes on.
+  // Every rank sees the same results in the same order and acts on each
+  // alike, so the checkpoints' collective writes match; ranks wait for each
+  // other only there and at the end.
+  Agreement agreement(comm_);
+  std::uint64_t rounds_done = 0;
+  const auto state = [&]() {
+    const bool due = rank_ == 0 && options_.checkpoint_seconds > 0 &&
+                     MPI_Wtime() - last_checkpoint >= options_.checkpoint_seconds;
+    return Agreement::State{stop_requested() ? 1 : 0, due ? 1 : 0, rounds_done < rounds_ ? 1 : 0,
+                            -static_cast<std::int64_t>(rounds_done)};
+  };
+  // Acts on an agreed state; true when every rank has finished its rounds.
+  const auto act = [&](const Agreement::State& agreed) {
+    const bool finished = agreed.working == 0;
+    if (agreed.stop > 0 || (agreed.checkpoint > 0 && !finished)) {
+      // Save what every rank has finished by now (its rounds are a prefix).
+      const std::uint64_t least = agreement.least(rounds_done);
+      const std::uint64_t done = std::min(n_trials_, resumed_ + least * round_rows_);
+      commit_rows(chunk_floor(done));
+      if (agreed.stop > 0)
+        throw Interrupted(group_ + ": interrupted after " + std::to_string(done) + " of " +
+                          std::to_string(n_trials_) + " trials, " + std::to_string(committed_) +
+                          " of them saved in " + archive_.path().string() +
+                          " — rerun with --resume to continue");
+      last_checkpoint = MPI_Wtime();
+    }
+    const auto least = static_cast<std::uint64_t>(-agreed.neg_rounds_done);
+    if (!finished) // the last line comes after the final write
+      report_progress(std::min(n_trials_, resumed_ + least * round_rows_), false);
+    return finished;
+  };
+
+  bool finished = rounds_ == 0;
   for (std::uint64_t round = 0; round < rounds_; ++round) {
     // This rank's piece of the round, handed over at once.
     const WorkRange p = piece(round);
@@ -534,40 +630,24 @@ void TrialRunner::run_batched(const BatchFunction& batch) {
     if (!pending.empty())
       batch(pending, std::span<TrialRows>(rows).first(pending.size()));
     computed_ += pending.size();
-    // Synchronise: does anyone want a stop, or is a checkpoint due? Rank 0's
-    // clock decides the checkpoint, so every rank saves in the same round.
-    int local_state[2] = {stop_requested() ? 1 : 0,
-                          rank_ == 0 && options_.checkpoint_seconds > 0 &&
-                                  MPI_Wtime() - last_checkpoint >= options_.checkpoint_seconds
-                              ? 1
-                              : 0};
-    int state[2] = {0, 0};
-    MPI_Allreduce(local_state, state, 2, MPI_INT, MPI_MAX, comm_);
-    const std::uint64_t done = std::min(n_trials_, resumed_ + (round + 1) * round_rows_);
-    if (done < n_trials_) // the last line comes after the final write
-      report_progress(done, false);
-    if (state[0] > 0) {
-      commit_rows(chunk_floor(done));
-      throw Interrupted(group_ + ": interrupted after " + std::to_string(done) + " of " +
-                        std::to_string(n_trials_) + " trials, " + std::to_string(committed_) +
-                        " of them saved in " + archive_.path().string() +
-                        " — rerun with --resume to continue");
-    }
-    if (state[1] > 0) {
-      commit_rows(chunk_floor(done));
-      last_checkpoint = MPI_Wtime();
-    }
+    rounds_done = round + 1;
+    if (const auto agreed = agreement.poll(state()))
+      finished = act(*agreed);
   }
+  // Done here: wait (quietly) until every rank is, acting on what comes.
+  while (!finished)
+    finished = act(agreement.wait(state()));
   commit_rows(n_trials_);
   report_progress(n_trials_, true);
 }
 
 template <class T>
-std::vector<T> TrialRunner::gather(const Dataset& d, const std::vector<T>& local) const {
+std::vector<T> TrialRunner::gather(const Dataset& d, const std::vector<T>& local, int root) const {
   const std::uint64_t cols = d.layout.n_cols;
-  std::vector<T> out(n_trials_ * cols);
+  const bool here = root < 0 || root == rank_;
+  std::vector<T> out(here ? n_trials_ * cols : 0);
   // Rows of earlier runs: from the archive (their checksums held at the start).
-  if (resumed_ > 0) {
+  if (resumed_ > 0 && here) {
     std::vector<T> earlier;
     if constexpr (std::is_same_v<T, double>)
       earlier = archive_.read_rows_f64(d.path, 0, resumed_);
@@ -575,8 +655,9 @@ std::vector<T> TrialRunner::gather(const Dataset& d, const std::vector<T>& local
       earlier = archive_.read_rows_i64(d.path, 0, resumed_);
     std::copy(earlier.begin(), earlier.end(), out.begin());
   }
+  T* const to = here ? out.data() : nullptr;
   // This run's rows: every full round holds each rank's piece of per_round_
-  // rows at rank × per_round_, so one allgather with a strided receive type
+  // rows at rank × per_round_, so one (all)gather with a strided receive type
   // puts every rank's pieces in place; the last, shorter round follows.
   const std::uint64_t full = (n_trials_ - resumed_) / round_rows_;
   const std::uint64_t tail = (n_trials_ - resumed_) % round_rows_;
@@ -593,8 +674,11 @@ std::vector<T> TrialRunner::gather(const Dataset& d, const std::vector<T>& local
                             &placed);
     MPI_Type_commit(&piece_type);
     MPI_Type_commit(&placed);
-    MPI_Allgather(local.data(), static_cast<int>(full), piece_type, out.data() + resumed_ * cols, 1,
-                  placed, comm_);
+    T* const first = to != nullptr ? to + resumed_ * cols : nullptr;
+    if (root < 0)
+      MPI_Allgather(local.data(), static_cast<int>(full), piece_type, first, 1, placed, comm_);
+    else
+      MPI_Gather(local.data(), static_cast<int>(full), piece_type, first, 1, placed, root, comm_);
     MPI_Type_free(&placed);
     MPI_Type_free(&pattern);
     MPI_Type_free(&piece_type);
@@ -606,9 +690,13 @@ std::vector<T> TrialRunner::gather(const Dataset& d, const std::vector<T>& local
       counts[static_cast<std::size_t>(r)] = static_cast<int>(w.size() * cols);
       displs[static_cast<std::size_t>(r)] = static_cast<int>(w.begin * cols);
     }
-    MPI_Allgatherv(local.data() + full * per_round_ * cols, counts[static_cast<std::size_t>(rank_)],
-                   type, out.data() + (resumed_ + full * round_rows_) * cols, counts.data(),
-                   displs.data(), type, comm_);
+    const T* mine = local.data() + full * per_round_ * cols;
+    T* const last = to != nullptr ? to + (resumed_ + full * round_rows_) * cols : nullptr;
+    const int n = counts[static_cast<std::size_t>(rank_)];
+    if (root < 0)
+      MPI_Allgatherv(mine, n, type, last, counts.data(), displs.data(), type, comm_);
+    else
+      MPI_Gatherv(mine, n, type, last, counts.data(), displs.data(), type, root, comm_);
   }
   return out;
 }
@@ -619,17 +707,23 @@ std::vector<double> TrialRunner::gather_f64(std::size_t index) const {
   std::size_t k = 0;
   for (std::size_t j = 0; j + 1 < datasets_.size(); ++j) // all but `done`
     if (!datasets_[j].integer && k++ == index)
-      return gather(datasets_[j], f64_.at(index));
+      return gather(datasets_[j], f64_.at(index), -1);
   throw core::Error("gather_f64: no such dataset");
 }
 
 std::vector<std::int64_t> TrialRunner::gather_i64(std::size_t index) const {
+  return gather_i64(index, -1);
+}
+
+std::vector<std::int64_t> TrialRunner::gather_i64(std::size_t index, int root) const {
   if (!prepared_)
     throw core::Error("gather_i64: call run() first");
+  if (root >= size_)
+    throw core::Error("gather_i64: no rank " + std::to_string(root));
   std::size_t k = 0;
   for (std::size_t j = 0; j + 1 < datasets_.size(); ++j) // all but `done`
     if (datasets_[j].integer && k++ == index)
-      return gather(datasets_[j], i64_.at(index));
+      return gather(datasets_[j], i64_.at(index), root);
   throw core::Error("gather_i64: no such dataset");
 }
 

@@ -1,6 +1,7 @@
 #include "nuflare/campaign/sensitivity_campaign.hpp"
 
 #include "nuflare/campaign/rng.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/core/validation.hpp"
 
@@ -12,9 +13,10 @@ namespace nuflare::campaign {
 
 std::vector<SensitivityGroupResult>
 run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSample& events,
-                         const coincidence::SpatialIndex& index, const io::SourceCatalog& catalog,
-                         std::span<const SourceGroup> groups, const SensitivityConfig& config) {
-  const auto& thresholds = index.thresholds();
+                         const coincidence::SpatialIndexView& index,
+                         const io::SourceCatalog& catalog, std::span<const SourceGroup> groups,
+                         const SensitivityConfig& config) {
+  const std::vector<double> thresholds(index.thresholds.begin(), index.thresholds.end());
   // The threshold closest to the requested one (thresholds are a 0.1-dex grid).
   std::size_t column = 0;
   for (std::size_t i = 1; i < thresholds.size(); ++i)
@@ -43,12 +45,19 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
       most_injected >= 0 && most_injected < 1e15
           ? std::optional(max_background + static_cast<std::uint64_t>(std::llround(most_injected)))
           : std::nullopt;
-  std::vector<SensitivityGroupResult> results;
+  // Every group's tables at once, once per node, built split over its ranks.
+  std::vector<std::vector<double>> decs;
   for (const auto& group : groups) {
-    std::vector<double> dec(group.members.size());
-    for (std::size_t i = 0; i < group.members.size(); ++i)
-      dec[i] = catalog.dec_deg[group.members[i]];
-    coincidence::SpatialCounter counter(index, dec);
+    decs.emplace_back();
+    for (std::size_t i : group.members)
+      decs.back().push_back(catalog.dec_deg[i]);
+  }
+  const SharedSpatialTables tables(comm, index, decs);
+  std::vector<SensitivityGroupResult> results;
+  for (std::size_t j = 0; j < groups.size(); ++j) {
+    const auto& group = groups[j];
+    const std::vector<double>& dec = decs[j];
+    coincidence::SpatialCounter counter(index, tables.group(j));
     ScrambledSkies skies(counter, config.seed, index.n_thresholds());
     std::vector<std::uint64_t> sky;
     const std::string base = "/sensitivity/" + group.name;

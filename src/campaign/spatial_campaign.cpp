@@ -1,11 +1,14 @@
 // The spatial trial campaign (blazar paper §6.3, Table 6; docs/methods.md).
 #include "nuflare/campaign/spatial_campaign.hpp"
 
+#include "nuflare/campaign/collective.hpp"
 #include "nuflare/campaign/rng.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/core/error.hpp"
 
 #include <algorithm>
 #include <map>
+#include <type_traits>
 
 namespace nuflare::campaign {
 
@@ -71,19 +74,39 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
                                                      const io::SourceCatalog& catalog,
                                                      std::span<const SourceGroup> groups,
                                                      const SpatialCampaignConfig& config) {
+  return run_spatial_campaign(archive, comm, index.view(), catalog, groups, config);
+}
+
+std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_Comm comm,
+                                                     const coincidence::SpatialIndexView& index,
+                                                     const io::SourceCatalog& catalog,
+                                                     std::span<const SourceGroup> groups,
+                                                     const SpatialCampaignConfig& config) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
   const std::size_t n_thr = index.n_thresholds();
+  const std::vector<double> thresholds(index.thresholds.begin(), index.thresholds.end());
+  // Every group's tables at once, once per node, built split over its ranks.
+  std::vector<std::vector<double>> decs;
+  for (const auto& group : groups) {
+    decs.emplace_back();
+    for (std::size_t i : group.members)
+      decs.back().push_back(catalog.dec_deg[i]);
+  }
+  const SharedSpatialTables tables(comm, index, decs);
+
   if (!archive.exists("/spatial"))
     archive.create_group("/spatial");
   std::vector<SpatialGroupResult> results;
-  for (const auto& group : groups) {
+  for (std::size_t j = 0; j < groups.size(); ++j) {
+    const auto& group = groups[j];
     const std::string base = "/spatial/" + group.name;
-    std::vector<double> ra, dec;
-    for (std::size_t i : group.members) {
+    std::vector<double> ra;
+    for (std::size_t i : group.members)
       ra.push_back(catalog.ra_deg[i]);
-      dec.push_back(catalog.dec_deg[i]);
-    }
     // Observed sky (every rank computes it; it is cheap and identical).
-    coincidence::SpatialCounter counter(index, dec);
+    coincidence::SpatialCounter counter(index, tables.group(j));
     std::vector<std::int64_t> observed(n_thr);
     counter.count(ra, observed);
 
@@ -92,12 +115,11 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
       archive.set_attribute(base, "n_sources", static_cast<std::int64_t>(group.members.size()));
       archive.set_attribute(base, "n_selected_events",
                             static_cast<std::int64_t>(index.n_selected()));
-      archive.write_vector(base + "/thresholds_log10e", index.thresholds(), "log10(E/GeV)",
+      archive.write_vector(base + "/thresholds_log10e", thresholds, "log10(E/GeV)",
                            "lower energy thresholds (reconstructed energy)");
       archive.write_vector(base + "/n_observed", std::span<const std::int64_t>(observed), "events",
                            "tracks with at least one source of the group in their circle");
-      archive.write_vector(base + "/n_events_above",
-                           std::span<const std::int64_t>(index.events_above()), "events",
+      archive.write_vector(base + "/n_events_above", index.events_above, "events",
                            "selected tracks above each threshold");
     }
 
@@ -116,15 +138,25 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
       for (std::size_t k = 0; k < g.size(); ++k)
         std::ranges::copy(skies.n_near(k), rows[k].i64[counts].begin());
     });
-    const auto all = runner.gather_i64(counts);
+    // One rank summarises each group (the groups take turns), so that the
+    // others neither hold every trial's counts nor repeat the work; the
+    // summaries are shared once all groups are done.
+    const int root = static_cast<int>(j % static_cast<std::size_t>(size));
+    const auto all = runner.gather_i64(counts, root);
 
     SpatialGroupResult r;
     r.group = group.name;
     r.n_sources = static_cast<std::int64_t>(group.members.size());
-    r.thresholds_log10e = index.thresholds();
-    r.summary = coincidence::summarize_trials(all, observed);
+    r.thresholds_log10e = thresholds;
+    r.summary.resize(n_thr);
+    if (rank == root)
+      r.summary = coincidence::summarize_trials(all, observed);
     results.push_back(std::move(r));
   }
+  static_assert(std::is_trivially_copyable_v<coincidence::TrialSummary>);
+  for (std::size_t j = 0; j < results.size(); ++j)
+    broadcast_quietly(results[j].summary.data(), n_thr * sizeof(coincidence::TrialSummary),
+                      static_cast<int>(j % static_cast<std::size_t>(size)), comm);
   return results;
 }
 

@@ -6,6 +6,7 @@
 #include "nuflare/sky/coordinates.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -31,6 +32,36 @@ constexpr double BUCKETS_PER_REACH = 4;
 inline double haversine(double angle_rad) noexcept {
   const double s = std::sin(0.5 * angle_rad);
   return s * s;
+}
+
+//! A key whose unsigned order is the order of the finite double `x`, with
+//! −0 and +0 equal (as `<` has them).
+std::uint64_t order_key(double x) noexcept {
+  const auto bits = std::bit_cast<std::uint64_t>(x == 0 ? 0.0 : x);
+  return bits >> 63 != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+}
+
+//! The positions of `key` in increasing order, equal keys in their order
+//! (an LSD radix sort, 16 bits a pass; passes whose digit is the same for
+//! every key are skipped).
+std::vector<std::uint32_t> stable_order(const std::vector<std::uint64_t>& key) {
+  const std::size_t n = key.size();
+  std::vector<std::uint32_t> order(n), next(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::vector<std::size_t> start(65536 + 1);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(start.begin(), start.end(), 0);
+    for (std::uint64_t k : key)
+      ++start[((k >> shift) & 0xffff) + 1];
+    if (n > 0 && start[((key[0] >> shift) & 0xffff) + 1] == n)
+      continue; // one digit for all: this pass would keep the order
+    for (std::size_t d = 0; d < 65536; ++d)
+      start[d + 1] += start[d];
+    for (std::uint32_t i : order)
+      next[start[(key[i] >> shift) & 0xffff]++] = i;
+    order.swap(next);
+  }
+  return order;
 }
 
 std::size_t tier_of(double h_deg) noexcept {
@@ -86,51 +117,68 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
     throw core::ConfigError("too many energy thresholds");
   events_above_.assign(n_thr, 0);
 
-  // Selection (blazar paper §6.3), in declination order, ties by input order: the
-  // layout is unique.
-  std::vector<std::pair<double, std::size_t>> chosen;
-  chosen.reserve(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
+  // Selection (blazar paper §6.3), in input order: the columns are read
+  // once, front to back, and what the counter needs is computed per event.
+  const std::size_t n_in = events.size();
+  struct Chosen {
+    double dec, ra, cos_dec, radius, hav;
+    std::uint16_t bin;
+  };
+  std::vector<Chosen> chosen;
+  std::vector<std::uint64_t> key;
+  chosen.reserve(n_in);
+  key.reserve(n_in);
+  for (std::size_t i = 0; i < n_in; ++i) {
     const double e = events.log10_e[i], err = events.angerr_deg[i];
-    if (std::isfinite(e) && std::isfinite(err) && err <= config.max_angerr_deg &&
-        e >= thresholds_.front() && std::isfinite(events.ra_deg[i]) &&
-        std::isfinite(events.dec_deg[i]))
-      chosen.emplace_back(events.dec_deg[i], i);
+    const double dec = events.dec_deg[i];
+    if (!(std::isfinite(e) && std::isfinite(err) && err <= config.max_angerr_deg &&
+          e >= thresholds_.front() && std::isfinite(events.ra_deg[i]) && std::isfinite(dec)))
+      continue;
+    const auto bin = static_cast<std::uint16_t>(
+        std::upper_bound(thresholds_.begin(), thresholds_.end(), e) - thresholds_.begin() - 1);
+    const double radius = std::min(config.angerr_scale * err, 180.0);
+    chosen.push_back({dec, events.ra_deg[i], std::cos(dec * sky::DEG), radius,
+                      haversine(radius * sky::DEG), bin});
+    key.push_back(order_key(dec));
   }
   if (chosen.size() > std::numeric_limits<std::uint32_t>::max())
     throw core::ConfigError("more than 2^32 selected events");
-  std::sort(chosen.begin(), chosen.end());
   n_selected_ = chosen.size();
+  // Declination order, ties by input order: the layout is unique. A stable
+  // radix sort of the keys (a comparison sort of 10⁶ pairs takes several
+  // times longer, and the index is built before any rank can start).
+  const std::vector<std::uint32_t> order = stable_order(key);
   Selected& sel = selected_;
   for (auto* column : {&sel.dec_deg, &sel.ra_deg, &sel.cos_dec, &sel.radius_deg, &sel.hav_radius})
-    column->reserve(n_selected_);
-  sel.bin.reserve(n_selected_);
-  for (const auto& [dec, i] : chosen) {
-    const double e = events.log10_e[i];
-    const auto bin = static_cast<std::uint16_t>(
-        std::upper_bound(thresholds_.begin(), thresholds_.end(), e) - thresholds_.begin() - 1);
-    const double radius = std::min(config.angerr_scale * events.angerr_deg[i], 180.0);
-    ++events_above_[bin];
-    sel.dec_deg.push_back(events.dec_deg[i]);
-    sel.ra_deg.push_back(events.ra_deg[i]);
-    sel.cos_dec.push_back(std::cos(events.dec_deg[i] * sky::DEG));
-    sel.radius_deg.push_back(radius);
-    sel.hav_radius.push_back(haversine(radius * sky::DEG));
-    sel.bin.push_back(bin);
-    sel.max_radius_deg = std::max(sel.max_radius_deg, radius);
+    column->resize(n_selected_);
+  sel.bin.resize(n_selected_);
+  for (std::size_t k = 0; k < n_selected_; ++k) {
+    const Chosen& c = chosen[order[k]];
+    sel.dec_deg[k] = c.dec;
+    sel.ra_deg[k] = c.ra;
+    sel.cos_dec[k] = c.cos_dec;
+    sel.radius_deg[k] = c.radius;
+    sel.hav_radius[k] = c.hav;
+    sel.bin[k] = c.bin;
+    ++events_above_[c.bin];
+    sel.max_radius_deg = std::max(sel.max_radius_deg, c.radius);
   }
   for (std::size_t k = n_thr - 1; k-- > 0;)
     events_above_[k] += events_above_[k + 1];
 }
 
-SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg)
-    : index_(&index), seen_(index.n_selected() / 64 + 1, 0), histogram_(index.n_thresholds(), 0) {
+SpatialIndexView SpatialIndex::view() const noexcept {
+  const Selected& s = selected_;
+  return {thresholds_,  events_above_, s.dec_deg, s.ra_deg,        s.cos_dec,
+          s.radius_deg, s.hav_radius,  s.bin,     s.max_radius_deg};
+}
+
+SpatialTables::SpatialTables(const SpatialIndexView& ev, std::span<const double> dec_deg) {
   tier_offset_.push_back(0);
   span_offset_.push_back(0);
   // Reserve the interval table once (a cheap declination count bounds it):
   // growing a table of tens of MB would copy it and fault in fresh pages
   // several times over.
-  const SpatialIndex::Selected& ev = index.selected();
   std::size_t bound = 0;
   for (double dec : dec_deg) {
     const double reach = ev.max_radius_deg + 1e-9;
@@ -144,26 +192,84 @@ SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double
   span_.reserve(bound + bound / 16 + 64); // + seam copies
   std::vector<Interval> scratch;
   for (double dec : dec_deg)
-    add_source(dec, scratch);
-  add_always_events();
+    add_source(ev, dec, scratch);
 }
 
-void SpatialCounter::add_always_events() {
-  std::sort(always_event_.begin(), always_event_.end());
-  always_event_.erase(std::unique(always_event_.begin(), always_event_.end()), always_event_.end());
+SpatialTablesView SpatialTables::view() const noexcept {
+  return {span_, span_offset_, bucket_start_, tiers_, tier_offset_, always_event_};
+}
+
+SpatialTablesSize SpatialTables::size() const noexcept {
+  return {tier_offset_.size() - 1, span_.size(), bucket_start_.size(), tiers_.size(),
+          always_event_.size()};
+}
+
+void SpatialTables::place(const SpatialTablesOut& out, const SpatialTablesSize& before) const {
+  const SpatialTablesSize mine = size();
+  constexpr std::size_t U32 = std::numeric_limits<std::uint32_t>::max();
+  if (before.spans + mine.spans > U32 || before.bucket_starts + mine.bucket_starts > U32 ||
+      before.tiers + mine.tiers > U32)
+    throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals in a group");
+  if (out.spans.size() < before.spans + mine.spans ||
+      out.span_offset.size() < before.sources + mine.sources + 1 ||
+      out.bucket_start.size() < before.bucket_starts + mine.bucket_starts ||
+      out.tiers.size() < before.tiers + mine.tiers ||
+      out.tier_offset.size() < before.sources + mine.sources + 1 ||
+      out.always_event.size() < before.always + mine.always)
+    throw core::ConfigError("SpatialTables::place: the group's arrays are too small");
+  // Offsets into the group's arrays are this part's own plus what precedes it.
+  const auto spans_before = static_cast<std::uint32_t>(before.spans);
+  const auto buckets_before = static_cast<std::uint32_t>(before.bucket_starts);
+  const auto tiers_before = static_cast<std::uint32_t>(before.tiers);
+  std::copy(span_.begin(), span_.end(),
+            out.spans.begin() + static_cast<std::ptrdiff_t>(before.spans));
+  // Entry `before.sources` is the previous part's end (or the group's 0):
+  // each entry is written once, by one part.
+  for (std::size_t s = 1; s <= mine.sources; ++s) {
+    out.span_offset[before.sources + s] = span_offset_[s] + spans_before;
+    out.tier_offset[before.sources + s] = tier_offset_[s] + tiers_before;
+  }
+  for (std::size_t b = 0; b < mine.bucket_starts; ++b)
+    out.bucket_start[before.bucket_starts + b] = bucket_start_[b] + spans_before;
+  for (std::size_t t = 0; t < mine.tiers; ++t) {
+    SpatialTier tier = tiers_[t];
+    tier.bucket_begin += buckets_before;
+    out.tiers[before.tiers + t] = tier;
+  }
+  std::copy(always_event_.begin(), always_event_.end(),
+            out.always_event.begin() + static_cast<std::ptrdiff_t>(before.always));
+}
+
+SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg)
+    : index_(index.view()), own_(std::make_unique<const SpatialTables>(index_, dec_deg)),
+      tables_(own_->view()) {
+  prepare();
+}
+
+SpatialCounter::SpatialCounter(const SpatialIndexView& index, const SpatialTablesView& tables)
+    : index_(index), tables_(tables) {
+  prepare();
+}
+
+void SpatialCounter::prepare() {
+  seen_.assign(index_.n_selected() / 64 + 1, 0);
+  histogram_.assign(index_.n_thresholds(), 0);
+  // The events hit at any RA, each once, as a bit set and per threshold bin.
   always_seen_.assign(seen_.size(), 0);
   always_histogram_.assign(histogram_.size(), 0);
-  for (std::uint32_t e : always_event_) {
-    always_seen_[e / 64] |= std::uint64_t{1} << (e % 64);
-    ++always_histogram_[index_->selected().bin[e]];
+  for (std::uint32_t e : tables_.always_event) {
+    const std::uint64_t bit = std::uint64_t{1} << (e % 64);
+    if ((always_seen_[e / 64] & bit) == 0)
+      ++always_histogram_[index_.bin[e]];
+    always_seen_[e / 64] |= bit;
   }
   seen_ = always_seen_; // count() restores this state after every trial
 }
 
-void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
+void SpatialTables::add_source(const SpatialIndexView& ev, double dec,
+                               std::vector<Interval>& found) {
   if (!std::isfinite(dec) || std::abs(dec) > 90)
     throw core::ConfigError("spatial search: source declination outside [-90, 90]");
-  const SpatialIndex::Selected& ev = index_->selected();
   const double cos_src = std::cos(dec * sky::DEG);
   // Events whose circle the source's declination can cross.
   const double reach = ev.max_radius_deg + 1e-9;
@@ -220,7 +326,7 @@ void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
   for (std::uint32_t t = 0; t < n_local; ++t) {
     if (in_tier[t] == 0)
       continue;
-    Tier tr;
+    SpatialTier tr;
     // The margin covers the rounding of centre ± h against query ± reach.
     tr.reach = widest[t] * (1 + 1e-12) + 1e-9;
     tr.origin = -tr.reach;
@@ -248,7 +354,7 @@ void SpatialCounter::add_source(double dec, std::vector<Interval>& found) {
   for (std::uint32_t t = 0; t < n_local; ++t) {
     if (in_tier[t] == 0)
       continue;
-    Tier& tr = tiers_[tier_index[t]];
+    SpatialTier& tr = tiers_[tier_index[t]];
     tr.bucket_begin = static_cast<std::uint32_t>(bucket_start_.size());
     for (std::uint32_t k = 0; k <= tr.n_buckets; ++k)
       bucket_start_.push_back(base + fill[slot_base[t] + k]);
@@ -287,23 +393,26 @@ private:
 } // namespace
 
 void SpatialCounter::collect_hits(std::size_t s, std::span<const double> ra) {
-  const Span* span = span_.data();
-  const std::uint32_t* starts = bucket_start_.data();
+  const SpatialSpan* span = tables_.spans.data();
+  const std::uint32_t* starts = tables_.bucket_start.data();
+  const std::uint32_t* span_offset = tables_.span_offset.data();
+  const std::uint32_t* tier_offset = tables_.tier_offset.data();
+  const SpatialTier* tiers = tables_.tiers.data();
   const std::size_t n_trials = ra.size();
   // Source s + 1's tables are streamed in while source s is counted, a slice
   // per trial, so that they wait in the cache when their turn comes. Worth it
   // for batches only: a single trial reads a few lines of them.
   const bool stream = n_trials >= 32 && s + 1 < n_sources();
   Stream next_spans, next_starts;
-  if (stream && tier_offset_[s + 1] < tier_offset_[s + 2]) {
-    next_spans = Stream(span + span_offset_[s + 1], span + span_offset_[s + 2], n_trials);
-    const Tier& first = tiers_[tier_offset_[s + 1]];
-    const Tier& last = tiers_[tier_offset_[s + 2] - 1];
+  if (stream && tier_offset[s + 1] < tier_offset[s + 2]) {
+    next_spans = Stream(span + span_offset[s + 1], span + span_offset[s + 2], n_trials);
+    const SpatialTier& first = tiers[tier_offset[s + 1]];
+    const SpatialTier& last = tiers[tier_offset[s + 2] - 1];
     next_starts = Stream(starts + first.bucket_begin,
                          starts + last.bucket_begin + last.n_buckets + 1, n_trials);
   }
-  const Tier* tier_begin = tiers_.data() + tier_offset_[s];
-  const Tier* tier_end = tiers_.data() + tier_offset_[s + 1];
+  const SpatialTier* tier_begin = tiers + tier_offset[s];
+  const SpatialTier* tier_end = tiers + tier_offset[s + 1];
   for (std::size_t b = 0; b < n_trials; ++b) {
     next_spans.advance();
     next_starts.advance();
@@ -312,14 +421,14 @@ void SpatialCounter::collect_hits(std::size_t s, std::span<const double> ra) {
     std::uint32_t n = n_hits_[b];
     // Hits are appended without a data-dependent branch (about two
     // candidates in three are hits, in no predictable pattern).
-    for (const Tier* tr = tier_begin; tr != tier_end; ++tr) {
+    for (const SpatialTier* tr = tier_begin; tr != tier_end; ++tr) {
       const std::uint32_t i0 = starts[tr->bucket_begin + tr->bucket(x - tr->reach)];
       const std::uint32_t i1 = starts[tr->bucket_begin + tr->bucket(x + tr->reach) + 1];
       if (list.size() < std::size_t{n} + (i1 - i0))
         list.resize(2 * (std::size_t{n} + (i1 - i0)));
       std::uint32_t* out = list.data();
       for (std::uint32_t i = i0; i < i1; ++i) {
-        const Span& sp = span[i];
+        const SpatialSpan& sp = span[i];
         out[n] = sp.event;
         n += (sp.lo <= x) & (x <= sp.hi);
       }
@@ -356,7 +465,7 @@ void SpatialCounter::count(std::span<const double> ra_deg, std::span<std::int64_
   // first-level cache) that holds the events hit at any RA between trials.
   std::uint64_t* seen = seen_.data();
   std::int64_t* hist = histogram_.data();
-  const std::uint16_t* bin = index_->selected().bin.data();
+  const std::uint16_t* bin = index_.bin.data();
   const std::uint64_t* always = always_seen_.data();
   for (std::size_t b = 0; b < n_trials; ++b) {
     std::copy(always_histogram_.begin(), always_histogram_.end(), hist);

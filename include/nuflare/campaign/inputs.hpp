@@ -4,11 +4,14 @@
 //! catalogue and light curves with the selection cuts of blazar paper §5
 //! (`nuflare temporal`, `scan`, `sensitivity --test temporal`), and the
 //! spatial test's events and source groups (§6.3: `spatial`, `sensitivity`).
+#include "nuflare/campaign/read_once.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/coincidence/temporal.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
+
+#include <mpi.h>
 
 #include <filesystem>
 #include <string>
@@ -51,9 +54,10 @@ struct TemporalInputs {
   std::vector<std::filesystem::path> files; //!< hashed into the archive
 };
 
-//! Reads the alerts, sources and light curves and applies the cuts. No
-//! series or no alert is a core::InputError.
-TemporalInputs read_temporal_inputs(const TemporalSelection& selection);
+//! Reads the alerts, sources and light curves and applies the cuts, once, on
+//! rank 0 of `comm` (read_once.hpp: the other ranks receive the result, or the
+//! same error). No series or no alert is a core::InputError. Collective.
+TemporalInputs read_temporal_inputs(const TemporalSelection& selection, MPI_Comm comm);
 
 //! Events, the source catalogue and its groups, and the files they came from.
 struct SpatialInputs {
@@ -63,9 +67,12 @@ struct SpatialInputs {
   std::vector<std::filesystem::path> files; //!< hashed into the archive
 };
 
-//! Reads the event files and the catalogue; an empty catalogue is a
-//! core::InputError.
+//! Reads the event files and the catalogue once per job (read_once.hpp); an
+//! empty catalogue is a core::InputError. `events` says which ranks receive
+//! the events: Deliver::first_rank where SharedSpatialIndex alone needs them.
+//! Collective.
 SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
-                                  const std::string& sources_file);
+                                  const std::string& sources_file, MPI_Comm comm,
+                                  Deliver events = Deliver::every_rank);
 
 } // namespace nuflare::campaign

@@ -3,8 +3,11 @@
 //! partition" and "Checkpoints"; docs/archive-format.md).
 //!
 //! Trials go in rounds: round k holds the next `round_trials` × ranks archive
-//! rows, split over the ranks in contiguous pieces (partition.hpp), so after
-//! every round the finished trials are a prefix of the archive's rows. Each
+//! rows, split over the ranks in contiguous pieces (partition.hpp), so the
+//! rounds that every rank has finished are a prefix of the archive's rows.
+//! Ranks do not wait for each other between rounds: they agree on stops and
+//! checkpoints with non-blocking reductions and meet only at checkpoints and
+//! at the end (docs/scaling.md). Each
 //! trial is computed from its global index alone (rng.hpp): the rows are the
 //! same for any rank count. At a checkpoint the datasets grow to the finished
 //! prefix, rounded down to whole chunks (each chunk is written once, complete)
@@ -47,7 +50,7 @@ struct RunnerOptions {
   bool resume = false;              //!< skip trials already marked done in the archive
   bool quiet = false;               //!< no progress output
   double progress_seconds = 30;     //!< log-line interval when stderr is not a terminal
-  std::uint64_t round_trials = 256; //!< trials per rank between synchronisations
+  std::uint64_t round_trials = 256; //!< trials per rank and round (one batch)
   std::string label = "trials";     //!< what the progress line counts
   //! Sweep point p of independent campaigns (docs/methods.md, "Sweeps"): archive row k is the
   //! trial of global index p·N + k, so the points of a sweep draw
@@ -135,6 +138,9 @@ public:
   //! run's are gathered from the ranks. Collective. Call after run().
   [[nodiscard]] std::vector<double> gather_f64(std::size_t index) const;
   [[nodiscard]] std::vector<std::int64_t> gather_i64(std::size_t index) const;
+  //! The same on rank `root` only (an empty vector elsewhere), for a summary
+  //! that one rank computes: the other ranks then hold only their own rows.
+  [[nodiscard]] std::vector<std::int64_t> gather_i64(std::size_t index, int root) const;
 
   [[nodiscard]] std::uint64_t n_trials() const noexcept { return n_trials_; }
   //! Global trial index of archive row 0: sweep_point × n_trials.
@@ -158,8 +164,10 @@ private:
   void commit_rows(std::uint64_t target);
   [[nodiscard]] std::uint64_t chunk_floor(std::uint64_t rows) const;
   void report_progress(std::uint64_t done_global, bool final);
+  //! All trials' values of `d` on `root`, or on every rank when root < 0.
   template <class T>
-  [[nodiscard]] std::vector<T> gather(const Dataset& d, const std::vector<T>& local) const;
+  [[nodiscard]] std::vector<T> gather(const Dataset& d, const std::vector<T>& local,
+                                      int root) const;
 
   io::Archive& archive_;
   MPI_Comm comm_;

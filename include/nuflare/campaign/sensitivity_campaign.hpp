@@ -45,11 +45,14 @@ struct SensitivityGroupResult {
 
 //! Runs background and signal trials for every group. Signal trial k of
 //! strength s has global index s·N_signal + k (the sweep convention of docs/methods.md) and
-//! shares its RA scramble with background trial k.
+//! shares its RA scramble with background trial k. `index` is the same on
+//! every rank (a SharedSpatialIndex or each rank's SpatialIndex::view()); the
+//! groups' tables are built once per node (SharedSpatialTables).
 [[nodiscard]] std::vector<SensitivityGroupResult>
 run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSample& events,
-                         const coincidence::SpatialIndex& index, const io::SourceCatalog& catalog,
-                         std::span<const SourceGroup> groups, const SensitivityConfig& config);
+                         const coincidence::SpatialIndexView& index,
+                         const io::SourceCatalog& catalog, std::span<const SourceGroup> groups,
+                         const SensitivityConfig& config);
 
 //! One row per group: sensitivity, 3σ and 5σ discovery potential [events].
 [[nodiscard]] io::Table sensitivity_summary_table(std::span<const SensitivityGroupResult> results);

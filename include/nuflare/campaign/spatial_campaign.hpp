@@ -98,7 +98,15 @@ struct SpatialGroupResult {
 };
 
 //! Runs every group's trials (collective over `comm`), writing the per-group
-//! datasets listed above. Every rank returns the same results.
+//! datasets listed above. Every rank returns the same results. `index` is
+//! the same on every rank (a SharedSpatialIndex, one copy per node, or each
+//! rank's own); the groups' interval tables are built once per node
+//! (SharedSpatialTables), and each group's trials are summarised by one rank.
+[[nodiscard]] std::vector<SpatialGroupResult>
+run_spatial_campaign(io::Archive& archive, MPI_Comm comm,
+                     const coincidence::SpatialIndexView& index, const io::SourceCatalog& catalog,
+                     std::span<const SourceGroup> groups, const SpatialCampaignConfig& config);
+//! The same with every rank's own index.
 [[nodiscard]] std::vector<SpatialGroupResult>
 run_spatial_campaign(io::Archive& archive, MPI_Comm comm, const coincidence::SpatialIndex& index,
                      const io::SourceCatalog& catalog, std::span<const SourceGroup> groups,

@@ -16,6 +16,10 @@
 //! bit set over the events counts an event near several sources once. Trials
 //! are counted many at a time, source by source, so that each source's
 //! tables come from memory once per batch.
+//!
+//! The counter reads the index and the tables through views (spans over
+//! memory it does not own), so that one copy of them per node can serve every
+//! rank of the node (docs/scaling.md); the owning classes build them.
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
@@ -23,6 +27,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -93,12 +98,31 @@ void validate(const SpatialConfig& config);
 //! passes it. Validates the configuration first (validate()).
 [[nodiscard]] std::vector<double> energy_thresholds(const SpatialConfig& config);
 
+//! What the counter reads of an index: the selected events sorted by
+//! declination (ties by input order), column-wise, and the thresholds. Spans
+//! over memory the view does not own — a SpatialIndex's vectors, or memory
+//! one rank per node filled for all its ranks (campaign/shared_spatial.hpp).
+//! Position in this order is the event's number in a counter.
+struct SpatialIndexView {
+  std::span<const double> thresholds;         //!< log10(E/GeV), ascending
+  std::span<const std::int64_t> events_above; //!< selected events ≥ each threshold
+  std::span<const double> dec_deg, ra_deg;    //!< position [deg]
+  std::span<const double> cos_dec;            //!< cos δ
+  std::span<const double> radius_deg;         //!< r = angerr_scale × AngErr (≤ 180°)
+  std::span<const double> hav_radius;         //!< sin²(r/2)
+  std::span<const std::uint16_t> bin;         //!< highest threshold index the event passes
+  double max_radius_deg = 0;
+
+  [[nodiscard]] std::size_t n_selected() const noexcept { return dec_deg.size(); }
+  [[nodiscard]] std::size_t n_thresholds() const noexcept { return thresholds.size(); }
+};
+
 //! The selected events in their search structure (immutable; share it
-//! between groups and threads).
+//! between groups and threads). Memory: 42 bytes per selected event.
 class SpatialIndex {
 public:
   //! Selects events with AngErr ≤ max_angerr_deg and log10E ≥ the lowest
-  //! threshold, and builds the radius-class / declination-band / RA index.
+  //! threshold, and sorts them by declination.
   SpatialIndex(const io::EventSample& events, const SpatialConfig& config);
 
   [[nodiscard]] const std::vector<double>& thresholds() const noexcept { return thresholds_; }
@@ -110,8 +134,7 @@ public:
     return events_above_;
   }
 
-  //! The selected events sorted by declination (ties by input order),
-  //! column-wise. Position in this order is the event's number in a counter.
+  //! The selected events sorted by declination, column-wise (SpatialIndexView).
   struct Selected {
     std::vector<double> dec_deg, ra_deg; //!< position [deg]
     std::vector<double> cos_dec;         //!< cos δ
@@ -121,6 +144,8 @@ public:
     double max_radius_deg = 0;
   };
   [[nodiscard]] const Selected& selected() const noexcept { return selected_; }
+  //! Spans over this index (valid while it lives).
+  [[nodiscard]] SpatialIndexView view() const noexcept;
 
 private:
   std::vector<double> thresholds_;
@@ -129,16 +154,120 @@ private:
   Selected selected_;
 };
 
-//! Counts one source group against an index, many trials at a time. Holds
-//! every source's RA intervals (fixed under RA scrambling: they depend only on
-//! declinations) and the per-trial scratch: one counter per thread.
-//! Memory: 24 bytes per (source, event whose circle the source's declination
-//! crosses) — about 24 MB for 409 sources over 250 000 tracks — plus 4 bytes
-//! per hit of the trials counted together.
+//! One (source, event) interval: the RA range [lo, hi] [deg] in which the
+//! source lies inside the event's circle (centre ± h), and the event number.
+struct SpatialSpan {
+  double lo, hi;
+  std::uint32_t event; //!< event number (dec order)
+};
+
+//! The intervals of one source with half-widths in one octave, stored
+//! bucket by bucket of their centres (the bucket table).
+struct SpatialTier {
+  std::uint32_t bucket_begin = 0; //!< first entry of the bucket starts
+  std::uint32_t n_buckets = 1;
+  double reach = 0;   //!< widest half-width (plus rounding margin) [deg]
+  double origin = 0;  //!< lower edge of bucket 0 [deg]
+  double per_deg = 0; //!< buckets per degree
+  //! Bucket of a centre or a window edge (edges beyond the table clamp).
+  //! Truncation is the floor here: b ≤ 0 clamps to bucket 0 first.
+  [[nodiscard]] std::uint32_t bucket(double x) const noexcept {
+    const double b = std::min((x - origin) * per_deg, static_cast<double>(n_buckets - 1));
+    return b > 0 ? static_cast<std::uint32_t>(b) : 0u;
+  }
+};
+
+//! The interval tables of a source group as the counter reads them: spans
+//! over memory the view does not own (SpatialTables, or memory shared by the
+//! ranks of a node). Source s owns tiers [tier_offset[s], tier_offset[s+1])
+//! and intervals [span_offset[s], span_offset[s+1]); a tier's buckets are
+//! bucket_start[bucket_begin …], indices into `spans`.
+struct SpatialTablesView {
+  std::span<const SpatialSpan> spans;
+  std::span<const std::uint32_t> span_offset;  //!< [n_sources + 1]
+  std::span<const std::uint32_t> bucket_start; //!< per tier: n_buckets + 1 entries
+  std::span<const SpatialTier> tiers;
+  std::span<const std::uint32_t> tier_offset; //!< [n_sources + 1]
+  //! Events whose circle holds some source at every RA (any order, repeats allowed).
+  std::span<const std::uint32_t> always_event;
+
+  [[nodiscard]] std::size_t n_sources() const noexcept {
+    return tier_offset.empty() ? 0 : tier_offset.size() - 1;
+  }
+};
+
+//! The same arrays, writable: where SpatialTables::place() puts a group's tables.
+struct SpatialTablesOut {
+  std::span<SpatialSpan> spans;
+  std::span<std::uint32_t> span_offset, bucket_start;
+  std::span<SpatialTier> tiers;
+  std::span<std::uint32_t> tier_offset, always_event;
+};
+
+//! Element counts of a group's tables (or of a part of them).
+struct SpatialTablesSize {
+  std::size_t sources = 0, spans = 0, bucket_starts = 0, tiers = 0, always = 0;
+  SpatialTablesSize& operator+=(const SpatialTablesSize& o) noexcept {
+    sources += o.sources;
+    spans += o.spans;
+    bucket_starts += o.bucket_starts;
+    tiers += o.tiers;
+    always += o.always;
+    return *this;
+  }
+};
+
+//! Builds and owns the interval tables of some sources: every source's RA
+//! intervals, fixed under RA scrambling because they depend only on
+//! declinations. Memory: 24 bytes per (source, event whose circle the
+//! source's declination crosses) — about 24 MB for 409 sources over 250 000
+//! tracks. The tables of consecutive sources can be built apart (on several
+//! ranks) and placed one after the other: the result is the same as one build.
+class SpatialTables {
+public:
+  //! `index` must outlive the build only; `dec_deg` are the sources' declinations.
+  SpatialTables(const SpatialIndexView& index, std::span<const double> dec_deg);
+
+  [[nodiscard]] SpatialTablesView view() const noexcept;
+  [[nodiscard]] SpatialTablesSize size() const noexcept;
+  //! Copies these tables into `out`, the arrays of a whole group, as the part
+  //! that follows `before` (the sizes of the parts placed ahead of it): the
+  //! offsets are shifted accordingly. Every part writes its own elements only,
+  //! so parts can be placed at once by several threads or ranks; the group's
+  //! first offsets (span_offset[0], tier_offset[0], both 0) are left to whoever
+  //! provides `out`. Throws core::ConfigError when the group's tables exceed
+  //! 32-bit indices.
+  void place(const SpatialTablesOut& out, const SpatialTablesSize& before) const;
+
+private:
+  //! A source's interval around one event while the tables are built.
+  struct Interval {
+    double centre, h;    //!< [deg]
+    std::uint32_t event; //!< event number (dec order)
+    std::uint32_t tier;  //!< half-width octave
+  };
+  void add_source(const SpatialIndexView& index, double dec_deg, std::vector<Interval>& scratch);
+
+  std::vector<SpatialSpan, detail::HugePageAllocator<SpatialSpan>> span_;
+  std::vector<std::uint32_t> span_offset_; //!< per source, into span_
+  std::vector<std::uint32_t> bucket_start_;
+  std::vector<SpatialTier> tiers_;
+  std::vector<std::uint32_t> tier_offset_;  //!< per source, into tiers_
+  std::vector<std::uint32_t> always_event_; //!< circles containing some source at any RA
+};
+
+//! Counts one source group against an index, many trials at a time, from the
+//! group's interval tables (SpatialTables) and the per-trial scratch of one
+//! thread. Memory of its own: the scratch, 4 bytes per hit of the trials
+//! counted together, and a bit set over the selected events.
 class SpatialCounter {
 public:
-  //! `index` must outlive the counter; `dec_deg` are the group's declinations.
+  //! Builds and owns the tables of the sources at `dec_deg`; `index` must
+  //! outlive the counter.
   SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg);
+  //! Counts with tables it does not own (built once per node, say); both
+  //! views must stay valid while the counter lives.
+  SpatialCounter(const SpatialIndexView& index, const SpatialTablesView& tables);
 
   //! N_obs per threshold for each of n trials: trial b puts source i at
   //! (`ra_deg`[b·n_sources + i], the constructor's dec[i]) and gets the events
@@ -149,52 +278,20 @@ public:
   //! intervals from memory once, not once per trial.
   void count(std::span<const double> ra_deg, std::span<std::int64_t> n_obs);
 
-  [[nodiscard]] std::size_t n_sources() const noexcept { return tier_offset_.size() - 1; }
+  [[nodiscard]] std::size_t n_sources() const noexcept { return tables_.n_sources(); }
   //! Stored (source, event) intervals, seam copies included.
-  [[nodiscard]] std::size_t n_intervals() const noexcept { return span_.size(); }
+  [[nodiscard]] std::size_t n_intervals() const noexcept { return tables_.spans.size(); }
 
 private:
-  //! The intervals of one source with half-widths in one octave, stored
-  //! bucket by bucket of their centres (the bucket table).
-  struct Tier {
-    std::uint32_t bucket_begin = 0; //!< first entry of bucket_start_
-    std::uint32_t n_buckets = 1;
-    double reach = 0;   //!< widest half-width (plus rounding margin) [deg]
-    double origin = 0;  //!< lower edge of bucket 0 [deg]
-    double per_deg = 0; //!< buckets per degree
-    //! Bucket of a centre or a window edge (edges beyond the table clamp).
-    //! Truncation is the floor here: b ≤ 0 clamps to bucket 0 first.
-    [[nodiscard]] std::uint32_t bucket(double x) const noexcept {
-      const double b = std::min((x - origin) * per_deg, static_cast<double>(n_buckets - 1));
-      return b > 0 ? static_cast<std::uint32_t>(b) : 0u;
-    }
-  };
-  //! A source's interval around one event while the tables are built.
-  struct Interval {
-    double centre, h;    //!< [deg]
-    std::uint32_t event; //!< event number (dec order)
-    std::uint32_t tier;  //!< half-width octave
-  };
-  void add_source(double dec_deg, std::vector<Interval>& scratch);
-  void add_always_events();
+  void prepare();
   //! Appends source s's hits for the trials' RAs `ra` (wrapped) to hits_.
   void collect_hits(std::size_t s, std::span<const double> ra);
 
-  const SpatialIndex* index_;
-  //! One (source, event) interval: its ends [deg] (centre ± h) and the
-  //! event, in one record.
-  struct Span {
-    double lo, hi;
-    std::uint32_t event; //!< event number (dec order)
-  };
-  std::vector<Span, detail::HugePageAllocator<Span>> span_;
-  std::vector<std::uint32_t> span_offset_; //!< per source, into span_
-  std::vector<std::uint32_t> bucket_start_;
-  std::vector<Tier> tiers_;
-  std::vector<std::uint32_t> tier_offset_;     //!< per source, into tiers_
-  std::vector<std::uint32_t> always_event_;    //!< circles containing some source at any RA
-  std::vector<std::uint64_t> always_seen_;     //!< always_event_ as a bit set
-  std::vector<std::int64_t> always_histogram_; //!< always_event_ per threshold bin
+  SpatialIndexView index_;
+  std::unique_ptr<const SpatialTables> own_; //!< when the counter built its tables
+  SpatialTablesView tables_;
+  std::vector<std::uint64_t> always_seen_;     //!< always-hit events as a bit set
+  std::vector<std::int64_t> always_histogram_; //!< always-hit events per threshold bin
   // Scratch of one call.
   std::vector<double> ra_by_source_;             //!< [source × trial], in [0, 360)
   std::vector<std::vector<std::uint32_t>> hits_; //!< per trial: events hit, repeats kept

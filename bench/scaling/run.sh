@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Scaling benchmark (issue 17; docs/scaling.md): the paper-scale spatial
+# campaign on a simulated 10-season sky (1.13 M tracks; 32 TXS-like, 62 CFS
+# and 409 NFS sources), then the ΔT × factor scan, at every rank count given.
+# Prints per rank count: wall time, speed-up and parallel efficiency against
+# the first rank count, the trial rate of each group (from the runner's last
+# progress line), the peak memory of a rank (VmHWM) and of the node (the
+# largest sum of the ranks' proportional set sizes, sampled every 0.05 s: a
+# lower bound, loose for runs of a second or less), all medians of REPEATS
+# runs; then the fixed cost (a 1-trial run) and the launch cost (a 1-trial
+# run on the demo's tiny sky) with the node's memory in both,
+# also for the rank counts of ONE_TRIAL_RANKS (e.g. 16 oversubscribed on a
+# small machine, where a full run would measure only the oversubscription).
+# Checks that every rank count prints the same results.
+#
+# usage: bench/scaling/run.sh RANKS...          e.g. bench/scaling/run.sh 1 2 4 8 16
+#        ONE_TRIAL_RANKS="1 16" bench/scaling/run.sh   (the fixed cost alone)
+# environment:
+#   NUFLARE_BIN     the executable (default build/src/app/nuflare)
+#   MPIEXEC         launcher (default mpiexec); MPIEXEC_FLAGS its flags
+#                   (default --oversubscribe for Open MPI's mpiexec; "" for srun)
+#   SCALE           events per season × SCALE (default 1: 113 445; 0.1 on a laptop)
+#   TRIALS          spatial trials per group (default 200000)
+#   SCAN_TRIALS     scan scrambles (default 100000; one run per rank count)
+#   REPEATS         runs per rank count, medians taken (default 3)
+#   ONE_TRIAL_RANKS further rank counts measured on the 1-trial runs only
+#   SKY             folder for the simulated sky, kept and reused (default: a
+#                   temporary folder, removed at the end)
+#   SKIP_SCAN=1     spatial campaign only
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+bin=${NUFLARE_BIN:-$root/build/src/app/nuflare}
+mpiexec=${MPIEXEC:-mpiexec}
+mpiflags=${MPIEXEC_FLAGS---oversubscribe}
+scale=${SCALE:-1}
+trials=${TRIALS:-200000}
+scan_trials=${SCAN_TRIALS:-100000}
+repeats=${REPEATS:-3}
+py=/usr/bin/python3
+(($# > 0)) || [[ -n ${ONE_TRIAL_RANKS:-} ]] ||
+  { echo "usage: $0 RANKS... (e.g. 1 2 4 8 16), or ONE_TRIAL_RANKS=\"1 16\" $0" >&2; exit 2; }
+ranks=("$@")
+[[ -x $bin ]] || { echo "no executable at $bin (set NUFLARE_BIN)" >&2; exit 2; }
+# Open MPI on one node: no UCX start-up, no munge retry (tests/CMakeLists.txt).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export PMIX_MCA_psec=${PMIX_MCA_psec:-native}
+export OMPI_MCA_pml=${OMPI_MCA_pml:-ob1} OMPI_MCA_btl=${OMPI_MCA_btl:-self,vader}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sky=${SKY:-$work/sky}
+per_season=$($py -c "print(max(1000, round(113445 * $scale)))")
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ ! -f $sky/.bench-$per_season ]]; then
+  echo "== simulating the sky: 10 seasons x $per_season events, 2700 sources, 100 alerts"
+  "$bin" simulate --overwrite --seed 7 --compress none --events.seasons 10 --events.per-season "$per_season" \
+    --catalog.count 2700 --catalog.fraction-txs 0.01185 --catalog.fraction-cfs 0.02296 \
+    --catalog.fraction-nfs 0.15148 --alerts.count 100 --output "$sky" >/dev/null
+  touch "$sky/.bench-$per_season"
+fi
+# The paper's three groups (the simulator's "quiet" sources are left out).
+awk -F, 'NR == 1 { for (i = 1; i <= NF; ++i) if ($i == "group") g = i } NR == 1 || $g != "quiet"' \
+  "$sky/catalog.csv" >"$work/groups.csv"
+events=("$sky"/events/*_exp.csv)
+echo "== $(cat "${events[@]}" | wc -c | awk '{printf "%.0f MB", $1 / 1e6}') of event files, \
+$(($(wc -l <"$work/groups.csv") - 1)) sources in $(cut -d, -f7 "$work/groups.csv" | sort -u | grep -vc group) groups"
+
+# A tiny sky for the launch cost: the demo's.
+tiny=("$root/inputs/demo/data/events/SIM01_exp.csv.xz")
+
+# Peak memory of the node: the largest sum over the nuflare processes of
+# their proportional set size (shared pages split between the ranks that map
+# them), sampled every 0.05 s until stopped.
+sampler() {
+  exec "$py" - "$1" <<'PY'
+import glob, signal, sys, time
+out, peak = sys.argv[1], 0
+def stop(*_):
+    open(out, "w").write(str(peak))
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+while True:
+    total = 0
+    for comm in glob.glob("/proc/[0-9]*/comm"):
+        try:
+            if open(comm).read().strip() != "nuflare":
+                continue
+            for line in open(comm[:-4] + "smaps_rollup"):
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    peak = max(peak, total)
+    time.sleep(0.05)
+PY
+}
+
+# run TAG NP ARGS...: one job, each rank under /usr/bin/time -v; prints the wall time.
+run() {
+  local tag=$1 np=$2 start end
+  shift 2
+  rm -f "$work/$tag".*
+  start=$(date +%s.%N)
+  # shellcheck disable=SC2086,SC2016 # the flags are words; the rank expands in the child
+  "$mpiexec" -np "$np" $mpiflags bash -c \
+    'r=${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-${SLURM_PROCID:-0}}}; exec /usr/bin/time -v -o "$0.$r.time" "$@"' \
+    "$work/$tag" "$bin" "$@" --output "$work/$tag.h5" >"$work/$tag.out" 2>"$work/$tag.err"
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+peak_rank_mb() { # the largest VmHWM among the ranks of run TAG [MB]
+  grep -h "Maximum resident" "$work/$1".*.time | awk '{ if ($NF > m) m = $NF } END { printf "%.0f", m / 1024 }'
+}
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+rate() { # the final trials/s of group G in run TAG
+  grep "\[spatial/$2\]" "$work/$1.err" | tail -1 | grep -o '[0-9]*/s' | tr -d '/s'
+}
+
+spatial=(spatial --events "${events[@]}" --sources "$work/groups.csv" --seed 7 --progress-seconds 100000)
+tiny_run=(spatial --events "${tiny[@]}" --sources "$root/inputs/demo/data/catalog.csv" --trials 1 --quiet)
+declare -A wall fixed tiny_cost mem_rank mem_node one_node tiny_node txs cfs nfs
+# sampled TAG NP ARGS...: run() with the node's memory sampled into $work/TAG.node [MB]
+sampled() {
+  local pid t
+  sampler "$work/$1.node" &
+  pid=$!
+  t=$(run "$@")
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null || true
+  awk '{ printf "%.0f", $1 / 1e6 }' "$work/$1.node" >"$work/$1.node.mb"
+  echo "$t"
+}
+for np in "${ranks[@]}"; do
+  echo "== $np rank(s): spatial, $trials trials per group, $repeats run(s)"
+  w=() a=() b=() c=() m=() n=()
+  for ((k = 0; k < repeats; ++k)); do
+    w+=("$(sampled "full$np" "$np" "${spatial[@]}" --trials "$trials")")
+    grep -q . "$work/full$np.out" || { echo "the $np-rank run failed:"; cat "$work/full$np.err"; exit 1; }
+    cp "$work/full$np.out" "$work/result$np.out"
+    a+=("$(rate "full$np" TXS-like)") b+=("$(rate "full$np" CFS)") c+=("$(rate "full$np" NFS)")
+    m+=("$(peak_rank_mb "full$np")") n+=("$(cat "$work/full$np.node.mb")")
+  done
+  wall[$np]=$(printf '%s\n' "${w[@]}" | median)
+  txs[$np]=$(printf '%s\n' "${a[@]}" | median) cfs[$np]=$(printf '%s\n' "${b[@]}" | median)
+  nfs[$np]=$(printf '%s\n' "${c[@]}" | median)
+  mem_rank[$np]=$(printf '%s\n' "${m[@]}" | median) mem_node[$np]=$(printf '%s\n' "${n[@]}" | median)
+done
+# The fixed cost: 1-trial runs on the same sky and on the demo's tiny one
+# (what launching NP ranks costs by itself), with the node's memory.
+read -ra extra <<<"${ONE_TRIAL_RANKS:-}"
+for np in "${ranks[@]}" "${extra[@]}"; do
+  echo "== $np rank(s): 1-trial runs, $repeats of each"
+  t=() u=() m=() n=()
+  for ((k = 0; k < repeats; ++k)); do
+    t+=("$(sampled "one$np" "$np" "${spatial[@]}" --trials 1)")
+    grep -q . "$work/one$np.out" || { echo "the $np-rank 1-trial run failed:"; cat "$work/one$np.err"; exit 1; }
+    u+=("$(sampled "tiny$np" "$np" "${tiny_run[@]}")")
+    m+=("$(cat "$work/one$np.node.mb")") n+=("$(cat "$work/tiny$np.node.mb")")
+  done
+  fixed[$np]=$(printf '%s\n' "${t[@]}" | median) tiny_cost[$np]=$(printf '%s\n' "${u[@]}" | median)
+  one_node[$np]=$(printf '%s\n' "${m[@]}" | median) tiny_node[$np]=$(printf '%s\n' "${n[@]}" | median)
+done
+
+num() { printf '%.*f' "$1" "$2"; }
+if ((${#ranks[@]} > 0)); then
+  base=${ranks[0]}
+  echo
+  echo "spatial campaign, $trials trials per group ($(($(wc -l <"$work/groups.csv") - 1)) sources," \
+    "$per_season events per season), $(nproc) cores; medians of $repeats runs"
+  echo
+  echo "| ranks | wall [s] | speed-up | efficiency | TXS-like / CFS / NFS trials/s | peak MB per rank | peak MB per node |"
+  echo "|---|---|---|---|---|---|---|"
+  for np in "${ranks[@]}"; do
+    # speed-up against the first rank count, counted as that many ranks' worth
+    speed=$(echo "${wall[$base]} / ${wall[$np]} * $base" | bc -l)
+    echo "| $np | $(num 1 "${wall[$np]}") | $(num 1 "$speed") | $(num 2 "$(echo "$speed / $np" | bc -l)") |" \
+      "${txs[$np]} / ${cfs[$np]} / ${nfs[$np]} | ${mem_rank[$np]} | ${mem_node[$np]} |"
+  done
+  same=yes
+  for np in "${ranks[@]}"; do cmp -s "$work/result$base.out" "$work/result$np.out" || same=no; done
+  echo
+  echo "stdout identical at every rank count: $same"
+  [[ $same == yes ]] || exit 1
+fi
+read -ra extra <<<"${ONE_TRIAL_RANKS:-}"
+counts=("${ranks[@]}" "${extra[@]}")
+first=${counts[0]} last=${counts[-1]}
+echo
+echo "fixed cost: 1-trial runs, medians of $repeats (tiny: the demo's sky, what launching the ranks costs)"
+echo
+echo "| ranks | 1-trial run [s] | tiny 1-trial run [s] | peak MB per node (1-trial) | peak MB per node (tiny) |"
+echo "|---|---|---|---|---|"
+for np in "${counts[@]}"; do
+  echo "| $np | $(num 2 "${fixed[$np]}") | $(num 2 "${tiny_cost[$np]}") | ${one_node[$np]} | ${tiny_node[$np]} |"
+done
+echo
+echo "fixed-cost growth from $first to $last ranks: $(num 2 "$(echo "${fixed[$last]} - ${fixed[$first]}" | bc -l)") s" \
+  "(tiny input: $(num 2 "$(echo "${tiny_cost[$last]} - ${tiny_cost[$first]}" | bc -l)") s)"
+echo "peak memory per node of the 1-trial run, $last against $first rank(s):" \
+  "$(num 2 "$(echo "${one_node[$last]} / ${one_node[$first]}" | bc -l)")x" \
+  "(beyond the tiny run's: $((one_node[$last] - tiny_node[$last])) MB against $((one_node[$first] - tiny_node[$first])) MB)"
+
+if [[ ${SKIP_SCAN:-0} != 1 ]] && ((${#ranks[@]} > 0)); then
+  # shellcheck disable=SC2054 # the grids are comma-separated values
+  scan=(scan --alerts "$sky/alerts.csv" --sources "$sky/catalog.csv" --lightcurves "$sky/lightcurves.csv"
+    --band wise_w2 --delta-t-grid 180,365,730 --factor-grid 1.1,1.3,1.5 --seed 7 --progress-seconds 100000)
+  declare -A scan_wall scan_rate
+  for np in "${ranks[@]}"; do
+    echo "== $np rank(s): scan, $scan_trials scrambles"
+    scan_wall[$np]=$(run "scan$np" "$np" "${scan[@]}" --trials "$scan_trials")
+    scan_rate[$np]=$(grep '\[scan\]' "$work/scan$np.err" | tail -1 | grep -o '[0-9]*/s' | tr -d '/s')
+  done
+  echo
+  echo "scan: 3 ΔT x 3 factors, $scan_trials alert-RA scrambles, 2700 sources, 100 alerts"
+  echo
+  echo "| ranks | wall [s] | speed-up | efficiency | trials/s (trial phase) | efficiency of the trial phase |"
+  echo "|---|---|---|---|---|---|"
+  for np in "${ranks[@]}"; do
+    $py - "$np" "$base" "${scan_wall[$np]}" "${scan_wall[$base]}" "${scan_rate[$np]}" "${scan_rate[$base]}" <<'PY'
+import sys
+np_, base, wall, wall0, rate, rate0 = sys.argv[1:]
+k = int(base) if int(base) > 1 else 1
+speed = float(wall0) / float(wall) * k
+print(f"| {np_} | {float(wall):.1f} | {speed:.1f} | {speed / int(np_):.2f} | {rate} | "
+      f"{float(rate) / float(rate0) * k / int(np_):.2f} |")
+PY
+  done
+  same=yes
+  for np in "${ranks[@]}"; do cmp -s "$work/scan$base.out" "$work/scan$np.out" || same=no; done
+  echo
+  echo "scan stdout identical at every rank count: $same"
+  [[ $same == yes ]] || exit 1
+fi
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

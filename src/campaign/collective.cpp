@@ -1,0 +1,63 @@
+#include "nuflare/campaign/collective.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+namespace nuflare::campaign {
+
+void wait_quietly(MPI_Request& request) {
+  int done = 0;
+  MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+  // A step that ends at once (every rank was there) costs no sleep; one that
+  // waits for another rank's work sleeps in growing steps, so that a long
+  // wait costs a thousand tests per second rather than a busy core.
+  auto pause = std::chrono::microseconds(50);
+  while (done == 0) {
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::microseconds>(pause * 2, std::chrono::milliseconds(1));
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+  }
+}
+
+void barrier_quietly(MPI_Comm comm) {
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Ibarrier(comm, &request);
+  wait_quietly(request);
+}
+
+void broadcast_quietly(void* data, std::size_t bytes, int root, MPI_Comm comm) {
+  constexpr std::size_t PIECE = std::size_t{1} << 30;
+  auto* at = static_cast<unsigned char*>(data);
+  for (std::size_t done = 0; done < bytes; done += PIECE) {
+    const std::size_t n = std::min(PIECE, bytes - done);
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Ibcast(at + done, static_cast<int>(n), MPI_BYTE, root, comm, &request);
+    wait_quietly(request);
+  }
+}
+
+int ranks_on_node(MPI_Comm comm) {
+  MPI_Comm node = MPI_COMM_NULL;
+  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+  int n = 1;
+  MPI_Comm_size(node, &n);
+  MPI_Comm_free(&node);
+  return n;
+}
+
+} // namespace nuflare::campaign
+
+namespace nuflare::campaign {
+
+unsigned threads_per_rank(MPI_Comm comm) {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  const int allowed = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+  return static_cast<unsigned>(std::max(1, allowed / std::max(1, ranks_on_node(comm))));
+}
+
+} // namespace nuflare::campaign

@@ -1,0 +1,249 @@
+#include "nuflare/campaign/read_once.hpp"
+
+#include "nuflare/io/icecube.hpp"
+
+#include <set>
+
+#include <new>
+#include <stdexcept>
+
+namespace nuflare::campaign::detail {
+
+namespace {
+
+//! An error of a kind this program does not name, with rank 0's exit status.
+class RelayedError : public core::Error {
+public:
+  RelayedError(const std::string& message, int status) : core::Error(message), status_(status) {}
+  [[nodiscard]] int exit_status() const noexcept override { return status_; }
+
+private:
+  int status_;
+};
+
+//! Header of a transfer: the packed bytes and the blocks that follow them.
+struct Header {
+  std::uint64_t bytes = 0, blocks = 0, block_bytes = 0;
+};
+
+} // namespace
+
+Outcome describe(std::exception_ptr error) {
+  Outcome out;
+  try {
+    std::rethrow_exception(error);
+  } catch (const core::InputError& e) {
+    out.kind = Outcome::input;
+    out.file = e.file();
+    out.line = e.line();
+    out.field = e.field();
+    // what() is "file:line: field: message"; the prefix is rebuilt on arrival.
+    const std::string prefix = core::InputError(e.file(), e.line(), e.field(), "").what();
+    out.message = std::string(e.what()).substr(prefix.size());
+  } catch (const core::ConfigError& e) {
+    out.kind = Outcome::config;
+    out.message = e.what();
+  } catch (const core::IoError& e) {
+    out.kind = Outcome::io;
+    out.message = e.what();
+  } catch (const core::NumericalError& e) {
+    out.kind = Outcome::numerical;
+    out.message = e.what();
+  } catch (const core::Error& e) {
+    out.kind = Outcome::other;
+    out.status = e.exit_status();
+    out.message = e.what();
+  } catch (const std::bad_alloc&) {
+    out.kind = Outcome::no_memory;
+  } catch (const std::exception& e) {
+    out.kind = Outcome::internal;
+    out.message = e.what();
+  } catch (...) {
+    out.kind = Outcome::internal;
+    out.message = "unknown exception";
+  }
+  return out;
+}
+
+void rethrow(const Outcome& o) {
+  switch (o.kind) {
+  case Outcome::input:
+    throw core::InputError(o.file, static_cast<std::size_t>(o.line), o.field, o.message);
+  case Outcome::config:
+    throw core::ConfigError(o.message);
+  case Outcome::io:
+    throw core::IoError(o.message);
+  case Outcome::numerical:
+    throw core::NumericalError(o.message);
+  case Outcome::other:
+    throw RelayedError(o.message, o.status);
+  case Outcome::no_memory:
+    throw std::bad_alloc();
+  case Outcome::internal:
+  case Outcome::ok:
+    break;
+  }
+  throw std::runtime_error(o.message);
+}
+
+void send(MPI_Comm comm, const Packer& packed) {
+  Header h{packed.bytes.size(), packed.blocks.size(), 0};
+  for (const auto& b : packed.blocks)
+    h.block_bytes += b.size();
+  broadcast_quietly(&h, sizeof h, 0, comm);
+  broadcast_quietly(const_cast<std::byte*>(packed.bytes.data()), packed.bytes.size(), 0, comm);
+  for (const auto& b : packed.blocks)
+    broadcast_quietly(const_cast<std::byte*>(b.data()), b.size(), 0, comm);
+}
+
+Received receive(MPI_Comm comm) {
+  Header h;
+  broadcast_quietly(&h, sizeof h, 0, comm);
+  Received r{std::vector<std::byte>(h.bytes), h.blocks, h.block_bytes};
+  broadcast_quietly(r.bytes.data(), r.bytes.size(), 0, comm);
+  return r;
+}
+
+void receive_blocks(MPI_Comm comm, const Received& announced,
+                    const std::vector<std::span<std::byte>>& blocks) {
+  std::uint64_t total = 0;
+  for (const auto& b : blocks)
+    total += b.size();
+  if (blocks.size() != announced.blocks || total != announced.block_bytes)
+    throw core::Error("internal error: rank 0 sent " + std::to_string(announced.blocks) +
+                      " arrays of " + std::to_string(announced.block_bytes) +
+                      " bytes, this rank expected " + std::to_string(blocks.size()) + " of " +
+                      std::to_string(total));
+  for (const auto& b : blocks)
+    broadcast_quietly(b.data(), b.size(), 0, comm);
+}
+
+std::uint64_t least(MPI_Comm comm, std::uint64_t first_bad) {
+  std::uint64_t out = first_bad;
+  MPI_Request request = MPI_REQUEST_NULL;
+  MPI_Iallreduce(&first_bad, &out, 1, MPI_UINT64_T, MPI_MIN, comm, &request);
+  wait_quietly(request);
+  return out;
+}
+
+namespace {
+constexpr std::size_t PIECE = std::size_t{1} << 30; //!< the most bytes an int count holds
+
+void send_bytes(MPI_Comm comm, int dest, int tag, const void* data, std::size_t bytes) {
+  const auto* at = static_cast<const unsigned char*>(data);
+  for (std::size_t done = 0; done < bytes; done += PIECE) {
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Isend(at + done, static_cast<int>(std::min(PIECE, bytes - done)), MPI_BYTE, dest, tag, comm,
+              &request);
+    wait_quietly(request);
+  }
+}
+
+void receive_bytes(MPI_Comm comm, int source, int tag, void* data, std::size_t bytes) {
+  auto* at = static_cast<unsigned char*>(data);
+  for (std::size_t done = 0; done < bytes; done += PIECE)
+    MPI_Recv(at + done, static_cast<int>(std::min(PIECE, bytes - done)), MPI_BYTE, source, tag,
+             comm, MPI_STATUS_IGNORE);
+}
+} // namespace
+
+void send_to(MPI_Comm comm, int dest, int tag, const Packer& packed) {
+  Header h{packed.bytes.size(), packed.blocks.size(), 0};
+  for (const auto& b : packed.blocks)
+    h.block_bytes += b.size();
+  send_bytes(comm, dest, tag, &h, sizeof h);
+  send_bytes(comm, dest, tag, packed.bytes.data(), packed.bytes.size());
+  for (const auto& b : packed.blocks)
+    send_bytes(comm, dest, tag, b.data(), b.size());
+}
+
+Received receive_from(MPI_Comm comm, int source, int tag) {
+  Header h;
+  receive_bytes(comm, source, tag, &h, sizeof h);
+  Received r{std::vector<std::byte>(h.bytes), h.blocks, h.block_bytes};
+  receive_bytes(comm, source, tag, r.bytes.data(), r.bytes.size());
+  return r;
+}
+
+void receive_blocks_from(MPI_Comm comm, int source, int tag, const Received& announced,
+                         const std::vector<std::span<std::byte>>& blocks) {
+  std::uint64_t total = 0;
+  for (const auto& b : blocks)
+    total += b.size();
+  if (blocks.size() != announced.blocks || total != announced.block_bytes)
+    throw core::Error("internal error: rank " + std::to_string(source) + " sent " +
+                      std::to_string(announced.blocks) + " arrays, this rank expected " +
+                      std::to_string(blocks.size()));
+  for (const auto& b : blocks)
+    receive_bytes(comm, source, tag, b.data(), b.size());
+}
+
+Outcome share(MPI_Comm comm, int owner, const Outcome& outcome) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == owner) {
+    Packer packed;
+    packed(outcome);
+    std::uint64_t n = packed.bytes.size();
+    broadcast_quietly(&n, sizeof n, owner, comm);
+    broadcast_quietly(packed.bytes.data(), packed.bytes.size(), owner, comm);
+    return outcome;
+  }
+  std::uint64_t n = 0;
+  broadcast_quietly(&n, sizeof n, owner, comm);
+  std::vector<std::byte> bytes(n);
+  broadcast_quietly(bytes.data(), bytes.size(), owner, comm);
+  Outcome out;
+  Unpacker unpack(bytes);
+  unpack(out);
+  return out;
+}
+
+} // namespace nuflare::campaign::detail
+
+namespace nuflare::campaign {
+
+io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
+                                 Deliver deliver) {
+  std::set<std::string> seasons;
+  for (const auto& p : paths)
+    seasons.insert(io::season_from_path(p));
+  if (seasons.size() != paths.size()) // the reader's own "given twice", where it says it
+    return read_once(
+        comm, [&] { return io::read_icecube_events(paths); }, deliver);
+  auto parts = read_parts_once(
+      comm, paths.size(), [&](std::size_t k) { return io::read_icecube_events(paths[k]); },
+      Deliver::first_rank);
+  // Rank 0 puts the seasons one after the other, as the reader does.
+  return read_once(
+      comm,
+      [&] {
+        io::EventSample all;
+        std::size_t n = 0;
+        for (const auto& p : parts)
+          n += p.size();
+        for (auto* column : {&all.mjd, &all.log10_e, &all.angerr_deg, &all.ra_deg, &all.dec_deg})
+          column->reserve(n);
+        all.season_index.reserve(n);
+        for (auto& p : parts) {
+          const auto offset = static_cast<std::uint32_t>(all.season.size());
+          all.season.insert(all.season.end(), p.season.begin(), p.season.end());
+          const auto append = [](std::vector<double>& to, std::vector<double>& from) {
+            to.insert(to.end(), from.begin(), from.end());
+            from = {};
+          };
+          append(all.mjd, p.mjd);
+          append(all.log10_e, p.log10_e);
+          append(all.angerr_deg, p.angerr_deg);
+          append(all.ra_deg, p.ra_deg);
+          append(all.dec_deg, p.dec_deg);
+          for (std::uint32_t s : p.season_index)
+            all.season_index.push_back(s + offset);
+          p = {};
+        }
+        return all;
+      },
+      deliver);
+}
+
+} // namespace nuflare::campaign
