@@ -107,15 +107,21 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(where, "sky.ini"), "w") as f:
             f.write(deck)
         run(where, launcher, "simulate", "--config", "sky.ini", "--output", "sky")
-    cmp = filecmp.dircmp(os.path.join(serial, "sky"), os.path.join(launched, "sky"))
-    files = sorted(os.listdir(os.path.join(serial, "sky")))
-    _, mismatch, errors = filecmp.cmpfiles(os.path.join(serial, "sky"),
-                                           os.path.join(launched, "sky"), files, shallow=False)
-    if cmp.left_only or cmp.right_only or mismatch or errors or cmp.subdirs:
-        failures.append(f"simulate: sky folders differ: {cmp.left_only} {cmp.right_only} "
-                        f"{mismatch} {errors}")
+    def files_under(root):
+        return sorted(os.path.relpath(os.path.join(d, f), root)
+                      for d, _, names in os.walk(root) for f in names)
+
+    a, b = os.path.join(serial, "sky"), os.path.join(launched, "sky")
+    files = files_under(a)
+    if files != files_under(b):
+        failures.append(f"simulate: sky folders hold other files: {files} {files_under(b)}")
     else:
-        print(f"     simulate: {len(files)} files identical")
+        differ = [f for f in files
+                  if not filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False)]
+        if differ:
+            failures.append(f"simulate: files differ: {differ}")
+        else:
+            print(f"     simulate: {len(files)} files identical")
 
 for f in failures:
     print("FAIL", f)
