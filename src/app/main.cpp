@@ -11,6 +11,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <set>
@@ -40,16 +41,29 @@ struct Mpi {
   bool started = false;
   //! MPI_COMM_WORLD once started; MPI_COMM_NULL for one process without MPI.
   MPI_Comm comm = MPI_COMM_NULL;
+  std::string session_dir; //!< Open MPI's session directory made for this singleton
 
   //! MPI_Init, once. Outside a launcher (a singleton, `forced` aside) Open
   //! MPI is told to start without its supporting daemon, unless the user
   //! chose otherwise: the daemon's start-up (and its 2.3 s wait for munge
   //! where munge is installed but not running) is most of a singleton's cost.
+  //! Such singletons all take job id 0, so each gets a session directory of
+  //! its own: two campaigns at once would otherwise share one, and the first
+  //! to finish would remove the other's files.
   void start(int& argc, char**& argv, bool under_launcher, bool forced) {
     if (started)
       return;
-    if (!under_launcher && !forced)
-      setenv("OMPI_MCA_ess_singleton_isolated", "1", /*overwrite=*/0);
+    if (!under_launcher && !forced && std::getenv("OMPI_MCA_ess_singleton_isolated") == nullptr) {
+      const char* tmp = std::getenv("TMPDIR");
+      std::string dir =
+          std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/nuflare-mpi-XXXXXX";
+      if (std::getenv("OMPI_MCA_orte_tmpdir_base") == nullptr && mkdtemp(dir.data()) != nullptr) {
+        session_dir = dir;
+        setenv("OMPI_MCA_orte_tmpdir_base", dir.c_str(), 1);
+      }
+      if (std::getenv("OMPI_MCA_orte_tmpdir_base") != nullptr)
+        setenv("OMPI_MCA_ess_singleton_isolated", "1", 1);
+    }
     MPI_Init(&argc, &argv);
     started = true;
     comm = MPI_COMM_WORLD;
@@ -62,6 +76,10 @@ struct Mpi {
       std::cerr << (started ? "mpi: initialised\n" : "mpi: not initialised\n");
     if (started)
       MPI_Finalize();
+    if (!session_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(session_dir, ec);
+    }
     return status;
   }
 
