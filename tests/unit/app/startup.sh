@@ -54,9 +54,12 @@ expect simulate 0 "not initialised" "$bin" simulate --config sky.ini --output sk
 expect campaign-help 0 "not initialised" "$bin" spatial --help
 
 # Trial campaigns start MPI (a singleton without daemon outside a launcher).
-expect spatial 0 "initialised" "$bin" spatial --config "$demo/spatial.ini" --trials 20 \
-  --log10e-min 5.8 --output s.h5
+# Its Open MPI session directory is its own, under $TMPDIR, and removed at the end.
+mkdir sessions
+expect spatial 0 "initialised" env TMPDIR="$tmp/sessions" "$bin" spatial \
+  --config "$demo/spatial.ini" --trials 20 --output s.h5
 [[ -s s.h5 ]] || { echo "FAIL spatial: no s.h5"; fails=$((fails + 1)); }
+[[ -z $(ls sessions) ]] || { echo "FAIL spatial: left $(ls sessions)"; fails=$((fails + 1)); }
 # Under a launcher, and when forced, every subcommand starts MPI as before.
 expect mpiexec-version 0 "initialised" "$mpiexec" -np 1 "$bin" --version
 expect mpiexec-blocks 0 "initialised" "$mpiexec" -np 1 "$bin" blocks --input lc.csv
