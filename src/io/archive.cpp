@@ -116,6 +116,14 @@ void check_status(herr_t status, const char* what, const std::filesystem::path& 
 
 void silence_hdf5() {
   static const bool done = [] {
+    // One process without MPI leaves HDF5's shutdown to its atexit handler,
+    // which closes every file still open; but HDF5 1.10 can never close a
+    // file whose flush failed (its metadata cache stays half-flushed:
+    // "slist already enabled?"), and the handler crashes on it. Archives
+    // close their files themselves, and under MPI HDF5 shuts down in
+    // MPI_Finalize, so the handler is not needed. (Before any other HDF5
+    // call: this is the first one nuflare makes.)
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
@@ -136,6 +144,15 @@ std::string hdf5_error_text() {
       &inner);
   H5Eclear2(H5E_DEFAULT);
   std::replace(inner.begin(), inner.end(), '\n', ' ');
+  // The default (sec2) driver's failed write: "file write failed: time = ...,
+  // filename = ..., errno = 28, error message = 'No space left on device',
+  // buf = ...". Keep the what and the why.
+  const std::string quoted = "error message = '";
+  if (const auto at = inner.find(": time = "), why = inner.find(quoted);
+      at != std::string::npos && why != std::string::npos) {
+    const auto begin = why + quoted.size(), end = inner.find('\'', begin);
+    inner = inner.substr(0, at) + ": " + inner.substr(begin, end - begin);
+  }
   return inner.empty() ? "HDF5 gave no reason" : inner;
 }
 
