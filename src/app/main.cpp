@@ -53,16 +53,17 @@ struct Mpi {
   void start(int& argc, char**& argv, bool under_launcher, bool forced) {
     if (started)
       return;
-    if (!under_launcher && !forced && std::getenv("OMPI_MCA_ess_singleton_isolated") == nullptr) {
+    // When the environment sets either, its settings stand as they are.
+    if (!under_launcher && !forced && std::getenv("OMPI_MCA_ess_singleton_isolated") == nullptr &&
+        std::getenv("OMPI_MCA_orte_tmpdir_base") == nullptr) {
       const char* tmp = std::getenv("TMPDIR");
       std::string dir =
           std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/nuflare-mpi-XXXXXX";
-      if (std::getenv("OMPI_MCA_orte_tmpdir_base") == nullptr && mkdtemp(dir.data()) != nullptr) {
+      if (mkdtemp(dir.data()) != nullptr) {
         session_dir = dir;
         setenv("OMPI_MCA_orte_tmpdir_base", dir.c_str(), 1);
-      }
-      if (std::getenv("OMPI_MCA_orte_tmpdir_base") != nullptr)
         setenv("OMPI_MCA_ess_singleton_isolated", "1", 1);
+      }
     }
     MPI_Init(&argc, &argv);
     started = true;
