@@ -48,7 +48,7 @@ struct Invocation {
   std::map<std::string, DeckOrigin> from_deck;
   //! Options given on the command line.
   std::set<std::string> from_command_line;
-  MPI_Comm comm = MPI_COMM_WORLD;
+  MPI_Comm comm = MPI_COMM_WORLD; //!< MPI_COMM_NULL: one process without MPI (docs/cli.md)
   int rank = 0;
   int size = 1;
 

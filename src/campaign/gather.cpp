@@ -19,6 +19,8 @@ struct Place {
 
 Place place(MPI_Comm comm) {
   Place p;
+  if (serial(comm))
+    return p;
   MPI_Comm_rank(comm, &p.rank);
   MPI_Comm_size(comm, &p.size);
   return p;
@@ -26,6 +28,8 @@ Place place(MPI_Comm comm) {
 
 //! Broadcasts `data` from `root` in pieces that MPI's int counts can hold.
 void broadcast_bytes(MPI_Comm comm, std::byte* data, std::uint64_t n, int root) {
+  if (serial(comm))
+    return;
   constexpr std::uint64_t piece = std::uint64_t{1} << 30;
   for (std::uint64_t done = 0; done < n; done += piece)
     MPI_Bcast(data + done, static_cast<int>(std::min(piece, n - done)), MPI_BYTE, root, comm);
@@ -34,6 +38,11 @@ void broadcast_bytes(MPI_Comm comm, std::byte* data, std::uint64_t n, int root) 
 } // namespace
 
 void agree_on_first_error(MPI_Comm comm, const std::optional<ItemError>& mine) {
+  if (serial(comm)) {
+    if (mine)
+      throw SharedError(mine->message, mine->status);
+    return;
+  }
   const auto [rank, size] = place(comm);
   const std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
   const std::uint64_t my_item = mine ? mine->item : none;
@@ -68,7 +77,8 @@ void run_on_root(MPI_Comm comm, const std::function<void()>& work) {
       failure = std::current_exception();
     }
   }
-  MPI_Bcast(&status, 1, MPI_INT, 0, comm);
+  if (!serial(comm))
+    MPI_Bcast(&status, 1, MPI_INT, 0, comm);
   if (failure)
     std::rethrow_exception(failure);
   if (status != 0)
@@ -76,22 +86,31 @@ void run_on_root(MPI_Comm comm, const std::function<void()>& work) {
 }
 
 int broadcast_from_root(MPI_Comm comm, int value) {
-  MPI_Bcast(&value, 1, MPI_INT, 0, comm);
+  if (!serial(comm))
+    MPI_Bcast(&value, 1, MPI_INT, 0, comm);
   return value;
 }
 
 void synchronise(MPI_Comm comm) {
-  MPI_Barrier(comm);
+  if (!serial(comm))
+    MPI_Barrier(comm);
 }
 
+namespace {
+//! Seconds on a steady clock (MPI_Wtime needs MPI initialised).
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
 PhaseTimer::PhaseTimer(MPI_Comm comm, std::ostream* out, bool on)
-    : comm_(comm), out_(out), on_(on), last_(MPI_Wtime()) {}
+    : comm_(comm), out_(out), on_(on), last_(seconds_now()) {}
 
 void PhaseTimer::mark(const char* phase) {
   if (!on_)
     return;
   synchronise(comm_);
-  const double now = MPI_Wtime();
+  const double now = seconds_now();
   if (out_ != nullptr)
     *out_ << "timing: " << phase << " " << now - last_ << " s\n";
   last_ = now;
@@ -123,6 +142,8 @@ int end_after_error(MPI_Comm comm, const std::string& prefix, const std::string&
 }
 
 std::vector<std::byte> all_gather_bytes(MPI_Comm comm, const std::vector<std::byte>& mine) {
+  if (serial(comm))
+    return mine;
   const auto [rank, size] = place(comm);
   const auto my_count = static_cast<std::uint64_t>(mine.size());
   std::vector<std::uint64_t> counts(static_cast<std::size_t>(size));

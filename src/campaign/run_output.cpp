@@ -34,7 +34,8 @@ void refuse_inputs(const std::filesystem::path& output, const std::vector<NamedI
 
 int rank_of(MPI_Comm comm) {
   int rank = 0;
-  MPI_Comm_rank(comm, &rank);
+  if (!serial(comm))
+    MPI_Comm_rank(comm, &rank);
   return rank;
 }
 

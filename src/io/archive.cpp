@@ -116,6 +116,14 @@ void check_status(herr_t status, const char* what, const std::filesystem::path& 
 
 void silence_hdf5() {
   static const bool done = [] {
+    // One process without MPI leaves HDF5's shutdown to its atexit handler,
+    // which closes every file still open; but HDF5 1.10 can never close a
+    // file whose flush failed (its metadata cache stays half-flushed:
+    // "slist already enabled?"), and the handler crashes on it. Archives
+    // close their files themselves, and under MPI HDF5 shuts down in
+    // MPI_Finalize, so the handler is not needed. (Before any other HDF5
+    // call: this is the first one nuflare makes.)
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;
   }();
@@ -136,6 +144,15 @@ std::string hdf5_error_text() {
       &inner);
   H5Eclear2(H5E_DEFAULT);
   std::replace(inner.begin(), inner.end(), '\n', ' ');
+  // The default (sec2) driver's failed write: "file write failed: time = ...,
+  // filename = ..., errno = 28, error message = 'No space left on device',
+  // buf = ...". Keep the what and the why.
+  const std::string quoted = "error message = '";
+  if (const auto at = inner.find(": time = "), why = inner.find(quoted);
+      at != std::string::npos && why != std::string::npos) {
+    const auto begin = why + quoted.size(), end = inner.find('\'', begin);
+    inner = inner.substr(0, at) + ": " + inner.substr(begin, end - begin);
+  }
   return inner.empty() ? "HDF5 gave no reason" : inner;
 }
 
@@ -337,7 +354,15 @@ std::array<std::uint64_t, 2> file_identity(const std::filesystem::path& path) {
   return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
+//! MPI_COMM_NULL: one process without MPI (docs/cli.md, "When nuflare starts
+//! MPI"); every collective step below is then one process's own.
+bool parallel(MPI_Comm comm) {
+  return comm != MPI_COMM_NULL;
+}
+
 void bcast_string(std::string& s, int root, MPI_Comm comm) {
+  if (!parallel(comm))
+    return;
   std::uint64_t n = s.size();
   MPI_Bcast(&n, 1, MPI_UINT64_T, root, comm);
   s.resize(n);
@@ -522,6 +547,8 @@ std::optional<RowChecksum> RowChecksum::from_hex(std::string_view text) {
 }
 
 RowChecksum RowChecksum::summed(MPI_Comm comm) const {
+  if (!parallel(comm))
+    return *this;
   RowChecksum out;
   MPI_Allreduce(lanes.data(), out.lanes.data(), 4, MPI_UINT64_T, MPI_SUM, comm);
   return out;
@@ -564,8 +591,13 @@ Archive& Archive::operator=(Archive&& o) noexcept {
 
 Archive::~Archive() {
   if (file_ && file_->get() >= 0) {
-    if (comm_ == MPI_COMM_NULL) {
-      file_->reset(); // a read-only file of this rank alone
+    if (!parallel(comm_)) {
+      // A read-only file of this rank alone, or one process's archive.
+      if (broken_)
+        detach_from_disk();
+      file_->reset();
+      if (reserved_end_ > 0)
+        release_blocks(path_, identity_);
     } else {
       // Closing is collective. When one rank failed alone the others may
       // never come (they wait in some other collective call until main()
@@ -592,7 +624,7 @@ Archive::~Archive() {
       }
     }
   }
-  if (comm_ != MPI_COMM_NULL)
+  if (parallel(comm_))
     MPI_Comm_free(&comm_);
 }
 
@@ -625,9 +657,13 @@ void Archive::detach_from_disk() noexcept {
 
 void Archive::open_collective(unsigned flags) {
   H fapl(H5Pcreate(H5P_FILE_ACCESS));
-  check_status(H5Pset_fapl_mpio(fapl.get(), comm_, MPI_INFO_NULL), "cannot select MPI-IO", path_);
-  H5Pset_all_coll_metadata_ops(fapl.get(), 1);
-  H5Pset_coll_metadata_write(fapl.get(), 1);
+  // One process without MPI writes through HDF5's default (sec2) driver: the
+  // same datasets, layouts, filters and attributes, byte for byte.
+  if (parallel(comm_)) {
+    check_status(H5Pset_fapl_mpio(fapl.get(), comm_, MPI_INFO_NULL), "cannot select MPI-IO", path_);
+    H5Pset_all_coll_metadata_ops(fapl.get(), 1);
+    H5Pset_coll_metadata_write(fapl.get(), 1);
+  }
   const bool creating = (flags & H5F_ACC_EXCL) != 0;
   const hid_t f = creating ? H5Fcreate(path_.c_str(), flags, H5P_DEFAULT, fapl.get())
                            : H5Fopen(path_.c_str(), flags, fapl.get());
@@ -645,8 +681,10 @@ Archive Archive::create(const std::filesystem::path& final_path, MPI_Comm comm,
   Archive a;
   a.final_path_ = final_path;
   a.path_ = partial_path(final_path);
-  MPI_Comm_dup(comm, &a.comm_);
-  MPI_Comm_rank(a.comm_, &a.rank_);
+  if (parallel(comm)) {
+    MPI_Comm_dup(comm, &a.comm_);
+    MPI_Comm_rank(a.comm_, &a.rank_);
+  }
   // A new file replaces an old partial one instead of truncating it: a run
   // that still writes the old file (same --output) writes to its own,
   // now nameless, file and cannot damage this one.
@@ -698,8 +736,10 @@ Archive Archive::open_partial(const std::filesystem::path& final_path, MPI_Comm 
   Archive a;
   a.final_path_ = final_path;
   a.path_ = partial_path(final_path);
-  MPI_Comm_dup(comm, &a.comm_);
-  MPI_Comm_rank(a.comm_, &a.rank_);
+  if (parallel(comm)) {
+    MPI_Comm_dup(comm, &a.comm_);
+    MPI_Comm_rank(a.comm_, &a.rank_);
+  }
   // Rank 0 looks through a read-only handle first: a file HDF5 cannot open,
   // or one of another format, is refused before any rank opens it for writing.
   std::string field, problem;
@@ -744,12 +784,13 @@ void Archive::write_root_attributes(const RunInfo& info) {
   // The date and job id describe the run, not its results; rank-invariance
   // checks compare datasets, not these.
   std::string date = iso_time_utc();
-  MPI_Bcast(date.data(), static_cast<int>(date.size()), MPI_CHAR, 0, comm_);
+  bcast_string(date, 0, comm_);
   set_attribute("/", "created_utc", date);
   set_attribute("/", "slurm_job_id", info.job_id);
   set_attribute("/", "command_line", info.command_line);
   int size = 1;
-  MPI_Comm_size(comm_, &size);
+  if (parallel(comm_))
+    MPI_Comm_size(comm_, &size);
   set_attribute("/", "mpi_ranks", static_cast<std::int64_t>(size));
 
   create_group("/config");
@@ -815,7 +856,8 @@ void Archive::reserve(std::uint64_t bytes) {
     if (err == 0)
       reserved_end_ = std::max(reserved_end_, end);
   }
-  MPI_Bcast(&err, 1, MPI_INT, 0, comm_);
+  if (parallel(comm_))
+    MPI_Bcast(&err, 1, MPI_INT, 0, comm_);
   if (err != 0) {
     const bool full = err == ENOSPC || err == EDQUOT;
     throw core::IoError(path_.string() + ": " +
@@ -933,6 +975,18 @@ void Archive::set_attribute(const std::string& path, const std::string& name, st
 
 namespace {
 
+//! Transfer properties for writing `dset`: collective in a file opened with
+//! MPI-IO, HDF5's defaults in one process's file (HDF5 refuses collective
+//! transfers there).
+H transfer_plist(hid_t dset) {
+  H dxpl(H5Pcreate(H5P_DATASET_XFER));
+  H file(H5Iget_file_id(dset));
+  H fapl(H5Fget_access_plist(file.get()));
+  if (H5Pget_driver(fapl.get()) == H5FD_MPIO)
+    H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE);
+  return dxpl;
+}
+
 //! Collective write of a whole small dataset: rank 0 writes everything, the
 //! other ranks select nothing (parallel HDF5 wants every rank in the call).
 bool write_whole(hid_t dset, hid_t mem_type, const void* data, int rank) {
@@ -944,8 +998,7 @@ bool write_whole(hid_t dset, hid_t mem_type, const void* data, int rank) {
     H5Sselect_none(file_space.get());
     H5Sselect_none(mem_space.get());
   }
-  H dxpl(H5Pcreate(H5P_DATASET_XFER));
-  H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE);
+  H dxpl = transfer_plist(dset);
   return H5Dwrite(dset, mem_type, mem_space.get(), file_space.get(), dxpl.get(), data) >= 0;
 }
 
@@ -1099,7 +1152,7 @@ RowsInfo Archive::inspect_rows(const std::string& path) {
     checksum = info.checksum.value_or("");
   }
   std::string type = info.type;
-  if (comm_ != MPI_COMM_NULL) {
+  if (parallel(comm_)) {
     MPI_Bcast(n.data(), static_cast<int>(n.size()), MPI_UINT64_T, 0, comm_);
     bcast_string(type, 0, comm_);
     bcast_string(checksum, 0, comm_);
@@ -1200,8 +1253,10 @@ RowChecksum Archive::write_rows_impl(const std::string& path, std::span<const Ro
   if (const std::string failure = agreed_failure(problem.empty(), problem); !failure.empty())
     throw Error(failure);
 
-  std::uint64_t mine = values.size() * width, total = 0;
-  MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, comm_);
+  const std::uint64_t mine = values.size() * width;
+  std::uint64_t total = mine;
+  if (parallel(comm_))
+    MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, comm_);
   reserve(total + total / 64 + 1024 * (total / (64 * 1024) + 1));
   pending_ += METADATA_PER_OBJECT;
 
@@ -1224,8 +1279,7 @@ RowChecksum Archive::write_rows_impl(const std::string& path, std::span<const Ro
   H mem_space(H5Screate_simple(1, mem_dims.data(), nullptr));
   if (values.empty())
     H5Sselect_none(mem_space.get());
-  H dxpl(H5Pcreate(H5P_DATASET_XFER));
-  H5Pset_dxpl_mpio(dxpl.get(), H5FD_MPIO_COLLECTIVE);
+  H dxpl = transfer_plist(dset.get());
   const bool ok = H5Dwrite(dset.get(), memory_type(*type), mem_space.get(), file_space.get(),
                            dxpl.get(), bytes) >= 0;
   check_all(ok,
@@ -1514,7 +1568,8 @@ void Archive::verify_rows_on_disk() const {
   }
   bcast_string(listing, 0, comm_);
   int size = 1;
-  MPI_Comm_size(comm_, &size);
+  if (parallel(comm_))
+    MPI_Comm_size(comm_, &size);
   H f(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   for (std::size_t pos = 0; pos < listing.size();) {
     const std::size_t tab1 = listing.find('\t', pos), tab2 = listing.find('\t', tab1 + 1),
@@ -1549,7 +1604,7 @@ void Archive::verify_rows_on_disk() const {
 void Archive::commit() {
   if (!file_)
     return;
-  if (comm_ == MPI_COMM_NULL) { // a read-only archive has nothing to commit
+  if (!writable_) { // a read-only archive has nothing to commit
     file_.reset();
     return;
   }

@@ -131,8 +131,11 @@ fs::path OutputLock::lock_path(const fs::path& output) {
 }
 
 OutputLock::OutputLock(const fs::path& output, MPI_Comm comm) : path_(lock_path(output)) {
+  // MPI_COMM_NULL: one process without MPI (docs/cli.md, "When nuflare starts MPI").
+  const bool parallel = comm != MPI_COMM_NULL;
   int rank = 0;
-  MPI_Comm_rank(comm, &rank);
+  if (parallel)
+    MPI_Comm_rank(comm, &rank);
   // 0: locked; 2: refused or bad --output; 74: I/O error. Rank 0 decides.
   int status = 0;
   std::string message;
@@ -150,11 +153,13 @@ OutputLock::OutputLock(const fs::path& output, MPI_Comm comm) : path_(lock_path(
       message = e.what();
     }
   }
-  int length = static_cast<int>(message.size());
-  MPI_Bcast(&status, 1, MPI_INT, 0, comm);
-  MPI_Bcast(&length, 1, MPI_INT, 0, comm);
-  message.resize(static_cast<std::size_t>(length));
-  MPI_Bcast(message.data(), length, MPI_CHAR, 0, comm);
+  if (parallel) {
+    int length = static_cast<int>(message.size());
+    MPI_Bcast(&status, 1, MPI_INT, 0, comm);
+    MPI_Bcast(&length, 1, MPI_INT, 0, comm);
+    message.resize(static_cast<std::size_t>(length));
+    MPI_Bcast(message.data(), length, MPI_CHAR, 0, comm);
+  }
   if (status == 74)
     throw core::IoError(message);
   if (status != 0)

@@ -12,6 +12,11 @@
 //! overload that lists its members once, for writing and for reading.
 //!
 //! Only this module and io/ call MPI.
+//!
+//! One process without MPI (nuflare outside a launcher, docs/cli.md "When
+//! nuflare starts MPI") passes MPI_COMM_NULL as its communicator: every
+//! collective here is then the identity of one rank of one, and no MPI
+//! function is called, so MPI need not be initialised.
 #include "nuflare/core/error.hpp"
 
 #include <mpi.h>
@@ -29,6 +34,11 @@
 #include <vector>
 
 namespace nuflare::campaign {
+
+//! True for the communicator of one process without MPI (MPI_COMM_NULL).
+[[nodiscard]] inline bool serial(MPI_Comm comm) noexcept {
+  return comm == MPI_COMM_NULL;
+}
 
 // ---- errors every rank agrees on ---------------------------------------------
 
@@ -78,7 +88,7 @@ private:
   MPI_Comm comm_;
   std::ostream* out_;
   bool on_;
-  double last_;
+  double last_; //!< seconds on a steady clock
 };
 
 //! Ends a run after an error, on every rank that failed. When every rank

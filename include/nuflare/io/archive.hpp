@@ -146,6 +146,8 @@ public:
   //! flushes: from then on the partial file is a valid archive. An existing
   //! partial file is removed first and a new file is created in its place
   //! (never truncated), so a run still writing the old one cannot damage it.
+  //! `comm` = MPI_COMM_NULL: one process without MPI writes the same file
+  //! through HDF5's default driver (also for open_partial).
   static Archive create(const std::filesystem::path& final_path, MPI_Comm comm,
                         const RunInfo& info);
   //! Opens a complete archive for reading on the calling rank only. Accepts
@@ -282,6 +284,7 @@ private:
   std::filesystem::path path_;       //!< file currently open (.partial while writing)
   std::filesystem::path final_path_; //!< rename target
   MPI_Comm comm_ = MPI_COMM_NULL;    //!< private duplicate of the run's communicator
+                                     //!< (none: read-only, or one process without MPI)
   int rank_ = 0;
   std::unique_ptr<Handle> file_;
   bool writable_ = false;

@@ -1,0 +1,128 @@
+"""Archives written by one process without MPI equal those written under mpiexec.
+
+Issue 15, item 1 (docs/cli.md, "When nuflare starts MPI"): outside a launcher
+`followup` and `flares` write their archive through HDF5's default driver, the
+trial campaigns through MPI-IO in a singleton; under `mpiexec -np 1` every
+subcommand writes through MPI-IO. Every group, dataset (type, shape, layout,
+chunks, filters, fill value, bytes) and attribute must be the same, the run's
+date aside; `simulate`'s sky folder must be the same file for file.
+"""
+import filecmp
+import os
+import subprocess
+import sys
+import tempfile
+
+try:
+    import h5py
+    import numpy as np
+except ImportError as e:
+    print(f"skipped: {e}")
+    sys.exit(77)
+
+BIN = os.environ["NUFLARE_BIN"]
+SRC = os.environ.get("NUFLARE_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../../.."))
+DEMO = os.path.join(SRC, "inputs/demo")
+MPIEXEC = os.environ.get("MPIEXEC", "mpiexec")
+# The run's date differs between any two runs.
+VARYING = {"created_utc"}
+failures = []
+
+
+def run(cwd, launcher, *args):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE",
+                        "NUFLARE_FORCE_MPI")}
+    env["NUFLARE_DEBUG_MPI"] = "1"
+    cmd = ([MPIEXEC, "-np", "1"] if launcher else []) + [BIN, *args]
+    p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        sys.exit(f"FAIL {' '.join(cmd)}: exit {p.returncode}: {p.stderr}")
+    return p.stderr.strip().splitlines()[-1]
+
+
+def layout(ds):
+    plist = ds.id.get_create_plist()
+    filters = [plist.get_filter(i)[:3] for i in range(plist.get_nfilters())]
+    return (ds.dtype, ds.shape, ds.maxshape, ds.chunks, plist.get_layout(), filters,
+            ds.fillvalue if ds.dtype.kind != "O" else None)
+
+
+def content(ds):
+    """The dataset's bytes as stored (or its strings, for variable-length ones)."""
+    values = ds[()]
+    return list(values) if ds.dtype.kind == "O" else np.asarray(values).tobytes()
+
+
+def attributes(obj):
+    return {k: (v.tobytes() if isinstance(v, np.ndarray) else v)
+            for k, v in obj.attrs.items() if k not in VARYING}
+
+
+def compare(name, a_path, b_path):
+    checked = 0
+    with h5py.File(a_path, "r") as a, h5py.File(b_path, "r") as b:
+        names_a, names_b = [], []
+        a.visit(names_a.append)
+        b.visit(names_b.append)
+        if names_a != names_b:
+            failures.append(f"{name}: objects differ: {sorted(set(names_a) ^ set(names_b))}")
+            return
+        for path in ["/"] + names_a:
+            x, y = a[path], b[path]
+            if attributes(x) != attributes(y):
+                failures.append(f"{name}: {path}: attributes differ")
+            if isinstance(x, h5py.Dataset):
+                if layout(x) != layout(y):
+                    failures.append(f"{name}: {path}: layout {layout(x)} != {layout(y)}")
+                elif content(x) != content(y):
+                    failures.append(f"{name}: {path}: values differ")
+                checked += 1
+    print(f"     {name}: {checked} datasets identical without MPI and under mpiexec -np 1")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    serial, launched = os.path.join(tmp, "serial"), os.path.join(tmp, "mpi")
+    os.mkdir(serial)
+    os.mkdir(launched)
+    runs = {
+        "followup": (["followup", "--config", os.path.join(DEMO, "followup.ini")],
+                     "not initialised"),
+        "flares": (["flares", "--config", os.path.join(DEMO, "flares.ini")], "not initialised"),
+        "spatial": (["spatial", "--config", os.path.join(DEMO, "spatial.ini"), "--trials", "20"],
+                    "initialised"),
+    }
+    for name, (args, state) in runs.items():
+        out = ["--output", f"{name}.h5"]
+        got = run(serial, False, *args, *out)
+        if got != f"mpi: {state}":
+            failures.append(f"{name}: expected 'mpi: {state}' without a launcher, got {got!r}")
+        got = run(launched, True, *args, *out)
+        if got != "mpi: initialised":
+            failures.append(f"{name}: expected 'mpi: initialised' under mpiexec, got {got!r}")
+        compare(name, os.path.join(serial, f"{name}.h5"), os.path.join(launched, f"{name}.h5"))
+
+    deck = "[simulate]\nseed = 5\nevents.per_season = 300\nalerts.count = 6\ncatalog.count = 15\n"
+    for where, launcher in ((serial, False), (launched, True)):
+        with open(os.path.join(where, "sky.ini"), "w") as f:
+            f.write(deck)
+        run(where, launcher, "simulate", "--config", "sky.ini", "--output", "sky")
+    def files_under(root):
+        return sorted(os.path.relpath(os.path.join(d, f), root)
+                      for d, _, names in os.walk(root) for f in names)
+
+    a, b = os.path.join(serial, "sky"), os.path.join(launched, "sky")
+    files = files_under(a)
+    if files != files_under(b):
+        failures.append(f"simulate: sky folders hold other files: {files} {files_under(b)}")
+    else:
+        differ = [f for f in files
+                  if not filecmp.cmp(os.path.join(a, f), os.path.join(b, f), shallow=False)]
+        if differ:
+            failures.append(f"simulate: files differ: {differ}")
+        else:
+            print(f"     simulate: {len(files)} files identical")
+
+for f in failures:
+    print("FAIL", f)
+sys.exit(1 if failures else 0)

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Issue 15, item 1: nuflare starts MPI only when the run needs it
+# (docs/cli.md, "When nuflare starts MPI"). NUFLARE_DEBUG_MPI=1 makes nuflare
+# say on stderr, as it exits, whether it initialised MPI. Outside a launcher
+# --help, --version, errors and the subcommands that run no trial campaign
+# must not; trial campaigns, runs under mpiexec and NUFLARE_FORCE_MPI=1 must.
+set -uo pipefail
+bin=${NUFLARE_BIN:?}
+src=${NUFLARE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+demo=$src/inputs/demo
+mpiexec=${MPIEXEC:-mpiexec}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+fails=0
+# A shell inside a launcher's job must not make these runs look launched.
+unset OMPI_COMM_WORLD_SIZE PMIX_RANK PMI_RANK PMI_SIZE NUFLARE_FORCE_MPI
+
+expect() { # expect NAME STATUS MPI_STATE CMD...  (MPI_STATE: initialised | not initialised)
+  local name=$1 want=$2 state=$3
+  shift 3
+  NUFLARE_DEBUG_MPI=1 "$@" >out.txt 2>err.txt
+  local got=$?
+  if [[ $got != "$want" ]]; then
+    echo "FAIL $name: exit $got, expected $want; stderr: $(cat err.txt)"
+    fails=$((fails + 1))
+  fi
+  if [[ $(tail -n 1 err.txt) != "mpi: $state" ]]; then
+    echo "FAIL $name: expected 'mpi: $state' last on stderr, got: $(cat err.txt)"
+    fails=$((fails + 1))
+  fi
+}
+
+awk 'BEGIN { print "t,x,sigma"; for (i = 0; i < 1000; ++i) printf "%d,%d,0.1\n", i, (i >= 400 && i < 600) ? 3 : 1 }' \
+  >lc.csv
+expect version 0 "not initialised" "$bin" --version
+expect help 0 "not initialised" "$bin" --help
+expect no-arguments 2 "not initialised" "$bin"
+expect unknown-subcommand 2 "not initialised" "$bin" frobnicate
+grep -q 'unknown subcommand "frobnicate"' err.txt || { echo "FAIL unknown-subcommand: $(cat err.txt)"; fails=$((fails + 1)); }
+expect blocks 0 "not initialised" "$bin" blocks --input lc.csv
+grep -q '399.5' out.txt ||
+  { echo "FAIL blocks: no edge at 399.5: $(cat out.txt)"; fails=$((fails + 1)); }
+expect blocks-bad-input 2 "not initialised" "$bin" blocks --input missing.csv
+expect followup 0 "not initialised" "$bin" followup --config "$demo/followup.ini" --output f.h5
+[[ -s f.h5 && ! -e f.h5.partial && ! -e f.h5.lock ]] ||
+  { echo "FAIL followup: no f.h5, or partial/lock left: $(ls)"; fails=$((fails + 1)); }
+expect followup-exists 2 "not initialised" "$bin" followup --config "$demo/followup.ini" --output f.h5
+expect table 0 "not initialised" "$bin" table --archive f.h5 --analysis followup
+[[ -s out.txt ]] || { echo "FAIL table: nothing printed"; fails=$((fails + 1)); }
+printf '[simulate]\nseed = 5\nevents.per_season = 300\nalerts.count = 6\ncatalog.count = 15\n' >sky.ini
+expect simulate 0 "not initialised" "$bin" simulate --config sky.ini --output sky
+[[ -s sky/catalog.csv && ! -e sky.lock ]] || { echo "FAIL simulate: $(ls sky)"; fails=$((fails + 1)); }
+expect campaign-help 0 "not initialised" "$bin" spatial --help
+
+# Trial campaigns start MPI (a singleton without daemon outside a launcher).
+# Its Open MPI session directory is its own, under $TMPDIR, and removed at the end.
+mkdir sessions
+expect spatial 0 "initialised" env TMPDIR="$tmp/sessions" "$bin" spatial \
+  --config "$demo/spatial.ini" --trials 20 --output s.h5
+[[ -s s.h5 ]] || { echo "FAIL spatial: no s.h5"; fails=$((fails + 1)); }
+[[ -z $(ls sessions) ]] || { echo "FAIL spatial: left $(ls sessions)"; fails=$((fails + 1)); }
+# Under a launcher, and when forced, every subcommand starts MPI as before.
+expect mpiexec-version 0 "initialised" "$mpiexec" -np 1 "$bin" --version
+expect mpiexec-blocks 0 "initialised" "$mpiexec" -np 1 "$bin" blocks --input lc.csv
+expect forced-version 0 "initialised" env NUFLARE_FORCE_MPI=1 "$bin" --version
+expect forced-error 2 "initialised" env NUFLARE_FORCE_MPI=1 "$bin" frobnicate
+
+if ((fails > 0)); then
+  echo "$fails check(s) failed"
+  exit 1
+fi
+echo "startup: MPI initialised only where needed"
