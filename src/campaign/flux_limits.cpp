@@ -10,13 +10,11 @@
 
 namespace nuflare::campaign {
 
-std::vector<FluxLimitRow> flux_limit_rows(const std::vector<std::string>& uptime_files,
-                                          const std::vector<std::string>& irf_files,
-                                          const std::vector<double>& edges,
-                                          const coincidence::FluxLimitConfig& config,
-                                          coincidence::DecAverage weighting,
-                                          const FluxExposureReading& reading,
-                                          std::vector<std::filesystem::path>& inputs) {
+std::vector<FluxLimitRow>
+flux_limit_rows(const std::vector<std::string>& uptime_files,
+                const std::vector<std::string>& irf_files, const std::vector<double>& edges,
+                const coincidence::FluxLimitConfig& config, coincidence::DecAverage weighting,
+                const FluxExposureReading& reading, std::vector<std::filesystem::path>& inputs) {
   std::map<std::string, coincidence::AveragedArea> areas;
   for (const auto& path : irf_files) {
     const auto table = io::read_effective_area(path);
@@ -28,9 +26,8 @@ std::vector<FluxLimitRow> flux_limit_rows(const std::vector<std::string>& uptime
   if (reading.area_season) {
     const auto it = areas.find(*reading.area_season);
     if (it == areas.end())
-      throw core::FieldError("flux_area_season",
-                             "no effective-area table of season " + *reading.area_season +
-                                 " among flux_irfs");
+      throw core::FieldError("flux_area_season", "no effective-area table of season " +
+                                                     *reading.area_season + " among flux_irfs");
     common = &it->second;
   }
   std::vector<coincidence::SeasonExposure> seasons;
@@ -45,8 +42,7 @@ std::vector<FluxLimitRow> flux_limit_rows(const std::vector<std::string>& uptime
     if (!common && it == areas.end())
       throw core::InputError(path, 0, "season",
                              "no effective area given for season " + runs.season);
-    seasons.push_back(
-        {runs.season, runs.livetime_days() * 86400.0, common ? *common : it->second});
+    seasons.push_back({runs.season, runs.livetime_days() * 86400.0, common ? *common : it->second});
     livetime_days += runs.livetime_days();
   }
   if (reading.livetime_days) {

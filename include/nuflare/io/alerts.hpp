@@ -6,8 +6,8 @@
 
 #include <cstddef>
 #include <limits>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,10 +70,10 @@ enum class AlertAreaShape {
 enum class AlertStream { any, gold, bronze };
 
 //! Which alerts an analysis uses: the choices the papers leave open, each
-//! off by default; retracted alerts are always dropped (docs/methods.md, "Reproducing the papers"). The blazar
-//! paper uses alerts up to the end of May 2021 (§3.1) and leaves out those
-//! "with relatively large angular uncertainty" (§3.2) without saying where
-//! the line is; the decks under inputs/paper/ spell the readings out.
+//! off by default; retracted alerts are always dropped (docs/methods.md, "Reproducing the papers").
+//! The blazar paper uses alerts up to the end of May 2021 (§3.1) and leaves out those "with
+//! relatively large angular uncertainty" (§3.2) without saying where the line is; the decks under
+//! inputs/paper/ spell the readings out.
 struct AlertSelection {
   std::optional<double> mjd_min;       //!< keep alerts at or after [MJD]
   std::optional<double> mjd_max;       //!< keep alerts before [MJD]
@@ -102,8 +102,7 @@ inline const core::OptionTable<AlertSelection>& AlertSelection::options() {
                core::POSITIVE)
           .no_default("no limit")
           .choice("area_shape", &S::area_shape,
-                  {{"rectangle", AlertAreaShape::rectangle},
-                   {"ellipse", AlertAreaShape::ellipse}},
+                  {{"rectangle", AlertAreaShape::rectangle}, {"ellipse", AlertAreaShape::ellipse}},
                   "how alerts_max_area measures an alert: the 90% rectangle "
                   "(RA+ + RA-) cos(dec) (Dec+ + Dec-), or the ellipse inside it")
           .choice("stream", &S::stream,

@@ -115,8 +115,7 @@ TEST_CASE("the selection keys are declared once, with the prefix alerts_ in the 
 
 TEST_CASE("Table 2: 4/32 and 2/62 with alerts before MJD 59366, rectangle area < 50 deg2",
           "[paper][data]") {
-  const auto alerts_file =
-      test::data_file("icecube_alerts_icecat1/IceCube_Gold_Bronze_Tracks.csv");
+  const auto alerts_file = test::data_file("icecube_alerts_icecat1/IceCube_Gold_Bronze_Tracks.csv");
   const auto sources_file = test::data_file("paper_groups/txs_like_and_cfs_4fgl.csv");
   NUFLARE_REQUIRE_DATA(alerts_file);
   NUFLARE_REQUIRE_DATA(sources_file);
