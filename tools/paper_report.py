@@ -7,8 +7,11 @@ cannot reproduce say which input is missing; rows another subcommand will
 fill say "pending".
 
 usage: /usr/bin/python3 tools/paper_report.py --results DIR [--quick 0|1] [--csv FILE]
+                                             [--figures DIR]
 Prints Markdown on stdout; --csv also writes the rows as CSV (the regression
-test reads it). The paper values are transcribed from the papers' text.
+test reads it); --figures draws blazar Fig. 15 (the flux limits against the
+diffuse flux) as DIR/fig15_flux_limit.png. The paper values are transcribed
+from the papers' text.
 """
 import argparse
 import csv
@@ -255,6 +258,42 @@ def ztf(r, results):
             f.close()
 
 
+def draw_fig15(results, out_dir):
+    """Blazar Fig. 15: E^2 phi of the limits per bin (both readings) against the
+    diffuse astrophysical nu_mu flux, 4 pi * 1.44e-18 (E / 100 TeV)^-2.37 (§7.4)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    e = np.logspace(4.5, 5.5, 50)
+    ax.plot(e, e**2 * 4 * np.pi * 1.44e-18 * (e / 1e5) ** -2.37, "k-",
+            label="diffuse ν_μ (Abbasi et al. 2021), 4π sr")
+    for name, label, style in (("blazar_spatial.h5", "limit, paper reading", "C0-"),
+                               ("blazar_spatial_defaults.h5", "limit, default reading", "C1--")):
+        f = open_archive(results, name)
+        if not f:
+            continue
+        fl = table(f, "spatial/flux_limit")
+        f.close()
+        for k in range(len(fl["phi0"])):
+            lo, hi = 10 ** fl["log10e_min"][k], 10 ** fl["log10e_max"][k]
+            x = np.array([lo, hi])
+            ax.plot(x, x**2 * fl["phi0"][k] * (x / 1e5) ** -2, style, lw=2,
+                    label=label if k == 0 else None)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("E_ν [GeV]")
+    ax.set_ylabel("E² φ [GeV cm⁻² s⁻¹]")
+    ax.set_title("Blazar paper Fig. 15: TXS-like limit (N = 10) vs diffuse flux")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    os.makedirs(out_dir, exist_ok=True)
+    fig.savefig(os.path.join(out_dir, "fig15_flux_limit.png"), dpi=120)
+    plt.close(fig)
+
+
 def summary(rows):
     within1 = within10 = beyond = 0
     reasons = {}
@@ -312,7 +351,10 @@ def main():
     ap.add_argument("--results", required=True, help="folder of the archives of reproduce.sh")
     ap.add_argument("--quick", default="0", choices=["0", "1"])
     ap.add_argument("--csv", help="also write the rows as CSV to this file")
+    ap.add_argument("--figures", help="draw blazar Fig. 15 into this folder")
     args = ap.parse_args()
+    if args.figures:
+        draw_fig15(args.results, args.figures)
     r = Report()
     blazar_spatial(r, args.results)
     blazar_time(r, args.results, args.quick == "1")

@@ -89,5 +89,6 @@ f=$out/figures
 
 step "report"
 "$py" "$here/tools/paper_report.py" --results "$out" --quick "$quick" --csv "$out/report.csv" \
+  --figures "$f" \
   > "$out/REPORT.md"
 step "wrote $out/REPORT.md"
