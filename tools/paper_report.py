@@ -186,6 +186,13 @@ def blazar_time(r, results, quick):
           "not reproducible: " + MISSING_WISE)
     r.add(BLAZAR, "§4.2 Fig. 1, 2", "example light curves, flares and classes", None, None, "",
           "not reproducible: " + MISSING_WISE)
+    # Where the text contradicts itself, both readings get a row.
+    for dt in (570, 630):
+        r.add(BLAZAR, "§5 Fig. 7", f"WIBRaLS R(t) with ΔT = {dt} d (the text gives both)", None,
+              None, f"temporal --delta-t {dt} [{METHODS}]", "not reproducible: " + MISSING_WISE)
+    for cut, key in (("> 5", "min_detections 6"), ("≥ 5", "min_detections 5")):
+        r.add(BLAZAR, "§4.1", f"X-ray/mm sources with {cut} detections (the text gives both)",
+              None, None, f"{key} [{METHODS}]", PENDING_BANDS)
     r.add(BLAZAR, "§6.1 Fig. 9", "DCF of Mrk 421 / OJ 287", None, None, "", PENDING_DCF)
     r.add(BLAZAR, "§4.2 Fig. 6-7", "X-ray and radio flares of Mrk 421, OJ 287", None, None, "",
           PENDING_BANDS)
