@@ -11,15 +11,15 @@
 # results/paper), NUFLARE_RANKS (default 2), MPIEXEC (default mpirun).
 # --quick runs the campaigns with few trials (the regression test uses it);
 # every printed number that does not come from trials is the same.
-# Trial counts are modest (see the decks and the report) so that the whole
-# script takes a few minutes on 2 cores. Exit status: 0 done, 77 no data.
+# The decks use the paper's trial counts (about 20 s on 2 cores). Exit
+# status: 0 done, 2 not built or bad argument, 77 no data.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 quick=0
 for arg in "$@"; do
   case $arg in
     --quick) quick=1 ;;
-    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "reproduce.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
   esac
 done

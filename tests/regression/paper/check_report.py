@@ -50,6 +50,7 @@ def main(path):
     exact("potential sources cfs (of 62), default reading", 8)
     near(phi.format("4.8-5.0", "default reading"), 1.589e-18, rel=1e-3)
     near(phi.format("5.0-5.2", "default reading"), 1.777e-18, rel=1e-3)
+    exact("4FGL-DR2 sources in the time test (abs δ < 40°, abs b > 10°, VI > 18.48)", 992)
     # ZTF paper §6 (../shared/ORACLES.md, ZTF section; docs/methods.md).
     exact("alerts followed up", 24)
     for evolution, median in (("sfr", 0.636), ("grb", 1.340), ("blazar", 0.564)):
