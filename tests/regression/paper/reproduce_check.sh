@@ -14,7 +14,7 @@ trap 'rm -rf "$TMP"' EXIT
 NUFLARE_BIN=$BIN NUFLARE_SHARED_DIR=$SHARED NUFLARE_OUTPUT_DIR=$TMP NUFLARE_RANKS=2 \
   "$SRC/tools/reproduce.sh" --quick 2> "$TMP/log" || { cat "$TMP/log"; exit 1; }
 [ -s "$TMP/REPORT.md" ] || { echo "FAIL: no REPORT.md"; exit 1; }
-for fig in fig15_flux_limit spatial_fig12_excess fig3_scan_4fgl fig5_rt_4fgl fig8_pvalue_4fgl fig17; do
+for fig in fig15_flux_limit ztf_fig15_cumulative_pdet spatial_fig12_excess fig3_scan_4fgl fig5_rt_4fgl fig8_pvalue_4fgl fig17; do
   ls "$TMP/figures" | grep -q "^$fig.*\.png$" || { echo "FAIL: figure $fig missing"; exit 1; }
 done
 /usr/bin/python3 "$(dirname "$0")/check_report.py" "$TMP/report.csv"
