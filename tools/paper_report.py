@@ -121,7 +121,7 @@ def blazar_spatial(r, results):
     for label, run, reading in (("paper reading", paper_run, reading_t2),
                                 ("default reading", default_run, default_t2)):
         t2 = table(run, "spatial/table2") if run else None
-        for group, printed, n in (("txs_like", 4, 32), ("cfs", 2, 62)):
+        for group, printed, n, fraction in (("txs_like", 4, 32, 0.1250), ("cfs", 2, 62, 0.0323)):
             value = None
             if t2:
                 i = t2["group"].index(group)
@@ -129,6 +129,8 @@ def blazar_spatial(r, results):
                 assert int(t2["n_sources"][i]) == n, f"{group}: {t2['n_sources'][i]} sources"
             r.add(BLAZAR, "§6.3 Table 2", f"potential sources {group} (of {n}), {label}",
                   printed, value, reading)
+            r.add(BLAZAR, "§6.3 Table 2", f"fraction of potential sources {group}, {label}",
+                  fraction, None if value is None else value / n, reading)
     for quantity, printed in (("NFS (of 409)", 32), ("ACC-Fermi mm-γ (of 12)", 2)):
         r.add(BLAZAR, "§6.3 Table 2", f"potential sources {quantity}", printed, None, "",
               "not reproducible: " + MISSING_NFS)
