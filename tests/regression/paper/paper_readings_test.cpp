@@ -4,6 +4,7 @@
 // each selection key; the [data] cases pin the paper's numbers on the real
 // data in ../shared/data.
 #include "nuflare/campaign/flux_limits.hpp"
+#include "nuflare/campaign/inputs.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/coincidence/spatial.hpp"
 #include "nuflare/core/error.hpp"
@@ -181,4 +182,37 @@ TEST_CASE("eq. 2: 1.458e-18 and 1.645e-18 with dT = 3652.5 d and IC86_II's area 
   campaign::FluxExposureReading no_area;
   no_area.livetime_days = 3652.5;
   CHECK_THROWS_WITH(paper_flux_rows(no_area, false), Catch::Contains("flux_area_season"));
+}
+
+TEST_CASE("the time test's inputs take the same alert selection (temporal, scan, sensitivity)",
+          "[paper][data]") {
+  const auto alerts = test::data_file("icecube_alerts_icecat1/IceCube_Gold_Bronze_Tracks.csv");
+  const auto sources = test::data_file("fermi_4fgl_dr2/4fgl_dr2_v27_main.csv");
+  const auto curves = test::data_file("fermi_4fgl_dr2/4fgl_dr2_v27_flux_history_yearly.csv");
+  NUFLARE_REQUIRE_DATA(alerts);
+  NUFLARE_REQUIRE_DATA(sources);
+  NUFLARE_REQUIRE_DATA(curves);
+  campaign::TemporalSelection s;
+  s.alerts = alerts.string();
+  s.sources = sources.string();
+  s.lightcurves = {curves.string()};
+  s.format = campaign::LightCurveFormat::fermi_yearly;
+  s.band = "fermi_yearly";
+  s.cuts.max_abs_dec_deg = 40; // blazar paper §4.1
+  s.cuts.min_abs_glat_deg = 10;
+  s.cuts.min_variability_index = 18.48;
+  const auto all = campaign::read_temporal_inputs(s);
+  CHECK(all.series.size() == 992); // the paper's 992 4FGL-DR2 sources
+  s.alert_selection.mjd_max = 59366;
+  const auto paper = campaign::read_temporal_inputs(s);
+  CHECK(paper.series.size() == 992);
+  REQUIRE(paper.alerts.size() < all.alerts.size());
+  for (const auto& a : paper.alerts)
+    CHECK(a.mjd < 59366);
+  s.alert_selection.stream = io::AlertStream::gold;
+  const auto gold = campaign::read_temporal_inputs(s);
+  REQUIRE(!gold.alerts.empty());
+  CHECK(gold.alerts.size() < paper.alerts.size());
+  for (const auto& a : gold.alerts)
+    CHECK(a.stream.find("gold") != std::string::npos);
 }
