@@ -53,10 +53,9 @@ std::unordered_map<std::string, double> read_rho(const std::string& path) {
 int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   const auto output = claim_output(inv);
-  std::vector<io::Alert> alerts;
-  for (auto& a : campaign::read_once(inv.comm, [&] { return io::read_alerts(run.alerts); }))
-    if (!a.retracted)
-      alerts.push_back(a);
+  const auto alerts =
+      io::select_alerts(campaign::read_once(inv.comm, [&] { return io::read_alerts(run.alerts); }),
+                        run.alert_selection);
   const auto catalog = campaign::read_once(inv.comm, [&] { return io::read_catalog(run.sources); });
   const auto rho = campaign::read_once(inv.comm, [&] { return read_rho(run.rho); });
   std::vector<coincidence::RhoSource> sources;

@@ -24,13 +24,14 @@ namespace {
 std::vector<campaign::FluxLimitRow> flux_limits(const Invocation& inv,
                                                 const campaign::SpatialRun& run,
                                                 std::vector<std::filesystem::path>& inputs) {
-  if (run.flux_uptime.empty())
+  if (run.flux_uptime.empty() && !run.flux_exposure.livetime_days)
     return {};
   if (run.flux_irfs.empty())
-    inv.fail("flux-uptime", "needs --flux-irfs (the effective areas of the seasons)");
+    inv.fail(run.flux_uptime.empty() ? "flux-livetime-days" : "flux-uptime",
+             "needs --flux-irfs (the effective areas of the seasons)");
   return campaign::flux_limit_rows(run.flux_uptime, run.flux_irfs,
                                    core::number_list("flux_bins", run.flux_bins), run.flux,
-                                   run.flux_dec_average, inputs);
+                                   run.flux_dec_average, run.flux_exposure, inputs);
 }
 
 } // namespace
@@ -50,13 +51,10 @@ int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
 
   std::vector<campaign::PotentialSourceRow> table2;
   if (run.alerts) {
-    auto alerts = campaign::read_once(inv.comm, [&] { return io::read_alerts(*run.alerts); });
+    const auto alerts = io::select_alerts(
+        campaign::read_once(inv.comm, [&] { return io::read_alerts(*run.alerts); }),
+        run.alert_selection);
     inputs.emplace_back(*run.alerts);
-    const double lo = run.alerts_mjd_min.value_or(-HUGE_VAL);
-    const double hi = run.alerts_mjd_max.value_or(HUGE_VAL);
-    if (run.alerts_mjd_min && run.alerts_mjd_max)
-      core::require_order("alerts_mjd_min", lo, "alerts_mjd_max", hi, /*strict=*/true);
-    std::erase_if(alerts, [&](const io::Alert& a) { return !(a.mjd >= lo && a.mjd < hi); });
     for (const auto& g : groups)
       table2.push_back({g.name, coincidence::count_potential_sources(
                                     in.catalog, g.members, alerts, run.alert_factor, run.region)});

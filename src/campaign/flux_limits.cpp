@@ -10,17 +10,25 @@
 
 namespace nuflare::campaign {
 
-std::vector<FluxLimitRow> flux_limit_rows(const std::vector<std::string>& uptime_files,
-                                          const std::vector<std::string>& irf_files,
-                                          const std::vector<double>& edges,
-                                          const coincidence::FluxLimitConfig& config,
-                                          coincidence::DecAverage weighting,
-                                          std::vector<std::filesystem::path>& inputs) {
+std::vector<FluxLimitRow>
+flux_limit_rows(const std::vector<std::string>& uptime_files,
+                const std::vector<std::string>& irf_files, const std::vector<double>& edges,
+                const coincidence::FluxLimitConfig& config, coincidence::DecAverage weighting,
+                const FluxExposureReading& reading, std::vector<std::filesystem::path>& inputs) {
   std::map<std::string, coincidence::AveragedArea> areas;
   for (const auto& path : irf_files) {
     const auto table = io::read_effective_area(path);
     areas[table.season] = coincidence::average_over_declination(table, weighting);
     inputs.emplace_back(path);
+  }
+  // One area for every season: the reading of §7.4 that matches its print.
+  const coincidence::AveragedArea* common = nullptr;
+  if (reading.area_season) {
+    const auto it = areas.find(*reading.area_season);
+    if (it == areas.end())
+      throw core::FieldError("flux_area_season", "no effective-area table of season " +
+                                                     *reading.area_season + " among flux_irfs");
+    common = &it->second;
   }
   std::vector<coincidence::SeasonExposure> seasons;
   double livetime_days = 0;
@@ -31,11 +39,28 @@ std::vector<FluxLimitRow> flux_limit_rows(const std::vector<std::string>& uptime
     // Release readme: the IC86-2012 area serves IC86-2012 … IC86-2017.
     if (it == areas.end() && runs.season.rfind("IC86_", 0) == 0 && runs.season != "IC86_I")
       it = areas.find("IC86_II");
-    if (it == areas.end())
+    if (!common && it == areas.end())
       throw core::InputError(path, 0, "season",
                              "no effective area given for season " + runs.season);
-    seasons.push_back({runs.season, runs.livetime_days() * 86400.0, it->second});
+    seasons.push_back({runs.season, runs.livetime_days() * 86400.0, common ? *common : it->second});
     livetime_days += runs.livetime_days();
+  }
+  if (reading.livetime_days) {
+    if (seasons.empty()) {
+      // No good-run list: one season of the given length, with one area.
+      if (!common && areas.size() != 1)
+        throw core::FieldError("flux_area_season",
+                               "flux_livetime_days without flux_uptime needs one effective "
+                               "area: name its season or give one table");
+      const auto& only = common ? *common : areas.begin()->second;
+      seasons.push_back({reading.area_season.value_or(areas.begin()->first),
+                         *reading.livetime_days * 86400.0, only});
+    } else {
+      // The seasons keep their shares of the total.
+      for (auto& s : seasons)
+        s.livetime_s *= *reading.livetime_days / livetime_days;
+    }
+    livetime_days = *reading.livetime_days;
   }
   if (edges.size() < 2)
     throw core::FieldError("flux_bins", "need at least two edges");

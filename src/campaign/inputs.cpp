@@ -21,6 +21,7 @@ core::OptionTable<TemporalSelection> make_table(bool required, bool with_sources
     return required ? table.required() : table.no_default("required with test = temporal");
   };
   need(t.add("alerts", &T::alerts, "", "alert catalogue (IceCat-1 CSV)").paths());
+  t.include(&T::alert_selection, io::AlertSelection::options(), "alerts_");
   if (with_sources)
     need(t.add("sources", &T::sources, "",
                "source catalogue (CSV name,ra,dec[,variability_index,...] or FITS)")
@@ -55,7 +56,8 @@ const core::OptionTable<TemporalSelection>& temporal_selection_options(bool requ
 //! The reading itself, on the rank that reads.
 static TemporalInputs read_temporal_inputs_here(const TemporalSelection& s) {
   TemporalInputs in;
-  in.alerts = coincidence::select_alerts(io::read_alerts(s.alerts), s.cuts);
+  in.alerts = coincidence::select_alerts(
+      io::select_alerts(io::read_alerts(s.alerts), s.alert_selection), s.cuts);
   in.files.emplace_back(s.alerts);
   const auto catalog = io::read_catalog(s.sources);
   in.files.emplace_back(s.sources);

@@ -25,17 +25,14 @@ const core::OptionTable<SpatialRun>& SpatialRun::options() {
           .add("alert_factor", &S::alert_factor, "", "scale of the alerts' 90% regions for Table 2",
                core::POSITIVE)
           .choice("region", &S::region, region_words(), "alert region shape for Table 2")
-          .add("alerts_mjd_min", &S::alerts_mjd_min, "MJD", "Table 2: only alerts at or after this")
-          .no_default("no limit")
-          .add("alerts_mjd_max", &S::alerts_mjd_max, "MJD",
-               "Table 2: only alerts before this (paper §3.1: up to the end of May 2021, 59366)")
-          .no_default("no limit")
+          .include(&S::alert_selection, io::AlertSelection::options(), "alerts_")
           .add("flux_uptime", &S::flux_uptime, "",
                "good-run lists of the seasons for the flux limit (paper §7.4)")
           .paths()
           .add("flux_irfs", &S::flux_irfs, "",
                "effective-area tables (IC86_III..VII use IC86_II when absent)")
           .paths()
+          .include(&S::flux_exposure, FluxExposureReading::options(), "flux_")
           .add("flux_bins", &S::flux_bins, "log10(E/GeV)", "edges of the flux-limit energy bins")
           .include(&S::flux, coincidence::FluxLimitConfig::options(), "flux_")
           .choice("flux_dec_average", &S::flux_dec_average,
@@ -83,6 +80,7 @@ const core::OptionTable<SimultaneityRun>& SimultaneityRun::options() {
           .add("alerts", &S::alerts, "", "alert catalogue (IceCat-1 CSV)")
           .required()
           .paths()
+          .include(&S::alert_selection, io::AlertSelection::options(), "alerts_")
           .add("sources", &S::sources, "", "source catalogue CSV name,ra,dec[,warm_spot]")
           .required()
           .paths()

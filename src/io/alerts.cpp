@@ -1,6 +1,7 @@
 #include "nuflare/io/alerts.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
 #include "nuflare/io/table_reader.hpp"
 
 #include <algorithm>
@@ -143,6 +144,48 @@ std::vector<Alert> read_alerts(const std::string& path) {
     throw InputError(path, 0, "", "empty file: a header but no alerts");
   std::stable_sort(out.begin(), out.end(),
                    [](const Alert& x, const Alert& y) { return x.mjd < y.mjd; });
+  return out;
+}
+
+double alert_area_deg2(const Alert& a, AlertAreaShape shape) noexcept {
+  constexpr double DEG = 3.14159265358979323846 / 180.0;
+  // IceCat-1 quotes the rectangle's half-widths in RA itself; on the sky the
+  // RA extent shrinks with cos δ.
+  const double rect = (a.ra_plus_deg + a.ra_minus_deg) * std::cos(a.dec_deg * DEG) *
+                      (a.dec_plus_deg + a.dec_minus_deg);
+  return shape == AlertAreaShape::ellipse ? rect * (3.14159265358979323846 / 4.0) : rect;
+}
+
+bool selected(const Alert& a, const AlertSelection& s) noexcept {
+  if (a.retracted)
+    return false;
+  // An alert without a time (ZTF tables) passes a window only if none is set.
+  if (s.mjd_min && !(a.mjd >= *s.mjd_min))
+    return false;
+  if (s.mjd_max && !(a.mjd < *s.mjd_max))
+    return false;
+  if (s.max_area_deg2 && !(alert_area_deg2(a, s.area_shape) < *s.max_area_deg2))
+    return false;
+  if (s.min_signalness && !(a.signalness && *a.signalness >= *s.min_signalness))
+    return false;
+  if (s.stream != AlertStream::any) {
+    const std::string_view label = a.stream.empty() ? a.alert_class : a.stream;
+    const bool gold = contains_ci(label, "gold");
+    const bool bronze = contains_ci(label, "bronze");
+    if (s.stream == AlertStream::gold ? !gold : !bronze)
+      return false;
+  }
+  return true;
+}
+
+std::vector<Alert> select_alerts(std::span<const Alert> alerts, const AlertSelection& s) {
+  if (s.mjd_min && s.mjd_max)
+    core::require_order("alerts_mjd_min", *s.mjd_min, "alerts_mjd_max", *s.mjd_max,
+                        /*strict=*/true);
+  std::vector<Alert> out;
+  for (const auto& a : alerts)
+    if (selected(a, s))
+      out.push_back(a);
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/coincidence/temporal.hpp"
 #include "nuflare/core/options.hpp"
+#include "nuflare/io/alerts.hpp"
 #include "nuflare/io/records.hpp"
 #include "nuflare/sky/region.hpp"
 
@@ -30,6 +31,7 @@ enum class LightCurveFormat { long_csv, fermi_lcr, fermi_yearly };
 //! The inputs and selection of the time test.
 struct TemporalSelection {
   std::string alerts;                   //!< IceCat-1 CSV
+  io::AlertSelection alert_selection;   //!< which alerts (window, area, stream, signalness)
   std::string sources;                  //!< catalogue (CSV or FITS)
   std::vector<std::string> lightcurves; //!< light curves in `format`
   LightCurveFormat format = LightCurveFormat::long_csv;

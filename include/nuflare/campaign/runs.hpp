@@ -4,6 +4,7 @@
 //! else the run reports, each struct with the option table the command line
 //! and decks read. The defaults are the command line's: master seed 1, and
 //! 10^5 trials where the papers use them.
+#include "nuflare/campaign/flux_limits.hpp"
 #include "nuflare/campaign/inputs.hpp"
 #include "nuflare/campaign/run_output.hpp"
 #include "nuflare/campaign/sensitivity_campaign.hpp"
@@ -12,6 +13,7 @@
 #include "nuflare/campaign/temporal_sensitivity.hpp"
 #include "nuflare/coincidence/flux_limit.hpp"
 #include "nuflare/core/options.hpp"
+#include "nuflare/io/alerts.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -39,9 +41,10 @@ struct SpatialRun {
   std::optional<std::string> alerts;
   double alert_factor = 1;
   sky::RegionShape region = sky::RegionShape::ellipse;
-  std::optional<double> alerts_mjd_min, alerts_mjd_max;
+  io::AlertSelection alert_selection;
   // The flux upper limit (blazar paper §7.4, eq. 2).
   std::vector<std::string> flux_uptime, flux_irfs;
+  FluxExposureReading flux_exposure;
   std::string flux_bins = "4.8,5.0,5.2";
   coincidence::FluxLimitConfig flux;
   coincidence::DecAverage flux_dec_average = coincidence::DecAverage::solid_angle;
@@ -77,6 +80,7 @@ struct ScanRun {
 
 struct SimultaneityRun {
   std::string alerts, sources, rho;
+  io::AlertSelection alert_selection;
   double factor = 1;
   double split_deg = 1;
   TemporalCampaignConfig campaign = with_defaults<TemporalCampaignConfig>(1, 100000);
