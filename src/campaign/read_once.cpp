@@ -205,6 +205,8 @@ namespace nuflare::campaign {
 
 io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
                                  Deliver deliver) {
+  if (comm == MPI_COMM_NULL)
+    return io::read_icecube_events(paths);
   std::set<std::string> seasons;
   for (const auto& p : paths)
     seasons.insert(io::season_from_path(p));

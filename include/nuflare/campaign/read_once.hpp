@@ -84,6 +84,8 @@ template <class Read>
 [[nodiscard]] std::remove_cvref_t<std::invoke_result_t<Read&>>
 read_once(MPI_Comm comm, Read&& read, Deliver deliver = Deliver::every_rank) {
   using T = std::remove_cvref_t<std::invoke_result_t<Read&>>;
+  if (comm == MPI_COMM_NULL) // one process without MPI (docs/cli.md)
+    return read();
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -145,6 +147,13 @@ template <class ReadPart>
                                    Deliver deliver = Deliver::every_rank)
     -> std::vector<std::remove_cvref_t<std::invoke_result_t<ReadPart&, std::size_t>>> {
   using T = std::remove_cvref_t<std::invoke_result_t<ReadPart&, std::size_t>>;
+  if (comm == MPI_COMM_NULL) { // one process without MPI: the parts in order
+    std::vector<T> out;
+    out.reserve(n);
+    for (std::size_t k = 0; k < n; ++k)
+      out.push_back(read_part(k));
+    return out;
+  }
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);

@@ -201,16 +201,16 @@ TEST_CASE("the time test's inputs take the same alert selection (temporal, scan,
   s.cuts.max_abs_dec_deg = 40; // blazar paper §4.1
   s.cuts.min_abs_glat_deg = 10;
   s.cuts.min_variability_index = 18.48;
-  const auto all = campaign::read_temporal_inputs(s);
+  const auto all = campaign::read_temporal_inputs(s, MPI_COMM_NULL);
   CHECK(all.series.size() == 992); // the paper's 992 4FGL-DR2 sources
   s.alert_selection.mjd_max = 59366;
-  const auto paper = campaign::read_temporal_inputs(s);
+  const auto paper = campaign::read_temporal_inputs(s, MPI_COMM_NULL);
   CHECK(paper.series.size() == 992);
   REQUIRE(paper.alerts.size() < all.alerts.size());
   for (const auto& a : paper.alerts)
     CHECK(a.mjd < 59366);
   s.alert_selection.stream = io::AlertStream::gold;
-  const auto gold = campaign::read_temporal_inputs(s);
+  const auto gold = campaign::read_temporal_inputs(s, MPI_COMM_NULL);
   REQUIRE(!gold.alerts.empty());
   CHECK(gold.alerts.size() < paper.alerts.size());
   for (const auto& a : gold.alerts)
