@@ -1,31 +1,15 @@
 // nuflare dcf: the discrete correlation function of two bands of every source (blazar paper
-// §6.1, Fig. 9; campaign/dcf_campaign.hpp). Reads the light curves as `nuflare flares` does,
-// computes every source on every rank (cheap), writes the archive and prints the table.
+// §6.1, Fig. 9; campaign/dcf_campaign.hpp): every rank computes every source (cheap).
 #include "cli.hpp"
 
 #include "nuflare/campaign/dcf_campaign.hpp"
-#include "nuflare/campaign/flares_campaign.hpp"
 #include "nuflare/io/tables.hpp"
 
 #include <iostream>
 
 namespace nuflare::app {
 
-struct DcfRun {
-  campaign::FlaresInputs in;
-  campaign::DcfSettings dcf;
-  OutputOptions out;
-};
-
-const core::OptionTable<DcfRun>& dcf_options() {
-  static const auto table = core::OptionTable<DcfRun>()
-                                .include(&DcfRun::in, campaign::FlaresInputs::options())
-                                .include(&DcfRun::dcf, campaign::DcfSettings::options())
-                                .include(&DcfRun::out, OutputOptions::options());
-  return table;
-}
-
-int run_dcf(Invocation& inv, const DcfRun& run) {
+int run_dcf(Invocation& inv, const campaign::DcfRun& run) {
   campaign::validate(run.dcf);
   const auto output = claim_output(inv);
   std::vector<std::filesystem::path> inputs;
@@ -42,7 +26,7 @@ int run_dcf(Invocation& inv, const DcfRun& run) {
 Command dcf_command() {
   return make_command(
       "dcf", "discrete correlation function of two bands of every source (blazar paper §6.1)",
-      dcf_options, run_dcf,
+      campaign::DcfRun::options, run_dcf,
       "--lightcurves LC.csv [--band-a fermi] [--band-b wise_w1] [--normalisation ek|local] "
       "[--bin-width 30] [--lag-min -500] [--lag-max 500] --output RUN.h5",
       "source,band_a,band_b,n_a,n_b,peak_lag,fit_lag,fit_lag_err,fit_sigma,peak_dcf: one row "

@@ -72,6 +72,14 @@ const core::OptionTable<DcfSettings>& DcfSettings::options() {
   return table;
 }
 
+const core::OptionTable<DcfRun>& DcfRun::options() {
+  static const auto table = core::OptionTable<DcfRun>()
+                                .include(&DcfRun::in, FlaresInputs::options())
+                                .include(&DcfRun::dcf, DcfSettings::options())
+                                .include(&DcfRun::out, OutputOptions::options());
+  return table;
+}
+
 lightcurve::DcfOptions DcfSettings::dcf_options() const {
   lightcurve::DcfOptions o;
   o.lag_centres_days = lightcurve::pydcf_lag_grid(lag_min_days, lag_max_days, bin_width_days);

@@ -409,6 +409,8 @@ void write_flares_archive(io::Archive& archive, std::span<const SourceCurves> so
               {"source_index", "", "row in sources", &C::source_index},
               {"source", "", "source name", [](const C& c) { return *c.source; }},
               {"band", "", "band label", [](const C& c) { return c.c->analysis.band; }},
+              {"flux_unit", "", "unit of the curve's fluxes (docs/input-formats.md, Flux units)",
+               [](const C& c) { return c.c->prepared.curve.flux_unit; }},
               {"n_input", "", "points before preparation",
                prepared(&lightcurve::PreparedCurve::n_input)},
               {"n_upper_limits", "", "upper limits found (replaced or dropped)",

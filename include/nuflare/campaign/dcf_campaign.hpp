@@ -14,6 +14,8 @@
 //! Archive layout (docs/archive-format.md):
 //!   /dcf/summary   the printed CSV, column for column
 //!   /dcf/bins      the DCF bins of every source: source, lag, dcf, dcf_err, n_pairs
+#include "nuflare/campaign/flares_campaign.hpp"
+#include "nuflare/campaign/run_output.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
 #include "nuflare/lightcurve/analyse.hpp"
@@ -41,6 +43,16 @@ struct DcfSettings {
   //! The bins (lightcurve::pydcf_lag_grid: round((max − min)/Δτ) bins of
   //! width Δτ centred from min + Δτ/2 to max − Δτ/2) and the normalisation.
   [[nodiscard]] lightcurve::DcfOptions dcf_options() const;
+};
+
+//! A `nuflare dcf` run: the light curves (as `nuflare flares` reads them),
+//! the DCF settings and the archive.
+struct DcfRun {
+  FlaresInputs in;
+  DcfSettings dcf;
+  OutputOptions out;
+  //! The keys (docs/cli.md, `nuflare dcf`).
+  static const core::OptionTable<DcfRun>& options();
 };
 
 //! Throws core::FieldError / core::RelationError naming the bad key: equal
