@@ -292,7 +292,7 @@ py::dict defaults() {
   d["min_block_ratio"] = b.filters.min_block_ratio;
   d["ambiguous_ratio"] = b.filters.ambiguous_ratio;
   d["ambiguous_when"] = b.filters.ambiguous_when_greater ? "greater" : "less";
-  d["ul_flux"] = p.ul_flux.value_or(lc::PAPER_UL_FLUX);
+  d["ul_flux"] = p.ul_flux;
   d["min_snr"] = p.min_snr;
   d["merge_window"] = p.merge_window_days;
   d["clip"] = p.clip;

@@ -8,6 +8,7 @@
 #include "nuflare/lightcurve/analyse.hpp"
 #include "nuflare/lightcurve/prepare.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -21,10 +22,10 @@ io::LightCurve curve_in(const std::string& unit) {
   c.source = "S";
   c.band = "fermi";
   c.flux_unit = unit;
-  c.mjd = {55000, 55010, 55020, 55030};
-  c.flux = {2e-7, 3e-7, 5e-8, 2.5e-7};
-  c.flux_err = {1e-8, 1e-8, 0, 1e-8};
-  c.upper_limit = {0, 0, 1, 0};
+  c.mjd = {55000, 55010, 55020, 55030, 55040, 55050, 55060, 55070};
+  c.flux = {2e-7, 3e-7, 5e-8, 2.5e-7, 2e-7, 9e-7, 8e-7, 2.2e-7};
+  c.flux_err = {1e-8, 1e-8, 0, 1e-8, 1e-8, 2e-8, 2e-8, 1e-8};
+  c.upper_limit = {0, 0, 1, 0, 0, 0, 0, 0};
   return c;
 }
 
@@ -57,7 +58,7 @@ TEST_CASE("energy flux of a photon flux: closed forms and the Γ = 2 and Γ = 1 
   CHECK(io::energy_flux_of_photon_flux(1, 2.5, 0.8, 200) == Approx(num / den * gev).epsilon(1e-14));
 
   auto c = curve_in(io::PHOTON_FLUX);
-  c.photon_index = {-2.0, -2.5, std::nan(""), -3.0}; // the LCR signs the index
+  c.photon_index = {-2.0, -2.5, std::nan(""), -3.0, -2.5, -2.5, -2.0, -3.0}; // signed
   io::convert_to_energy_flux(c, 0.8, 200);
   CHECK(c.flux_unit == io::ENERGY_FLUX);
   CHECK(c.flux[1] == Approx(3e-7 * num / den * gev).epsilon(1e-14));
@@ -99,7 +100,7 @@ TEST_CASE("ul_flux has a unit: refused in a curve of another unit, dropped by de
   CHECK(std::count(e.curve.flux.begin(), e.curve.flux.end(), PAPER_UL_FLUX) == 1);
   // A curve without upper limits never conflicts; nor does one of unknown unit.
   auto no_ul = photon;
-  no_ul.upper_limit = {0, 0, 0, 0};
+  no_ul.upper_limit.assign(no_ul.size(), 0);
   no_ul.flux_err[2] = 1e-8;
   CHECK_NOTHROW(prepare(no_ul, given.for_band("fermi")));
   CHECK_NOTHROW(prepare(curve_in(""), given.for_band("fermi")));
