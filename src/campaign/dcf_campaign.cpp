@@ -96,7 +96,7 @@ void validate(const DcfSettings& s) {
                               s.band_b);
   core::require_order("lag_min", s.lag_min_days, "lag_max", s.lag_max_days, true);
   if (std::llround((s.lag_max_days - s.lag_min_days) / s.bin_width_days) < 1)
-    throw core::FieldError("bin_width", "wider than twice the lag range lag_max − lag_min = " +
+    throw core::FieldError("bin_width", "wider than twice the lag range of " +
                                             io::format_number(s.lag_max_days - s.lag_min_days) +
                                             " days: no lag bin");
 }

@@ -43,7 +43,7 @@ expect() {
   fi
 }
 
-expect same_bands "band_b" -- --lightcurves good.csv --band-b fermi
+expect same_bands "--band-b: must differ from --band-a" -- --lightcurves good.csv --band-b fermi
 expect no_band "--band-b: no source has a light curve in both bands" -- --lightcurves good.csv --band-b xrt
 expect no_band_a "--band-a: no source has a light curve in both bands" -- --lightcurves good.csv --band-a xrt
 expect lag_order "--lag-max" -- --lightcurves good.csv --lag-min 10 --lag-max -10
