@@ -37,15 +37,15 @@ struct DcfOptions {
 
 //! A·exp(−(τ−τ₀)²/2s²) + c fitted by Levenberg–Marquardt (unweighted least squares).
 struct GaussianFit {
-  double amplitude = 0; //!< A
-  double tau0_days = 0; //!< τ₀, the reported lag [days]
-  //! 1σ error of τ₀: sqrt of the covariance s²·(JᵀJ)⁻¹ at the minimum with
-  //! s² = Σr²/(n − 4), as scipy's curve_fit without weights; NaN for n <= 4.
-  double tau0_err_days = std::numeric_limits<double>::quiet_NaN();
+  double amplitude = 0;   //!< A
+  double tau0_days = 0;   //!< τ₀, the reported lag [days]
   double sigma_days = 0;  //!< s [days]
   double offset = 0;      //!< c
   bool converged = false; //!< false when too few bins (< 4) or no convergence
   std::size_t n_bins = 0; //!< bins used
+  //! 1σ error of τ₀: sqrt of the covariance s²·(JᵀJ)⁻¹ at the minimum with
+  //! s² = Σr²/(n − 4), as scipy's curve_fit without weights; NaN for n <= 4.
+  double tau0_err_days = std::numeric_limits<double>::quiet_NaN();
 };
 
 //! The DCF on the requested lag bins.

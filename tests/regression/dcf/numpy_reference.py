@@ -107,7 +107,7 @@ def main():
     tmp = tempfile.mkdtemp()
     try:
         curves = make_curves(os.path.join(tmp, "lc.csv"), rng)
-        failures = 0
+        failures = degenerate = 0
         for norm in ("ek", "local"):
             out = run(tmp, ["--normalisation", norm, "--output", f"{norm}.h5"])
             t = tables(os.path.join(tmp, f"{norm}.h5"))
@@ -140,12 +140,19 @@ def main():
                 p0 = [dcf[k] - y.min(), want[k][0], max(WIDTH, (x[-1] - x[0]) / 4), y.min()]
                 p, cov = curve_fit(g, x, y, p0=p0, maxfev=20000)
                 fit_lag, fit_err = float(row["fit_lag"]), float(row["fit_lag_err"])
+                if math.isnan(fit_lag) and abs(p[2]) > 10 * (x[-1] - x[0]):
+                    # A peak the window does not resolve: the least-squares Gaussian widens
+                    # without bound into a parabola (scipy stops somewhere on that ridge);
+                    # nuflare reports no fit (docs/methods.md, DCF).
+                    degenerate += 1
+                    continue
                 if not (abs(fit_lag - p[1]) < 1e-4 * max(1, abs(p[1]))
                         and abs(fit_err - math.sqrt(cov[1, 1])) < 1e-3 * math.sqrt(cov[1, 1])):
                     print(f"FAIL {norm} {s}: fit {fit_lag} ± {fit_err}, scipy {p[1]} ± "
                           f"{math.sqrt(cov[1, 1])}")
                     failures += 1
-            print(f"{norm}: {len(bins['lag'])} bins of {len(curves)} sources checked")
+            print(f"{norm}: {len(bins['lag'])} bins of {len(curves)} sources checked "
+                  f"({degenerate} unresolved peaks so far)")
 
         # 1 and 2 ranks: the same stdout and the same tables.
         mpiexec = os.environ.get("MPIEXEC", "mpiexec")

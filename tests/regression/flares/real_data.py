@@ -16,6 +16,7 @@ against astropy.stats.bayesian_blocks (fitness "measures", the p0 the run
 used) on the prepared points read back from the archive with h5py, and
 (3) the flare intervals against the flaring blocks (blazar paper §4.2).
 
+Arguments: the names of the runs to do (default: all).
 Environment: NUFLARE_BIN, NUFLARE_SHARED_DIR (skips with 77 when the data are
 absent). `--update` rewrites the references; `--check-archive RUN.h5` runs
 checks (2) and (3) alone on any flares archive.
@@ -155,7 +156,10 @@ def main():
     data = os.path.join(os.environ.get("NUFLARE_SHARED_DIR", "/work/shared"), "data")
     errors, total = [], 0
     with tempfile.TemporaryDirectory() as tmp:
+        only = [a for a in sys.argv[1:] if not a.startswith("--")]
         for name, (needed, args) in runs(data).items():
+            if only and name not in only:
+                continue
             if not needed or not all(os.path.exists(f) for f in needed):
                 print(f"SKIP: {name}: real data not found under {data}")
                 return SKIP

@@ -129,10 +129,10 @@ TEST_CASE("long CSV: the flux_unit column", "[units]") {
     }
   };
   fails("unknown.csv", "source,band,mjd,flux,flux_err,flux_unit\nA,x,55000,1,0.1,furlong\n",
-        "unknown.csv:2: flux_unit: unknown unit \"furlong\"");
+        "unknown.csv:2: column 6 (flux_unit): unknown unit \"furlong\"");
   fails("mixed.csv",
         "source,band,mjd,flux,flux_err,flux_unit\nA,x,55000,1,0.1,Jy\nA,x,55001,1,0.1,mJy\n",
-        "mixed.csv:3: flux_unit: unit mJy differs from Jy");
+        "mixed.csv:3: column 6 (flux_unit): unit mJy differs from Jy");
   std::filesystem::remove_all(dir);
 }
 
