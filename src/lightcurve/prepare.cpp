@@ -1,10 +1,11 @@
 #include "nuflare/lightcurve/prepare.hpp"
 
 #include "nuflare/core/error.hpp"
-#include "nuflare/io/tables.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <numeric>
 
@@ -148,16 +149,26 @@ bool unit_mismatch(const io::LightCurve& lc, const PrepareOptions& o) {
 
 } // namespace
 
+namespace {
+//! The shortest text that reads back as `v` (io::format_number without the
+//! table code, which would tie this module, and Python, to the archive's MPI).
+std::string shortest(double v) {
+  std::array<char, 32> buf{};
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), r.ptr);
+}
+} // namespace
+
 void check_ul_unit(const io::LightCurve& lc, const PrepareOptions& o) {
   if (!unit_mismatch(lc, o) || o.drop_unmatched_upper_limits)
     return;
   for (std::size_t i = 0; i < lc.size(); ++i)
     if (is_upper_limit(lc, i, o))
-      throw core::FieldError("ul_flux",
-                             "band " + lc.band + " of source " + lc.source + " is in " +
-                                 lc.flux_unit + ", ul_flux = " + io::format_number(o.ul_flux) +
-                                 " is in " + o.ul_flux_unit + ": give ul_flux in " + lc.flux_unit +
-                                 " with ul_flux_unit, or upper_limits = drop");
+      throw core::FieldError("ul_flux", "band " + lc.band + " of source " + lc.source + " is in " +
+                                            lc.flux_unit + ", ul_flux = " + shortest(o.ul_flux) +
+                                            " is in " + o.ul_flux_unit + ": give ul_flux in " +
+                                            lc.flux_unit +
+                                            " with ul_flux_unit, or upper_limits = drop");
 }
 
 PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& options) {
