@@ -34,8 +34,8 @@ struct DcfSettings {
   std::string band_b = "wise_w1"; //!< band whose lag is measured (infrared in the paper)
   lightcurve::DcfNormalisation normalisation = lightcurve::DcfNormalisation::global;
   double bin_width_days = 30;    //!< Δτ [days]
-  double lag_min_days = -500;    //!< lower edge of the first bin [days]
-  double lag_max_days = 500;     //!< upper edge of the last bin [days]
+  double lag_min_days = -450;    //!< lower edge of the first bin [days]
+  double lag_max_days = 450;     //!< upper edge of the last bin [days]
   std::size_t fit_halfwidth = 5; //!< bins each side of the peak in the Gaussian fit
 
   //! The keys of the settings (docs/cli.md, `nuflare dcf`).
