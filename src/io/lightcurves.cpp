@@ -247,7 +247,11 @@ LightCurve read_fermi_lcr(const std::string& path, const std::string& source,
   Builder b;
   b.lc.source = source.empty() ? source_from_lcr_path(path) : source;
   b.lc.band = band;
-  b.lc.flux_unit = starts_with_ci(t.columns()[*c_flux], "Energy Flux") ? ENERGY_FLUX : PHOTON_FLUX;
+  // The LCR writes energy fluxes in MeV cm-2 s-1; its header says which unit.
+  const std::string& flux_column = t.columns()[*c_flux];
+  b.lc.flux_unit = !starts_with_ci(flux_column, "Energy Flux") ? PHOTON_FLUX
+                   : contains_ci(flux_column, "erg cm")        ? ENERGY_FLUX
+                                                               : ENERGY_FLUX_MEV;
   while (t.next()) {
     const double mjd = t.number_in(c_jd, ranges::LIGHTCURVE_JD) - JD_MINUS_MJD;
     if (!b.lc.mjd.empty() && !(mjd > b.lc.mjd.back()))
@@ -587,7 +591,7 @@ std::vector<LightCurve> read_4fgl_flux_history(const std::string& path) {
 // Flux units
 
 const std::vector<std::string>& flux_units() {
-  static const std::vector<std::string> units{PHOTON_FLUX, ENERGY_FLUX, COUNT_RATE,
+  static const std::vector<std::string> units{PHOTON_FLUX, ENERGY_FLUX, ENERGY_FLUX_MEV, COUNT_RATE,
                                               JANSKY,      MILLIJANSKY, WISE_DN};
   return units;
 }

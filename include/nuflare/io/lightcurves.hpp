@@ -17,6 +17,8 @@ namespace nuflare::io {
 inline constexpr const char* PHOTON_FLUX = "ph cm^-2 s^-1";
 //! Energy flux (Fermi LCR energy-flux exports; the long CSV's default).
 inline constexpr const char* ENERGY_FLUX = "erg cm^-2 s^-1";
+//! Energy flux as the LCR writes its `Energy Flux` column (MeV cm-2 s-1).
+inline constexpr const char* ENERGY_FLUX_MEV = "MeV cm^-2 s^-1";
 inline constexpr const char* COUNT_RATE = "s^-1"; //!< Swift-XRT count rate
 inline constexpr const char* JANSKY = "Jy";       //!< OVRO flux density
 inline constexpr const char* MILLIJANSKY = "mJy"; //!< WISE flux density (Vega zero points)
