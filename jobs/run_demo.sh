@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo campaign: every analysis on the simulated sky in inputs/demo/
-# (flares, spatial, scan, temporal, simultaneity, followup, and the
+# (flares, dcf, spatial, scan, temporal, simultaneity, followup, and the
 # sensitivity of the spatial and time tests), on N MPI ranks.
 # Archives, the printed p-value tables (CSV) and PNG figures go to
 # results/demo/ (or $NUFLARE_OUTPUT_DIR). Called by jobs/demo.sbatch (Slurm)
@@ -64,6 +64,7 @@ step_as() {
 }
 
 step flares
+step dcf
 step spatial
 step scan
 step temporal

@@ -32,9 +32,7 @@ const core::OptionTable<FlaresRun>& flares_options() {
   return table;
 }
 
-namespace {
-
-//! Each input file and the format it was given as, for hints.
+//! Each input file and the format it was given as, for hints (also `nuflare dcf`).
 FormatHints flares_hints(const campaign::FlaresInputs& in) {
   using F = io::InputFormat;
   FormatHints h{{},
@@ -42,10 +40,13 @@ FormatHints flares_hints(const campaign::FlaresInputs& in) {
                  {F::fermi_lcr, "--fermi-lcr"},
                  {F::wise_photometry, "--wise"},
                  {F::wise_sample, "--wise-sample"},
-                 {F::source_catalog, "--sources"}}};
+                 {F::source_catalog, "--sources"},
+                 {F::xrt_qdp, "--xrt-qdp"},
+                 {F::ovro_csv, "--ovro"}}};
   for (const auto& [files, format] :
        {std::pair{&in.lightcurves, F::long_lightcurves}, std::pair{&in.fermi_lcr, F::fermi_lcr},
-        std::pair{&in.wise, F::wise_photometry}})
+        std::pair{&in.wise, F::wise_photometry}, std::pair{&in.xrt_qdp, F::xrt_qdp},
+        std::pair{&in.ovro, F::ovro_csv}})
     for (const auto& f : *files)
       h.given.emplace(f, format);
   if (in.wise_sample)
@@ -54,8 +55,6 @@ FormatHints flares_hints(const campaign::FlaresInputs& in) {
     h.given.emplace(*in.sources, F::source_catalog);
   return h;
 }
-
-} // namespace
 
 int run_flares(Invocation& inv, const FlaresRun& run) {
   campaign::PhaseTimer timer(inv.comm, inv.prints() ? &std::cerr : nullptr, run.timing);

@@ -7,6 +7,7 @@ namespace nuflare::app {
 
 Command blocks_command();
 Command flares_command();
+Command dcf_command();
 Command spatial_command();
 Command simulate_command();
 Command temporal_command();
@@ -14,14 +15,16 @@ Command scan_command();
 Command simultaneity_command();
 Command sensitivity_command();
 Command followup_command();
+Command candidates_command();
 Command table_command();
 Command help_tables_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      blocks_command(),   flares_command(), spatial_command(),      simulate_command(),
-      temporal_command(), scan_command(),   simultaneity_command(), sensitivity_command(),
-      followup_command(), table_command(),  help_tables_command(),
+      blocks_command(),      flares_command(),   dcf_command(),        spatial_command(),
+      simulate_command(),    temporal_command(), scan_command(),       simultaneity_command(),
+      sensitivity_command(), followup_command(), candidates_command(), table_command(),
+      help_tables_command(),
   };
   return table;
 }

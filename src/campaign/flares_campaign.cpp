@@ -4,7 +4,9 @@
 #include "nuflare/core/validation.hpp"
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/lightcurves.hpp"
+#include "nuflare/io/ovro.hpp"
 #include "nuflare/io/tables.hpp"
+#include "nuflare/io/xrt_qdp.hpp"
 
 #include <algorithm>
 #include <array>
@@ -19,7 +21,7 @@
 namespace nuflare::io {
 template <class Ar>
 void serialize(Ar& ar, LightCurve& c) {
-  ar(c.source, c.band, c.mjd, c.flux, c.flux_err, c.upper_limit, c.ts, c.photon_index);
+  ar(c.source, c.band, c.mjd, c.flux, c.flux_err, c.upper_limit, c.ts, c.photon_index, c.flux_unit);
 }
 } // namespace nuflare::io
 
@@ -73,6 +75,23 @@ const core::OptionTable<FlaresInputs>& FlaresInputs::options() {
                "Fermi LAT Light Curve Repository CSV exports (source name from the file name)")
           .paths()
           .add("fermi_lcr_band", &F::fermi_lcr_band, "", "band label given to fermi_lcr curves")
+          .add("fermi_lcr_energy", &F::fermi_lcr_energy, "GeV",
+               "E1,E2: convert fermi_lcr photon fluxes to energy fluxes over [E1, E2] with each "
+               "bin's photon index (docs/methods.md, Flux units; the paper's curves: 0.8,200)")
+          .no_default("photon fluxes as exported")
+          .add("xrt_qdp", &F::xrt_qdp, "",
+               "Swift-XRT light-curve QDP files (UKSSDC; WT and PC merged, count rate)")
+          .paths()
+          .names("xrt_source", &F::xrt_source,
+                 "source names of the xrt_qdp files, in order (default: the name in the file's "
+                 "first comment, else the file name)")
+          .add("xrt_band", &F::xrt_band, "", "band label given to xrt_qdp curves")
+          .add("ovro", &F::ovro, "", "OVRO 15 GHz light curves MJD,flux_Jy,err_Jy")
+          .paths()
+          .names("ovro_source", &F::ovro_source,
+                 "source names of the ovro files, in order (default: the file name without a "
+                 "trailing _15GHz)")
+          .add("ovro_band", &F::ovro_band, "", "band label given to ovro curves")
           .add("wise", &F::wise, "",
                "WISE/NEOWISE single-exposure photometry (timewise IRSA chunks); bands wise_w1, "
                "wise_w2")
@@ -107,11 +126,43 @@ std::vector<SourceCurves> read_flares_inputs(const FlaresInputs& in,
     for (auto& c : curves)
       add(std::move(c), path);
   }
+  std::optional<std::vector<double>> energy;
+  if (in.fermi_lcr_energy) {
+    energy = core::number_list("fermi_lcr_energy", *in.fermi_lcr_energy);
+    if (energy->size() != 2 || !((*energy)[0] > 0) || !((*energy)[1] > (*energy)[0]))
+      throw core::FieldError("fermi_lcr_energy", "expected E1,E2 in GeV with 0 < E1 < E2, got \"" +
+                                                     *in.fermi_lcr_energy + "\"");
+  }
   for (const auto& path : in.fermi_lcr) {
     add(io::read_fermi_lcr(path, {}, in.fermi_lcr_band), path);
     if (all.back().size() == 0)
       throw core::InputError(path, 0, "", "no light-curve rows");
+    if (energy)
+      io::convert_to_energy_flux(all.back(), (*energy)[0], (*energy)[1]);
     files.emplace_back(path);
+  }
+  // One name per file, or none (names from the files).
+  const auto name_of = [](const std::vector<std::string>& names,
+                          const std::vector<std::string>& paths, std::size_t k, const char* key) {
+    if (!names.empty() && names.size() != paths.size())
+      throw core::FieldError(key, std::to_string(names.size()) + " names for " +
+                                      std::to_string(paths.size()) + " files: give one per file");
+    return names.empty() ? std::string() : names[k];
+  };
+  for (std::size_t k = 0; k < in.xrt_qdp.size(); ++k) {
+    io::XrtReadOptions options;
+    options.source = name_of(in.xrt_source, in.xrt_qdp, k, "xrt_source");
+    options.band = in.xrt_band;
+    for (auto& c : io::read_swift_xrt_qdp(in.xrt_qdp[k], options))
+      add(std::move(c), in.xrt_qdp[k]);
+    files.emplace_back(in.xrt_qdp[k]);
+  }
+  for (std::size_t k = 0; k < in.ovro.size(); ++k) {
+    io::OvroReadOptions options;
+    options.source = name_of(in.ovro_source, in.ovro, k, "ovro_source");
+    options.band = in.ovro_band;
+    add(io::read_ovro_csv(in.ovro[k], options), in.ovro[k]);
+    files.emplace_back(in.ovro[k]);
   }
   if (!in.wise.empty()) {
     io::WiseReadOptions options;
@@ -126,7 +177,8 @@ std::vector<SourceCurves> read_flares_inputs(const FlaresInputs& in,
     throw core::FieldError("wise_sample", "needs wise (the photometry it names)");
   }
   if (all.empty())
-    throw core::FieldError("lightcurves", "no light curves: give lightcurves, fermi_lcr or wise");
+    throw core::FieldError("lightcurves",
+                           "no light curves: give lightcurves, fermi_lcr, wise, xrt_qdp or ovro");
 
   if (!in.select.empty()) {
     const std::set<std::string> selected(in.select.begin(), in.select.end());
@@ -153,6 +205,11 @@ std::vector<SourceCurves> read_flares_inputs(const FlaresInputs& in,
 
 std::vector<SourceFlares> run_flares_campaign(MPI_Comm comm, std::span<const SourceCurves> sources,
                                               const FlaresConfig& config) {
+  // A replacement flux in a foreign unit is a settings error: said once, as
+  // one line naming ul_flux, before any rank starts.
+  for (const auto& s : sources)
+    for (const auto& c : s.curves)
+      lightcurve::check_ul_unit(c, config.prepare.for_band(c.band));
   return gather_in_order<SourceFlares>(
       comm, sources.size(),
       [&](std::uint64_t i) { return lightcurve::analyse_curves(sources[i], config); },
@@ -352,6 +409,8 @@ void write_flares_archive(io::Archive& archive, std::span<const SourceCurves> so
               {"source_index", "", "row in sources", &C::source_index},
               {"source", "", "source name", [](const C& c) { return *c.source; }},
               {"band", "", "band label", [](const C& c) { return c.c->analysis.band; }},
+              {"flux_unit", "", "unit of the curve's fluxes (docs/input-formats.md, Flux units)",
+               [](const C& c) { return c.c->prepared.curve.flux_unit; }},
               {"n_input", "", "points before preparation",
                prepared(&lightcurve::PreparedCurve::n_input)},
               {"n_upper_limits", "", "upper limits found (replaced or dropped)",

@@ -17,6 +17,15 @@
 
 namespace nuflare::io {
 
+namespace {
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v)
+    out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+} // namespace
+
 using core::InputError;
 
 namespace {
@@ -142,6 +151,7 @@ std::vector<LightCurve> read_lightcurves_csv(const std::string& path) {
   const std::size_t c_flux = t.require({"flux"});
   const std::size_t c_err = t.require({"flux_err"});
   const auto c_ul = t.find("upper_limit");
+  const auto c_unit = t.find("flux_unit");
 
   std::vector<Builder> curves;
   std::unordered_map<std::string, std::size_t> index; // "source\x1f band" -> curves
@@ -159,8 +169,20 @@ std::vector<LightCurve> read_lightcurves_csv(const std::string& path) {
       curves.emplace_back();
       curves.back().lc.source = std::string(src);
       curves.back().lc.band = std::string(band);
+      curves.back().lc.flux_unit = ENERGY_FLUX;
     }
     Builder& b = curves[it->second];
+    if (c_unit) {
+      const std::string unit(t.text(*c_unit));
+      const auto& known = flux_units();
+      if (std::find(known.begin(), known.end(), unit) == known.end())
+        t.fail(*c_unit, "unknown unit \"" + unit + "\" (known: " + join(known) + ")");
+      if (fresh)
+        b.lc.flux_unit = unit;
+      else if (unit != b.lc.flux_unit)
+        t.fail(*c_unit, "unit " + unit + " differs from " + b.lc.flux_unit +
+                            " on the curve's first row (one unit per source and band)");
+    }
     const bool ul = c_ul && t.flag(*c_ul);
     b.lc.mjd.push_back(t.number_in(c_mjd, ranges::LIGHTCURVE_MJD));
     b.lc.flux.push_back(t.number_in(c_flux, ranges::FLUX));
@@ -225,6 +247,11 @@ LightCurve read_fermi_lcr(const std::string& path, const std::string& source,
   Builder b;
   b.lc.source = source.empty() ? source_from_lcr_path(path) : source;
   b.lc.band = band;
+  // The LCR writes energy fluxes in MeV cm-2 s-1; its header says which unit.
+  const std::string& flux_column = t.columns()[*c_flux];
+  b.lc.flux_unit = !starts_with_ci(flux_column, "Energy Flux") ? PHOTON_FLUX
+                   : contains_ci(flux_column, "erg cm")        ? ENERGY_FLUX
+                                                               : ENERGY_FLUX_MEV;
   while (t.next()) {
     const double mjd = t.number_in(c_jd, ranges::LIGHTCURVE_JD) - JD_MINUS_MJD;
     if (!b.lc.mjd.empty() && !(mjd > b.lc.mjd.back()))
@@ -366,6 +393,7 @@ std::vector<LightCurve> read_wise_photometry(const std::vector<std::string>& pat
           curves.emplace_back();
           curves.back().lc.source = name;
           curves.back().lc.band = band_names[band];
+          curves.back().lc.flux_unit = options.unit == WiseFluxUnit::dn ? WISE_DN : MILLIJANSKY;
         }
       }
       const double mjd = t.number_in(c_mjd, ranges::LIGHTCURVE_MJD);
@@ -504,6 +532,7 @@ std::vector<LightCurve> read_4fgl_flux_history(const std::string& path) {
       acc.emplace_back();
       acc.back().b.lc.source = std::string(name);
       acc.back().b.lc.band = "fermi_yearly";
+      acc.back().b.lc.flux_unit = PHOTON_FLUX;
     }
     Acc& a = acc[it->second];
     const double start = t.number_in(c_start, ranges::FERMI_MET_S);
@@ -556,6 +585,59 @@ std::vector<LightCurve> read_4fgl_flux_history(const std::string& path) {
     out.push_back(std::move(a.b.lc));
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// Flux units
+
+const std::vector<std::string>& flux_units() {
+  static const std::vector<std::string> units{PHOTON_FLUX, ENERGY_FLUX, ENERGY_FLUX_MEV, COUNT_RATE,
+                                              JANSKY,      MILLIJANSKY, WISE_DN};
+  return units;
+}
+
+namespace {
+
+//! ∫_{a}^{b} E^{−p} dE, by its logarithm at p = 1.
+double power_integral(double p, double a, double b) {
+  if (std::abs(p - 1) < 1e-9)
+    return std::log(b / a);
+  return (std::pow(b, 1 - p) - std::pow(a, 1 - p)) / (1 - p);
+}
+
+} // namespace
+
+double energy_flux_of_photon_flux(double photon_flux, double gamma, double e1_gev, double e2_gev) {
+  // Numerator ∫E·E^−Γ = ∫E^{−(Γ−1)}: its logarithmic case is Γ = 2.
+  const double energy = power_integral(gamma - 1, e1_gev, e2_gev);
+  const double photons = power_integral(gamma, 0.1, 100.0);
+  return photon_flux * energy / photons * ERG_PER_GEV;
+}
+
+void convert_to_energy_flux(LightCurve& c, double e1_gev, double e2_gev) {
+  if (c.flux_unit != PHOTON_FLUX)
+    throw InputError(c.source, 0, "flux_unit",
+                     "band " + c.band + " is in " +
+                         (c.flux_unit.empty() ? "an unknown unit" : c.flux_unit) +
+                         ", not a photon flux " + PHOTON_FLUX + ": no energy flux conversion");
+  std::vector<double> fitted;
+  for (std::size_t i = 0; i < c.size(); ++i)
+    if (i < c.photon_index.size() && std::isfinite(c.photon_index[i]))
+      fitted.push_back(std::abs(c.photon_index[i]));
+  if (fitted.empty())
+    throw InputError(c.source, 0, "photon_index",
+                     "band " + c.band + " has no fitted photon index: no energy flux conversion");
+  std::sort(fitted.begin(), fitted.end());
+  const std::size_t n = fitted.size();
+  const double median = n % 2 ? fitted[n / 2] : (fitted[n / 2 - 1] + fitted[n / 2]) / 2;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const double index = i < c.photon_index.size() ? c.photon_index[i] : NAN;
+    const double gamma = std::isfinite(index) ? std::abs(index) : median;
+    const double factor = energy_flux_of_photon_flux(1.0, gamma, e1_gev, e2_gev);
+    c.flux[i] *= factor;
+    c.flux_err[i] *= factor;
+  }
+  c.flux_unit = ENERGY_FLUX;
 }
 
 } // namespace nuflare::io

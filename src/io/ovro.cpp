@@ -1,5 +1,7 @@
 #include "nuflare/io/ovro.hpp"
 
+#include "nuflare/io/lightcurves.hpp"
+
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 #include "nuflare/io/table_reader.hpp"
@@ -93,6 +95,7 @@ LightCurve read_ovro_csv(const std::string& path, const OvroReadOptions& options
   LightCurve lc;
   lc.source = options.source.empty() ? source_from_ovro_path(path) : options.source;
   lc.band = options.band;
+  lc.flux_unit = JANSKY;
   while (t.next()) {
     const double mjd = t.number(0);
     if (!lc.mjd.empty() && !(mjd > lc.mjd.back()))

@@ -1,5 +1,7 @@
 #include "nuflare/io/xrt_qdp.hpp"
 
+#include "nuflare/io/lightcurves.hpp"
+
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 #include "truncated.hpp"
@@ -363,6 +365,7 @@ LightCurve assemble(const std::string& path, std::vector<const Point*> pts, std:
   LightCurve lc;
   lc.source = std::move(source);
   lc.band = std::move(band);
+  lc.flux_unit = COUNT_RATE;
   for (std::size_t i = 0; i < pts.size(); ++i) {
     if (i > 0 && pts[i]->mjd == pts[i - 1]->mjd) {
       const Point* later = pts[i]->line > pts[i - 1]->line ? pts[i] : pts[i - 1];

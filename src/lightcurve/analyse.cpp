@@ -76,6 +76,10 @@ SourceAnalysis analyse_source(const PreparedCurve* high, const PreparedCurve* lo
 
 void validate(const FlaresConfig& config) {
   FlaresConfig::options().check_ranges(config);
+  if (!config.prepare.ul_flux && config.prepare.ul_flux_unit != io::ENERGY_FLUX)
+    throw core::FieldError("ul_flux_unit",
+                           "needs ul_flux: the default replacement 3e-14 is an energy flux, " +
+                               std::string(io::ENERGY_FLUX) + " (blazar paper §4.2.5)");
   if (config.high_band == config.low_band)
     throw core::RelationError("high_band", config.high_band, core::RelationError::Rule::differs,
                               "low_band", config.low_band);

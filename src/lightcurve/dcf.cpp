@@ -115,6 +115,15 @@ GaussianFit fit_gaussian(std::span<const double> x, std::span<const double> y,
       }
     }
   }
+  if (n > 4 && fit.converged) {
+    residuals(p, r, &jac);
+    const Eigen::Matrix4d jtj = jac.transpose() * jac;
+    const Eigen::FullPivLU<Eigen::Matrix4d> lu(jtj);
+    if (lu.isInvertible()) {
+      const double var = lu.inverse()(1, 1) * r.squaredNorm() / static_cast<double>(n - 4);
+      fit.tau0_err_days = var >= 0 ? std::sqrt(var) : NaN;
+    }
+  }
   fit.amplitude = p[0];
   fit.tau0_days = p[1];
   fit.sigma_days = std::abs(p[2]);

@@ -3,7 +3,9 @@
 #include "nuflare/core/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <numeric>
 
@@ -114,7 +116,9 @@ PrepareOptions PrepareSettings::for_band(std::string_view band) const {
   o.handle_upper_limits = upper_limits != UpperLimitMode::keep;
   if (upper_limits == UpperLimitMode::drop)
     o.upper_limit_policy = UpperLimitPolicy::drop;
-  o.ul_flux = ul_flux;
+  o.ul_flux = ul_flux.value_or(PAPER_UL_FLUX);
+  o.ul_flux_unit = ul_flux_unit;
+  o.drop_unmatched_upper_limits = !ul_flux;
   o.ts_min = fermi_ts_min;
   o.max_photon_index = fermi_max_index;
   o.snr_cut = resolve(snr_cut, o.snr_cut);
@@ -128,9 +132,56 @@ PrepareOptions PrepareSettings::for_band(std::string_view band) const {
   return o;
 }
 
-PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& o) {
+namespace {
+
+//! The upper limits of `lc` that step 1 handles.
+bool is_upper_limit(const io::LightCurve& lc, std::size_t i, const PrepareOptions& o) {
+  return (!lc.upper_limit.empty() && lc.upper_limit[i] != 0) ||
+         (o.err_ge_flux_is_upper_limit && lc.flux_err[i] >= lc.flux[i]) ||
+         (o.ts_index_rule && fermi_upper_limit(lc, i, o));
+}
+
+//! True when ul_flux would go into a curve in another unit.
+bool unit_mismatch(const io::LightCurve& lc, const PrepareOptions& o) {
+  return o.handle_upper_limits && o.upper_limit_policy == UpperLimitPolicy::replace &&
+         !o.ul_flux_unit.empty() && !lc.flux_unit.empty() && lc.flux_unit != o.ul_flux_unit;
+}
+
+} // namespace
+
+namespace {
+//! The shortest text that reads back as `v` (io::format_number without the
+//! table code, which would tie this module, and Python, to the archive's MPI).
+std::string shortest(double v) {
+  std::array<char, 32> buf{};
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return std::string(buf.data(), r.ptr);
+}
+} // namespace
+
+void check_ul_unit(const io::LightCurve& lc, const PrepareOptions& o) {
+  if (!unit_mismatch(lc, o) || o.drop_unmatched_upper_limits)
+    return;
+  for (std::size_t i = 0; i < lc.size(); ++i)
+    if (is_upper_limit(lc, i, o))
+      throw core::FieldError("ul_flux", "band " + lc.band + " of source " + lc.source + " is in " +
+                                            lc.flux_unit + ", ul_flux = " + shortest(o.ul_flux) +
+                                            " is in " + o.ul_flux_unit + ": give ul_flux in " +
+                                            lc.flux_unit +
+                                            " with ul_flux_unit, or upper_limits = drop");
+}
+
+PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& options) {
   validate(input);
+  check_ul_unit(input, options);
+  // The paper's replacement flux is an energy flux: a curve in another unit
+  // has its upper limits dropped rather than filled with a foreign number.
+  PrepareOptions o = options;
+  const bool unmatched = unit_mismatch(input, o);
+  if (unmatched)
+    o.upper_limit_policy = UpperLimitPolicy::drop;
   PreparedCurve out;
+  out.curve.flux_unit = input.flux_unit;
   out.n_input = input.size();
   out.curve.source = input.source;
   out.curve.band = input.band;
@@ -140,9 +191,7 @@ PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& o) {
   for (std::size_t i = 0; i < input.size(); ++i) {
     Point p{input.mjd[i], input.flux[i], input.flux_err[i]};
     // 1. upper limits
-    const bool ul = (!input.upper_limit.empty() && input.upper_limit[i] != 0) ||
-                    (o.err_ge_flux_is_upper_limit && p.e >= p.f) ||
-                    (o.ts_index_rule && fermi_upper_limit(input, i, o));
+    const bool ul = is_upper_limit(input, i, o);
     if (o.handle_upper_limits && ul) {
       ++out.n_upper_limits;
       if (o.upper_limit_policy == UpperLimitPolicy::drop)
@@ -158,8 +207,11 @@ PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& o) {
     pts.push_back(p);
   }
   if (out.n_upper_limits > 0)
-    out.notes.push_back(std::to_string(out.n_upper_limits) + " upper limits " +
-                        (o.upper_limit_policy == UpperLimitPolicy::drop ? "dropped" : "replaced"));
+    out.notes.push_back(
+        std::to_string(out.n_upper_limits) + " upper limits " +
+        (o.upper_limit_policy == UpperLimitPolicy::drop ? "dropped" : "replaced") +
+        (unmatched ? " (the curve is in " + input.flux_unit + ", ul_flux in " + o.ul_flux_unit + ")"
+                   : std::string()));
   if (out.n_low_snr > 0)
     out.notes.push_back(std::to_string(out.n_low_snr) +
                         " points with S/N <= " + std::to_string(o.min_snr) + " dropped");

@@ -38,8 +38,19 @@ namespace nuflare::campaign {
 struct FlaresInputs {
   std::vector<std::string>
       lightcurves; //!< long CSV files: source,band,mjd,flux,flux_err[,upper_limit]
-  std::vector<std::string> fermi_lcr;     //!< Fermi LCR exports (source name from the file name)
-  std::string fermi_lcr_band = "fermi";   //!< band label of the LCR curves
+  std::vector<std::string> fermi_lcr;   //!< Fermi LCR exports (source name from the file name)
+  std::string fermi_lcr_band = "fermi"; //!< band label of the LCR curves
+  //! "E1,E2" [GeV]: LCR photon fluxes converted to energy fluxes over
+  //! [E1, E2] with each bin's photon index (io::convert_to_energy_flux;
+  //! the paper's aperture curves: 0.8,200). Unset: photon fluxes.
+  std::optional<std::string> fermi_lcr_energy;
+  std::vector<std::string> xrt_qdp;    //!< Swift-XRT QDP light curves (count rate)
+  std::vector<std::string> xrt_source; //!< their source names, one per file (empty: from the file)
+  std::string xrt_band = "xrt";        //!< band label of the XRT curves
+  std::vector<std::string> ovro;       //!< OVRO 15 GHz CSV light curves (Jy)
+  std::vector<std::string>
+      ovro_source; //!< their source names, one per file (empty: from the file name)
+  std::string ovro_band = "ovro_15ghz";   //!< band label of the OVRO curves
   std::vector<std::string> wise;          //!< timewise WISE/NEOWISE photometry chunks
   std::optional<std::string> wise_sample; //!< the timewise sample table (names, positions)
   std::vector<std::string> select;        //!< only these sources (empty: all)

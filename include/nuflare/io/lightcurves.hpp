@@ -12,6 +12,35 @@
 
 namespace nuflare::io {
 
+// ---- flux units (docs/input-formats.md, "Flux units") ----------------------------
+//! Photon flux (Fermi LCR photon-flux exports, the 4FGL flux history).
+inline constexpr const char* PHOTON_FLUX = "ph cm^-2 s^-1";
+//! Energy flux (Fermi LCR energy-flux exports; the long CSV's default).
+inline constexpr const char* ENERGY_FLUX = "erg cm^-2 s^-1";
+//! Energy flux as the LCR writes its `Energy Flux` column (MeV cm-2 s-1).
+inline constexpr const char* ENERGY_FLUX_MEV = "MeV cm^-2 s^-1";
+inline constexpr const char* COUNT_RATE = "s^-1"; //!< Swift-XRT count rate
+inline constexpr const char* JANSKY = "Jy";       //!< OVRO flux density
+inline constexpr const char* MILLIJANSKY = "mJy"; //!< WISE flux density (Vega zero points)
+inline constexpr const char* WISE_DN = "DN";      //!< raw WISE `w?flux`
+//! The units a light curve may declare (the long CSV's `flux_unit` column).
+[[nodiscard]] const std::vector<std::string>& flux_units();
+
+//! 1 GeV in erg.
+inline constexpr double ERG_PER_GEV = 1.602176634e-3;
+//! The energy flux over [e1, e2] GeV of a power law dN/dE ∝ E^−Γ whose
+//! photon flux over the LCR's 0.1–100 GeV is `photon_flux`:
+//! F_E = F_ph · ∫_{e1}^{e2} E·E^−Γ dE / ∫_{0.1}^{100} E^−Γ dE [erg cm^-2 s^-1]
+//! (docs/methods.md, Flux units), Γ = 1 and Γ = 2 by their logarithms.
+[[nodiscard]] double energy_flux_of_photon_flux(double photon_flux, double gamma, double e1_gev,
+                                                double e2_gev);
+//! Converts a Fermi LCR photon-flux curve to energy flux over [e1, e2] GeV,
+//! bin by bin with its fitted photon index (|index|; the LCR signs it). Bins
+//! without a fitted index (upper limits) take the median index of the curve's
+//! fitted bins. A curve that is not in PHOTON_FLUX, or has no fitted index at
+//! all, is a core::InputError naming the source.
+void convert_to_energy_flux(LightCurve& curve, double e1_gev, double e2_gev);
+
 //! Fermi mission elapsed time reference: MET 0 s = MJD 51910 + 64.184 s (TT).
 inline constexpr double FERMI_MJDREF = 51910.0 + 7.428703703703703e-4;
 //! Julian Date minus this is MJD.
@@ -27,7 +56,9 @@ inline constexpr double JD_MINUS_MJD = 2400000.5;
 //! band) in order of first appearance and sorted by time. Two points of one
 //! curve at the same MJD are an error. flux may be negative (background-
 //! subtracted photometry); flux_err must be > 0 for a measured point and may
-//! be empty or 0 for an upper limit (then 0).
+//! be empty or 0 for an upper limit (then 0). An optional `flux_unit` column
+//! names the unit (one of flux_units(), the same on every row of a curve);
+//! without it the flux is an energy flux, ENERGY_FLUX.
 [[nodiscard]] std::vector<LightCurve> read_lightcurves_csv(const std::string& path);
 
 //! Fermi-LAT Light Curve Repository CSV export (quoted CSV, "Julian Date",

@@ -58,9 +58,12 @@ struct SourceCatalog {
 //! One light curve: a source in one band, sorted by time.
 struct LightCurve {
   std::string source;
-  std::string band;                      //!< free label: "fermi", "wise_w1", "xrt", ...
-  std::vector<double> mjd;               //!< [MJD]
-  std::vector<double> flux;              //!< flux in the band's unit
+  std::string band;         //!< free label: "fermi", "wise_w1", "xrt", ...
+  std::vector<double> mjd;  //!< [MJD]
+  std::vector<double> flux; //!< flux in `flux_unit`
+  //! The flux unit as the reader knows it (io/lightcurves.hpp: units):
+  //! "ph cm^-2 s^-1", "erg cm^-2 s^-1", "s^-1", "Jy", "mJy", "DN"; "" unknown.
+  std::string flux_unit;
   std::vector<double> flux_err;          //!< 1σ error, same unit
   std::vector<std::uint8_t> upper_limit; //!< 1 where `flux` is an upper limit
   //! Likelihood test statistic per point (Fermi light curves); empty when the

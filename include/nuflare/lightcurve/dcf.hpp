@@ -3,6 +3,7 @@
 //! docs/methods.md, DCF; blazar paper §6.1, Fig. 9), with the pyDCF-style local
 //! normalisation as an option and a Levenberg–Marquardt Gaussian fit of the peak.
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <span>
 #include <vector>
@@ -42,6 +43,9 @@ struct GaussianFit {
   double offset = 0;      //!< c
   bool converged = false; //!< false when too few bins (< 4) or no convergence
   std::size_t n_bins = 0; //!< bins used
+  //! 1σ error of τ₀: sqrt of the covariance s²·(JᵀJ)⁻¹ at the minimum with
+  //! s² = Σr²/(n − 4), as scipy's curve_fit without weights; NaN for n <= 4.
+  double tau0_err_days = std::numeric_limits<double>::quiet_NaN();
 };
 
 //! The DCF on the requested lag bins.

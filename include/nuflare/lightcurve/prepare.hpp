@@ -1,17 +1,23 @@
 #pragma once
 //! Light-curve preparation before Bayesian Blocks (blazar paper §3.3,
-//! §4.2.5; docs/methods.md, Preparation): upper limits, S/N cut, visit merging with σ-clipping, WISE
-//! survey-gap points, too-short flag. Plain data in, plain data out.
+//! §4.2.5; docs/methods.md, Preparation): upper limits, S/N cut, visit merging with σ-clipping,
+//! WISE survey-gap points, too-short flag. Plain data in, plain data out.
 #include "nuflare/core/options.hpp"
+#include "nuflare/io/lightcurves.hpp"
 #include "nuflare/io/records.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace nuflare::lightcurve {
+
+//! The replacement of upper limits in blazar paper §4.2.5: 3e-14, an energy
+//! flux [erg cm^-2 s^-1] (io::ENERGY_FLUX).
+inline constexpr double PAPER_UL_FLUX = 3e-14;
 
 //! What to do with upper limits (blazar paper §3.3).
 enum class UpperLimitPolicy {
@@ -26,7 +32,12 @@ struct PrepareOptions {
   // 1. upper limits
   bool handle_upper_limits = true;
   UpperLimitPolicy upper_limit_policy = UpperLimitPolicy::replace;
-  double ul_flux = 3e-14; //!< replacement flux and error [erg cm^-2 s^-1 for Fermi energy flux]
+  double ul_flux = PAPER_UL_FLUX; //!< replacement flux and error, in `ul_flux_unit`
+  //! The unit of ul_flux; "" means the curve's own (no check). A curve in
+  //! another unit with upper limits to replace is refused (check_ul_unit),
+  //! or, with drop_unmatched_upper_limits, has its upper limits dropped.
+  std::string ul_flux_unit;
+  bool drop_unmatched_upper_limits = false;
   //! Also treat points with flux_err >= flux as upper limits (blazar paper §3.3 rule
   //! for Fermi likelihood light curves).
   bool err_ge_flux_is_upper_limit = false;
@@ -80,7 +91,11 @@ enum class UpperLimitMode { replace, drop, keep };
 //! are PrepareOptions' own.
 struct PrepareSettings {
   UpperLimitMode upper_limits = UpperLimitMode::replace;
-  double ul_flux = PrepareOptions{}.ul_flux; //!< replacement flux and error [band flux unit]
+  //! Replacement flux and error, in ul_flux_unit. Unset: PAPER_UL_FLUX for
+  //! energy-flux curves, and the upper limits of curves in any other unit
+  //! dropped (the paper gives no value for them; docs/methods.md, Flux units).
+  std::optional<double> ul_flux;
+  std::string ul_flux_unit = io::ENERGY_FLUX; //!< unit of ul_flux (io::flux_units())
   double fermi_ts_min = PrepareOptions{}.ts_min;
   double fermi_max_index = PrepareOptions{}.max_photon_index;
   Switch snr_cut = Switch::automatic;
@@ -114,8 +129,12 @@ inline const core::OptionTable<PrepareSettings>& PrepareSettings::options() {
                    {"drop", UpperLimitMode::drop},
                    {"keep", UpperLimitMode::keep}},
                   "replace (flux = error = ul_flux), drop, or keep (no upper-limit handling)")
-          .add("ul_flux", &P::ul_flux, "band flux unit", "replacement flux and error",
-               core::POSITIVE)
+          .add("ul_flux", &P::ul_flux, "ul_flux_unit", "replacement flux and error", core::POSITIVE)
+          .no_default("3e-14 erg cm^-2 s^-1 (blazar paper §4.2.5) in energy-flux curves; "
+                      "upper limits of curves in other units dropped")
+          .add("ul_flux_unit", &P::ul_flux_unit, "",
+               "unit of ul_flux; a curve with upper limits in another unit is refused")
+          .among(io::flux_units())
           .add("fermi_ts_min", &P::fermi_ts_min, "",
                "Fermi curves: TS at or below this counts as an upper limit (blazar paper §3.3)")
           .add("fermi_max_index", &P::fermi_max_index, "",
@@ -151,8 +170,14 @@ struct PreparedCurve {
   [[nodiscard]] std::size_t size() const noexcept { return curve.size(); }
 };
 
-//! Runs the preparation steps 1–5 (blazar paper §3.3, §4.2.5) in order. Throws core::InputError for columns of
-//! different lengths, non-finite values or negative errors.
+//! Throws core::FieldError("ul_flux") when `curve` has upper limits that
+//! `options` would replace by a flux in another unit than the curve's (and
+//! does not drop them instead): "band fermi of source 3C 454.3 is in
+//! ph cm^-2 s^-1, ul_flux = 3e-14 is in erg cm^-2 s^-1 ...".
+void check_ul_unit(const io::LightCurve& curve, const PrepareOptions& options);
+
+//! Runs the preparation steps 1–5 (blazar paper §3.3, §4.2.5) in order. Throws core::InputError for
+//! columns of different lengths, non-finite values or negative errors.
 [[nodiscard]] PreparedCurve prepare(const io::LightCurve& input, const PrepareOptions& options);
 
 } // namespace nuflare::lightcurve

@@ -75,6 +75,22 @@ expect same_bands "--high-band" 1 -- --lightcurves good.csv --high-band fermi --
 expect bad_select "--select" 1 -- --lightcurves good.csv --select NOPE
 expect not_a_number_np2 "notnum.csv:5" 2 -- --lightcurves good.csv notnum.csv
 expect bad_catalogue_np2 "baddec.csv:2" 2 -- --lightcurves good.csv --sources baddec.csv
+# Flux units (docs/methods.md, Flux units): an upper-limit flux in another unit than the curve's.
+printf 'source,band,mjd,flux,flux_err,upper_limit,flux_unit\nA,fermi,55000,2e-7,1e-8,0,ph cm^-2 s^-1\nA,fermi,55030,3e-7,1e-8,0,ph cm^-2 s^-1\nA,fermi,55060,5e-8,,1,ph cm^-2 s^-1\nA,fermi,55090,2e-7,1e-8,0,ph cm^-2 s^-1\n' >photon.csv
+expect ul_flux_unit_mismatch "--ul-flux: band fermi of source A is in ph cm^-2 s^-1, ul_flux = 3e-14 is in erg cm^-2 s^-1" 1 -- --lightcurves photon.csv --ul-flux 3e-14
+expect ul_flux_unit_mismatch_np2 "--ul-flux: band fermi of source A is in ph cm^-2 s^-1" 2 -- --lightcurves photon.csv --ul-flux 3e-14
+expect ul_flux_unit_alone "--ul-flux-unit: needs ul_flux" 1 -- --lightcurves photon.csv --ul-flux-unit Jy
+expect bad_unit_word "--ul-flux-unit" 1 -- --lightcurves photon.csv --ul-flux 1 --ul-flux-unit furlong
+expect bad_energy_band "--fermi-lcr-energy: expected E1,E2" 1 -- --lightcurves good.csv --fermi-lcr-energy 200,0.8
+printf '"Date(UTC)","Julian Date","MET","TS","Energy Flux [0.1-100 GeV](MeV cm-2 s-1)","Energy Flux Error(MeV cm-2 s-1)","Photon Index","Photon Index Error"\n"Aug 20 2008","2454698.5","240883201","1068.5","3.47e-7","1.90e-8","-2.2","-"\n' >4FGL_J0000.1+0000_monthly.csv
+expect energy_of_energy "is in MeV cm^-2 s^-1, not a photon flux" 1 -- --fermi-lcr 4FGL_J0000.1+0000_monthly.csv --fermi-lcr-energy 0.8,200
+expect names_per_file "--ovro-source: 2 names for 1 files" 1 -- --lightcurves good.csv --ovro good.csv --ovro-source A,B
+"$NUFLARE_BIN" flares --lightcurves photon.csv --output run.h5 --overwrite >out.txt ||
+  { echo "FAIL: default upper limits in a photon-flux curve refused"; fails=$((fails + 1)); }
+"$NUFLARE_BIN" flares --lightcurves photon.csv --ul-flux 1e-9 --ul-flux-unit 'ph cm^-2 s^-1' \
+  --output run.h5 --overwrite >out.txt ||
+  { echo "FAIL: ul_flux in the curve's unit refused"; fails=$((fails + 1)); }
+rm -f run.h5
 
 # and the good file runs
 "$NUFLARE_BIN" flares --lightcurves good.csv --output run.h5 >/dev/null || {

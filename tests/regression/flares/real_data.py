@@ -3,6 +3,9 @@
 
 * Fermi LCR monthly light curves of 3C 279 (4FGL J1256.1-0547) and 3C 454.3
   (4FGL J2253.9+1609);
+* Mrk 421 over gamma-ray (Fermi LCR monthly) and radio (OVRO 15 GHz), and
+  OJ 287 over X-ray (Swift-XRT QDP) and radio (OVRO): `--xrt-qdp`, `--ovro`
+  (issue 14 item 6; references ref_mrk421_gamma_radio.csv, ref_oj287_xray_radio.csv);
 * WISE W1/W2 single-exposure photometry of AT2019dsg and AT2019fdr from the
   timewise test data, run with --high-band wise_w1 --low-band wise_w2 (a
   machinery check: both bands are infrared).
@@ -13,6 +16,7 @@ against astropy.stats.bayesian_blocks (fitness "measures", the p0 the run
 used) on the prepared points read back from the archive with h5py, and
 (3) the flare intervals against the flaring blocks (blazar paper §4.2).
 
+Arguments: the names of the runs to do (default: all).
 Environment: NUFLARE_BIN, NUFLARE_SHARED_DIR (skips with 77 when the data are
 absent). `--update` rewrites the references; `--check-archive RUN.h5` runs
 checks (2) and (3) alone on any flares archive.
@@ -41,8 +45,24 @@ def runs(data):
         "4FGL_J2253.9+1609_monthly_2_20_2025.csv")]  # 3C 454.3
     wise_files = sorted(os.path.join(wise, f) for f in os.listdir(wise)
                         if f.startswith("raw_photometry_")) if os.path.isdir(wise) else []
+    ovro = os.path.join(data, "radio_ovro_blazars")
+    mrk421_lcr = os.path.join(lcr, "4FGL_J1104.4+3812_monthly_2_20_2025.csv")
+    mrk421_ovro = os.path.join(ovro, "Mrk421_15GHz.csv")
+    oj287_xrt = os.path.join(data, "swift_xrt_blazars", "OJ287_swift_xrt_curve.qdp")
+    oj287_ovro = os.path.join(ovro, "OJ287_J0854+2006_15GHz.csv")
     return {
         "fermi_lcr": (fermi_files, ["--fermi-lcr", *fermi_files]),
+        # Mrk 421 over gamma-ray (Fermi LCR, photon flux) and radio (OVRO 15 GHz, Jy):
+        # the OVRO curve named as the LCR one so that both are one source.
+        "mrk421_gamma_radio": ([mrk421_lcr, mrk421_ovro],
+                               ["--fermi-lcr", mrk421_lcr, "--ovro", mrk421_ovro,
+                                "--ovro-source", "4FGL J1104.4+3812",
+                                "--high-band", "fermi", "--low-band", "ovro_15ghz"]),
+        # OJ 287 over X-ray (Swift-XRT count rate, WT and PC merged) and radio.
+        "oj287_xray_radio": ([oj287_xrt, oj287_ovro],
+                             ["--xrt-qdp", oj287_xrt, "--xrt-source", "OJ 287",
+                              "--ovro", oj287_ovro, "--ovro-source", "OJ 287",
+                              "--high-band", "xrt", "--low-band", "ovro_15ghz"]),
         "wise": (wise_files + [os.path.join(wise, "test_sample.csv")],
                  ["--wise", *wise_files, "--wise-sample", os.path.join(wise, "test_sample.csv"),
                   "--select", "AT2019dsg", "AT2019fdr",
@@ -136,7 +156,10 @@ def main():
     data = os.path.join(os.environ.get("NUFLARE_SHARED_DIR", "/work/shared"), "data")
     errors, total = [], 0
     with tempfile.TemporaryDirectory() as tmp:
+        only = [a for a in sys.argv[1:] if not a.startswith("--")]
         for name, (needed, args) in runs(data).items():
+            if only and name not in only:
+                continue
             if not needed or not all(os.path.exists(f) for f in needed):
                 print(f"SKIP: {name}: real data not found under {data}")
                 return SKIP

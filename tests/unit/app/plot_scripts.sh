@@ -16,6 +16,7 @@ run() { # run NAME [options...]
   "$bin" "$name" --config "$d/$name.ini" "$@" --output "$tmp/$name.h5" >"$tmp/$name.csv" 2>/dev/null
 }
 run flares
+run dcf
 run spatial --trials 40
 run scan --trials 40
 run temporal --trials 40
@@ -27,6 +28,7 @@ f=$tmp/fig
 mkdir -p "$f"
 source=$(awk -F, 'NR > 1 && $2 == "multi" {print $1; exit}' "$tmp/flares.csv")
 $py "$t/plot_flares.py" "$tmp/flares.h5" --source "$source" -o "$f/flares.png" >/dev/null
+$py "$t/plot_dcf.py" "$tmp/dcf.h5" -o "$f/dcf_lags.png" --source "$source" -s "$f/dcf_source.png" >/dev/null
 $py "$t/plot_spatial.py" "$tmp/spatial.h5" --out-dir "$f" >/dev/null
 $py "$t/plot_temporal.py" scan "$tmp/scan.h5" "$f/scan.png"
 $py "$t/plot_temporal.py" rt "$tmp/temporal.h5" "$f/rt.png"

@@ -157,3 +157,58 @@ TEST_CASE("DCF of a noise-dominated series is undefined, not infinite", "[dcf]")
   CHECK(std::isnan(r.peak_lag_days));
   CHECK(r.n_pairs[0] == 4);
 }
+
+TEST_CASE("DCF by hand: every UDCF term of a 3 x 3 case", "[dcf]") {
+  // a: t 0, 1, 2; y 1, 2, 3; e 0.5  ->  mean 2, np.var 2/3, mean e² 1/4
+  // b: t 1, 2, 3; y 2, 4, 6; e 0    ->  mean 4, np.var 8/3
+  // E&K denominator sqrt((2/3 − 1/4)(8/3 − 0)) = sqrt(10)/3.
+  const std::vector<double> ta{0, 1, 2}, ya{1, 2, 3}, ea{0.5, 0.5, 0.5};
+  const std::vector<double> tb{1, 2, 3}, yb{2, 4, 6}, eb{0, 0, 0};
+  DcfOptions o;
+  o.lag_centres_days = {-1, 0, 1, 2, 3};
+  o.bin_width_days = 1; // half-open [τ − ½, τ + ½)
+  const auto r = discrete_correlation(ta, ya, ea, tb, yb, eb, o);
+  const double den = std::sqrt(10.0) / 3;
+  // (y_a − 2)(y_b − 4) of each pair, by lag t_b − t_a:
+  //   τ = −1: (3,2): (1)(−2) = −2
+  //   τ =  0: (2,2): (0)(−2) = 0;  (3,4): (1)(0) = 0
+  //   τ =  1: (1,2): (−1)(−2) = 2; (2,4): 0; (3,6): (1)(2) = 2
+  //   τ =  2: (1,4): 0; (2,6): 0
+  //   τ =  3: (1,6): (−1)(2) = −2
+  const std::vector<std::size_t> m{1, 2, 3, 2, 1};
+  const std::vector<double> dcf{-2 / den, 0, 4 / (3 * den), 0, -2 / den};
+  for (std::size_t k = 0; k < 5; ++k) {
+    INFO("bin " << k);
+    CHECK(r.n_pairs[k] == m[k]);
+    CHECK(r.dcf[k] == Approx(dcf[k]).epsilon(1e-14).margin(1e-15));
+  }
+  // error = sqrt(Σ(UDCF − DCF)²)/(M − 1): NaN for one pair, 0 for equal terms.
+  CHECK(std::isnan(r.error[0]));
+  CHECK(r.error[1] == 0);
+  const double u = 2 / den, d = 4 / (3 * den);
+  CHECK(r.error[2] == Approx(std::sqrt(2 * (u - d) * (u - d) + d * d) / 2).epsilon(1e-14));
+  CHECK(r.error[3] == 0);
+  CHECK(std::isnan(r.error[4]));
+  CHECK(r.peak_index == 2);
+  CHECK(r.peak_lag_days == 1);
+}
+
+TEST_CASE("DCF Gaussian fit: lag error from the least-squares covariance", "[dcf]") {
+  // Exact Gaussian: the fit finds τ₀ with zero residual, hence zero error.
+  std::vector<double> x, y;
+  for (int k = -6; k <= 6; ++k) {
+    x.push_back(5.0 * k);
+    y.push_back(0.8 * std::exp(-0.5 * (5.0 * k - 7) * (5.0 * k - 7) / 100) + 0.1);
+  }
+  GaussianFit start;
+  start.amplitude = 0.7;
+  start.tau0_days = 5;
+  start.sigma_days = 12;
+  const auto fit = fit_gaussian(x, y, start);
+  REQUIRE(fit.converged);
+  CHECK(fit.tau0_days == Approx(7).epsilon(1e-8));
+  CHECK(fit.tau0_err_days == Approx(0).margin(1e-6));
+  // Four points leave no degree of freedom: no error.
+  const auto four = fit_gaussian(std::span(x).first(4), std::span(y).first(4), start);
+  CHECK(std::isnan(four.tau0_err_days));
+}

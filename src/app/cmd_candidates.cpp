@@ -1,0 +1,34 @@
+// nuflare candidates: the ZTF follow-up candidates of ZTF paper §2–3 per alert and per deg², by
+// class (Fig. 2), subclass (Fig. 4) and peak magnitude (Fig. 3); campaign/candidates_run.hpp.
+#include "cli.hpp"
+
+#include "nuflare/campaign/candidates_run.hpp"
+#include "nuflare/io/tables.hpp"
+
+#include <iostream>
+
+namespace nuflare::app {
+
+int run_candidates(Invocation& inv, const campaign::CandidatesOptions& run) {
+  std::optional<campaign::RunOutput> output;
+  if (inv.has("output"))
+    output.emplace(claim_output(inv));
+  const auto r = campaign::candidate_statistics(run);
+  if (output)
+    output->write(inv.run_info(0, r.files), inv.comm,
+                  [&](io::Archive& archive) { campaign::write_candidates_archive(archive, r); });
+  if (inv.prints())
+    io::print_csv(std::cout, campaign::candidates_summary_table(r));
+  return 0;
+}
+
+Command candidates_command() {
+  return make_command(
+      "candidates", "ZTF follow-up candidates per alert, class and magnitude (ZTF paper §2–3)",
+      campaign::CandidatesOptions::options, run_candidates,
+      "--overview OVERVIEW_FU.csv [--tables DIR] [--min-candidates-per-alert 3] [--output RUN.h5]",
+      "section,label,count,value: the candidate counts and densities, Fig. 2 classes, Fig. 4 "
+      "subclasses, Fig. 3 bins and efficiency split, and each alert's count and density");
+}
+
+} // namespace nuflare::app
