@@ -1,0 +1,378 @@
+// A parameter sweep as one campaign (docs/methods.md "Sweeps"): sweep_campaign.hpp.
+#include "nuflare/campaign/sweep_campaign.hpp"
+
+#include "nuflare/campaign/partition.hpp"
+#include "nuflare/coincidence/temporal_scan.hpp"
+#include "nuflare/core/error.hpp"
+#include "nuflare/io/tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+
+namespace nuflare::campaign {
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos)
+    return {};
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+//! The selection's values as text, key by key, leaving out `skip`: points
+//! with equal texts share their inputs (or engine).
+std::vector<std::string> selection_text(const TemporalSelection& s,
+                                        const std::vector<std::string>& skip) {
+  std::vector<std::string> out;
+  for (const auto& row : temporal_selection_options().rows())
+    if (std::find(skip.begin(), skip.end(), row.spec.key) == skip.end())
+      out.push_back(core::canonical_text(row.get(s)));
+  return out;
+}
+
+} // namespace
+
+const core::OptionTable<TimePoint>& TimePoint::options() {
+  using P = TimePoint;
+  static const auto table =
+      core::OptionTable<P>()
+          .include(&P::in, temporal_selection_options())
+          .add("delta_t", &P::delta_t, "days", "time window (an axis or this value)",
+               core::POSITIVE)
+          .no_default("none: give it or sweep it")
+          .add("factor", &P::factor, "", "containment factor of the regions", core::POSITIVE);
+  return table;
+}
+
+SweepAxis parse_axis(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos)
+    throw core::FieldError("axis", "expected \"key: v1, v2, ...\" or \"key: first:last:count\", "
+                                   "got \"" +
+                                       text + "\"");
+  SweepAxis axis{trim(std::string_view(text).substr(0, colon)), {}};
+  const auto* row = TimePoint::options().find(axis.key);
+  if (row == nullptr || row->spec.path)
+    throw core::FieldError("axis", "\"" + axis.key +
+                                       "\" is not a sweepable key of the test (an option that "
+                                       "is not an input file; docs/cli.md)");
+  const std::string rest = trim(std::string_view(text).substr(colon + 1));
+  const auto parts = core::split_names(rest);
+  if (parts.size() == 1 && std::count(rest.begin(), rest.end(), ':') == 2) {
+    // first:last:count, both ends included.
+    if (row->spec.kind != core::Kind::real)
+      throw core::FieldError("axis", axis.key + ": a range first:last:count needs a real key");
+    const auto a = rest.find(':'), b = rest.rfind(':');
+    const auto ends =
+        core::number_list("axis", rest.substr(0, a) + "," + rest.substr(a + 1, b - a - 1));
+    const auto count = core::parse_text(core::OptionSpec{.key = "axis",
+                                                         .kind = core::Kind::integer,
+                                                         .count = core::Count{1, 100000}},
+                                        trim(rest.substr(b + 1)));
+    const auto n = std::get<std::uint64_t>(count);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const double v = n == 1 ? ends[0]
+                              : ends[0] + (ends[1] - ends[0]) * static_cast<double>(i) /
+                                              static_cast<double>(n - 1);
+      axis.values.push_back(core::canonical_text(v));
+    }
+  } else {
+    axis.values = parts;
+  }
+  if (axis.values.empty())
+    throw core::FieldError("axis", axis.key + ": no values");
+  for (const auto& v : axis.values) {
+    const auto problem = core::text_problem(row->spec, v);
+    if (!problem.empty())
+      throw core::FieldError("axis", axis.key + ": " + problem);
+    core::detail::check_range(row->spec, core::parse_text(row->spec, v));
+  }
+  return axis;
+}
+
+SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
+  SweepGrid grid{axes, {}, {}};
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (axes[i].key == axes[j].key)
+        throw core::FieldError("axis", axes[i].key + " is swept by two axes");
+  std::size_t n = 1;
+  for (const auto& a : axes)
+    n *= a.values.size();
+  for (std::size_t p = 0; p < n; ++p) {
+    // Mixed radix, the last axis fastest.
+    std::vector<std::size_t> idx(axes.size());
+    std::size_t rest = p;
+    for (std::size_t i = axes.size(); i-- > 0;) {
+      idx[i] = rest % axes[i].values.size();
+      rest /= axes[i].values.size();
+    }
+    TimePoint point = base;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      const auto& row = *TimePoint::options().find(axes[i].key);
+      row.set(point, core::parse_text(row.spec, axes[i].values[idx[i]]));
+    }
+    if (!point.delta_t)
+      throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
+    grid.points.push_back(std::move(point));
+    grid.value_index.push_back(std::move(idx));
+  }
+  return grid;
+}
+
+double effective_trials(double p_min, double post) noexcept {
+  if (!(p_min > 0 && p_min < 1 && post > 0 && post < 1))
+    return NaN;
+  return std::log1p(-post) / std::log1p(-p_min);
+}
+
+LookElsewhere look_elsewhere(std::span<const double> observed, std::span<const double> trials,
+                             std::span<const double> trial_min) {
+  const std::size_t k_n = observed.size();
+  const std::size_t n = k_n == 0 ? 0 : trials.size() / k_n;
+  LookElsewhere le;
+  std::vector<double> col(n);
+  le.p_min = NaN;
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < n; ++i)
+      col[i] = trials[i * k_n + k];
+    le.p_value.push_back(right_tail_p(observed[k], col));
+    if (!std::isnan(le.p_value[k]) && !(le.p_min <= le.p_value[k])) {
+      le.p_min = le.p_value[k];
+      le.best = k;
+    }
+  }
+  le.post_trial_p = post_trial_p(le.p_value, trial_min);
+  le.sidak_p = -std::expm1(static_cast<double>(k_n) * std::log1p(-le.p_min));
+  le.n_eff = effective_trials(le.p_min, le.post_trial_p);
+  return le;
+}
+
+SweepInputs read_sweep_inputs(const SweepGrid& grid) {
+  // flare_cut and region change the engine, not what is read.
+  SweepInputs out;
+  std::vector<std::vector<std::string>> keys;
+  for (const auto& p : grid.points) {
+    auto key = selection_text(p.in, {"flare_cut", "region"});
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      keys.push_back(std::move(key));
+      out.selections.push_back(p.in);
+      out.inputs.push_back(read_temporal_inputs(p.in));
+      it = keys.end() - 1;
+    }
+    out.of_point.push_back(static_cast<std::size_t>(it - keys.begin()));
+  }
+  return out;
+}
+
+namespace {
+
+//! One ScanEngine per (inputs, region, flare cut): it evaluates every ΔT ×
+//! factor of its points from one set of alert RAs, the shared work.
+struct EngineGroup {
+  std::size_t input = 0;
+  sky::RegionShape region{};
+  double flare_cut = 0;
+  std::vector<double> delta_t, factor;
+  std::unique_ptr<coincidence::ScanEngine> engine;
+  std::vector<std::size_t> points, cell; //!< sweep point and its engine grid index
+  std::vector<double> r0;
+  std::vector<std::int64_t> n_pairs;
+};
+
+std::vector<EngineGroup> make_engines(const SweepGrid& grid, const SweepInputs& inputs) {
+  std::vector<EngineGroup> groups;
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& pt = grid.points[p];
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const EngineGroup& g) {
+      return g.input == inputs.of_point[p] && g.region == pt.in.region &&
+             g.flare_cut == pt.in.flare_cut;
+    });
+    if (it == groups.end()) {
+      groups.push_back(
+          {inputs.of_point[p], pt.in.region, pt.in.flare_cut, {}, {}, {}, {}, {}, {}, {}});
+      it = groups.end() - 1;
+    }
+    // Grid values in first-seen order: the axes' order, so one group
+    // reproduces `nuflare scan`'s ΔT-major grid.
+    if (std::find(it->delta_t.begin(), it->delta_t.end(), *pt.delta_t) == it->delta_t.end())
+      it->delta_t.push_back(*pt.delta_t);
+    if (std::find(it->factor.begin(), it->factor.end(), pt.factor) == it->factor.end())
+      it->factor.push_back(pt.factor);
+    it->points.push_back(p);
+  }
+  for (auto& g : groups) {
+    const auto& in = inputs.inputs[g.input];
+    g.engine = std::make_unique<coincidence::ScanEngine>(in.series, in.alerts, g.delta_t, g.factor,
+                                                         g.region, g.flare_cut);
+    for (auto p : g.points) {
+      const auto& pt = grid.points[p];
+      const auto d = static_cast<std::size_t>(
+          std::find(g.delta_t.begin(), g.delta_t.end(), *pt.delta_t) - g.delta_t.begin());
+      const auto f = static_cast<std::size_t>(
+          std::find(g.factor.begin(), g.factor.end(), pt.factor) - g.factor.begin());
+      g.cell.push_back(d * g.factor.size() + f);
+    }
+    g.r0.resize(g.engine->n_points());
+    g.n_pairs.resize(g.engine->n_points());
+  }
+  return groups;
+}
+
+} // namespace
+
+SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepGrid& grid,
+                               const SweepInputs& inputs, const TemporalCampaignConfig& config) {
+  const std::size_t k_n = grid.size();
+  auto groups = make_engines(grid, inputs);
+  SweepResult res;
+  res.grid = grid;
+  res.observed.resize(k_n);
+  res.n_pairs.resize(k_n);
+  const auto evaluate = [&](const std::vector<std::vector<double>>& ra, std::span<double> stat,
+                            std::span<std::int64_t> pairs) {
+    for (auto& g : groups) {
+      g.engine->evaluate(ra[g.input], g.r0, g.n_pairs);
+      for (std::size_t j = 0; j < g.points.size(); ++j) {
+        stat[g.points[j]] = g.r0[g.cell[j]];
+        pairs[g.points[j]] = g.n_pairs[g.cell[j]];
+      }
+    }
+  };
+  std::vector<std::vector<double>> ra(inputs.inputs.size());
+  evaluate(ra, res.observed, res.n_pairs); // empty RAs: the observed sky
+
+  if (!archive.exists("/sweep")) {
+    archive.create_group("/sweep");
+    archive.set_attribute("/sweep", "test", std::string("scan"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(k_n));
+    std::string axes;
+    for (const auto& a : grid.axes)
+      axes += (axes.empty() ? "" : ",") + a.key;
+    archive.set_attribute("/sweep", "axes", axes);
+    archive.write_vector("/sweep/statistic_observed", res.observed, "",
+                         "observed R(0) per sweep point");
+    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
+                         "pairs", "observed (source, alert) pairs per sweep point");
+  }
+  RunnerOptions ro = config.runner;
+  ro.label = "sweep trials";
+  TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
+  const std::size_t i_s =
+      runner.add_f64("statistic", k_n, "", "R(0) per trial (scrambled alert RAs) and sweep point");
+  const std::size_t i_n =
+      runner.add_i64("n_pairs", k_n, "pairs", "pairs per trial and sweep point");
+  for (std::size_t i = 0; i < ra.size(); ++i)
+    ra[i].resize(inputs.inputs[i].alerts.size());
+  runner.run([&](std::uint64_t g, TrialRows& rows) {
+    // One scramble per alert selection serves every point (docs/methods.md
+    // "Sweeps"): the stream and counter are `nuflare scan`'s.
+    for (auto& r : ra)
+      scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, r);
+    evaluate(ra, rows.f64[i_s], rows.i64[i_n]);
+  });
+  const auto trials = runner.gather_f64(i_s);
+  // Per-trial min p over this rank's share of the points, combined exactly.
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const auto share = work_range(k_n, rank, size);
+  auto min_p = trial_min_p(trials, k_n, share.begin, share.end);
+  if (!min_p.empty())
+    MPI_Allreduce(MPI_IN_PLACE, min_p.data(), static_cast<int>(min_p.size()), MPI_DOUBLE, MPI_MIN,
+                  comm);
+  res.le = look_elsewhere(res.observed, trials, min_p);
+  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    res.trial_mean.push_back(finite_mean(col));
+  }
+  return res;
+}
+
+namespace {
+
+//! The axis columns of `points` (indices into the grid): numbers for real
+//! keys, text otherwise.
+void axis_columns(const SweepGrid& grid, const std::vector<std::size_t>& points, io::Table& t) {
+  for (std::size_t a = 0; a < grid.axes.size(); ++a) {
+    const auto& axis = grid.axes[a];
+    const auto& spec = TimePoint::options().find(axis.key)->spec;
+    if (spec.kind == core::Kind::real) {
+      std::vector<double> v;
+      for (auto p : points)
+        v.push_back(std::get<double>(core::parse_text(spec, axis.values[grid.value_index[p][a]])));
+      t.columns.push_back({axis.key, v, spec.unit, "axis: " + spec.help});
+    } else {
+      std::vector<std::string> v;
+      for (auto p : points)
+        v.push_back(axis.values[grid.value_index[p][a]]);
+      t.columns.push_back({axis.key, v, spec.unit, "axis: " + spec.help});
+    }
+  }
+}
+
+} // namespace
+
+io::Table sweep_points_table(const SweepResult& r) {
+  std::vector<std::size_t> all(r.grid.size());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    all[i] = i;
+  io::Table t;
+  if (r.grid.axes.empty())
+    t.columns.push_back({"point", std::vector<std::int64_t>{0}, "", "sweep point"});
+  axis_columns(r.grid, all, t);
+  std::vector<std::int64_t> best(r.grid.size(), 0);
+  if (!r.grid.points.empty() && !std::isnan(r.le.p_min))
+    best[r.le.best] = 1;
+  t.columns.push_back({"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"});
+  t.columns.push_back({"statistic", r.observed, "", "observed R(0) (blazar paper eq. 1)"});
+  t.columns.push_back({"trial_mean", r.trial_mean, "", "mean R(0) of the alert-RA scrambles"});
+  t.columns.push_back({"p_value", r.le.p_value, "", "pre-trial (M+1)/(N+1)"});
+  t.columns.push_back({"best", best, "", "1 for the point with the smallest pre-trial p"});
+  return t;
+}
+
+io::Table sweep_summary_table(const SweepResult& r) {
+  io::Table t;
+  t.columns.push_back({"n_points",
+                       std::vector<std::int64_t>{static_cast<std::int64_t>(r.grid.size())}, "",
+                       "grid points tried"});
+  if (!r.grid.points.empty())
+    axis_columns(r.grid, {r.le.best}, t);
+  t.columns.push_back(
+      {"p_min", std::vector<double>{r.le.p_min}, "", "smallest pre-trial p (the best point)"});
+  t.columns.push_back({"post_trial_p", std::vector<double>{r.le.post_trial_p}, "",
+                       "exact post-trial p from the per-trial minimum (docs/methods.md)"});
+  t.columns.push_back({"sidak_p", std::vector<double>{r.le.sidak_p}, "",
+                       "1 - (1 - p_min)^n_points, for comparison"});
+  t.columns.push_back({"n_eff", std::vector<double>{r.le.n_eff}, "",
+                       "effective trials: 1 - (1 - p_min)^n_eff = post_trial_p"});
+  return t;
+}
+
+const core::OptionTable<SweepRun>& SweepRun::options() {
+  using S = SweepRun;
+  static const auto table =
+      core::OptionTable<S>()
+          .choice("test", &S::test, {{"scan", SweepTest::scan}},
+                  "the statistic: scan = R(0) with alert-RA scrambles (blazar paper §5.1.1)")
+          .add("axis", &S::axis, "",
+               "an axis \"key: v1, v2, ...\" or \"key: first:last:count\" (repeat for more)")
+          .composing()
+          .include(&S::point, TimePoint::options())
+          .include(&S::campaign, TemporalCampaignConfig::options())
+          .include(&S::out, OutputOptions::options());
+  return table;
+}
+
+} // namespace nuflare::campaign
