@@ -360,6 +360,99 @@ io::Table sweep_summary_table(const SweepResult& r) {
   return t;
 }
 
+MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
+  struct Task {
+    std::string path;
+    std::uint64_t first = 0, rows = 0;
+    std::vector<double> trials;
+  };
+  std::vector<Task> tasks;
+  std::vector<double> observed;
+  io::Table points;
+  std::int64_t seed = 0;
+  std::size_t k_n = 0;
+  for (const auto& path : paths) {
+    const auto archive = io::Archive::open_read(path);
+    if (!archive.exists("/sweep/trials/statistic"))
+      throw core::InputError(path, 0, "/sweep", "not a finished nuflare sweep archive");
+    const auto obs = archive.read_f64("/sweep/statistic_observed");
+    const auto s = static_cast<std::int64_t>(archive.number_attribute("/", "master_seed"));
+    if (tasks.empty()) {
+      observed = obs;
+      seed = s;
+      k_n = obs.size();
+      points = archive.read_table("/sweep/points");
+    } else {
+      const auto same = [](double a, double b) {
+        return a == b || (std::isnan(a) && std::isnan(b));
+      };
+      if (obs.size() != observed.size() ||
+          !std::equal(obs.begin(), obs.end(), observed.begin(), same))
+        throw core::InputError(path, 0, "/sweep/statistic_observed",
+                               "differs from " + paths.front() +
+                                   "'s: not a task of the same sweep");
+      if (s != seed)
+        throw core::InputError(path, 0, "master_seed",
+                               "differs from " + paths.front() +
+                                   "'s: not a task of the same sweep");
+    }
+    Task t{path, 0, 0, archive.read_f64("/sweep/trials/statistic")};
+    t.first =
+        static_cast<std::uint64_t>(archive.number_attribute("/sweep/trials", "first_trial_index"));
+    t.rows = k_n == 0 ? 0 : t.trials.size() / k_n;
+    tasks.push_back(std::move(t));
+  }
+  std::sort(tasks.begin(), tasks.end(),
+            [](const Task& a, const Task& b) { return a.first < b.first; });
+  MergedSweep out;
+  std::vector<double> trials;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (i > 0 && tasks[i].first != tasks[i - 1].first + tasks[i - 1].rows)
+      throw core::InputError(
+          tasks[i].path, 0, "/sweep/trials",
+          "trials start at global index " + std::to_string(tasks[i].first) + ", expected " +
+              std::to_string(tasks[i - 1].first + tasks[i - 1].rows) + " after " +
+              tasks[i - 1].path + " (give every task the same trials and its own sweep_point)");
+    trials.insert(trials.end(), tasks[i].trials.begin(), tasks[i].trials.end());
+    out.n_trials += tasks[i].rows;
+  }
+  out.le = look_elsewhere(observed, trials, trial_min_p(trials, k_n, 0, k_n));
+  std::vector<double> mean, col(out.n_trials);
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    mean.push_back(finite_mean(col));
+  }
+  std::vector<std::int64_t> best(k_n, 0);
+  if (k_n > 0 && !std::isnan(out.le.p_min))
+    best[out.le.best] = 1;
+  for (auto& c : points.columns) {
+    if (c.name == "p_value")
+      c.values = out.le.p_value;
+    else if (c.name == "trial_mean")
+      c.values = mean;
+    else if (c.name == "best")
+      c.values = best;
+  }
+  // The summary: n_points, the best row's axis columns, then the correction.
+  io::Table summary;
+  summary.columns.push_back({"n_points", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)},
+                             "", "grid points tried"});
+  for (const auto& c : points.columns) {
+    if (c.name == "point" || c.name == "n_pairs")
+      break;
+    auto one = c;
+    std::visit([&](auto& v) { v = {v.at(out.le.best)}; }, one.values);
+    summary.columns.push_back(std::move(one));
+  }
+  const SweepResult dummy{{}, {}, {}, {}, out.le};
+  auto tail = sweep_summary_table(dummy);
+  summary.columns.insert(summary.columns.end(), tail.columns.begin() + 1, tail.columns.end());
+  out.points = std::move(points);
+  out.summary = std::move(summary);
+  return out;
+}
+
 const core::OptionTable<SweepRun>& SweepRun::options() {
   using S = SweepRun;
   static const auto table =

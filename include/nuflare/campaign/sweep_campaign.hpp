@@ -133,6 +133,23 @@ struct SweepInputs {
 //! sidak_p, n_eff.
 [[nodiscard]] io::Table sweep_summary_table(const SweepResult& result);
 
+//! A sweep run as job-array tasks that split the trial range: every task
+//! the same deck with its own sweep_point p and the same number of trials n,
+//! so task p holds the global trials [p·n, p·n + n). Merged, the trials are
+//! those of one run of the tasks' trials together, and so are the p-values.
+struct MergedSweep {
+  io::Table points;  //!< the first task's point table with p_value, trial_mean, best recomputed
+  io::Table summary; //!< as sweep_summary_table
+  LookElsewhere le;
+  std::uint64_t n_trials = 0;
+};
+
+//! Merges the archives of a job array (`nuflare table --merge`). The tasks
+//! must be one sweep (same master seed, points and observed statistic) and
+//! their trial ranges must tile [first, first + n_trials) without gap or
+//! overlap; otherwise a core::InputError naming the archive and dataset.
+[[nodiscard]] MergedSweep merge_sweep_archives(const std::vector<std::string>& paths);
+
 //! The settings of `nuflare sweep`.
 struct SweepRun {
   SweepTest test = SweepTest::scan;
