@@ -72,10 +72,11 @@ SweepAxis parse_axis(const std::string& text) {
     const auto a = rest.find(':'), b = rest.rfind(':');
     const auto ends =
         core::number_list("axis", rest.substr(0, a) + "," + rest.substr(a + 1, b - a - 1));
-    const auto count = core::parse_text(core::OptionSpec{.key = "axis",
-                                                         .kind = core::Kind::integer,
-                                                         .count = core::Count{1, 100000}},
-                                        trim(rest.substr(b + 1)));
+    core::OptionSpec count_spec;
+    count_spec.key = "axis";
+    count_spec.kind = core::Kind::integer;
+    count_spec.count = core::Count{1, 100000};
+    const auto count = core::parse_text(count_spec, trim(rest.substr(b + 1)));
     const auto n = std::get<std::uint64_t>(count);
     for (std::uint64_t i = 0; i < n; ++i) {
       const double v = n == 1 ? ends[0]
