@@ -176,38 +176,43 @@ SweepInputs read_sweep_inputs(const SweepGrid& grid) {
 
 namespace {
 
-//! One ScanEngine per (inputs, region, flare cut): it evaluates every ΔT ×
-//! factor of its points from one set of alert RAs, the shared work.
+//! One ScanEngine per (inputs, region shape): per trial it finds the alert
+//! regions' members once for the largest factor and evaluates every flare
+//! cut × ΔT × factor of its points from them, the work the points share.
 struct EngineGroup {
   std::size_t input = 0;
   sky::RegionShape region{};
-  double flare_cut = 0;
-  std::vector<double> delta_t, factor;
+  std::vector<double> flare_cut, delta_t, factor;
   std::unique_ptr<coincidence::ScanEngine> engine;
   std::vector<std::size_t> points, cell; //!< sweep point and its engine grid index
   std::vector<double> r0;
   std::vector<std::int64_t> n_pairs;
 };
 
+//! Adds `v` to `values` unless there (first-seen order: the axes' order, so
+//! one group reproduces `nuflare scan`'s ΔT-major grid).
+void add_value(std::vector<double>& values, double v) {
+  if (std::find(values.begin(), values.end(), v) == values.end())
+    values.push_back(v);
+}
+std::size_t index_of(const std::vector<double>& values, double v) {
+  return static_cast<std::size_t>(std::find(values.begin(), values.end(), v) - values.begin());
+}
+
 std::vector<EngineGroup> make_engines(const SweepGrid& grid, const SweepInputs& inputs) {
   std::vector<EngineGroup> groups;
   for (std::size_t p = 0; p < grid.size(); ++p) {
     const auto& pt = grid.points[p];
     auto it = std::find_if(groups.begin(), groups.end(), [&](const EngineGroup& g) {
-      return g.input == inputs.of_point[p] && g.region == pt.in.region &&
-             g.flare_cut == pt.in.flare_cut;
+      return g.input == inputs.of_point[p] && g.region == pt.in.region;
     });
     if (it == groups.end()) {
-      groups.push_back(
-          {inputs.of_point[p], pt.in.region, pt.in.flare_cut, {}, {}, {}, {}, {}, {}, {}});
+      groups.push_back({inputs.of_point[p], pt.in.region, {}, {}, {}, {}, {}, {}, {}, {}});
       it = groups.end() - 1;
     }
-    // Grid values in first-seen order: the axes' order, so one group
-    // reproduces `nuflare scan`'s ΔT-major grid.
-    if (std::find(it->delta_t.begin(), it->delta_t.end(), *pt.delta_t) == it->delta_t.end())
-      it->delta_t.push_back(*pt.delta_t);
-    if (std::find(it->factor.begin(), it->factor.end(), pt.factor) == it->factor.end())
-      it->factor.push_back(pt.factor);
+    add_value(it->flare_cut, pt.in.flare_cut);
+    add_value(it->delta_t, *pt.delta_t);
+    add_value(it->factor, pt.factor);
     it->points.push_back(p);
   }
   for (auto& g : groups) {
@@ -216,11 +221,10 @@ std::vector<EngineGroup> make_engines(const SweepGrid& grid, const SweepInputs& 
                                                          g.region, g.flare_cut);
     for (auto p : g.points) {
       const auto& pt = grid.points[p];
-      const auto d = static_cast<std::size_t>(
-          std::find(g.delta_t.begin(), g.delta_t.end(), *pt.delta_t) - g.delta_t.begin());
-      const auto f = static_cast<std::size_t>(
-          std::find(g.factor.begin(), g.factor.end(), pt.factor) - g.factor.begin());
-      g.cell.push_back(d * g.factor.size() + f);
+      g.cell.push_back((index_of(g.flare_cut, pt.in.flare_cut) * g.delta_t.size() +
+                        index_of(g.delta_t, *pt.delta_t)) *
+                           g.factor.size() +
+                       index_of(g.factor, pt.factor));
     }
     g.r0.resize(g.engine->n_points());
     g.n_pairs.resize(g.engine->n_points());
