@@ -45,7 +45,9 @@ def main(argv):
     with h5py.File(a.archive, "r") as f:
         if "sweep" not in f:
             sys.exit(f"{a.archive}: not a nuflare sweep archive (no /sweep)")
-        axes = [k for k in str(f["sweep"].attrs["axes"]).split(",") if k]
+        raw = f["sweep"].attrs["axes"]
+        raw = raw.decode() if isinstance(raw, bytes) else str(raw)
+        axes = [k.strip() for k in raw.split(",") if k.strip()]
         pts = table(f, "/sweep/points")
         summ = table(f, "/sweep/summary")
     for key in (a.x, a.y):
