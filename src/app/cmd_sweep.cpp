@@ -31,7 +31,7 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   output.write(
       inv.run_info(run.campaign.seed, files), inv.comm,
       [&](io::Archive& archive) {
-        result = campaign::run_sweep_campaign(archive, inv.comm, grid, in, run.campaign);
+        result = campaign::run_sweep_campaign(archive, inv.comm, grid, in, run.campaign, run.test);
         if (!archive.exists("/sweep/points"))
           archive.write_table("/sweep/points", campaign::sweep_points_table(result));
         if (!archive.exists("/sweep/summary"))
@@ -41,7 +41,8 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   if (inv.prints()) {
     io::print_csv(std::cout, campaign::sweep_points_table(result));
     const auto& le = result.le;
-    std::cout << "# n_points=" << grid.size() << " p_min=" << io::format_number(le.p_min)
+    std::cout << "# n_points=" << grid.size() << " n_columns=" << result.point_of.size()
+              << " p_min=" << io::format_number(le.p_min)
               << " post_trial_p=" << io::format_number(le.post_trial_p)
               << " sidak_p=" << io::format_number(le.sidak_p)
               << " n_eff=" << io::format_number(le.n_eff) << '\n';
@@ -50,14 +51,15 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
 }
 
 Command sweep_command() {
-  return make_command("sweep",
-                      "a grid of deck keys as one campaign with the exact post-trial p "
-                      "(docs/methods.md \"Sweeps\")",
-                      campaign::SweepRun::options, run_sweep,
-                      "--config SWEEP.ini [--axis \"KEY: V1,V2,...\" ...] [--trials N] [--seed S] "
-                      "--output RUN.h5",
-                      "one row per point (axes,n_pairs,statistic,trial_mean,p_value,best) and a "
-                      "last line # n_points=... p_min=... post_trial_p=... sidak_p=... n_eff=...");
+  return make_command(
+      "sweep",
+      "a grid of deck keys as one campaign with the exact post-trial p "
+      "(docs/methods.md \"Sweeps\")",
+      campaign::SweepRun::options, run_sweep,
+      "--config SWEEP.ini [--axis \"KEY: V1,V2,...\" ...] [--trials N] [--seed S] "
+      "--output RUN.h5",
+      "one row per point (axes,n_pairs,statistic,trial_mean,p_value,best) and a "
+      "last line # n_points=... n_columns=... p_min=... post_trial_p=... sidak_p=... n_eff=...");
 }
 
 } // namespace nuflare::app

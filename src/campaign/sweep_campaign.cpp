@@ -2,6 +2,7 @@
 #include "nuflare/campaign/sweep_campaign.hpp"
 
 #include "nuflare/campaign/partition.hpp"
+#include "nuflare/coincidence/temporal_control.hpp"
 #include "nuflare/coincidence/temporal_scan.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/tables.hpp"
@@ -47,7 +48,12 @@ const core::OptionTable<TimePoint>& TimePoint::options() {
           .add("delta_t", &P::delta_t, "days", "time window (an axis or this value)",
                core::POSITIVE)
           .no_default("none: give it or sweep it")
-          .add("factor", &P::factor, "", "containment factor of the regions", core::POSITIVE);
+          .add("factor", &P::factor, "", "containment factor of the regions", core::POSITIVE)
+          .add("shift_step", &P::shift_step, "days", "temporal test: shift grid step",
+               core::POSITIVE)
+          .no_default("delta_t/2")
+          .add("max_shift", &P::max_shift, "days", "temporal test: largest |shift|",
+               core::NON_NEGATIVE);
   return table;
 }
 
@@ -234,58 +240,179 @@ std::vector<EngineGroup> make_engines(const SweepGrid& grid, const SweepInputs& 
 
 } // namespace
 
+namespace {
+
+//! The control-sample side of a time-test sweep (blazar paper §5.1.2): per
+//! (inputs, factor, region shape) the observed pairs, the control pool and
+//! the sample size — one draw per trial shared by its points — and per point
+//! a ControlEngine for its ΔT, flare cut and shifts.
+struct ControlGroup {
+  std::size_t input = 0;
+  double factor = 1;
+  sky::RegionShape region{};
+  std::vector<coincidence::Pair> pairs;
+  std::size_t n_sources = 0;
+  std::vector<std::uint32_t> pool, drawn_pool, drawn_alert;
+  std::vector<std::size_t> points;
+  std::vector<std::unique_ptr<coincidence::ControlEngine>> engines;
+};
+
+std::vector<ControlGroup> control_groups(const SweepGrid& grid, const SweepInputs& inputs,
+                                         bool engines) {
+  std::vector<ControlGroup> groups;
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& pt = grid.points[p];
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const ControlGroup& g) {
+      return g.input == inputs.of_point[p] && g.factor == pt.factor && g.region == pt.in.region;
+    });
+    const auto& in = inputs.inputs[inputs.of_point[p]];
+    if (it == groups.end()) {
+      ControlGroup g;
+      g.input = inputs.of_point[p];
+      g.factor = pt.factor;
+      g.region = pt.in.region;
+      g.pairs = coincidence::make_pairs(in.series, in.alerts, g.factor, g.region);
+      g.n_sources = coincidence::distinct_sources(g.pairs);
+      g.pool = coincidence::outside_all_regions(in.series, in.alerts, g.factor, g.region);
+      if (g.pairs.empty())
+        throw core::InputError(pt.in.sources, 0, "factor " + io::format_number(g.factor),
+                               "no selected source lies in an alert region");
+      if (g.n_sources > g.pool.size())
+        throw core::InputError(pt.in.sources, 0, "factor " + io::format_number(g.factor),
+                               std::to_string(g.n_sources) + " control sources needed but only " +
+                                   std::to_string(g.pool.size()) +
+                                   " lie outside every alert region");
+      g.drawn_pool.resize(g.n_sources);
+      g.drawn_alert.resize(g.n_sources);
+      groups.push_back(std::move(g));
+      it = groups.end() - 1;
+    }
+    it->points.push_back(p);
+    if (engines) {
+      std::vector<double> alert_mjd;
+      for (const auto& a : in.alerts)
+        alert_mjd.push_back(a.mjd);
+      const double dt = *pt.delta_t;
+      it->engines.push_back(std::make_unique<coincidence::ControlEngine>(
+          in.series, it->pool, alert_mjd,
+          coincidence::shift_grid(pt.shift_step.value_or(dt / 2), pt.max_shift), dt,
+          pt.in.flare_cut));
+    }
+  }
+  return groups;
+}
+
+} // namespace
+
+void check_sweep(SweepTest test, const SweepGrid& grid, const SweepInputs& inputs) {
+  if (test == SweepTest::temporal)
+    (void)control_groups(grid, inputs, false);
+}
+
 SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepGrid& grid,
-                               const SweepInputs& inputs, const TemporalCampaignConfig& config) {
-  const std::size_t k_n = grid.size();
-  auto groups = make_engines(grid, inputs);
+                               const SweepInputs& inputs, const TemporalCampaignConfig& config,
+                               SweepTest test) {
   SweepResult res;
   res.grid = grid;
+  res.test = test;
+  // Columns: one per point (scan) or per (point, shift) (temporal).
+  std::vector<EngineGroup> scans;
+  std::vector<ControlGroup> controls;
+  std::vector<std::size_t> first_col(grid.size() + 1, 0);
+  if (test == SweepTest::scan) {
+    scans = make_engines(grid, inputs);
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      res.point_of.push_back(p);
+      first_col[p + 1] = p + 1;
+    }
+  } else {
+    controls = control_groups(grid, inputs, true);
+    std::vector<const coincidence::ControlEngine*> engine_of(grid.size());
+    for (const auto& g : controls)
+      for (std::size_t j = 0; j < g.points.size(); ++j)
+        engine_of[g.points[j]] = g.engines[j].get();
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      for (double sh : engine_of[p]->shifts_days()) {
+        res.point_of.push_back(p);
+        res.shift_days.push_back(sh);
+      }
+      first_col[p + 1] = res.point_of.size();
+    }
+  }
+  const std::size_t k_n = res.point_of.size();
   res.observed.resize(k_n);
   res.n_pairs.resize(k_n);
-  const auto evaluate = [&](const std::vector<std::vector<double>>& ra, std::span<double> stat,
+  std::vector<std::vector<double>> ra(inputs.inputs.size());
+  // `scrambled` false: the observed sky; true: trial g's.
+  const auto evaluate = [&](bool scrambled, std::uint64_t g, std::span<double> stat,
                             std::span<std::int64_t> pairs) {
-    for (auto& g : groups) {
-      g.engine->evaluate(ra[g.input], g.r0, g.n_pairs);
-      for (std::size_t j = 0; j < g.points.size(); ++j) {
-        stat[g.points[j]] = g.r0[g.cell[j]];
-        pairs[g.points[j]] = g.n_pairs[g.cell[j]];
+    if (test == SweepTest::scan) {
+      // One scramble per alert selection serves every point (docs/methods.md
+      // "Sweeps"): the stream and counter are `nuflare scan`'s.
+      if (scrambled)
+        for (std::size_t i = 0; i < ra.size(); ++i) {
+          ra[i].resize(inputs.inputs[i].alerts.size());
+          scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra[i]);
+        }
+      for (auto& e : scans) {
+        e.engine->evaluate(ra[e.input], e.r0, e.n_pairs);
+        for (std::size_t j = 0; j < e.points.size(); ++j) {
+          stat[e.points[j]] = e.r0[e.cell[j]];
+          pairs[e.points[j]] = e.n_pairs[e.cell[j]];
+        }
+      }
+      return;
+    }
+    // One control draw per (inputs, factor, region) serves its points: the
+    // stream and counter are `nuflare temporal`'s.
+    for (auto& c : controls) {
+      if (scrambled)
+        draw_control(config.seed, g, c.pool.size(), inputs.inputs[c.input].alerts.size(),
+                     c.drawn_pool, c.drawn_alert);
+      for (std::size_t j = 0; j < c.points.size(); ++j) {
+        const std::size_t p = c.points[j], b = first_col[p], e = first_col[p + 1];
+        const auto out = stat.subspan(b, e - b);
+        if (scrambled)
+          c.engines[j]->evaluate(c.drawn_pool, c.drawn_alert, out);
+        else
+          c.engines[j]->evaluate_pairs(c.pairs, out);
+        std::fill(pairs.begin() + static_cast<std::ptrdiff_t>(b),
+                  pairs.begin() + static_cast<std::ptrdiff_t>(e),
+                  static_cast<std::int64_t>(scrambled ? c.n_sources : c.pairs.size()));
       }
     }
   };
-  std::vector<std::vector<double>> ra(inputs.inputs.size());
-  evaluate(ra, res.observed, res.n_pairs); // empty RAs: the observed sky
+  evaluate(false, 0, res.observed, res.n_pairs);
 
+  const bool scan = test == SweepTest::scan;
+  const std::string what = scan ? "R(0)" : "R(t)";
   if (!archive.exists("/sweep")) {
     archive.create_group("/sweep");
-    archive.set_attribute("/sweep", "test", std::string("scan"));
-    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(k_n));
+    archive.set_attribute("/sweep", "test", std::string(scan ? "scan" : "temporal"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
     std::string axes;
     for (const auto& a : grid.axes)
       axes += (axes.empty() ? "" : ",") + a.key;
     archive.set_attribute("/sweep", "axes", axes);
     archive.write_vector("/sweep/statistic_observed", res.observed, "",
-                         "observed R(0) per sweep point");
+                         "observed " + what + " per column (point" +
+                             (scan ? ")" : " and shift, shift fastest)"));
     archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "pairs", "observed (source, alert) pairs per sweep point");
+                         "pairs", "observed (source, alert) pairs per column");
   }
   RunnerOptions ro = config.runner;
   ro.label = "sweep trials";
   TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
-  const std::size_t i_s =
-      runner.add_f64("statistic", k_n, "", "R(0) per trial (scrambled alert RAs) and sweep point");
+  const std::size_t i_s = runner.add_f64(
+      "statistic", k_n, "",
+      what + " per trial (" + (scan ? "scrambled alert RAs" : "control samples") + ") and column");
   const std::size_t i_n =
-      runner.add_i64("n_pairs", k_n, "pairs", "pairs per trial and sweep point");
-  for (std::size_t i = 0; i < ra.size(); ++i)
-    ra[i].resize(inputs.inputs[i].alerts.size());
-  runner.run([&](std::uint64_t g, TrialRows& rows) {
-    // One scramble per alert selection serves every point (docs/methods.md
-    // "Sweeps"): the stream and counter are `nuflare scan`'s.
-    for (auto& r : ra)
-      scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, r);
-    evaluate(ra, rows.f64[i_s], rows.i64[i_n]);
-  });
+      runner.add_i64("n_pairs", k_n, "pairs",
+                     scan ? "pairs per trial and column" : "control sources per trial and column");
+  runner.run(
+      [&](std::uint64_t g, TrialRows& rows) { evaluate(true, g, rows.f64[i_s], rows.i64[i_n]); });
   const auto trials = runner.gather_f64(i_s);
-  // Per-trial min p over this rank's share of the points, combined exactly.
+  // Per-trial min p over this rank's share of the columns, combined exactly.
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -329,19 +456,24 @@ void axis_columns(const SweepGrid& grid, const std::vector<std::size_t>& points,
 } // namespace
 
 io::Table sweep_points_table(const SweepResult& r) {
-  std::vector<std::size_t> all(r.grid.size());
-  for (std::size_t i = 0; i < all.size(); ++i)
-    all[i] = i;
   io::Table t;
   if (r.grid.axes.empty())
-    t.columns.push_back({"point", std::vector<std::int64_t>{0}, "", "sweep point"});
-  axis_columns(r.grid, all, t);
-  std::vector<std::int64_t> best(r.grid.size(), 0);
-  if (!r.grid.points.empty() && !std::isnan(r.le.p_min))
+    t.columns.push_back(
+        {"point", std::vector<std::int64_t>(r.point_of.size(), 0), "", "sweep point"});
+  axis_columns(r.grid, r.point_of, t);
+  if (r.test == SweepTest::temporal)
+    t.columns.push_back({"shift_days", r.shift_days, "d", "shift t of the light curves"});
+  std::vector<std::int64_t> best(r.point_of.size(), 0);
+  if (!r.point_of.empty() && !std::isnan(r.le.p_min))
     best[r.le.best] = 1;
   t.columns.push_back({"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"});
-  t.columns.push_back({"statistic", r.observed, "", "observed R(0) (blazar paper eq. 1)"});
-  t.columns.push_back({"trial_mean", r.trial_mean, "", "mean R(0) of the alert-RA scrambles"});
+  const bool scan = r.test == SweepTest::scan;
+  t.columns.push_back(
+      {"statistic", r.observed, "",
+       scan ? "observed R(0) (blazar paper eq. 1)" : "observed R(t) (blazar paper eq. 1)"});
+  t.columns.push_back(
+      {"trial_mean", r.trial_mean, "",
+       scan ? "mean R(0) of the alert-RA scrambles" : "mean R(t) of the control trials"});
   t.columns.push_back({"p_value", r.le.p_value, "", "pre-trial (M+1)/(N+1)"});
   t.columns.push_back({"best", best, "", "1 for the point with the smallest pre-trial p"});
   return t;
@@ -352,14 +484,21 @@ io::Table sweep_summary_table(const SweepResult& r) {
   t.columns.push_back({"n_points",
                        std::vector<std::int64_t>{static_cast<std::int64_t>(r.grid.size())}, "",
                        "grid points tried"});
-  if (!r.grid.points.empty())
-    axis_columns(r.grid, {r.le.best}, t);
+  t.columns.push_back({"n_columns",
+                       std::vector<std::int64_t>{static_cast<std::int64_t>(r.point_of.size())}, "",
+                       "statistics tried: points (scan) or points × shifts (temporal)"});
+  if (!r.point_of.empty()) {
+    axis_columns(r.grid, {r.point_of[r.le.best]}, t);
+    if (r.test == SweepTest::temporal)
+      t.columns.push_back({"shift_days", std::vector<double>{r.shift_days[r.le.best]}, "d",
+                           "shift of the best column"});
+  }
   t.columns.push_back(
       {"p_min", std::vector<double>{r.le.p_min}, "", "smallest pre-trial p (the best point)"});
   t.columns.push_back({"post_trial_p", std::vector<double>{r.le.post_trial_p}, "",
                        "exact post-trial p from the per-trial minimum (docs/methods.md)"});
   t.columns.push_back({"sidak_p", std::vector<double>{r.le.sidak_p}, "",
-                       "1 - (1 - p_min)^n_points, for comparison"});
+                       "1 - (1 - p_min)^n_columns, for comparison"});
   t.columns.push_back({"n_eff", std::vector<double>{r.le.n_eff}, "",
                        "effective trials: 1 - (1 - p_min)^n_eff = post_trial_p"});
   return t;
@@ -374,7 +513,7 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
   std::vector<Task> tasks;
   std::vector<double> observed;
   io::Table points;
-  std::int64_t seed = 0;
+  std::int64_t seed = 0, n_points = 0;
   std::size_t k_n = 0;
   for (const auto& path : paths) {
     const auto archive = io::Archive::open_read(path);
@@ -387,6 +526,7 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
       seed = s;
       k_n = obs.size();
       points = archive.read_table("/sweep/points");
+      n_points = static_cast<std::int64_t>(archive.number_attribute("/sweep", "n_points"));
     } else {
       const auto same = [](double a, double b) {
         return a == b || (std::isnan(a) && std::isnan(b));
@@ -441,18 +581,23 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
   }
   // The summary: n_points, the best row's axis columns, then the correction.
   io::Table summary;
-  summary.columns.push_back({"n_points", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)},
-                             "", "grid points tried"});
+  summary.columns.push_back(
+      {"n_points", std::vector<std::int64_t>{n_points}, "", "grid points tried"});
+  summary.columns.push_back({"n_columns", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)},
+                             "", "statistics tried: points (scan) or points × shifts (temporal)"});
   for (const auto& c : points.columns) {
-    if (c.name == "point" || c.name == "n_pairs")
-      break;
+    if (c.name == "n_pairs")
+      break; // the axes (and shift) come first
+    if (c.name == "point")
+      continue;
     auto one = c;
     std::visit([&](auto& v) { v = {v.at(out.le.best)}; }, one.values);
     summary.columns.push_back(std::move(one));
   }
-  const SweepResult dummy{{}, {}, {}, {}, out.le};
+  SweepResult dummy;
+  dummy.le = out.le;
   auto tail = sweep_summary_table(dummy);
-  summary.columns.insert(summary.columns.end(), tail.columns.begin() + 1, tail.columns.end());
+  summary.columns.insert(summary.columns.end(), tail.columns.begin() + 2, tail.columns.end());
   out.points = std::move(points);
   out.summary = std::move(summary);
   return out;
@@ -462,8 +607,10 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
   using S = SweepRun;
   static const auto table =
       core::OptionTable<S>()
-          .choice("test", &S::test, {{"scan", SweepTest::scan}},
-                  "the statistic: scan = R(0) with alert-RA scrambles (blazar paper §5.1.1)")
+          .choice("test", &S::test, {{"scan", SweepTest::scan}, {"temporal", SweepTest::temporal}},
+                  "the statistic: scan = R(0) with alert-RA scrambles (as nuflare scan, blazar "
+                  "paper §5.1.1); temporal = R(t) at every shift with control-sample trials (as "
+                  "nuflare temporal, §5.1.2)")
           .add("axis", &S::axis, "",
                "an axis \"key: v1, v2, ...\" or \"key: first:last:count\" (repeat for more)")
           .composing()

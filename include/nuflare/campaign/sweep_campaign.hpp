@@ -35,7 +35,8 @@ namespace nuflare::campaign {
 
 //! The tests a sweep runs.
 enum class SweepTest {
-  scan, //!< R(0) with alert-RA scrambles, as `nuflare scan` (paper §5.1.1, Fig. 3)
+  scan,     //!< R(0) with alert-RA scrambles, as `nuflare scan` (paper §5.1.1, Fig. 3)
+  temporal, //!< R(t) at every shift with control trials, as `nuflare temporal` (§5.1.2)
 };
 
 //! What one point of a time-test sweep is: the selection of `nuflare scan`
@@ -44,6 +45,8 @@ struct TimePoint {
   TemporalSelection in;
   std::optional<double> delta_t; //!< days; needed at every point (given or swept)
   double factor = 1;
+  std::optional<double> shift_step; //!< temporal test: shift step (default delta_t/2)
+  double max_shift = 3600;          //!< temporal test: largest |shift|, days
 
   //! Its keys: those an axis may name (docs/cli.md).
   static const core::OptionTable<TimePoint>& options();
@@ -98,10 +101,15 @@ struct LookElsewhere {
 
 // --- the campaign ---
 
+//! A sweep's results per column: a column is a point (scan) or a point and
+//! one of its shifts (temporal; the shifts of a point are consecutive).
 struct SweepResult {
   SweepGrid grid;
-  std::vector<double> observed;      //!< statistic per point
-  std::vector<std::int64_t> n_pairs; //!< observed pairs per point
+  SweepTest test = SweepTest::scan;
+  std::vector<std::size_t> point_of; //!< grid point of each column
+  std::vector<double> shift_days;    //!< temporal: shift of each column
+  std::vector<double> observed;      //!< statistic per column
+  std::vector<std::int64_t> n_pairs; //!< observed pairs per column
   std::vector<double> trial_mean;    //!< mean trial statistic per point
   LookElsewhere le;
 };
@@ -124,7 +132,12 @@ struct SweepInputs {
 //! unequal the points' costs.
 [[nodiscard]] SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm,
                                              const SweepGrid& grid, const SweepInputs& inputs,
-                                             const TemporalCampaignConfig& config);
+                                             const TemporalCampaignConfig& config,
+                                             SweepTest test = SweepTest::scan);
+//! What run_sweep_campaign would refuse about the inputs (temporal: no pair at
+//! a factor, a control pool smaller than the sample), as a core::InputError,
+//! before any archive exists.
+void check_sweep(SweepTest test, const SweepGrid& grid, const SweepInputs& inputs);
 
 //! One row per point: each axis's value, n_pairs, statistic, trial mean,
 //! p_value, and a `best` flag.

@@ -2,7 +2,8 @@
 # nuflare sweep against what it must reproduce (docs/methods.md "Sweeps"), on
 # the demo inputs with few trials:
 #   - a ΔT × factor sweep equals `nuflare scan` (trials, p-values, post-trial p);
-#   - a 1-point sweep equals the 1-point scan (the single test);
+#   - a 1-point sweep equals the 1-point scan and, with test = temporal,
+#     `nuflare temporal` (the single tests);
 #   - 1, 2 and 4 ranks print and store the same;
 #   - 1, 2 and 3 job-array tasks (sweep_point = task, trials split) merged by
 #     `nuflare table --merge` equal the one-task run;
@@ -72,6 +73,26 @@ same_trials one_scan.h5 /scan/trials/r0 one_sweep.h5 /sweep/trials/statistic
   fail "1-point p_value differs from the single test's"
 [ "$(field one_scan.txt post_trial_p)" = "$(field one_sweep.txt post_trial_p)" ] ||
   fail "1-point post_trial_p differs"
+
+# 2b. test = temporal: a 1-point sweep = `nuflare temporal` (R(t) at every
+# shift, control trials, post-trial p over the shifts).
+run one_temporal "$BIN" temporal $IN --delta-t 365 --factor 1.3 --trials 40 --output one_temporal.h5
+run one_tsweep "$BIN" sweep --test temporal $IN --delta-t 365 --factor 1.3 --trials 40 --output one_tsweep.h5
+same_trials one_temporal.h5 /temporal/trials/r one_tsweep.h5 /sweep/trials/statistic
+# temporal: shift_days,r_observed,r_trial_mean,...,p_value; sweep: point,shift_days,n_pairs,statistic,trial_mean,p_value,best
+grep -v '^#' one_temporal.txt | cut -d, -f1,2,3,6 | sed 1d > t.cols
+grep -v '^#' one_tsweep.txt | cut -d, -f2,4,5,6 | sed 1d > ts.cols
+cmp -s t.cols ts.cols || { fail "temporal 1-point table differs"; diff t.cols ts.cols | head; }
+tp=$(sed -n 's/.*post-trial p \([^ ]*\)$/\1/p' one_temporal.err)
+[ -n "$tp" ] && [ "$tp" = "$(field one_tsweep.txt post_trial_p)" ] ||
+  fail "temporal 1-point post_trial_p: temporal '$tp', sweep $(field one_tsweep.txt post_trial_p)"
+# A temporal ΔT × flare-cut sweep: 2 ranks = 1 rank.
+for np in 1 2; do
+  run tnp$np "$MPI" -n $np "$BIN" sweep --test temporal $IN --axis "delta_t: 180,365" \
+    --axis "flare_cut: 0,1" --factor 1.3 --trials 40 --output tnp$np.h5
+done
+cmp -s tnp1.txt tnp2.txt || fail "temporal sweep: 2 ranks print differently"
+same_trials tnp1.h5 /sweep/trials/statistic tnp2.h5 /sweep/trials/statistic
 
 # 3. 2 and 4 ranks = 1 rank.
 for np in 2 4; do
