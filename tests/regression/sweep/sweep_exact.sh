@@ -74,6 +74,17 @@ same_trials one_scan.h5 /scan/trials/r0 one_sweep.h5 /sweep/trials/statistic
 [ "$(field one_scan.txt post_trial_p)" = "$(field one_sweep.txt post_trial_p)" ] ||
   fail "1-point post_trial_p differs"
 
+# 2a. A flare-cut axis (one engine finds the region members once for both
+# cuts) = the scan at that cut: sweep points 2, 3 (flare_cut 1) = scan's 0, 1.
+run cut_scan "$BIN" scan $IN --flare-cut 1 --delta-t-grid 180,365 --factor-grid 1.3 --trials 30 --output cut_scan.h5
+run cut_sweep "$BIN" sweep $IN --axis "flare_cut: 0,1" --axis "delta_t: 180,365" --factor 1.3 --trials 30 --output cut_sweep.h5
+"$PY" - <<'PY' || fail "flare-cut axis: the points at cut 1 differ from scan --flare-cut 1"
+import sys, h5py, numpy as np
+a = h5py.File("cut_scan.h5", "r")["/scan/trials/r0"][()]
+b = h5py.File("cut_sweep.h5", "r")["/sweep/trials/statistic"][()][:, 2:4]
+sys.exit(0 if np.array_equal(a, b, equal_nan=True) else 1)
+PY
+
 # 2b. test = temporal: a 1-point sweep = `nuflare temporal` (R(t) at every
 # shift, control trials, post-trial p over the shifts).
 run one_temporal "$BIN" temporal $IN --delta-t 365 --factor 1.3 --trials 40 --output one_temporal.h5
