@@ -58,7 +58,8 @@ Command sweep_command() {
       campaign::SweepRun::options, run_sweep,
       "--config SWEEP.ini [--axis \"KEY: V1,V2,...\" ...] [--trials N] [--seed S] "
       "--output RUN.h5",
-      "one row per point (axes,n_pairs,statistic,trial_mean,p_value,best) and a "
+      "one row per point (temporal: per point and shift; axes[,shift_days],n_pairs,statistic,"
+      "trial_mean,p_value,best) and a "
       "last line # n_points=... n_columns=... p_min=... post_trial_p=... sidak_p=... n_eff=...");
 }
 
