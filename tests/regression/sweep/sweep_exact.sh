@@ -135,6 +135,11 @@ done
 [ $? -eq 2 ] || fail "a gap in the trial ranges: exit not 2"
 grep -q 'task3_2.h5.*trials start at global index 40, expected 20' gap.err || { fail "gap message"; cat gap.err; }
 
+# Archives of another sweep are refused.
+"$BIN" table --merge --analysis sweep --archive sweep1.h5 one_sweep.h5 > other.txt 2> other.err
+[ $? -eq 2 ] || fail "another sweep merged: exit not 2"
+grep -q 'one_sweep.h5.*not a task of the same sweep' other.err || { fail "another-sweep message"; cat other.err; }
+
 # 5. A correlated axis: fewer effective trials than points.
 run corr "$BIN" sweep $IN --axis "delta_t: 100:1000:10" --factor 1.0 --trials 200 --output corr.h5
 "$PY" - corr.txt <<'PY' || fail "correlated axis: not 1 < n_eff < 10 with post < Sidak: $(tail -1 corr.txt)"
