@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <limits>
-#include <map>
 #include <memory>
 
 namespace nuflare::campaign {
