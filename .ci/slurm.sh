@@ -207,6 +207,28 @@ NUFLARE_BIN=$NUFLARE_BIN jobs/merge.sh "$results/sweep" spatial csv > /dev/null 
 [[ -s $results/sweep/merged_spatial.csv ]] || die "no merged table"
 log "merged sweep table: $results/sweep/merged_spatial.csv ($(wc -l < "$results/sweep/merged_spatial.csv") lines)"
 
+# A `nuflare sweep` deck as a job array (docs/methods.md "Sweeps"): 3 tasks
+# split 3 x 100 trials; the exact merge must equal one run of 300 trials.
+if "$NUFLARE_BIN" sweep --help > /dev/null 2>&1; then
+  sed -e "s#= data/#= $repo/inputs/demo/data/#" -e 's/^trials = .*/trials = 100/' \
+    "$repo/inputs/demo/sweep.ini" > "$state/sweep_deck.ini"
+  log "sbatch --wait --array=0-2 jobs/sweep.sbatch sweep (one sweep deck, trials split)"
+  NUFLARE_OUTPUT_DIR=$results/sweep_deck sbatch --wait --array=0-2 --chdir="$repo" \
+    --output="$state/out/sweepdeck-%A_%a.out" jobs/sweep.sbatch sweep "$state/sweep_deck.ini" ||
+    { cat "$state"/out/sweepdeck-*.out >&2 || true; die "the sweep-deck array failed"; }
+  NUFLARE_BIN=$NUFLARE_BIN jobs/merge.sh "$results/sweep_deck" sweep csv > /dev/null ||
+    die "jobs/merge.sh (sweep) failed"
+  "$NUFLARE_BIN" sweep --config "$state/sweep_deck.ini" --trials 300 --quiet \
+    --output "$state/sweep_ref.h5" > "$state/sweep_ref.csv" || die "the one-run sweep failed"
+  merged_p=$(sed -n 's/.* post_trial_p=\([^ ]*\).*/\1/p' "$results/sweep_deck/merged_sweep.csv")
+  ref_p=$(sed -n 's/.* post_trial_p=\([^ ]*\).*/\1/p' "$state/sweep_ref.csv")
+  [[ -n $ref_p && $merged_p == "$ref_p" ]] ||
+    die "merged sweep post_trial_p $merged_p differs from one run's $ref_p"
+  log "sweep deck: 3 merged tasks = one run (post_trial_p $ref_p)"
+else
+  log "skip the sweep deck (no 'sweep' subcommand in this build)"
+fi
+
 # --- preemption -------------------------------------------------------------
 # A 2-rank scan campaign (jobs/sweep.sbatch, one overlay, a checkpoint every
 # 2 s) gets the batch shell's SIGTERM mid-campaign, as `#SBATCH --signal=B:TERM@S` sends it

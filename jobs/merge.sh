@@ -4,6 +4,11 @@
 #
 #   jobs/merge.sh [DIR] [ANALYSIS] [csv|markdown]
 #
+# ANALYSIS sweep: the archives are job-array tasks of one `nuflare sweep`
+# (jobs/sweep.sbatch sweep DECK); their trials are merged and every p
+# recomputed (`nuflare table --merge`): the exact post-trial p of one run
+# with all the trials, plus a last line # merged: ... post_trial_p=...
+#
 # Defaults: results/sweep (or $NUFLARE_OUTPUT_DIR) spatial csv. The table is
 # printed and saved as DIR/merged_<ANALYSIS>.<csv|md>.
 set -euo pipefail
@@ -21,7 +26,12 @@ if ((${#archives[@]} == 0)); then
 fi
 suffix=$([[ $format == markdown ]] && echo md || echo csv)
 merged=$dir/merged_$analysis.$suffix
-"$bin" table --archive "${archives[@]}" --analysis "$analysis" --format "$format" > "$merged.tmp"
+if [[ $analysis == sweep ]]; then
+  "$bin" table --merge --table points --archive "${archives[@]}" --analysis sweep \
+    --format "$format" > "$merged.tmp"
+else
+  "$bin" table --archive "${archives[@]}" --analysis "$analysis" --format "$format" > "$merged.tmp"
+fi
 mv "$merged.tmp" "$merged"
 cat "$merged"
 nuflare_log "${#archives[@]} archives -> $merged"

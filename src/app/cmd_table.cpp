@@ -4,6 +4,7 @@
 #include "cli.hpp"
 
 #include "nuflare/campaign/sweep.hpp"
+#include "nuflare/campaign/sweep_campaign.hpp"
 #include "nuflare/io/tables.hpp"
 
 #include <cmath>
@@ -16,6 +17,7 @@ struct TableRun {
   std::string analysis;
   std::string table = "summary";
   std::string format = "csv";
+  bool merge = false;
 };
 
 const core::OptionTable<TableRun>& table_options() {
@@ -31,7 +33,11 @@ const core::OptionTable<TableRun>& table_options() {
           .required()
           .add("table", &T::table, "", "table inside the analysis group")
           .add("format", &T::format, "",
-               "csv (numbers exact) or markdown (each column at its display precision)");
+               "csv (numbers exact) or markdown (each column at its display precision)")
+          .add("merge", &T::merge, "",
+               "the archives are job-array tasks of one nuflare sweep (trial ranges): merge "
+               "their trials for the exact post-trial p (docs/methods.md \"Sweeps\")")
+          .as_flag();
   return table;
 }
 
@@ -53,6 +59,23 @@ io::Table read_one(const std::string& path, const std::string& analysis, const s
 } // namespace
 
 int run_table(Invocation& inv, const TableRun& run) {
+  if (run.merge) {
+    // Tasks of one sweep that split the trial range: one exact correction.
+    if (run.analysis != "sweep")
+      inv.fail("merge", "merges nuflare sweep archives: give --analysis sweep");
+    const auto merged = campaign::merge_sweep_archives(run.archive);
+    if (inv.prints()) {
+      io::print_table(std::cout, run.table == "points" ? merged.points : merged.summary,
+                      run.format);
+      const auto& le = merged.le;
+      std::cout << "# merged: " << run.archive.size() << " archives, " << merged.n_trials
+                << " trials; p_min=" << io::format_number(le.p_min)
+                << " post_trial_p=" << io::format_number(le.post_trial_p)
+                << " sidak_p=" << io::format_number(le.sidak_p)
+                << " n_eff=" << io::format_number(le.n_eff) << '\n';
+    }
+    return 0;
+  }
   if (run.archive.size() == 1) {
     const auto table = read_one(run.archive.front(), run.analysis, run.table);
     if (inv.prints())
@@ -79,10 +102,11 @@ int run_table(Invocation& inv, const TableRun& run) {
 Command table_command() {
   return make_command(
       "table", "print a summary table of a run archive", table_options, run_table,
-      "--archive RUN.h5... --analysis NAME [--table summary] [--format csv|markdown]",
+      "--archive RUN.h5... --analysis NAME [--table summary] [--format csv|markdown] [--merge]",
       "the table as CSV (numbers exact) or Markdown (numbers at each column's "
       "precision); over several archives of a sweep, one table and a last line "
-      "# sweep: ... post_trial_p=...");
+      "# sweep: ... post_trial_p=...; with --merge (sweep tasks) the merged table and "
+      "# merged: ... post_trial_p=...");
 }
 
 } // namespace nuflare::app

@@ -12,6 +12,7 @@ Command spatial_command();
 Command simulate_command();
 Command temporal_command();
 Command scan_command();
+Command sweep_command();
 Command simultaneity_command();
 Command sensitivity_command();
 Command followup_command();
@@ -21,10 +22,10 @@ Command help_tables_command();
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      blocks_command(),      flares_command(),   dcf_command(),        spatial_command(),
-      simulate_command(),    temporal_command(), scan_command(),       simultaneity_command(),
-      sensitivity_command(), followup_command(), candidates_command(), table_command(),
-      help_tables_command(),
+      blocks_command(),       flares_command(),      dcf_command(),      spatial_command(),
+      simulate_command(),     temporal_command(),    scan_command(),     sweep_command(),
+      simultaneity_command(), sensitivity_command(), followup_command(), candidates_command(),
+      table_command(),        help_tables_command(),
   };
   return table;
 }

@@ -48,8 +48,18 @@ void region_members(std::span<const FlareSeries> series, std::span<const std::ui
 ScanEngine::ScanEngine(std::span<const FlareSeries> series, std::vector<io::Alert> alerts,
                        std::vector<double> delta_t_days, std::vector<double> factors,
                        sky::RegionShape shape, double flare_cut)
+    : ScanEngine(series, std::move(alerts), std::move(delta_t_days), std::move(factors), shape,
+                 std::vector<double>{flare_cut}) {}
+
+ScanEngine::ScanEngine(std::span<const FlareSeries> series, std::vector<io::Alert> alerts,
+                       std::vector<double> delta_t_days, std::vector<double> factors,
+                       sky::RegionShape shape, const std::vector<double>& flare_cuts)
     : series_(series), alerts_(std::move(alerts)), delta_t_days_(std::move(delta_t_days)),
-      factors_(std::move(factors)), shape_(shape), kernel_(series, flare_cut) {
+      factors_(std::move(factors)), shape_(shape) {
+  if (flare_cuts.empty())
+    throw core::ConfigError("scan: no flare cut");
+  for (double c : flare_cuts)
+    kernels_.emplace_back(series, c);
   if (delta_t_days_.empty() || factors_.empty())
     throw core::ConfigError("scan: the ΔT and factor grids must not be empty");
   for (double d : delta_t_days_)
@@ -94,11 +104,14 @@ void ScanEngine::evaluate(std::span<const double> alert_ra_deg, std::span<double
       for (auto s : members[f])
         pairs[f].push_back({s, static_cast<std::uint32_t>(a), alerts_[a].mjd});
   }
-  for (std::size_t d = 0; d < delta_t_days_.size(); ++d)
-    for (std::size_t f = 0; f < n_f; ++f) {
-      r0[d * n_f + f] = kernel_.r(pairs[f], 0.0, delta_t_days_[d]);
-      n_pairs[d * n_f + f] = static_cast<std::int64_t>(pairs[f].size());
-    }
+  const std::size_t n_d = delta_t_days_.size();
+  for (std::size_t c = 0; c < kernels_.size(); ++c)
+    for (std::size_t d = 0; d < n_d; ++d)
+      for (std::size_t f = 0; f < n_f; ++f) {
+        const std::size_t k = (c * n_d + d) * n_f + f;
+        r0[k] = kernels_[c].r(pairs[f], 0.0, delta_t_days_[d]);
+        n_pairs[k] = static_cast<std::int64_t>(pairs[f].size());
+      }
 }
 
 } // namespace nuflare::coincidence

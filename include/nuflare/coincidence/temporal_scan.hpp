@@ -16,15 +16,21 @@ namespace nuflare::coincidence {
 
 //! The ΔT × containment-factor scan of paper §5.1.1 / Fig. 3: R(0)
 //! at every grid point from one set of alert RAs. Grid points are ΔT-major:
-//! index = i_delta_t · n_factors + i_factor.
+//! index = i_delta_t · n_factors + i_factor. With several flare cuts (a
+//! sweep, docs/methods.md "Sweeps") the cut is outermost: index =
+//! (i_cut · n_delta_t + i_delta_t) · n_factors + i_factor, and the alert
+//! regions' members are found once for all cuts.
 class ScanEngine {
 public:
   ScanEngine(std::span<const FlareSeries> series, std::vector<io::Alert> alerts,
              std::vector<double> delta_t_days, std::vector<double> factors, sky::RegionShape shape,
              double flare_cut);
+  ScanEngine(std::span<const FlareSeries> series, std::vector<io::Alert> alerts,
+             std::vector<double> delta_t_days, std::vector<double> factors, sky::RegionShape shape,
+             const std::vector<double>& flare_cuts);
 
   [[nodiscard]] std::size_t n_points() const noexcept {
-    return delta_t_days_.size() * factors_.size();
+    return kernels_.size() * delta_t_days_.size() * factors_.size();
   }
   [[nodiscard]] std::size_t n_alerts() const noexcept { return alerts_.size(); }
   [[nodiscard]] const std::vector<double>& delta_t_days() const noexcept { return delta_t_days_; }
@@ -43,7 +49,7 @@ private:
   std::vector<io::Alert> alerts_;
   std::vector<double> delta_t_days_, factors_;
   sky::RegionShape shape_;
-  RKernel kernel_;
+  std::vector<RKernel> kernels_;      //!< one per flare cut
   std::vector<std::uint32_t> by_dec_; //!< series indices sorted by Dec
   std::vector<double> dec_sorted_;
 };

@@ -1,0 +1,178 @@
+#pragma once
+//! A parameter sweep run as one campaign (docs/methods.md "Sweeps"): any grid
+//! of deck keys of a time test, every grid point evaluated on the same
+//! scrambled skies (trial g draws TrialRng(seed, stream, g) whatever the
+//! point), so the look-elsewhere correction is exact: per trial the smallest
+//! pre-trial p over the points, and the post-trial p of the observed smallest
+//! p from that distribution (blazar paper §5, where ΔT and the containment
+//! factor are tuned on the data and corrected with scrambles).
+//!
+//! Axes are applied through the option tables (core/options.hpp): an axis
+//! names a deck key of the test and each value is read by that key's row, so
+//! every key of the test is sweepable without code of its own.
+//!
+//! Archive layout (docs/methods.md "Sweeps"):
+//!   /sweep attributes test, n_points, axes
+//!   /sweep/statistic_observed, /sweep/n_pairs_observed (per point)
+//!   /sweep/trials/statistic [N × K], /sweep/trials/n_pairs [N × K]
+//!   /sweep/points: the point table; /sweep/summary: the best point
+#include "nuflare/campaign/inputs.hpp"
+#include "nuflare/campaign/run_output.hpp"
+#include "nuflare/campaign/temporal_campaign.hpp"
+#include "nuflare/core/options.hpp"
+#include "nuflare/io/archive.hpp"
+
+#include <mpi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nuflare::campaign {
+
+//! The tests a sweep runs.
+enum class SweepTest {
+  scan,     //!< R(0) with alert-RA scrambles, as `nuflare scan` (paper §5.1.1, Fig. 3)
+  temporal, //!< R(t) at every shift with control trials, as `nuflare temporal` (§5.1.2)
+};
+
+//! What one point of a time-test sweep is: the selection of `nuflare scan`
+//! with one ΔT and one containment factor.
+struct TimePoint {
+  TemporalSelection in;
+  std::optional<double> delta_t; //!< days; needed at every point (given or swept)
+  double factor = 1;
+  std::optional<double> shift_step; //!< temporal test: shift step (default delta_t/2)
+  double max_shift = 3600;          //!< temporal test: largest |shift|, days
+
+  //! Its keys: those an axis may name (docs/cli.md).
+  static const core::OptionTable<TimePoint>& options();
+};
+
+//! One axis: a key of TimePoint and its values as text.
+struct SweepAxis {
+  std::string key;
+  std::vector<std::string> values;
+};
+
+//! Reads an axis `key: v1, v2, ...` or `key: first:last:count` (count values
+//! evenly spaced, both ends included; real keys only). The key must be a
+//! sweepable key of TimePoint (not an input file); each value must read as
+//! that key's value. Errors are core::FieldError naming `axis`.
+[[nodiscard]] SweepAxis parse_axis(const std::string& text);
+
+//! The grid: the Cartesian product of the axes, the first axis outermost
+//! (so `delta_t` then `factor` orders the points as `nuflare scan`).
+struct SweepGrid {
+  std::vector<SweepAxis> axes;
+  std::vector<TimePoint> points;                     //!< base with each axis value applied
+  std::vector<std::vector<std::size_t>> value_index; //!< per point, the value of each axis
+  [[nodiscard]] std::size_t size() const noexcept { return points.size(); }
+};
+
+//! The points of `axes` over `base`. No axis: one point (the base). A key
+//! named by two axes is a core::FieldError naming `axis`.
+[[nodiscard]] SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes);
+
+// --- the exact look-elsewhere correction (pure; docs/methods.md "Sweeps") ---
+
+struct LookElsewhere {
+  std::vector<double> p_value; //!< per point: (M+1)/(N+1) of the observation
+  std::size_t best = 0;        //!< point with the smallest p
+  double p_min = 0;            //!< its p
+  double post_trial_p = 0;     //!< (#{trials with min p ≤ p_min} + 1)/(N + 1)
+  double sidak_p = 0;          //!< 1 − (1 − p_min)^K, for comparison
+  double n_eff = 0; //!< N_eff solving 1 − (1 − p_min)^N_eff = post_trial_p (NaN: undefined)
+};
+
+//! The correction from `observed` (K values) and `trials` (row-major N × K),
+//! right-tailed. `trial_min_p` is every trial's smallest p over the points
+//! (trial_min_p() of temporal_campaign.hpp, possibly combined over ranks).
+[[nodiscard]] LookElsewhere look_elsewhere(std::span<const double> observed,
+                                           std::span<const double> trials,
+                                           std::span<const double> trial_min_p);
+
+//! The effective number of trials: log(1 − post)/log(1 − p_min); NaN when
+//! p_min is 0 or 1 or post is 1 (no finite solution).
+[[nodiscard]] double effective_trials(double p_min, double post_trial_p) noexcept;
+
+// --- the campaign ---
+
+//! A sweep's results per column: a column is a point (scan) or a point and
+//! one of its shifts (temporal; the shifts of a point are consecutive).
+struct SweepResult {
+  SweepGrid grid;
+  SweepTest test = SweepTest::scan;
+  std::vector<std::size_t> point_of; //!< grid point of each column
+  std::vector<double> shift_days;    //!< temporal: shift of each column
+  std::vector<double> observed;      //!< statistic per column
+  std::vector<std::int64_t> n_pairs; //!< observed pairs per column
+  std::vector<double> trial_mean;    //!< mean trial statistic per point
+  LookElsewhere le;
+};
+
+//! The inputs a sweep reads, once per distinct selection (the work shared
+//! by points: the alerts, the catalogue and the light curves of a band).
+struct SweepInputs {
+  std::vector<TemporalSelection> selections; //!< distinct selections of the points
+  std::vector<TemporalInputs> inputs;        //!< read, one per selection
+  std::vector<std::size_t> of_point;         //!< selection of each point
+};
+
+//! Groups the points by selection and reads each once per job (collective,
+//! as read_temporal_inputs; errors before any archive exists).
+[[nodiscard]] SweepInputs read_sweep_inputs(const SweepGrid& grid, MPI_Comm comm);
+
+//! Runs the sweep (collective); every rank returns the same result. Trials
+//! are split over ranks by TrialRunner; each trial evaluates every point
+//! from one scramble per selection, so the ranks' loads are equal however
+//! unequal the points' costs.
+[[nodiscard]] SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                             const SweepGrid& grid, const SweepInputs& inputs,
+                                             const TemporalCampaignConfig& config,
+                                             SweepTest test = SweepTest::scan);
+//! What run_sweep_campaign would refuse about the inputs (temporal: no pair at
+//! a factor, a control pool smaller than the sample), as a core::InputError,
+//! before any archive exists.
+void check_sweep(SweepTest test, const SweepGrid& grid, const SweepInputs& inputs);
+
+//! One row per point: each axis's value, n_pairs, statistic, trial mean,
+//! p_value, and a `best` flag.
+[[nodiscard]] io::Table sweep_points_table(const SweepResult& result);
+//! One row: n_points, the best point's axis values, p_min, post_trial_p,
+//! sidak_p, n_eff.
+[[nodiscard]] io::Table sweep_summary_table(const SweepResult& result);
+
+//! A sweep run as job-array tasks that split the trial range: every task
+//! the same deck with its own sweep_point p and the same number of trials n,
+//! so task p holds the global trials [p·n, p·n + n). Merged, the trials are
+//! those of one run of the tasks' trials together, and so are the p-values.
+struct MergedSweep {
+  io::Table points;  //!< the first task's point table with p_value, trial_mean, best recomputed
+  io::Table summary; //!< as sweep_summary_table
+  LookElsewhere le;
+  std::uint64_t n_trials = 0;
+};
+
+//! Merges the archives of a job array (`nuflare table --merge`). The tasks
+//! must be one sweep (same master seed, points and observed statistic) and
+//! their trial ranges must tile [first, first + n_trials) without gap or
+//! overlap; otherwise a core::InputError naming the archive and dataset.
+[[nodiscard]] MergedSweep merge_sweep_archives(const std::vector<std::string>& paths);
+
+//! The settings of `nuflare sweep`.
+struct SweepRun {
+  SweepTest test = SweepTest::scan;
+  std::vector<std::string> axis; //!< one `key: values` per axis
+  TimePoint point;
+  TemporalCampaignConfig campaign{10000, 1, {}}; //!< master seed 1, as every command
+  OutputOptions out;
+
+  //! The keys of the run (docs/cli.md).
+  static const core::OptionTable<SweepRun>& options();
+};
+
+} // namespace nuflare::campaign

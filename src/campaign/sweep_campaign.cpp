@@ -1,0 +1,623 @@
+// A parameter sweep as one campaign (docs/methods.md "Sweeps"): sweep_campaign.hpp.
+#include "nuflare/campaign/sweep_campaign.hpp"
+
+#include "nuflare/campaign/partition.hpp"
+#include "nuflare/coincidence/temporal_control.hpp"
+#include "nuflare/coincidence/temporal_scan.hpp"
+#include "nuflare/core/error.hpp"
+#include "nuflare/io/tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <memory>
+
+namespace nuflare::campaign {
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos)
+    return {};
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+//! The selection's values as text, key by key, leaving out `skip`: points
+//! with equal texts share their inputs (or engine).
+std::vector<std::string> selection_text(const TemporalSelection& s,
+                                        const std::vector<std::string>& skip) {
+  std::vector<std::string> out;
+  for (const auto& row : temporal_selection_options().rows())
+    if (std::find(skip.begin(), skip.end(), row.spec.key) == skip.end())
+      out.push_back(core::canonical_text(row.get(s)));
+  return out;
+}
+
+} // namespace
+
+const core::OptionTable<TimePoint>& TimePoint::options() {
+  using P = TimePoint;
+  static const auto table =
+      core::OptionTable<P>()
+          .include(&P::in, temporal_selection_options())
+          .add("delta_t", &P::delta_t, "days", "time window (an axis or this value)",
+               core::POSITIVE)
+          .no_default("none: give it or sweep it")
+          .add("factor", &P::factor, "", "containment factor of the regions", core::POSITIVE)
+          .add("shift_step", &P::shift_step, "days", "temporal test: shift grid step",
+               core::POSITIVE)
+          .no_default("delta_t/2")
+          .add("max_shift", &P::max_shift, "days", "temporal test: largest |shift|",
+               core::NON_NEGATIVE);
+  return table;
+}
+
+SweepAxis parse_axis(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos)
+    throw core::FieldError("axis", "expected \"key: v1, v2, ...\" or \"key: first:last:count\", "
+                                   "got \"" +
+                                       text + "\"");
+  SweepAxis axis{trim(std::string_view(text).substr(0, colon)), {}};
+  const auto* row = TimePoint::options().find(axis.key);
+  if (row == nullptr || row->spec.path)
+    throw core::FieldError("axis", "\"" + axis.key +
+                                       "\" is not a sweepable key of the test (an option that "
+                                       "is not an input file; docs/cli.md)");
+  const std::string rest = trim(std::string_view(text).substr(colon + 1));
+  const auto parts = core::split_names(rest);
+  if (parts.size() == 1 && std::count(rest.begin(), rest.end(), ':') == 2) {
+    // first:last:count, both ends included.
+    if (row->spec.kind != core::Kind::real)
+      throw core::FieldError("axis", axis.key + ": a range first:last:count needs a real key");
+    const auto a = rest.find(':'), b = rest.rfind(':');
+    const auto ends =
+        core::number_list("axis", rest.substr(0, a) + "," + rest.substr(a + 1, b - a - 1));
+    core::OptionSpec count_spec;
+    count_spec.key = "axis";
+    count_spec.kind = core::Kind::integer;
+    count_spec.count = core::Count{1, 100000};
+    const auto count = core::parse_text(count_spec, trim(rest.substr(b + 1)));
+    const auto n = std::get<std::uint64_t>(count);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const double v = n == 1 ? ends[0]
+                              : ends[0] + (ends[1] - ends[0]) * static_cast<double>(i) /
+                                              static_cast<double>(n - 1);
+      axis.values.push_back(core::canonical_text(v));
+    }
+  } else {
+    axis.values = parts;
+  }
+  if (axis.values.empty())
+    throw core::FieldError("axis", axis.key + ": no values");
+  for (const auto& v : axis.values) {
+    const auto problem = core::text_problem(row->spec, v);
+    if (!problem.empty())
+      throw core::FieldError("axis", axis.key + ": " + problem);
+    core::detail::check_range(row->spec, core::parse_text(row->spec, v));
+  }
+  return axis;
+}
+
+SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
+  SweepGrid grid{axes, {}, {}};
+  for (std::size_t i = 0; i < axes.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (axes[i].key == axes[j].key)
+        throw core::FieldError("axis", axes[i].key + " is swept by two axes");
+  std::size_t n = 1;
+  for (const auto& a : axes)
+    n *= a.values.size();
+  for (std::size_t p = 0; p < n; ++p) {
+    // Mixed radix, the last axis fastest.
+    std::vector<std::size_t> idx(axes.size());
+    std::size_t rest = p;
+    for (std::size_t i = axes.size(); i-- > 0;) {
+      idx[i] = rest % axes[i].values.size();
+      rest /= axes[i].values.size();
+    }
+    TimePoint point = base;
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      const auto& row = *TimePoint::options().find(axes[i].key);
+      row.set(point, core::parse_text(row.spec, axes[i].values[idx[i]]));
+    }
+    if (!point.delta_t)
+      throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
+    grid.points.push_back(std::move(point));
+    grid.value_index.push_back(std::move(idx));
+  }
+  return grid;
+}
+
+double effective_trials(double p_min, double post) noexcept {
+  if (!(p_min > 0 && p_min < 1 && post > 0 && post < 1))
+    return NaN;
+  return std::log1p(-post) / std::log1p(-p_min);
+}
+
+LookElsewhere look_elsewhere(std::span<const double> observed, std::span<const double> trials,
+                             std::span<const double> trial_min) {
+  const std::size_t k_n = observed.size();
+  const std::size_t n = k_n == 0 ? 0 : trials.size() / k_n;
+  LookElsewhere le;
+  std::vector<double> col(n);
+  le.p_min = NaN;
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < n; ++i)
+      col[i] = trials[i * k_n + k];
+    le.p_value.push_back(right_tail_p(observed[k], col));
+    if (!std::isnan(le.p_value[k]) && !(le.p_min <= le.p_value[k])) {
+      le.p_min = le.p_value[k];
+      le.best = k;
+    }
+  }
+  le.post_trial_p = post_trial_p(le.p_value, trial_min);
+  le.sidak_p = -std::expm1(static_cast<double>(k_n) * std::log1p(-le.p_min));
+  le.n_eff = effective_trials(le.p_min, le.post_trial_p);
+  return le;
+}
+
+SweepInputs read_sweep_inputs(const SweepGrid& grid, MPI_Comm comm) {
+  // flare_cut and region change the engine, not what is read.
+  SweepInputs out;
+  std::vector<std::vector<std::string>> keys;
+  for (const auto& p : grid.points) {
+    auto key = selection_text(p.in, {"flare_cut", "region"});
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      keys.push_back(std::move(key));
+      out.selections.push_back(p.in);
+      out.inputs.push_back(read_temporal_inputs(p.in, comm));
+      it = keys.end() - 1;
+    }
+    out.of_point.push_back(static_cast<std::size_t>(it - keys.begin()));
+  }
+  return out;
+}
+
+namespace {
+
+//! One ScanEngine per (inputs, region shape): per trial it finds the alert
+//! regions' members once for the largest factor and evaluates every flare
+//! cut × ΔT × factor of its points from them, the work the points share.
+struct EngineGroup {
+  std::size_t input = 0;
+  sky::RegionShape region{};
+  std::vector<double> flare_cut, delta_t, factor;
+  std::unique_ptr<coincidence::ScanEngine> engine;
+  std::vector<std::size_t> points, cell; //!< sweep point and its engine grid index
+  std::vector<double> r0;
+  std::vector<std::int64_t> n_pairs;
+};
+
+//! Adds `v` to `values` unless there (first-seen order: the axes' order, so
+//! one group reproduces `nuflare scan`'s ΔT-major grid).
+void add_value(std::vector<double>& values, double v) {
+  if (std::find(values.begin(), values.end(), v) == values.end())
+    values.push_back(v);
+}
+std::size_t index_of(const std::vector<double>& values, double v) {
+  return static_cast<std::size_t>(std::find(values.begin(), values.end(), v) - values.begin());
+}
+
+std::vector<EngineGroup> make_engines(const SweepGrid& grid, const SweepInputs& inputs) {
+  std::vector<EngineGroup> groups;
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& pt = grid.points[p];
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const EngineGroup& g) {
+      return g.input == inputs.of_point[p] && g.region == pt.in.region;
+    });
+    if (it == groups.end()) {
+      groups.push_back({inputs.of_point[p], pt.in.region, {}, {}, {}, {}, {}, {}, {}, {}});
+      it = groups.end() - 1;
+    }
+    add_value(it->flare_cut, pt.in.flare_cut);
+    add_value(it->delta_t, *pt.delta_t);
+    add_value(it->factor, pt.factor);
+    it->points.push_back(p);
+  }
+  for (auto& g : groups) {
+    const auto& in = inputs.inputs[g.input];
+    g.engine = std::make_unique<coincidence::ScanEngine>(in.series, in.alerts, g.delta_t, g.factor,
+                                                         g.region, g.flare_cut);
+    for (auto p : g.points) {
+      const auto& pt = grid.points[p];
+      g.cell.push_back((index_of(g.flare_cut, pt.in.flare_cut) * g.delta_t.size() +
+                        index_of(g.delta_t, *pt.delta_t)) *
+                           g.factor.size() +
+                       index_of(g.factor, pt.factor));
+    }
+    g.r0.resize(g.engine->n_points());
+    g.n_pairs.resize(g.engine->n_points());
+  }
+  return groups;
+}
+
+} // namespace
+
+namespace {
+
+//! The control-sample side of a time-test sweep (blazar paper §5.1.2): per
+//! (inputs, factor, region shape) the observed pairs, the control pool and
+//! the sample size — one draw per trial shared by its points — and per point
+//! a ControlEngine for its ΔT, flare cut and shifts.
+struct ControlGroup {
+  std::size_t input = 0;
+  double factor = 1;
+  sky::RegionShape region{};
+  std::vector<coincidence::Pair> pairs;
+  std::size_t n_sources = 0;
+  std::vector<std::uint32_t> pool, drawn_pool, drawn_alert;
+  std::vector<std::size_t> points;
+  std::vector<std::unique_ptr<coincidence::ControlEngine>> engines;
+};
+
+std::vector<ControlGroup> control_groups(const SweepGrid& grid, const SweepInputs& inputs,
+                                         bool engines) {
+  std::vector<ControlGroup> groups;
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& pt = grid.points[p];
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const ControlGroup& g) {
+      return g.input == inputs.of_point[p] && g.factor == pt.factor && g.region == pt.in.region;
+    });
+    const auto& in = inputs.inputs[inputs.of_point[p]];
+    if (it == groups.end()) {
+      ControlGroup g;
+      g.input = inputs.of_point[p];
+      g.factor = pt.factor;
+      g.region = pt.in.region;
+      g.pairs = coincidence::make_pairs(in.series, in.alerts, g.factor, g.region);
+      g.n_sources = coincidence::distinct_sources(g.pairs);
+      g.pool = coincidence::outside_all_regions(in.series, in.alerts, g.factor, g.region);
+      if (g.pairs.empty())
+        throw core::InputError(pt.in.sources, 0, "factor " + io::format_number(g.factor),
+                               "no selected source lies in an alert region");
+      if (g.n_sources > g.pool.size())
+        throw core::InputError(pt.in.sources, 0, "factor " + io::format_number(g.factor),
+                               std::to_string(g.n_sources) + " control sources needed but only " +
+                                   std::to_string(g.pool.size()) +
+                                   " lie outside every alert region");
+      g.drawn_pool.resize(g.n_sources);
+      g.drawn_alert.resize(g.n_sources);
+      groups.push_back(std::move(g));
+      it = groups.end() - 1;
+    }
+    it->points.push_back(p);
+    if (engines) {
+      std::vector<double> alert_mjd;
+      for (const auto& a : in.alerts)
+        alert_mjd.push_back(a.mjd);
+      const double dt = *pt.delta_t;
+      it->engines.push_back(std::make_unique<coincidence::ControlEngine>(
+          in.series, it->pool, alert_mjd,
+          coincidence::shift_grid(pt.shift_step.value_or(dt / 2), pt.max_shift), dt,
+          pt.in.flare_cut));
+    }
+  }
+  return groups;
+}
+
+} // namespace
+
+void check_sweep(SweepTest test, const SweepGrid& grid, const SweepInputs& inputs) {
+  if (test == SweepTest::temporal)
+    (void)control_groups(grid, inputs, false);
+}
+
+SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepGrid& grid,
+                               const SweepInputs& inputs, const TemporalCampaignConfig& config,
+                               SweepTest test) {
+  SweepResult res;
+  res.grid = grid;
+  res.test = test;
+  // Columns: one per point (scan) or per (point, shift) (temporal).
+  std::vector<EngineGroup> scans;
+  std::vector<ControlGroup> controls;
+  std::vector<std::size_t> first_col(grid.size() + 1, 0);
+  if (test == SweepTest::scan) {
+    scans = make_engines(grid, inputs);
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      res.point_of.push_back(p);
+      first_col[p + 1] = p + 1;
+    }
+  } else {
+    controls = control_groups(grid, inputs, true);
+    std::vector<const coincidence::ControlEngine*> engine_of(grid.size());
+    for (const auto& g : controls)
+      for (std::size_t j = 0; j < g.points.size(); ++j)
+        engine_of[g.points[j]] = g.engines[j].get();
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      for (double sh : engine_of[p]->shifts_days()) {
+        res.point_of.push_back(p);
+        res.shift_days.push_back(sh);
+      }
+      first_col[p + 1] = res.point_of.size();
+    }
+  }
+  const std::size_t k_n = res.point_of.size();
+  res.observed.resize(k_n);
+  res.n_pairs.resize(k_n);
+  std::vector<std::vector<double>> ra(inputs.inputs.size());
+  // `scrambled` false: the observed sky; true: trial g's.
+  const auto evaluate = [&](bool scrambled, std::uint64_t g, std::span<double> stat,
+                            std::span<std::int64_t> pairs) {
+    if (test == SweepTest::scan) {
+      // One scramble per alert selection serves every point (docs/methods.md
+      // "Sweeps"): the stream and counter are `nuflare scan`'s.
+      if (scrambled)
+        for (std::size_t i = 0; i < ra.size(); ++i) {
+          ra[i].resize(inputs.inputs[i].alerts.size());
+          scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra[i]);
+        }
+      for (auto& e : scans) {
+        e.engine->evaluate(ra[e.input], e.r0, e.n_pairs);
+        for (std::size_t j = 0; j < e.points.size(); ++j) {
+          stat[e.points[j]] = e.r0[e.cell[j]];
+          pairs[e.points[j]] = e.n_pairs[e.cell[j]];
+        }
+      }
+      return;
+    }
+    // One control draw per (inputs, factor, region) serves its points: the
+    // stream and counter are `nuflare temporal`'s.
+    for (auto& c : controls) {
+      if (scrambled)
+        draw_control(config.seed, g, c.pool.size(), inputs.inputs[c.input].alerts.size(),
+                     c.drawn_pool, c.drawn_alert);
+      for (std::size_t j = 0; j < c.points.size(); ++j) {
+        const std::size_t p = c.points[j], b = first_col[p], e = first_col[p + 1];
+        const auto out = stat.subspan(b, e - b);
+        if (scrambled)
+          c.engines[j]->evaluate(c.drawn_pool, c.drawn_alert, out);
+        else
+          c.engines[j]->evaluate_pairs(c.pairs, out);
+        std::fill(pairs.begin() + static_cast<std::ptrdiff_t>(b),
+                  pairs.begin() + static_cast<std::ptrdiff_t>(e),
+                  static_cast<std::int64_t>(scrambled ? c.n_sources : c.pairs.size()));
+      }
+    }
+  };
+  evaluate(false, 0, res.observed, res.n_pairs);
+
+  const bool scan = test == SweepTest::scan;
+  const std::string what = scan ? "R(0)" : "R(t)";
+  if (!archive.exists("/sweep")) {
+    archive.create_group("/sweep");
+    archive.set_attribute("/sweep", "test", std::string(scan ? "scan" : "temporal"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
+    std::string axes;
+    for (const auto& a : grid.axes)
+      axes += (axes.empty() ? "" : ",") + a.key;
+    archive.set_attribute("/sweep", "axes", axes);
+    archive.write_vector("/sweep/statistic_observed", res.observed, "",
+                         "observed " + what + " per column (point" +
+                             (scan ? ")" : " and shift, shift fastest)"));
+    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
+                         "pairs", "observed (source, alert) pairs per column");
+  }
+  RunnerOptions ro = config.runner;
+  ro.label = "sweep trials";
+  TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
+  const std::size_t i_s = runner.add_f64(
+      "statistic", k_n, "",
+      what + " per trial (" + (scan ? "scrambled alert RAs" : "control samples") + ") and column");
+  const std::size_t i_n =
+      runner.add_i64("n_pairs", k_n, "pairs",
+                     scan ? "pairs per trial and column" : "control sources per trial and column");
+  runner.run(
+      [&](std::uint64_t g, TrialRows& rows) { evaluate(true, g, rows.f64[i_s], rows.i64[i_n]); });
+  const auto trials = runner.gather_f64(i_s);
+  // Per-trial min p over this rank's share of the columns, combined exactly.
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const auto share = work_range(k_n, rank, size);
+  auto min_p = trial_min_p(trials, k_n, share.begin, share.end);
+  if (!min_p.empty())
+    MPI_Allreduce(MPI_IN_PLACE, min_p.data(), static_cast<int>(min_p.size()), MPI_DOUBLE, MPI_MIN,
+                  comm);
+  res.le = look_elsewhere(res.observed, trials, min_p);
+  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    res.trial_mean.push_back(finite_mean(col));
+  }
+  return res;
+}
+
+namespace {
+
+//! The axis columns of `points` (indices into the grid): numbers for real
+//! keys, text otherwise.
+void axis_columns(const SweepGrid& grid, const std::vector<std::size_t>& points, io::Table& t) {
+  for (std::size_t a = 0; a < grid.axes.size(); ++a) {
+    const auto& axis = grid.axes[a];
+    const auto& spec = TimePoint::options().find(axis.key)->spec;
+    if (spec.kind == core::Kind::real) {
+      std::vector<double> v;
+      for (auto p : points)
+        v.push_back(std::get<double>(core::parse_text(spec, axis.values[grid.value_index[p][a]])));
+      t.columns.push_back({axis.key, v, spec.unit, "axis: " + spec.help});
+    } else {
+      std::vector<std::string> v;
+      for (auto p : points)
+        v.push_back(axis.values[grid.value_index[p][a]]);
+      t.columns.push_back({axis.key, v, spec.unit, "axis: " + spec.help});
+    }
+  }
+}
+
+} // namespace
+
+io::Table sweep_points_table(const SweepResult& r) {
+  io::Table t;
+  if (r.grid.axes.empty())
+    t.columns.push_back(
+        {"point", std::vector<std::int64_t>(r.point_of.size(), 0), "", "sweep point"});
+  axis_columns(r.grid, r.point_of, t);
+  if (r.test == SweepTest::temporal)
+    t.columns.push_back({"shift_days", r.shift_days, "d", "shift t of the light curves"});
+  std::vector<std::int64_t> best(r.point_of.size(), 0);
+  if (!r.point_of.empty() && !std::isnan(r.le.p_min))
+    best[r.le.best] = 1;
+  t.columns.push_back({"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"});
+  const bool scan = r.test == SweepTest::scan;
+  t.columns.push_back(
+      {"statistic", r.observed, "",
+       scan ? "observed R(0) (blazar paper eq. 1)" : "observed R(t) (blazar paper eq. 1)"});
+  t.columns.push_back(
+      {"trial_mean", r.trial_mean, "",
+       scan ? "mean R(0) of the alert-RA scrambles" : "mean R(t) of the control trials"});
+  t.columns.push_back({"p_value", r.le.p_value, "", "pre-trial (M+1)/(N+1)"});
+  t.columns.push_back({"best", best, "", "1 for the point with the smallest pre-trial p"});
+  return t;
+}
+
+io::Table sweep_summary_table(const SweepResult& r) {
+  io::Table t;
+  t.columns.push_back({"n_points",
+                       std::vector<std::int64_t>{static_cast<std::int64_t>(r.grid.size())}, "",
+                       "grid points tried"});
+  t.columns.push_back({"n_columns",
+                       std::vector<std::int64_t>{static_cast<std::int64_t>(r.point_of.size())}, "",
+                       "statistics tried: points (scan) or points × shifts (temporal)"});
+  if (!r.point_of.empty()) {
+    axis_columns(r.grid, {r.point_of[r.le.best]}, t);
+    if (r.test == SweepTest::temporal)
+      t.columns.push_back({"shift_days", std::vector<double>{r.shift_days[r.le.best]}, "d",
+                           "shift of the best column"});
+  }
+  t.columns.push_back(
+      {"p_min", std::vector<double>{r.le.p_min}, "", "smallest pre-trial p (the best point)"});
+  t.columns.push_back({"post_trial_p", std::vector<double>{r.le.post_trial_p}, "",
+                       "exact post-trial p from the per-trial minimum (docs/methods.md)"});
+  t.columns.push_back({"sidak_p", std::vector<double>{r.le.sidak_p}, "",
+                       "1 - (1 - p_min)^n_columns, for comparison"});
+  t.columns.push_back({"n_eff", std::vector<double>{r.le.n_eff}, "",
+                       "effective trials: 1 - (1 - p_min)^n_eff = post_trial_p"});
+  return t;
+}
+
+MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
+  struct Task {
+    std::string path;
+    std::uint64_t first = 0, rows = 0;
+    std::vector<double> trials;
+  };
+  std::vector<Task> tasks;
+  std::vector<double> observed;
+  io::Table points;
+  std::int64_t seed = 0, n_points = 0;
+  std::size_t k_n = 0;
+  for (const auto& path : paths) {
+    const auto archive = io::Archive::open_read(path);
+    if (!archive.exists("/sweep/trials/statistic"))
+      throw core::InputError(path, 0, "/sweep", "not a finished nuflare sweep archive");
+    const auto obs = archive.read_f64("/sweep/statistic_observed");
+    const auto s = static_cast<std::int64_t>(archive.number_attribute("/", "master_seed"));
+    if (tasks.empty()) {
+      observed = obs;
+      seed = s;
+      k_n = obs.size();
+      points = archive.read_table("/sweep/points");
+      n_points = static_cast<std::int64_t>(archive.number_attribute("/sweep", "n_points"));
+    } else {
+      const auto same = [](double a, double b) {
+        return a == b || (std::isnan(a) && std::isnan(b));
+      };
+      if (obs.size() != observed.size() ||
+          !std::equal(obs.begin(), obs.end(), observed.begin(), same))
+        throw core::InputError(path, 0, "/sweep/statistic_observed",
+                               "differs from " + paths.front() +
+                                   "'s: not a task of the same sweep");
+      if (s != seed)
+        throw core::InputError(path, 0, "master_seed",
+                               "differs from " + paths.front() +
+                                   "'s: not a task of the same sweep");
+    }
+    Task t{path, 0, 0, archive.read_f64("/sweep/trials/statistic")};
+    t.first =
+        static_cast<std::uint64_t>(archive.number_attribute("/sweep/trials", "first_trial_index"));
+    t.rows = k_n == 0 ? 0 : t.trials.size() / k_n;
+    tasks.push_back(std::move(t));
+  }
+  std::sort(tasks.begin(), tasks.end(),
+            [](const Task& a, const Task& b) { return a.first < b.first; });
+  MergedSweep out;
+  std::vector<double> trials;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    if (i > 0 && tasks[i].first != tasks[i - 1].first + tasks[i - 1].rows)
+      throw core::InputError(
+          tasks[i].path, 0, "/sweep/trials",
+          "trials start at global index " + std::to_string(tasks[i].first) + ", expected " +
+              std::to_string(tasks[i - 1].first + tasks[i - 1].rows) + " after " +
+              tasks[i - 1].path + " (give every task the same trials and its own sweep_point)");
+    trials.insert(trials.end(), tasks[i].trials.begin(), tasks[i].trials.end());
+    out.n_trials += tasks[i].rows;
+  }
+  out.le = look_elsewhere(observed, trials, trial_min_p(trials, k_n, 0, k_n));
+  std::vector<double> mean, col(out.n_trials);
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    mean.push_back(finite_mean(col));
+  }
+  std::vector<std::int64_t> best(k_n, 0);
+  if (k_n > 0 && !std::isnan(out.le.p_min))
+    best[out.le.best] = 1;
+  for (auto& c : points.columns) {
+    if (c.name == "p_value")
+      c.values = out.le.p_value;
+    else if (c.name == "trial_mean")
+      c.values = mean;
+    else if (c.name == "best")
+      c.values = best;
+  }
+  // The summary: n_points, the best row's axis columns, then the correction.
+  io::Table summary;
+  summary.columns.push_back(
+      {"n_points", std::vector<std::int64_t>{n_points}, "", "grid points tried"});
+  summary.columns.push_back({"n_columns", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)},
+                             "", "statistics tried: points (scan) or points × shifts (temporal)"});
+  for (const auto& c : points.columns) {
+    if (c.name == "n_pairs")
+      break; // the axes (and shift) come first
+    if (c.name == "point")
+      continue;
+    auto one = c;
+    std::visit([&](auto& v) { v = {v.at(out.le.best)}; }, one.values);
+    summary.columns.push_back(std::move(one));
+  }
+  SweepResult dummy;
+  dummy.le = out.le;
+  auto tail = sweep_summary_table(dummy);
+  summary.columns.insert(summary.columns.end(), tail.columns.begin() + 2, tail.columns.end());
+  out.points = std::move(points);
+  out.summary = std::move(summary);
+  return out;
+}
+
+const core::OptionTable<SweepRun>& SweepRun::options() {
+  using S = SweepRun;
+  static const auto table =
+      core::OptionTable<S>()
+          .choice("test", &S::test, {{"scan", SweepTest::scan}, {"temporal", SweepTest::temporal}},
+                  "the statistic: scan = R(0) with alert-RA scrambles (as nuflare scan, blazar "
+                  "paper §5.1.1); temporal = R(t) at every shift with control-sample trials (as "
+                  "nuflare temporal, §5.1.2)")
+          .add("axis", &S::axis, "",
+               "an axis \"key: v1, v2, ...\" or \"key: first:last:count\" (repeat for more)")
+          .composing()
+          .include(&S::point, TimePoint::options())
+          .include(&S::campaign, TemporalCampaignConfig::options())
+          .include(&S::out, OutputOptions::options());
+  return table;
+}
+
+} // namespace nuflare::campaign
