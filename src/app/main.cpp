@@ -94,11 +94,11 @@ struct Mpi {
 //! Subcommands that run as one process without MPI outside a launcher: they
 //! either run no collective step or run theirs through campaign/gather and
 //! io::Archive, which take MPI_COMM_NULL as one process. The trial campaigns
-//! (spatial, temporal, scan, simultaneity, sensitivity) still start MPI, as a
+//! (spatial, temporal, scan, sweep, simultaneity, sensitivity) still start MPI, as a
 //! singleton without daemon: their runner speaks MPI directly.
 bool runs_without_mpi(const std::string& command) {
-  static const std::set<std::string> serial = {"blocks",   "flares",      "followup",
-                                               "simulate", "help-tables", "table"};
+  static const std::set<std::string> serial = {"blocks",     "flares",   "dcf",         "followup",
+                                               "candidates", "simulate", "help-tables", "table"};
   return serial.count(command) > 0;
 }
 

@@ -51,6 +51,8 @@ expect table 0 "not initialised" "$bin" table --archive f.h5 --analysis followup
 printf '[simulate]\nseed = 5\nevents.per_season = 300\nalerts.count = 6\ncatalog.count = 15\n' >sky.ini
 expect simulate 0 "not initialised" "$bin" simulate --config sky.ini --output sky
 [[ -s sky/catalog.csv && ! -e sky.lock ]] || { echo "FAIL simulate: $(ls sky)"; fails=$((fails + 1)); }
+expect dcf 0 "not initialised" "$bin" dcf --config "$demo/dcf.ini" --output d.h5
+[[ -s d.h5 && ! -e d.h5.partial ]] || { echo "FAIL dcf: no d.h5, or partial left: $(ls)"; fails=$((fails + 1)); }
 expect campaign-help 0 "not initialised" "$bin" spatial --help
 
 # Trial campaigns start MPI (a singleton without daemon outside a launcher).
