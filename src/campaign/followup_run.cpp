@@ -90,6 +90,7 @@ const core::OptionTable<FollowupOptions>& FollowupOptions::options() {
                "add the K-correction 2.5 log10(1+z) to the apparent magnitude of eq. 5 (not in "
                "the paper; with epsilon0 1 it gives the printed P_det(-21) = 26 %, 16 %; "
                "docs/methods.md, P_detectable(-21))")
+          .as_flag()
           .choice("survey", &F::survey, {{"ztf", Survey::ztf}, {"deep", Survey::deep}},
                   "selection efficiency: ztf (eq. 2) or deep (deep_limit_mag, deep_efficiency; "
                   "Fig. 19)")
