@@ -56,6 +56,13 @@ spatial_data=(--events "$ic/events/IC40_exp.csv"
 fgl=(--alerts "$alerts" --sources "$data/fermi_4fgl_dr2/4fgl_dr2_v27_main.csv"
   --lightcurves "$data/fermi_4fgl_dr2/4fgl_dr2_v27_flux_history_yearly.csv")
 fu=$data/nuztfpaper/followup_xlsx_as_csv
+lcr=$data/fermi_lcr_lightcurves
+ovro=$data/radio_ovro_blazars
+mrk421=(--fermi-lcr "$lcr/4FGL_J1104.4+3812_monthly_2_20_2025.csv"
+  --ovro "$ovro/Mrk421_15GHz.csv" --ovro-source "4FGL J1104.4+3812")
+oj287=(--xrt-qdp "$data/swift_xrt_blazars/OJ287_swift_xrt_curve.qdp" --xrt-source "OJ 287"
+  --ovro "$ovro/OJ287_J0854+2006_15GHz.csv" --ovro-source "OJ 287")
+lcr_3c454=(--fermi-lcr "$lcr/4FGL_J2253.9+1609_weekly_2_20_2025.csv")
 
 step() { echo "reproduce.sh: $*" >&2; }
 step "blazar Table 6 (IC40), Table 2, eq. 2 — paper readings"
@@ -78,6 +85,31 @@ step "ZTF §6 limits"
   --grid stein2023 --output "$out/ztf_followup_notebook_grid.h5" --overwrite > /dev/null
 "$bin" followup --config "$decks/ztf_followup.ini" --table "$fu/OVERVIEW_FU.csv" \
   --epsilon0 1 --output "$out/ztf_followup_epsilon1.h5" --overwrite > /dev/null
+"$bin" followup --config "$decks/ztf_followup.ini" --table "$fu/OVERVIEW_FU.csv" \
+  --epsilon0 1 --k-correction --output "$out/ztf_followup_kcorr.h5" --overwrite > /dev/null
+step "ZTF §2-3 candidates (all alerts; at least 3 per alert)"
+"$bin" candidates --config "$decks/ztf_candidates.ini" --overview "$fu/OVERVIEW_FU.csv" \
+  --output "$out/ztf_candidates.h5" --overwrite > /dev/null
+"$bin" candidates --config "$decks/ztf_candidates.ini" --overview "$fu/OVERVIEW_FU.csv" \
+  --min-candidates-per-alert 3 --output "$out/ztf_candidates_min3.h5" --overwrite > /dev/null
+step "blazar §6.1 Fig. 9 DCF (Mrk 421 gamma x radio, OJ 287 X-ray x radio)"
+"$bin" dcf --config "$decks/blazar_dcf.ini" "${mrk421[@]}" \
+  --output "$out/blazar_dcf_mrk421.h5" --overwrite > /dev/null
+"$bin" dcf --config "$decks/blazar_dcf.ini" "${oj287[@]}" --band-a xrt \
+  --output "$out/blazar_dcf_oj287.h5" --overwrite > /dev/null
+step "blazar §4.2 flares and classes in X-ray and radio"
+"$bin" flares --config "$decks/blazar_flares_bands.ini" "${mrk421[@]}" --high-band fermi \
+  --output "$out/blazar_flares_mrk421.h5" --overwrite > /dev/null
+"$bin" flares --config "$decks/blazar_flares_bands.ini" "${oj287[@]}" --high-band xrt \
+  --output "$out/blazar_flares_oj287.h5" --overwrite > /dev/null
+step "blazar §4.2.5 Fermi LCR flux units (3C 454.3)"
+"$bin" flares --config "$decks/blazar_flares_lcr_units.ini" "${lcr_3c454[@]}" \
+  --output "$out/blazar_lcr_units.h5" --overwrite > /dev/null
+"$bin" flares --config "$decks/blazar_flares_lcr_units.ini" "${lcr_3c454[@]}" \
+  --ul-flux 3e-14 --ul-flux-unit "ph cm^-2 s^-1" \
+  --output "$out/blazar_lcr_units_old.h5" --overwrite > /dev/null
+"$bin" flares --config "$decks/blazar_flares_lcr_units.ini" "${lcr_3c454[@]}" \
+  --fermi-lcr-energy 0.8,200 --output "$out/blazar_lcr_units_energy.h5" --overwrite > /dev/null
 
 step "figures"
 f=$out/figures
@@ -86,6 +118,11 @@ f=$out/figures
 "$py" "$here/tools/plot_temporal.py" rt "$out/blazar_temporal_4fgl.h5" "$f/fig5_rt_4fgl.png"
 "$py" "$here/tools/plot_temporal.py" pvalue "$out/blazar_temporal_4fgl.h5" "$f/fig8_pvalue_4fgl.png"
 "$py" "$here/tools/plot_followup.py" all "$out/ztf_followup.h5" "$f" > /dev/null
+"$py" "$here/tools/plot_candidates.py" "$out/ztf_candidates.h5" "$f" > /dev/null
+"$py" "$here/tools/plot_dcf.py" "$out/blazar_dcf_mrk421.h5" -o "$f/fig9_dcf_lags_mrk421.png" \
+  --source "4FGL J1104.4+3812" -s "$f/fig9_dcf_mrk421.png" > /dev/null
+"$py" "$here/tools/plot_dcf.py" "$out/blazar_dcf_oj287.h5" -o "$f/fig9_dcf_lags_oj287.png" \
+  --source "OJ 287" -s "$f/fig9_dcf_oj287.png" > /dev/null
 
 step "report"
 "$py" "$here/tools/paper_report.py" --results "$out" --quick "$quick" --csv "$out/report.csv" \

@@ -1,6 +1,7 @@
 #include "nuflare/campaign/followup_run.hpp"
 
 #include "nuflare/core/validation.hpp"
+#include "nuflare/followup/candidates.hpp"
 #include "nuflare/followup/detection.hpp"
 #include "nuflare/followup/flare_strength.hpp"
 #include "nuflare/io/formats.hpp"
@@ -26,6 +27,20 @@ std::string lower(std::string s) {
 
 double or_nan(const std::optional<double>& v) {
   return v ? *v : std::numeric_limits<double>::quiet_NaN();
+}
+
+//! P_detectable (eq. 5) on a magnitude grid, with the K-correction of a
+//! constant-f_λ spectrum (k = 1) when asked (docs/methods.md, P_detectable(−21)).
+std::vector<double> p_detectable_curve(const followup::DetectionModel& model,
+                                       const followup::RedshiftPdf& pdf,
+                                       const std::vector<double>& mags, bool k_correction) {
+  if (!k_correction)
+    return model.p_detectable(pdf, mags);
+  std::vector<double> out;
+  out.reserve(mags.size());
+  for (double m : mags)
+    out.push_back(followup::p_detectable_k_corrected(model, pdf, m, 1.0));
+  return out;
 }
 
 } // namespace
@@ -71,6 +86,11 @@ const core::OptionTable<FollowupOptions>& FollowupOptions::options() {
                "magnitude step of the archive curves (Fig. 16-19)", core::POSITIVE)
           .add("epsilon0", &F::epsilon0, "", "pipeline detection efficiency epsilon0 (eq. 2)",
                core::UNIT_INTERVAL)
+          .add("k_correction", &F::k_correction, "",
+               "add the K-correction 2.5 log10(1+z) to the apparent magnitude of eq. 5 (not in "
+               "the paper; with epsilon0 1 it gives the printed P_det(-21) = 26 %, 16 %; "
+               "docs/methods.md, P_detectable(-21))")
+          .as_flag()
           .choice("survey", &F::survey, {{"ztf", Survey::ztf}, {"deep", Survey::deep}},
                   "selection efficiency: ztf (eq. 2) or deep (deep_limit_mag, deep_efficiency; "
                   "Fig. 19)")
@@ -110,6 +130,7 @@ FollowupSettings followup_settings(const FollowupOptions& run) {
   s.config.detection = run.survey == Survey::ztf ? s.ztf : s.deep;
   s.missing_signalness = run.selection.missing_signalness;
   s.galactic_cut = run.selection.galactic_cut;
+  s.k_correction = run.k_correction;
   s.table_format = run.table_format == TableFormat::campaign ? "campaign"
                    : run.table_format == TableFormat::overview
                        ? "overview"
@@ -175,6 +196,21 @@ FollowupResults followup_limits(const FollowupOptions& run, const FollowupSettin
 
   // The stdout CSV: the run's survey and repeat factor.
   r.summary = followup::limit_curve(r.p_astro_obs, s.evolutions, s.mags, s.config);
+  if (s.k_correction) {
+    // The same rows with the K-corrected P_detectable (eq. 5) and eq. 7 on it.
+    const followup::DetectionModel model(s.config.detection);
+    for (auto e : s.evolutions) {
+      const followup::RedshiftPdf pdf(e, s.config.redshift);
+      for (auto& row : r.summary) {
+        if (row.evolution != e)
+          continue;
+        row.p_detectable = followup::p_detectable_k_corrected(model, pdf, row.abs_mag, 1.0);
+        row.p_no_counterpart_f1 =
+            followup::p_no_counterpart(r.p_astro_obs, row.p_detectable, s.config.alert_repeat);
+        row.f_limit = followup::f_limit(r.x_limit, row.p_detectable);
+      }
+    }
+  }
 
   // Fig. 14: P_dist(z) (eq. 4) on a uniform grid of 801 points over [0, z_max].
   for (auto e : s.evolutions) {
@@ -201,8 +237,8 @@ FollowupResults followup_limits(const FollowupOptions& run, const FollowupSettin
     EvolutionCurves c;
     c.evolution = e;
     c.abs_mag = s.curve_mags;
-    c.p_detectable_ztf = ztf_model.p_detectable(pdf, s.curve_mags);
-    c.p_detectable_deep = deep_model.p_detectable(pdf, s.curve_mags);
+    c.p_detectable_ztf = p_detectable_curve(ztf_model, pdf, s.curve_mags, s.k_correction);
+    c.p_detectable_deep = p_detectable_curve(deep_model, pdf, s.curve_mags, s.k_correction);
     c.p_detectable = s.survey == "deep" ? c.p_detectable_deep : c.p_detectable_ztf;
     for (std::size_t j = 0; j < s.curve_mags.size(); ++j) {
       const double pd = c.p_detectable[j];
@@ -253,6 +289,7 @@ void write_followup_archive(io::Archive& ar, const FollowupSettings& s, const Fo
   ar.set_attribute("/followup", "cl", s.config.cl);
   ar.set_attribute("/followup", "gamma", s.config.redshift.gamma);
   ar.set_attribute("/followup", "epsilon0", s.config.detection.epsilon0);
+  ar.set_attribute("/followup", "k_correction", std::int64_t{s.k_correction ? 1 : 0});
   ar.set_attribute("/followup", "alert_repeat", static_cast<std::int64_t>(s.config.alert_repeat));
   ar.set_attribute("/followup", "missing_signalness", s.missing_signalness);
   ar.set_attribute("/followup", "n_alerts", static_cast<std::int64_t>(r.table4.size()));

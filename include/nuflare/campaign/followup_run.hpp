@@ -41,6 +41,9 @@ struct FollowupOptions {
   double mag_min = -27, mag_max = -15, mag_step = 0.5;
   double curve_step = 0.1;
   double epsilon0 = followup::DetectionConfig{}.epsilon0;
+  //! m = M + DM(z) + 2.5 log10(1+z) in eq. 5: the reading that gives the
+  //! printed P_det(−21) = 26 % / 16 % with ε₀ = 1 (docs/methods.md, P_detectable(−21)).
+  bool k_correction = false;
   Survey survey = Survey::ztf;
   double deep_limit_mag = 24, deep_efficiency = 0.6;
   std::optional<std::string> not_followed_up;
@@ -73,6 +76,7 @@ struct FollowupSettings {
   std::string survey;
   double missing_signalness = 0.5;
   bool galactic_cut = false;
+  bool k_correction = false; //!< K-correction +2.5 log10(1+z) in P_detectable
 };
 
 //! P_dist(z) of one evolution on a uniform z grid (Fig. 14).
