@@ -2,6 +2,7 @@
 
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +13,7 @@
 namespace nuflare::io {
 
 using core::InputError;
+using detail::fmt;
 
 namespace {
 
@@ -30,12 +32,6 @@ TableFormat release_format() {
   f.delimiter = Delimiter::whitespace;
   f.header_may_be_comment = true;
   return f;
-}
-
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
 }
 
 [[noreturn]] void no_rows(const TableReader& t) {
