@@ -205,36 +205,34 @@ hid_t native_type<std::int64_t>() {
   return H5T_NATIVE_INT64;
 }
 
-hid_t file_type(RowType t) {
+//! The HDF5 types of a row type: on disk (little-endian, as numpy reads it
+//! anywhere) and in memory.
+struct Hdf5Types {
+  hid_t file;
+  hid_t memory;
+};
+
+Hdf5Types hdf5_types(RowType t) {
   switch (t) {
   case RowType::u8:
-    return H5T_STD_U8LE;
+    return {H5T_STD_U8LE, H5T_NATIVE_UINT8};
   case RowType::u16:
-    return H5T_STD_U16LE;
+    return {H5T_STD_U16LE, H5T_NATIVE_UINT16};
   case RowType::u32:
-    return H5T_STD_U32LE;
+    return {H5T_STD_U32LE, H5T_NATIVE_UINT32};
   case RowType::i64:
-    return H5T_STD_I64LE;
+    return {H5T_STD_I64LE, H5T_NATIVE_INT64};
   case RowType::f64:
     break;
   }
-  return H5T_IEEE_F64LE;
+  return {H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE};
 }
 
+hid_t file_type(RowType t) {
+  return hdf5_types(t).file;
+}
 hid_t memory_type(RowType t) {
-  switch (t) {
-  case RowType::u8:
-    return H5T_NATIVE_UINT8;
-  case RowType::u16:
-    return H5T_NATIVE_UINT16;
-  case RowType::u32:
-    return H5T_NATIVE_UINT32;
-  case RowType::i64:
-    return H5T_NATIVE_INT64;
-  case RowType::f64:
-    break;
-  }
-  return H5T_NATIVE_DOUBLE;
+  return hdf5_types(t).memory;
 }
 
 //! numpy's name of an HDF5 number type ("uint16", "float64"), or a short
@@ -466,33 +464,31 @@ RowType count_type(std::uint64_t max_count) {
   return RowType::i64;
 }
 
-std::string_view row_type_name(RowType type) {
+namespace {
+//! numpy's name and the size in bytes of a row type.
+std::pair<std::string_view, std::size_t> row_type_traits(RowType type) {
   switch (type) {
   case RowType::u8:
-    return "uint8";
+    return {"uint8", 1};
   case RowType::u16:
-    return "uint16";
+    return {"uint16", 2};
   case RowType::u32:
-    return "uint32";
+    return {"uint32", 4};
   case RowType::i64:
-    return "int64";
+    return {"int64", 8};
   case RowType::f64:
     break;
   }
-  return "float64";
+  return {"float64", 8};
+}
+} // namespace
+
+std::string_view row_type_name(RowType type) {
+  return row_type_traits(type).first;
 }
 
 std::size_t row_type_bytes(RowType type) {
-  switch (type) {
-  case RowType::u8:
-    return 1;
-  case RowType::u16:
-    return 2;
-  case RowType::u32:
-    return 4;
-  default:
-    return 8;
-  }
+  return row_type_traits(type).second;
 }
 
 std::uint64_t chunk_rows_for(std::uint64_t n_rows, std::uint64_t row_bytes) {
