@@ -65,9 +65,9 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     opts.label = "background trials of " + group.name;
 
     TrialRunner background(archive, comm, base + "/background", config.background_trials, opts);
-    const auto bg =
-        background.add_i64("statistic", 1, "events",
-                           "count at the threshold for RA-scrambled sources", max_background);
+    const auto bg = background.add<std::int64_t>("statistic", 1, "events",
+                                                 "count at the threshold for RA-scrambled sources",
+                                                 max_background);
     background.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
       skies.count(g);
       for (std::size_t k = 0; k < g.size(); ++k)
@@ -76,8 +76,8 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
 
     opts.label = "signal trials of " + group.name;
     TrialRunner signal(archive, comm, base + "/signal", n_signal_total, opts);
-    const auto sg = signal.add_i64("statistic", 1, "events",
-                                   "count with injected events; row s·N_signal + k", max_signal);
+    const auto sg = signal.add<std::int64_t>(
+        "statistic", 1, "events", "count with injected events; row s·N_signal + k", max_signal);
     // Signal trial s·N + k adds injected events to background sky k.
     signal.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
       sky.resize(g.size());
@@ -99,8 +99,8 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     r.group = group.name;
     r.n_sources = static_cast<std::int64_t>(group.members.size());
     r.log10e_threshold = thresholds[column];
-    r.result = coincidence::summarize_sensitivity(background.gather_i64(bg), signal.gather_i64(sg),
-                                                  config.strengths);
+    r.result = coincidence::summarize_sensitivity(
+        background.gather<std::int64_t>(bg), signal.gather<std::int64_t>(sg), config.strengths);
     results.push_back(std::move(r));
   }
   return results;

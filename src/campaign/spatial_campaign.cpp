@@ -128,7 +128,7 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
     ro.round_trials = std::max<std::uint64_t>(ro.round_trials, SYNC_TRIALS);
     TrialRunner runner(archive, comm, base, config.n_trials, ro);
     // A count never exceeds the selected tracks: IC40's 36 900 fit in uint16.
-    const std::size_t counts = runner.add_i64(
+    const std::size_t counts = runner.add<std::int64_t>(
         "n_near", n_thr, "events",
         "per trial (RA-scrambled sources) and threshold: tracks with a source in their circle",
         index.n_selected());
@@ -142,7 +142,7 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
     // others neither hold every trial's counts nor repeat the work; the
     // summaries are shared once all groups are done.
     const int root = static_cast<int>(j % static_cast<std::size_t>(size));
-    const auto all = runner.gather_i64(counts, root);
+    const auto all = runner.gather<std::int64_t>(counts, root);
 
     SpatialGroupResult r;
     r.group = group.name;

@@ -155,15 +155,16 @@ ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
   ro.label = "scan trials";
   TrialRunner runner(archive, comm, "/scan", config.n_trials, ro);
   const std::size_t i_r =
-      runner.add_f64("r0", k_n, "", "R(0) per trial (scrambled alert RAs) and grid point");
-  const std::size_t i_n = runner.add_i64("n_pairs", k_n, "pairs", "pairs per trial and grid point");
+      runner.add<double>("r0", k_n, "", "R(0) per trial (scrambled alert RAs) and grid point");
+  const std::size_t i_n =
+      runner.add<std::int64_t>("n_pairs", k_n, "pairs", "pairs per trial and grid point");
   std::vector<double> ra(engine.n_alerts());
   runner.run([&](std::uint64_t g, TrialRows& rows) {
     // One scramble (trial g) serves every grid point (docs/methods.md).
     scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra);
     engine.evaluate(ra, rows.f64[i_r], rows.i64[i_n]);
   });
-  const auto trials = runner.gather_f64(i_r);
+  const auto trials = runner.gather<double>(i_r);
   for (std::size_t k = 0; k < k_n; ++k) {
     const auto col = column(trials, k_n, k);
     res.p_value.push_back(right_tail_p(res.r0[k], col));
@@ -299,14 +300,14 @@ ControlResult run_control_campaign(io::Archive& archive, MPI_Comm comm,
   RunnerOptions ro = config.runner;
   ro.label = "control trials";
   TrialRunner runner(archive, comm, "/temporal", config.n_trials, ro);
-  const std::size_t i_r =
-      runner.add_f64("r", k_n, "", "R(t) per control trial and shift (random sources and times)");
+  const std::size_t i_r = runner.add<double>(
+      "r", k_n, "", "R(t) per control trial and shift (random sources and times)");
   std::vector<std::uint32_t> drawn_pool(n_sources), drawn_alert(n_sources);
   runner.run([&](std::uint64_t g, TrialRows& rows) {
     draw_control(config.seed, g, engine.pool_size(), engine.n_alerts(), drawn_pool, drawn_alert);
     engine.evaluate(drawn_pool, drawn_alert, rows.f64[i_r]);
   });
-  const auto trials = runner.gather_f64(i_r);
+  const auto trials = runner.gather<double>(i_r);
   for (std::size_t k = 0; k < k_n; ++k) {
     const auto col = column(trials, k_n, k);
     res.r_trial_mean.push_back(finite_mean(col));
@@ -372,7 +373,7 @@ SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm
   ro.label = "simultaneity trials";
   TrialRunner runner(archive, comm, "/simultaneity", config.n_trials, ro);
   const std::size_t i_m =
-      runner.add_f64("rho_mean", 3, "", "mean ρ per trial: warm_spot, region_near, region_far");
+      runner.add<double>("rho_mean", 3, "", "mean ρ per trial: warm_spot, region_near, region_far");
   std::vector<double> ra(alerts.size());
   std::vector<std::uint32_t> idx(split.pool.size()), drawn(split.warm.size());
   runner.run([&](std::uint64_t g, TrialRows& rows) {
@@ -391,7 +392,7 @@ SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm
     rows.f64[i_m][1] = coincidence::mean_rho(sources, sub.near);
     rows.f64[i_m][2] = coincidence::mean_rho(sources, sub.far);
   });
-  const auto trials = runner.gather_f64(i_m);
+  const auto trials = runner.gather<double>(i_m);
   for (std::size_t k = 0; k < 3; ++k) {
     const auto col = column(trials, 3, k);
     res.rho_mean_trials.push_back(finite_mean(col));
