@@ -70,6 +70,16 @@ std::string season_from_path(const std::string& path) {
   return name;
 }
 
+namespace {
+//! A per-season table (good runs, effective area), named after its file.
+template <class T>
+T of_season(const std::string& path) {
+  T out;
+  out.season = season_from_path(path);
+  return out;
+}
+} // namespace
+
 EventSample read_icecube_events(const std::vector<std::string>& paths) {
   EventSample out;
   for (const auto& path : paths) {
@@ -124,8 +134,7 @@ EventSample read_icecube_events(const std::string& path) {
 
 GoodRunList read_good_run_list(const std::string& path) {
   TableReader t(path, release_format());
-  GoodRunList out;
-  out.season = season_from_path(path);
+  auto out = of_season<GoodRunList>(path);
   const std::size_t c_start = t.require({"MJD_start[days]", "MJD_start"});
   const std::size_t c_stop = t.require({"MJD_stop[days]", "MJD_stop"});
   std::size_t previous_line = 0; // line of the previous run
@@ -164,8 +173,7 @@ GoodRunList read_good_run_list(const std::string& path) {
 
 EffectiveArea read_effective_area(const std::string& path) {
   TableReader t(path, release_format());
-  EffectiveArea out;
-  out.season = season_from_path(path);
+  auto out = of_season<EffectiveArea>(path);
   const std::size_t c_emin = t.require({"log10(E_nu/GeV)_min", "log10(E)_min"});
   const std::size_t c_emax = t.require({"log10(E_nu/GeV)_max", "log10(E)_max"});
   const std::size_t c_dmin = t.require({"Dec_nu_min[deg]", "Dec_min"});
