@@ -196,7 +196,7 @@ double TableReader::number(std::size_t column) const {
 
 std::optional<double> TableReader::optional_number(std::size_t column) const {
   const auto t = text(column);
-  if (t.empty() || iequals(t, "nan") || t == "--" || iequals(t, "none"))
+  if (t.empty() || iequals(t, "nan") || t == detail::MASKED || iequals(t, "none"))
     return std::nullopt;
   return number(column);
 }

