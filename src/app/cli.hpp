@@ -12,12 +12,14 @@
 #include "nuflare/io/archive.hpp"
 #include "nuflare/io/formats.hpp"
 #include "nuflare/io/output_lock.hpp"
+#include "nuflare/io/tables.hpp"
 
 #include <boost/program_options.hpp>
 #include <mpi.h>
 
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -89,6 +91,14 @@ struct Invocation {
                                      std::vector<std::filesystem::path> inputs) const;
   //! True on the rank that prints to stdout (rank 0).
   [[nodiscard]] bool prints() const noexcept { return rank == 0; }
+  //! Prints the summary table that `make()` builds (on the printing rank
+  //! only) as CSV on stdout; returns the command's exit status, 0.
+  template <class MakeTable>
+  int print_summary(MakeTable&& make) const {
+    if (prints())
+      io::print_csv(std::cout, make());
+    return 0;
+  }
 
 private:
   [[nodiscard]] const core::OptionSpec* spec(const std::string& name) const;

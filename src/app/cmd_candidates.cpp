@@ -17,9 +17,7 @@ int run_candidates(Invocation& inv, const campaign::CandidatesOptions& run) {
   if (output)
     output->write(inv.run_info(0, r.files), inv.comm,
                   [&](io::Archive& archive) { campaign::write_candidates_archive(archive, r); });
-  if (inv.prints())
-    io::print_csv(std::cout, campaign::candidates_summary_table(r));
-  return 0;
+  return inv.print_summary([&] { return campaign::candidates_summary_table(r); });
 }
 
 Command candidates_command() {

@@ -21,9 +21,7 @@ int run_dcf(Invocation& inv, const campaign::DcfRun& run) {
   output.write(inv.run_info(0, inputs), inv.comm, [&](io::Archive& archive) {
     campaign::write_dcf_archive(archive, results, run.dcf);
   });
-  if (inv.prints())
-    io::print_csv(std::cout, campaign::dcf_summary_table(results, run.dcf));
-  return 0;
+  return inv.print_summary([&] { return campaign::dcf_summary_table(results, run.dcf); });
 }
 
 Command dcf_command() {

@@ -73,9 +73,8 @@ int run_flares(Invocation& inv, const FlaresRun& run) {
     campaign::write_flares_archive(archive, sources, results, config);
   });
   timer.mark("archive");
-  if (inv.prints())
-    io::print_csv(std::cout, campaign::flares_summary_table(sources, results, config));
-  return 0;
+  return inv.print_summary(
+      [&] { return campaign::flares_summary_table(sources, results, config); });
 }
 
 Command flares_command() {

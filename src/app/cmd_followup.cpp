@@ -52,9 +52,7 @@ int run_followup(Invocation& inv, const campaign::FollowupOptions& run) {
     output->write(inv.run_info(0, inputs), inv.comm,
                   [&](io::Archive& archive) { campaign::write_followup_archive(archive, s, r); });
   }
-  if (inv.prints())
-    io::print_csv(std::cout, campaign::followup_summary_table(r));
-  return 0;
+  return inv.print_summary([&] { return campaign::followup_summary_table(r); });
 }
 
 Command followup_command() {

@@ -42,8 +42,7 @@ int run_scan(Invocation& inv, const campaign::ScanRun& run) {
       inv.run_info(run.campaign.seed, in.files), inv.comm,
       [&](io::Archive& archive) {
         result = campaign::run_scan_campaign(archive, inv.comm, engine, run.campaign);
-        if (!archive.exists("/scan/summary"))
-          archive.write_table("/scan/summary", campaign::scan_summary_table(result));
+        campaign::write_table_once(archive, "/scan/summary", campaign::scan_summary_table(result));
       },
       campaign::Signals::checkpoint);
   if (inv.prints()) {

@@ -74,9 +74,7 @@ int run_spatial_sensitivity(Invocation& inv, const campaign::RunOutput& output,
                                    campaign::sensitivity_curve_table(results));
       },
       campaign::Signals::checkpoint);
-  if (inv.prints())
-    io::print_csv(std::cout, campaign::sensitivity_summary_table(results));
-  return 0;
+  return inv.print_summary([&] { return campaign::sensitivity_summary_table(results); });
 }
 
 int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
@@ -101,9 +99,7 @@ int run_temporal_sensitivity(Invocation& inv, const campaign::RunOutput& output,
                                    campaign::temporal_sensitivity_curve_table(result));
       },
       campaign::Signals::checkpoint);
-  if (inv.prints())
-    io::print_csv(std::cout, campaign::temporal_sensitivity_summary_table(result));
-  return 0;
+  return inv.print_summary([&] { return campaign::temporal_sensitivity_summary_table(result); });
 }
 
 int run_sensitivity(Invocation& inv) {

@@ -99,9 +99,7 @@ int run_simulate(Invocation& inv, const SimulateRun& run) {
                 << "): replaced only this sky's files, left everything else as it was\n";
     files = sky_files(sky, run.sky);
   });
-  if (inv.prints())
-    io::print_csv(std::cout, files);
-  return 0;
+  return inv.print_summary([&] { return files; });
 }
 
 Command simulate_command() {

@@ -75,14 +75,11 @@ int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
       [&](io::Archive& archive) {
         result = campaign::run_simultaneity_campaign(archive, inv.comm, sources, alerts, run.factor,
                                                      run.split_deg, run.campaign);
-        if (!archive.exists("/simultaneity/summary"))
-          archive.write_table("/simultaneity/summary",
-                              campaign::simultaneity_summary_table(result));
+        campaign::write_table_once(archive, "/simultaneity/summary",
+                                   campaign::simultaneity_summary_table(result));
       },
       campaign::Signals::checkpoint);
-  if (inv.prints())
-    io::print_csv(std::cout, campaign::simultaneity_summary_table(result));
-  return 0;
+  return inv.print_summary([&] { return campaign::simultaneity_summary_table(result); });
 }
 
 Command simultaneity_command() {

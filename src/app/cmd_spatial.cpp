@@ -77,11 +77,11 @@ int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
                                      campaign::spatial_flux_limit_table(limits));
       },
       campaign::Signals::checkpoint);
-  if (inv.prints())
-    io::print_csv(std::cout, io::select_columns(campaign::spatial_summary_table(results),
-                                                {"group", "log10e_min", "n_observed", "n_expected",
-                                                 "sigma", "p_value"}));
-  return 0;
+  return inv.print_summary([&] {
+    return io::select_columns(
+        campaign::spatial_summary_table(results),
+        {"group", "log10e_min", "n_observed", "n_expected", "sigma", "p_value"});
+  });
 }
 
 Command spatial_command() {

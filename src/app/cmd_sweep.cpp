@@ -32,10 +32,9 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
       inv.run_info(run.campaign.seed, files), inv.comm,
       [&](io::Archive& archive) {
         result = campaign::run_sweep_campaign(archive, inv.comm, grid, in, run.campaign, run.test);
-        if (!archive.exists("/sweep/points"))
-          archive.write_table("/sweep/points", campaign::sweep_points_table(result));
-        if (!archive.exists("/sweep/summary"))
-          archive.write_table("/sweep/summary", campaign::sweep_summary_table(result));
+        campaign::write_table_once(archive, "/sweep/points", campaign::sweep_points_table(result));
+        campaign::write_table_once(archive, "/sweep/summary",
+                                   campaign::sweep_summary_table(result));
       },
       campaign::Signals::checkpoint);
   if (inv.prints()) {

@@ -43,8 +43,8 @@ int run_temporal(Invocation& inv, const campaign::TemporalRun& run) {
       [&](io::Archive& archive) {
         result = campaign::run_control_campaign(archive, inv.comm, engine, pairs, n_sources,
                                                 run.campaign);
-        if (!archive.exists("/temporal/summary"))
-          archive.write_table("/temporal/summary", campaign::control_summary_table(result));
+        campaign::write_table_once(archive, "/temporal/summary",
+                                   campaign::control_summary_table(result));
       },
       campaign::Signals::checkpoint);
   if (inv.prints()) {

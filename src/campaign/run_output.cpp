@@ -175,4 +175,9 @@ void refuse_guarded_folder(const std::filesystem::path& output,
   }
 }
 
+void write_table_once(io::Archive& archive, const std::string& path, const io::Table& table) {
+  if (!archive.exists(path))
+    archive.write_table(path, table);
+}
+
 } // namespace nuflare::campaign

@@ -247,27 +247,41 @@ TrialRunner::TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group,
   install_signal_handlers();
 }
 
-std::size_t TrialRunner::add_f64(const std::string& name, std::uint64_t n_cols,
-                                 const std::string& unit, const std::string& description) {
-  if (prepared_)
-    throw core::Error("TrialRunner: datasets are declared before run()");
-  datasets_.push_back(
-      {name, group_ + "/trials/" + name, {n_cols, io::RowType::f64, 1}, false, unit, description});
-  f64_.emplace_back();
-  return f64_.size() - 1;
+template <class T>
+std::vector<std::vector<T>>& TrialRunner::local_rows() {
+  if constexpr (std::is_same_v<T, double>)
+    return f64_;
+  else
+    return i64_;
+}
+template <class T>
+const std::vector<std::vector<T>>& TrialRunner::local_rows() const {
+  return const_cast<TrialRunner*>(this)->local_rows<T>();
 }
 
-std::size_t TrialRunner::add_i64(const std::string& name, std::uint64_t n_cols,
-                                 const std::string& unit, const std::string& description,
-                                 std::optional<std::uint64_t> max_count) {
+template <io::RowValue T>
+std::size_t TrialRunner::add(const std::string& name, std::uint64_t n_cols, const std::string& unit,
+                             const std::string& description,
+                             std::optional<std::uint64_t> max_count) {
+  constexpr bool integer = std::is_same_v<T, std::int64_t>;
   if (prepared_)
     throw core::Error("TrialRunner: datasets are declared before run()");
-  const io::RowType type = max_count ? io::count_type(*max_count) : io::RowType::i64;
+  if (!integer && max_count)
+    throw core::Error("TrialRunner: " + name + ": max_count is for integer counts");
+  const io::RowType type = !integer    ? io::RowType::f64
+                           : max_count ? io::count_type(*max_count)
+                                       : io::RowType::i64;
   datasets_.push_back(
-      {name, group_ + "/trials/" + name, {n_cols, type, 1}, true, unit, description});
-  i64_.emplace_back();
-  return i64_.size() - 1;
+      {name, group_ + "/trials/" + name, {n_cols, type, 1}, integer, unit, description});
+  auto& rows = local_rows<T>();
+  rows.emplace_back();
+  return rows.size() - 1;
 }
+template std::size_t TrialRunner::add<double>(const std::string&, std::uint64_t, const std::string&,
+                                              const std::string&, std::optional<std::uint64_t>);
+template std::size_t TrialRunner::add<std::int64_t>(const std::string&, std::uint64_t,
+                                                    const std::string&, const std::string&,
+                                                    std::optional<std::uint64_t>);
 
 WorkRange TrialRunner::piece(std::uint64_t round) const {
   const std::uint64_t lo = resumed_ + round * round_rows_;
@@ -284,7 +298,7 @@ std::uint64_t TrialRunner::chunk_floor(std::uint64_t rows) const {
 
 void TrialRunner::check_memory() const {
   // Every rank keeps its own rows of this run and, for the summary, all
-  // trials' rows gathered (gather_f64/gather_i64), 8 bytes per value.
+  // trials' rows gathered (gather<T>()), 8 bytes per value.
   double row_bytes = 0;
   for (const auto& d : datasets_)
     row_bytes += 8.0 * static_cast<double>(d.layout.n_cols);
@@ -417,7 +431,7 @@ std::uint64_t TrialRunner::check_resumed() {
       refuse(d.path, "checksum mismatch — the checkpoint was modified");
   }
   // `done` is 1 on every saved row (its checksum held above).
-  const auto done = archive_.read_rows_i64(datasets_.back().path, share.begin, share.end);
+  const auto done = archive_.read_rows<std::int64_t>(datasets_.back().path, share.begin, share.end);
   int bad = std::any_of(done.begin(), done.end(), [](std::int64_t v) { return v != 1; }) ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm_);
   if (bad != 0)
@@ -642,17 +656,14 @@ void TrialRunner::run_batched(const BatchFunction& batch) {
 }
 
 template <class T>
-std::vector<T> TrialRunner::gather(const Dataset& d, const std::vector<T>& local, int root) const {
+std::vector<T> TrialRunner::gather_rows(const Dataset& d, const std::vector<T>& local,
+                                        int root) const {
   const std::uint64_t cols = d.layout.n_cols;
   const bool here = root < 0 || root == rank_;
   std::vector<T> out(here ? n_trials_ * cols : 0);
   // Rows of earlier runs: from the archive (their checksums held at the start).
   if (resumed_ > 0 && here) {
-    std::vector<T> earlier;
-    if constexpr (std::is_same_v<T, double>)
-      earlier = archive_.read_rows_f64(d.path, 0, resumed_);
-    else
-      earlier = archive_.read_rows_i64(d.path, 0, resumed_);
+    const std::vector<T> earlier = archive_.read_rows<T>(d.path, 0, resumed_);
     std::copy(earlier.begin(), earlier.end(), out.begin());
   }
   T* const to = here ? out.data() : nullptr;
@@ -701,30 +712,20 @@ std::vector<T> TrialRunner::gather(const Dataset& d, const std::vector<T>& local
   return out;
 }
 
-std::vector<double> TrialRunner::gather_f64(std::size_t index) const {
+template <io::RowValue T>
+std::vector<T> TrialRunner::gather(std::size_t index, int root) const {
+  constexpr bool integer = std::is_same_v<T, std::int64_t>;
   if (!prepared_)
-    throw core::Error("gather_f64: call run() first");
-  std::size_t k = 0;
-  for (std::size_t j = 0; j + 1 < datasets_.size(); ++j) // all but `done`
-    if (!datasets_[j].integer && k++ == index)
-      return gather(datasets_[j], f64_.at(index), -1);
-  throw core::Error("gather_f64: no such dataset");
-}
-
-std::vector<std::int64_t> TrialRunner::gather_i64(std::size_t index) const {
-  return gather_i64(index, -1);
-}
-
-std::vector<std::int64_t> TrialRunner::gather_i64(std::size_t index, int root) const {
-  if (!prepared_)
-    throw core::Error("gather_i64: call run() first");
+    throw core::Error("TrialRunner::gather: call run() first");
   if (root >= size_)
-    throw core::Error("gather_i64: no rank " + std::to_string(root));
+    throw core::Error("TrialRunner::gather: no rank " + std::to_string(root));
   std::size_t k = 0;
   for (std::size_t j = 0; j + 1 < datasets_.size(); ++j) // all but `done`
-    if (datasets_[j].integer && k++ == index)
-      return gather(datasets_[j], i64_.at(index), root);
-  throw core::Error("gather_i64: no such dataset");
+    if (datasets_[j].integer == integer && k++ == index)
+      return gather_rows(datasets_[j], local_rows<T>().at(index), root);
+  throw core::Error("TrialRunner::gather: no such dataset");
 }
+template std::vector<double> TrialRunner::gather<double>(std::size_t, int) const;
+template std::vector<std::int64_t> TrialRunner::gather<std::int64_t>(std::size_t, int) const;
 
 } // namespace nuflare::campaign

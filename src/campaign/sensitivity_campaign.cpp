@@ -4,6 +4,7 @@
 #include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/core/error.hpp"
 #include "nuflare/core/validation.hpp"
+#include "nuflare/io/tables.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -46,12 +47,7 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
           ? std::optional(max_background + static_cast<std::uint64_t>(std::llround(most_injected)))
           : std::nullopt;
   // Every group's tables at once, once per node, built split over its ranks.
-  std::vector<std::vector<double>> decs;
-  for (const auto& group : groups) {
-    decs.emplace_back();
-    for (std::size_t i : group.members)
-      decs.back().push_back(catalog.dec_deg[i]);
-  }
+  const std::vector<std::vector<double>> decs = group_declinations(catalog, groups);
   const SharedSpatialTables tables(comm, index, decs);
   std::vector<SensitivityGroupResult> results;
   for (std::size_t j = 0; j < groups.size(); ++j) {
@@ -65,9 +61,9 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     opts.label = "background trials of " + group.name;
 
     TrialRunner background(archive, comm, base + "/background", config.background_trials, opts);
-    const auto bg =
-        background.add_i64("statistic", 1, "events",
-                           "count at the threshold for RA-scrambled sources", max_background);
+    const auto bg = background.add<std::int64_t>("statistic", 1, "events",
+                                                 "count at the threshold for RA-scrambled sources",
+                                                 max_background);
     background.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
       skies.count(g);
       for (std::size_t k = 0; k < g.size(); ++k)
@@ -76,8 +72,8 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
 
     opts.label = "signal trials of " + group.name;
     TrialRunner signal(archive, comm, base + "/signal", n_signal_total, opts);
-    const auto sg = signal.add_i64("statistic", 1, "events",
-                                   "count with injected events; row s·N_signal + k", max_signal);
+    const auto sg = signal.add<std::int64_t>(
+        "statistic", 1, "events", "count with injected events; row s·N_signal + k", max_signal);
     // Signal trial s·N + k adds injected events to background sky k.
     signal.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
       sky.resize(g.size());
@@ -99,61 +95,64 @@ run_sensitivity_campaign(io::Archive& archive, MPI_Comm comm, const io::EventSam
     r.group = group.name;
     r.n_sources = static_cast<std::int64_t>(group.members.size());
     r.log10e_threshold = thresholds[column];
-    r.result = coincidence::summarize_sensitivity(background.gather_i64(bg), signal.gather_i64(sg),
-                                                  config.strengths);
+    r.result = coincidence::summarize_sensitivity(
+        background.gather<std::int64_t>(bg), signal.gather<std::int64_t>(sg), config.strengths);
     results.push_back(std::move(r));
   }
   return results;
 }
 
-io::Table sensitivity_summary_table(std::span<const SensitivityGroupResult> results) {
-  std::vector<std::string> group;
-  std::vector<std::int64_t> n_sources;
-  std::vector<double> threshold, sens, dp3, dp5, floor;
-  for (const auto& r : results) {
-    group.push_back(r.group);
-    n_sources.push_back(r.n_sources);
-    threshold.push_back(r.log10e_threshold);
-    sens.push_back(r.result.sensitivity);
-    dp3.push_back(r.result.discovery_3sigma);
-    dp5.push_back(r.result.discovery_5sigma);
-    floor.push_back(r.result.p_floor);
-  }
-  io::Table t;
-  t.columns.push_back({"group", group, "", "source group"});
-  t.columns.push_back({"n_sources", n_sources, "", "sources in the group"});
-  t.columns.push_back({"log10e_min", threshold, "log10(E/GeV)", "energy threshold"});
-  t.columns.push_back({"sensitivity", sens, "events",
-                       "injected events for which 90% of trials give p < 0.05 (NaN: not reached)"});
-  t.columns.push_back(
-      {"discovery_3sigma", dp3, "events", "injected events for which 50% of trials reach 3 sigma"});
-  t.columns.push_back({"discovery_5sigma", dp5, "events",
-                       "injected events for which 50% of trials reach 5 sigma "
-                       "(NaN when p_floor is above the 5 sigma p)"});
-  t.columns.push_back({"p_floor", floor, "", "smallest p the background trials resolve"});
-  return t;
+io::Table sensitivity_curve_table(std::span<const SensitivityGroupResult> results) {
+  // One row per group and injected strength.
+  struct Row {
+    const SensitivityGroupResult* r;
+    std::size_t s;
+    [[nodiscard]] double at(const std::vector<double> coincidence::SensitivityResult::*v) const {
+      return (r->result.*v)[s];
+    }
+  };
+  std::vector<Row> rows;
+  for (const auto& r : results)
+    for (std::size_t s = 0; s < r.result.strengths.size(); ++s)
+      rows.push_back({&r, s});
+  using C = io::ColumnOf<Row>;
+  using S = coincidence::SensitivityResult;
+  const std::vector<C> columns{
+      C("group", "", "source group", [](const Row& x) { return x.r->group; }),
+      C("strength", "events", "injected events per trial",
+        [](const Row& x) { return x.at(&S::strengths); }),
+      C("frac_p05", "", "fraction of signal trials with p < 0.05",
+        [](const Row& x) { return x.at(&S::frac_p05); }),
+      C("frac_3sigma", "", "fraction with p <= 1.35e-3",
+        [](const Row& x) { return x.at(&S::frac_3sigma); }),
+      C("frac_5sigma", "", "fraction with p <= 2.87e-7",
+        [](const Row& x) { return x.at(&S::frac_5sigma); }),
+      C("median_p", "", "median pre-trial p of the signal trials",
+        [](const Row& x) { return x.at(&S::median_p); }),
+  };
+  return io::make_table(rows, columns);
 }
 
-io::Table sensitivity_curve_table(std::span<const SensitivityGroupResult> results) {
-  std::vector<std::string> group;
-  std::vector<double> strength, f05, f3, f5, median;
-  for (const auto& r : results)
-    for (std::size_t s = 0; s < r.result.strengths.size(); ++s) {
-      group.push_back(r.group);
-      strength.push_back(r.result.strengths[s]);
-      f05.push_back(r.result.frac_p05[s]);
-      f3.push_back(r.result.frac_3sigma[s]);
-      f5.push_back(r.result.frac_5sigma[s]);
-      median.push_back(r.result.median_p[s]);
-    }
-  io::Table t;
-  t.columns.push_back({"group", group, "", "source group"});
-  t.columns.push_back({"strength", strength, "events", "injected events per trial"});
-  t.columns.push_back({"frac_p05", f05, "", "fraction of signal trials with p < 0.05"});
-  t.columns.push_back({"frac_3sigma", f3, "", "fraction with p <= 1.35e-3"});
-  t.columns.push_back({"frac_5sigma", f5, "", "fraction with p <= 2.87e-7"});
-  t.columns.push_back({"median_p", median, "", "median pre-trial p of the signal trials"});
-  return t;
+io::Table sensitivity_summary_table(std::span<const SensitivityGroupResult> results) {
+  using R = SensitivityGroupResult;
+  using C = io::ColumnOf<R>;
+  const std::vector<C> columns{
+      C("group", "", "source group", &R::group),
+      C("n_sources", "", "sources in the group", &R::n_sources),
+      C("log10e_min", "log10(E/GeV)", "energy threshold", &R::log10e_threshold),
+      C("sensitivity", "events",
+        "injected events for which 90% of trials give p < 0.05 (NaN: not reached)",
+        [](const R& r) { return r.result.sensitivity; }),
+      C("discovery_3sigma", "events", "injected events for which 50% of trials reach 3 sigma",
+        [](const R& r) { return r.result.discovery_3sigma; }),
+      C("discovery_5sigma", "events",
+        "injected events for which 50% of trials reach 5 sigma "
+        "(NaN when p_floor is above the 5 sigma p)",
+        [](const R& r) { return r.result.discovery_5sigma; }),
+      C("p_floor", "", "smallest p the background trials resolve",
+        [](const R& r) { return r.result.p_floor; }),
+  };
+  return io::make_table(results, std::span<const C>(columns));
 }
 
 } // namespace nuflare::campaign

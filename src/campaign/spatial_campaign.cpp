@@ -5,6 +5,7 @@
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/core/error.hpp"
+#include "nuflare/io/tables.hpp"
 
 #include <algorithm>
 #include <map>
@@ -69,6 +70,17 @@ std::span<const std::int64_t> ScrambledSkies::n_near(std::size_t k) const {
   return std::span<const std::int64_t>(n_near_).subspan(k * n_thr_, n_thr_);
 }
 
+std::vector<std::vector<double>> group_declinations(const io::SourceCatalog& catalog,
+                                                    std::span<const SourceGroup> groups) {
+  std::vector<std::vector<double>> decs;
+  for (const auto& group : groups) {
+    decs.emplace_back();
+    for (std::size_t i : group.members)
+      decs.back().push_back(catalog.dec_deg[i]);
+  }
+  return decs;
+}
+
 std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_Comm comm,
                                                      const coincidence::SpatialIndex& index,
                                                      const io::SourceCatalog& catalog,
@@ -88,12 +100,7 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
   const std::size_t n_thr = index.n_thresholds();
   const std::vector<double> thresholds(index.thresholds.begin(), index.thresholds.end());
   // Every group's tables at once, once per node, built split over its ranks.
-  std::vector<std::vector<double>> decs;
-  for (const auto& group : groups) {
-    decs.emplace_back();
-    for (std::size_t i : group.members)
-      decs.back().push_back(catalog.dec_deg[i]);
-  }
+  const std::vector<std::vector<double>> decs = group_declinations(catalog, groups);
   const SharedSpatialTables tables(comm, index, decs);
 
   if (!archive.exists("/spatial"))
@@ -128,7 +135,7 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
     ro.round_trials = std::max<std::uint64_t>(ro.round_trials, SYNC_TRIALS);
     TrialRunner runner(archive, comm, base, config.n_trials, ro);
     // A count never exceeds the selected tracks: IC40's 36 900 fit in uint16.
-    const std::size_t counts = runner.add_i64(
+    const std::size_t counts = runner.add<std::int64_t>(
         "n_near", n_thr, "events",
         "per trial (RA-scrambled sources) and threshold: tracks with a source in their circle",
         index.n_selected());
@@ -142,7 +149,7 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
     // others neither hold every trial's counts nor repeat the work; the
     // summaries are shared once all groups are done.
     const int root = static_cast<int>(j % static_cast<std::size_t>(size));
-    const auto all = runner.gather_i64(counts, root);
+    const auto all = runner.gather<std::int64_t>(counts, root);
 
     SpatialGroupResult r;
     r.group = group.name;
@@ -161,37 +168,37 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
 }
 
 io::Table spatial_summary_table(std::span<const SpatialGroupResult> results) {
-  std::vector<std::string> group;
-  std::vector<double> thr, expected, sigma, p16, p84, excess, p;
-  std::vector<std::int64_t> observed, at_least;
-  for (const auto& r : results)
-    for (std::size_t k = 0; k < r.summary.size(); ++k) {
-      const auto& s = r.summary[k];
-      group.push_back(r.group);
-      thr.push_back(r.thresholds_log10e[k]);
-      observed.push_back(s.n_observed);
-      expected.push_back(s.n_expected);
-      sigma.push_back(s.sigma);
-      p16.push_back(s.p16);
-      p84.push_back(s.p84);
-      excess.push_back(s.excess);
-      at_least.push_back(s.n_at_least);
-      p.push_back(s.p_value);
-    }
-  io::Table t;
-  t.columns = {
-      {"group", group, "", "source group"},
-      {"log10e_min", thr, "log10(E/GeV)", "energy threshold (reconstructed)"},
-      {"n_observed", observed, "events", "tracks with a source of the group in their circle"},
-      {"n_expected", expected, "events", "mean over RA-scrambled trials"},
-      {"sigma", sigma, "events", "standard deviation over trials"},
-      {"p16", p16, "events", "16th percentile of the trial counts"},
-      {"p84", p84, "events", "84th percentile of the trial counts"},
-      {"excess", excess, "events", "n_observed - n_expected"},
-      {"n_at_least", at_least, "trials", "trials with a count >= n_observed"},
-      {"p_value", p, "", "right-tailed (M+1)/(N+1)"},
+  // One row per group and threshold.
+  struct Row {
+    const SpatialGroupResult* r;
+    std::size_t k;
+    [[nodiscard]] const coincidence::TrialSummary& s() const { return r->summary[k]; }
   };
-  return t;
+  std::vector<Row> rows;
+  for (const auto& r : results)
+    for (std::size_t k = 0; k < r.summary.size(); ++k)
+      rows.push_back({&r, k});
+  using C = io::ColumnOf<Row>;
+  const std::vector<C> columns{
+      C("group", "", "source group", [](const Row& x) { return x.r->group; }),
+      C("log10e_min", "log10(E/GeV)", "energy threshold (reconstructed)",
+        [](const Row& x) { return x.r->thresholds_log10e[x.k]; }),
+      C("n_observed", "events", "tracks with a source of the group in their circle",
+        [](const Row& x) { return x.s().n_observed; }),
+      C("n_expected", "events", "mean over RA-scrambled trials",
+        [](const Row& x) { return x.s().n_expected; }),
+      C("sigma", "events", "standard deviation over trials",
+        [](const Row& x) { return x.s().sigma; }),
+      C("p16", "events", "16th percentile of the trial counts",
+        [](const Row& x) { return x.s().p16; }),
+      C("p84", "events", "84th percentile of the trial counts",
+        [](const Row& x) { return x.s().p84; }),
+      C("excess", "events", "n_observed - n_expected", [](const Row& x) { return x.s().excess; }),
+      C("n_at_least", "trials", "trials with a count >= n_observed",
+        [](const Row& x) { return x.s().n_at_least; }),
+      C("p_value", "", "right-tailed (M+1)/(N+1)", [](const Row& x) { return x.s().p_value; }),
+  };
+  return io::make_table(rows, columns);
 }
 
 io::Table spatial_table6(std::span<const SpatialGroupResult> results) {
@@ -223,63 +230,48 @@ io::Table spatial_table6(std::span<const SpatialGroupResult> results) {
 }
 
 io::Table spatial_table2(std::span<const PotentialSourceRow> rows) {
-  std::vector<std::string> group;
-  std::vector<std::int64_t> n, region, warm, potential;
-  std::vector<double> fraction;
-  for (const auto& r : rows) {
-    group.push_back(r.group);
-    n.push_back(r.counts.n_sources);
-    region.push_back(r.counts.n_in_alert_region);
-    warm.push_back(r.counts.n_warm_spot);
-    potential.push_back(r.counts.n_potential);
-    fraction.push_back(r.counts.fraction());
-  }
-  io::Table t;
-  t.columns = {
-      {"group", group, "", "source group"},
-      {"n_sources", n, "sources", "sources in the group"},
-      {"n_in_alert_region", region, "sources", "inside a non-retracted alert's 90% region"},
-      {"n_warm_spot", warm, "sources", "flagged warm_spot in the catalogue"},
-      {"n_potential", potential, "sources", "potential neutrino sources (region or warm spot)"},
-      {"fraction", fraction, "", "n_potential / n_sources"},
+  using R = PotentialSourceRow;
+  using C = io::ColumnOf<R>;
+  const std::vector<C> columns{
+      C("group", "", "source group", &R::group),
+      C("n_sources", "sources", "sources in the group",
+        [](const R& r) { return r.counts.n_sources; }),
+      C("n_in_alert_region", "sources", "inside a non-retracted alert's 90% region",
+        [](const R& r) { return r.counts.n_in_alert_region; }),
+      C("n_warm_spot", "sources", "flagged warm_spot in the catalogue",
+        [](const R& r) { return r.counts.n_warm_spot; }),
+      C("n_potential", "sources", "potential neutrino sources (region or warm spot)",
+        [](const R& r) { return r.counts.n_potential; }),
+      C("fraction", "", "n_potential / n_sources", [](const R& r) { return r.counts.fraction(); }),
   };
-  return t;
+  return io::make_table(rows, std::span<const C>(columns));
 }
 
 io::Table spatial_flux_limit_table(std::span<const FluxLimitRow> rows) {
-  std::vector<double> lo, hi, n, gamma, pivot, live, exposure, phi0, frac_pivot, frac_bin;
-  for (const auto& r : rows) {
-    lo.push_back(r.config.log10e_min);
-    hi.push_back(r.config.log10e_max);
-    n.push_back(r.config.n_events);
-    gamma.push_back(r.config.spectral_index);
-    pivot.push_back(r.config.pivot_gev);
-    live.push_back(r.livetime_days);
-    exposure.push_back(r.limit.exposure_cm2_s_gev);
-    phi0.push_back(r.limit.phi0);
-    frac_pivot.push_back(r.limit.fraction_at_pivot);
-    frac_bin.push_back(r.limit.fraction_in_bin);
-  }
-  io::Table t;
-  t.columns = {
-      {"log10e_min", lo, "log10(E/GeV)", "energy bin lower edge (true neutrino energy)"},
-      {"log10e_max", hi, "log10(E/GeV)", "energy bin upper edge"},
-      {"n_events", n, "events", "excess attributed to the sources (eq. 2)"},
-      {"spectral_index", gamma, "", "gamma of E^-gamma"},
-      {"pivot_gev", pivot, "GeV", "energy where phi0 is quoted"},
-      {"livetime_days", live, "d", "summed good-run livetime of the seasons"},
-      {"exposure", exposure, "cm2 s GeV",
-       "sum over seasons of livetime x int A_eff (E/E0)^-gamma dE"},
-      {"phi0", phi0, "GeV-1 cm-2 s-1", "flux normalisation at the pivot (upper limit)"},
-      {"fraction_at_pivot", frac_pivot, "", "phi0 / (4 pi phi_diffuse(E0))"},
-      {"fraction_in_bin", frac_bin, "", "flux in the bin / diffuse flux in the bin (4 pi)"},
+  using R = FluxLimitRow;
+  using C = io::ColumnOf<R>;
+  const std::vector<C> columns{
+      C("log10e_min", "log10(E/GeV)", "energy bin lower edge (true neutrino energy)",
+        [](const R& r) { return r.config.log10e_min; }),
+      C("log10e_max", "log10(E/GeV)", "energy bin upper edge",
+        [](const R& r) { return r.config.log10e_max; }),
+      C("n_events", "events", "excess attributed to the sources (eq. 2)",
+        [](const R& r) { return r.config.n_events; }),
+      C("spectral_index", "", "gamma of E^-gamma",
+        [](const R& r) { return r.config.spectral_index; }),
+      C("pivot_gev", "GeV", "energy where phi0 is quoted",
+        [](const R& r) { return r.config.pivot_gev; }),
+      C("livetime_days", "d", "summed good-run livetime of the seasons", &R::livetime_days),
+      C("exposure", "cm2 s GeV", "sum over seasons of livetime x int A_eff (E/E0)^-gamma dE",
+        [](const R& r) { return r.limit.exposure_cm2_s_gev; }),
+      C("phi0", "GeV-1 cm-2 s-1", "flux normalisation at the pivot (upper limit)",
+        [](const R& r) { return r.limit.phi0; }),
+      C("fraction_at_pivot", "", "phi0 / (4 pi phi_diffuse(E0))",
+        [](const R& r) { return r.limit.fraction_at_pivot; }),
+      C("fraction_in_bin", "", "flux in the bin / diffuse flux in the bin (4 pi)",
+        [](const R& r) { return r.limit.fraction_in_bin; }),
   };
-  return t;
-}
-
-void write_table_once(io::Archive& archive, const std::string& path, const io::Table& table) {
-  if (!archive.exists(path))
-    archive.write_table(path, table);
+  return io::make_table(rows, std::span<const C>(columns));
 }
 
 } // namespace nuflare::campaign

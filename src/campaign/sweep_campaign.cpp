@@ -403,15 +403,15 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
   RunnerOptions ro = config.runner;
   ro.label = "sweep trials";
   TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
-  const std::size_t i_s = runner.add_f64(
+  const std::size_t i_s = runner.add<double>(
       "statistic", k_n, "",
       what + " per trial (" + (scan ? "scrambled alert RAs" : "control samples") + ") and column");
-  const std::size_t i_n =
-      runner.add_i64("n_pairs", k_n, "pairs",
-                     scan ? "pairs per trial and column" : "control sources per trial and column");
+  const std::size_t i_n = runner.add<std::int64_t>("n_pairs", k_n, "pairs",
+                                                   scan ? "pairs per trial and column"
+                                                        : "control sources per trial and column");
   runner.run(
       [&](std::uint64_t g, TrialRows& rows) { evaluate(true, g, rows.f64[i_s], rows.i64[i_n]); });
-  const auto trials = runner.gather_f64(i_s);
+  const auto trials = runner.gather<double>(i_s);
   // Per-trial min p over this rank's share of the columns, combined exactly.
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
@@ -519,7 +519,7 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
     const auto archive = io::Archive::open_read(path);
     if (!archive.exists("/sweep/trials/statistic"))
       throw core::InputError(path, 0, "/sweep", "not a finished nuflare sweep archive");
-    const auto obs = archive.read_f64("/sweep/statistic_observed");
+    const auto obs = archive.read<double>("/sweep/statistic_observed");
     const auto s = static_cast<std::int64_t>(archive.number_attribute("/", "master_seed"));
     if (tasks.empty()) {
       observed = obs;
@@ -541,7 +541,7 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
                                "differs from " + paths.front() +
                                    "'s: not a task of the same sweep");
     }
-    Task t{path, 0, 0, archive.read_f64("/sweep/trials/statistic")};
+    Task t{path, 0, 0, archive.read<double>("/sweep/trials/statistic")};
     t.first =
         static_cast<std::uint64_t>(archive.number_attribute("/sweep/trials", "first_trial_index"));
     t.rows = k_n == 0 ? 0 : t.trials.size() / k_n;

@@ -104,6 +104,37 @@ std::vector<double> trial_min_p(std::span<const double> trials, std::size_t n_co
   return out;
 }
 
+namespace {
+
+//! A trial summary: the columns `head`, then the p columns every such
+//! summary ends with, the pre-trial p per grid point and the post-trial p of
+//! the smallest, repeated on every row.
+io::Table with_p_columns(std::vector<io::Column> head, const std::vector<double>& p_value,
+                         const char* p_what, double post_trial_p, const char* post_what) {
+  io::Table t;
+  t.columns = std::move(head);
+  t.columns.push_back({"p_value", p_value, "", p_what});
+  t.columns.push_back(
+      {"post_trial_p", std::vector<double>(p_value.size(), post_trial_p), "", post_what});
+  return t;
+}
+
+//! For each of the `n_points` grid points: the trials' values there (column
+//! k of `trials`, row-major) handed to `also(col)`, and the pre-trial p of
+//! `observed[k]` against them appended to `p_value` — what every temporal
+//! summary reports per point (docs/methods.md).
+template <class Also>
+void per_point(std::span<const double> trials, std::size_t n_points,
+               std::span<const double> observed, std::vector<double>& p_value, Also&& also) {
+  for (std::size_t k = 0; k < n_points; ++k) {
+    const auto col = column(trials, n_points, k);
+    p_value.push_back(right_tail_p(observed[k], col));
+    also(col);
+  }
+}
+
+} // namespace
+
 double post_trial_p(std::span<const double> observed_p,
                     std::span<const double> trial_min) noexcept {
   double best = std::numeric_limits<double>::infinity();
@@ -155,20 +186,18 @@ ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
   ro.label = "scan trials";
   TrialRunner runner(archive, comm, "/scan", config.n_trials, ro);
   const std::size_t i_r =
-      runner.add_f64("r0", k_n, "", "R(0) per trial (scrambled alert RAs) and grid point");
-  const std::size_t i_n = runner.add_i64("n_pairs", k_n, "pairs", "pairs per trial and grid point");
+      runner.add<double>("r0", k_n, "", "R(0) per trial (scrambled alert RAs) and grid point");
+  const std::size_t i_n =
+      runner.add<std::int64_t>("n_pairs", k_n, "pairs", "pairs per trial and grid point");
   std::vector<double> ra(engine.n_alerts());
   runner.run([&](std::uint64_t g, TrialRows& rows) {
     // One scramble (trial g) serves every grid point (docs/methods.md).
     scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra);
     engine.evaluate(ra, rows.f64[i_r], rows.i64[i_n]);
   });
-  const auto trials = runner.gather_f64(i_r);
-  for (std::size_t k = 0; k < k_n; ++k) {
-    const auto col = column(trials, k_n, k);
-    res.p_value.push_back(right_tail_p(res.r0[k], col));
-    res.r0_trial_mean.push_back(finite_mean(col));
-  }
+  const auto trials = runner.gather<double>(i_r);
+  per_point(trials, k_n, res.r0, res.p_value,
+            [&](const std::vector<double>& col) { res.r0_trial_mean.push_back(finite_mean(col)); });
   res.post_trial_p = post_trial_p(res.p_value, partitioned_trial_min_p(comm, trials, k_n));
   double best = std::numeric_limits<double>::infinity();
   for (std::size_t k = 0; k < k_n; ++k)
@@ -180,18 +209,16 @@ ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
 }
 
 io::Table scan_summary_table(const ScanResult& r) {
-  io::Table t;
-  t.columns = {
-      {"delta_t", r.delta_t_days, "d", "time window ΔT"},
-      {"factor", r.factor, "", "containment factor of the alert regions"},
-      {"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"},
-      {"r0", r.r0, "", "observed R(0) (blazar paper eq. 1)"},
-      {"r0_trial_mean", r.r0_trial_mean, "", "mean R(0) of the alert-RA scrambles"},
-      {"p_value", r.p_value, "", "pre-trial (M+1)/(N+1)"},
-      {"post_trial_p", std::vector<double>(r.r0.size(), r.post_trial_p), "",
-       "post-trial p of the best grid point (docs/methods.md)"},
-  };
-  return t;
+  return with_p_columns(
+      {
+          {"delta_t", r.delta_t_days, "d", "time window ΔT"},
+          {"factor", r.factor, "", "containment factor of the alert regions"},
+          {"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"},
+          {"r0", r.r0, "", "observed R(0) (blazar paper eq. 1)"},
+          {"r0_trial_mean", r.r0_trial_mean, "", "mean R(0) of the alert-RA scrambles"},
+      },
+      r.p_value, "pre-trial (M+1)/(N+1)", r.post_trial_p,
+      "post-trial p of the best grid point (docs/methods.md)");
 }
 
 namespace {
@@ -299,38 +326,34 @@ ControlResult run_control_campaign(io::Archive& archive, MPI_Comm comm,
   RunnerOptions ro = config.runner;
   ro.label = "control trials";
   TrialRunner runner(archive, comm, "/temporal", config.n_trials, ro);
-  const std::size_t i_r =
-      runner.add_f64("r", k_n, "", "R(t) per control trial and shift (random sources and times)");
+  const std::size_t i_r = runner.add<double>(
+      "r", k_n, "", "R(t) per control trial and shift (random sources and times)");
   std::vector<std::uint32_t> drawn_pool(n_sources), drawn_alert(n_sources);
   runner.run([&](std::uint64_t g, TrialRows& rows) {
     draw_control(config.seed, g, engine.pool_size(), engine.n_alerts(), drawn_pool, drawn_alert);
     engine.evaluate(drawn_pool, drawn_alert, rows.f64[i_r]);
   });
-  const auto trials = runner.gather_f64(i_r);
-  for (std::size_t k = 0; k < k_n; ++k) {
-    const auto col = column(trials, k_n, k);
+  const auto trials = runner.gather<double>(i_r);
+  per_point(trials, k_n, res.r_observed, res.p_value, [&](const std::vector<double>& col) {
     res.r_trial_mean.push_back(finite_mean(col));
     res.r_trial_p16.push_back(percentile(col, 16));
     res.r_trial_p84.push_back(percentile(col, 84));
-    res.p_value.push_back(right_tail_p(res.r_observed[k], col));
-  }
+  });
   res.post_trial_p = post_trial_p(res.p_value, partitioned_trial_min_p(comm, trials, k_n));
   return res;
 }
 
 io::Table control_summary_table(const ControlResult& r) {
-  io::Table t;
-  t.columns = {
-      {"shift_days", r.shift_days, "d", "shift t of the light curves"},
-      {"r_observed", r.r_observed, "", "observed R(t) (blazar paper eq. 1)"},
-      {"r_trial_mean", r.r_trial_mean, "", "mean R(t) of the control trials"},
-      {"r_trial_p16", r.r_trial_p16, "", "16th percentile of the control trials"},
-      {"r_trial_p84", r.r_trial_p84, "", "84th percentile of the control trials"},
-      {"p_value", r.p_value, "", "pre-trial (M+1)/(N+1) per shift"},
-      {"post_trial_p", std::vector<double>(r.shift_days.size(), r.post_trial_p), "",
-       "post-trial p of the smallest p over shifts (docs/methods.md)"},
-  };
-  return t;
+  return with_p_columns(
+      {
+          {"shift_days", r.shift_days, "d", "shift t of the light curves"},
+          {"r_observed", r.r_observed, "", "observed R(t) (blazar paper eq. 1)"},
+          {"r_trial_mean", r.r_trial_mean, "", "mean R(t) of the control trials"},
+          {"r_trial_p16", r.r_trial_p16, "", "16th percentile of the control trials"},
+          {"r_trial_p84", r.r_trial_p84, "", "84th percentile of the control trials"},
+      },
+      r.p_value, "pre-trial (M+1)/(N+1) per shift", r.post_trial_p,
+      "post-trial p of the smallest p over shifts (docs/methods.md)");
 }
 
 SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm,
@@ -372,7 +395,7 @@ SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm
   ro.label = "simultaneity trials";
   TrialRunner runner(archive, comm, "/simultaneity", config.n_trials, ro);
   const std::size_t i_m =
-      runner.add_f64("rho_mean", 3, "", "mean ρ per trial: warm_spot, region_near, region_far");
+      runner.add<double>("rho_mean", 3, "", "mean ρ per trial: warm_spot, region_near, region_far");
   std::vector<double> ra(alerts.size());
   std::vector<std::uint32_t> idx(split.pool.size()), drawn(split.warm.size());
   runner.run([&](std::uint64_t g, TrialRows& rows) {
@@ -391,12 +414,10 @@ SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm
     rows.f64[i_m][1] = coincidence::mean_rho(sources, sub.near);
     rows.f64[i_m][2] = coincidence::mean_rho(sources, sub.far);
   });
-  const auto trials = runner.gather_f64(i_m);
-  for (std::size_t k = 0; k < 3; ++k) {
-    const auto col = column(trials, 3, k);
+  const auto trials = runner.gather<double>(i_m);
+  per_point(trials, 3, res.rho_mean_observed, res.p_value, [&](const std::vector<double>& col) {
     res.rho_mean_trials.push_back(finite_mean(col));
-    res.p_value.push_back(right_tail_p(res.rho_mean_observed[k], col));
-  }
+  });
   return res;
 }
 

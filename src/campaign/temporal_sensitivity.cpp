@@ -51,11 +51,11 @@ TemporalSensitivityResult run_temporal_sensitivity_campaign(
   RunnerOptions opts = config.runner;
   opts.label = "background trials";
   TrialRunner background(archive, comm, "/sensitivity/background", config.background_trials, opts);
-  const auto bg = background.add_f64("statistic", 1, "",
-                                     "R(0) for scrambled alert RAs (= nuflare scan trial k)");
+  const auto bg = background.add<double>("statistic", 1, "",
+                                         "R(0) for scrambled alert RAs (= nuflare scan trial k)");
   // At most every (source, alert) pair; at most the largest strength injected.
-  const auto bg_pairs = background.add_i64("n_pairs", 1, "pairs", "(source, alert) pairs",
-                                           std::uint64_t{series.size()} * alerts.size());
+  const auto bg_pairs = background.add<std::int64_t>("n_pairs", 1, "pairs", "(source, alert) pairs",
+                                                     std::uint64_t{series.size()} * alerts.size());
   std::vector<double> ra(engine.n_alerts());
   background.run([&](std::uint64_t g, TrialRows& rows) {
     scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra);
@@ -67,13 +67,13 @@ TemporalSensitivityResult run_temporal_sensitivity_campaign(
   TrialRunner signal(archive, comm, "/sensitivity/signal", config.strengths.size() * n_signal,
                      opts);
   const auto sg =
-      signal.add_f64("statistic", 1, "", "R(0) with injected flares; row s·N_signal + k");
+      signal.add<double>("statistic", 1, "", "R(0) with injected flares; row s·N_signal + k");
   const double most_injected = *std::max_element(config.strengths.begin(), config.strengths.end());
-  const auto sg_n = signal.add_i64("n_injected", 1, "flares",
-                                   "flares injected (the strength, or every pair when fewer)",
-                                   most_injected >= 0 && most_injected < 1e15
-                                       ? std::optional(static_cast<std::uint64_t>(most_injected))
-                                       : std::nullopt);
+  const auto sg_n = signal.add<std::int64_t>(
+      "n_injected", 1, "flares", "flares injected (the strength, or every pair when fewer)",
+      most_injected >= 0 && most_injected < 1e15
+          ? std::optional(static_cast<std::uint64_t>(most_injected))
+          : std::nullopt);
   signal.run([&](std::uint64_t g, TrialRows& rows) {
     const std::uint64_t s = g / n_signal, k = g % n_signal;
     scramble_alert_ra(config.seed, SCAN_RA_STREAM, k, ra); // background sky k
@@ -100,20 +100,20 @@ TemporalSensitivityResult run_temporal_sensitivity_campaign(
   r.amplitude = config.amplitude;
   r.n_alerts = static_cast<std::int64_t>(alerts.size());
   r.n_sources = static_cast<std::int64_t>(series.size());
-  const auto n_pairs = background.gather_i64(bg_pairs);
+  const auto n_pairs = background.gather<std::int64_t>(bg_pairs);
   std::int64_t total_pairs = 0; // exact integer sum: the same for any rank count
   for (auto p : n_pairs)
     total_pairs += p;
   r.mean_pairs = static_cast<double>(total_pairs) / static_cast<double>(n_pairs.size());
-  const auto injected = signal.gather_i64(sg_n);
+  const auto injected = signal.gather<std::int64_t>(sg_n);
   for (std::size_t s = 0; s < config.strengths.size(); ++s) {
     std::int64_t sum = 0;
     for (std::uint64_t k = 0; k < n_signal; ++k)
       sum += injected[s * n_signal + k];
     r.mean_injected.push_back(static_cast<double>(sum) / static_cast<double>(n_signal));
   }
-  r.result = coincidence::summarize_sensitivity(background.gather_f64(bg), signal.gather_f64(sg),
-                                                config.strengths);
+  r.result = coincidence::summarize_sensitivity(background.gather<double>(bg),
+                                                signal.gather<double>(sg), config.strengths);
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -30,7 +31,7 @@ bool contains_ci(std::string_view text, std::string_view word) {
 }
 
 bool missing(std::string_view t) {
-  return t.empty() || t == "None" || t == "none" || t == "NULL" || t == "--";
+  return t.empty() || t == "None" || t == "none" || t == "NULL" || t == detail::MASKED;
 }
 
 // Reads an unsigned integer of exactly `digits` digits at `pos`.

@@ -205,36 +205,34 @@ hid_t native_type<std::int64_t>() {
   return H5T_NATIVE_INT64;
 }
 
-hid_t file_type(RowType t) {
+//! The HDF5 types of a row type: on disk (little-endian, as numpy reads it
+//! anywhere) and in memory.
+struct Hdf5Types {
+  hid_t file;
+  hid_t memory;
+};
+
+Hdf5Types hdf5_types(RowType t) {
   switch (t) {
   case RowType::u8:
-    return H5T_STD_U8LE;
+    return {H5T_STD_U8LE, H5T_NATIVE_UINT8};
   case RowType::u16:
-    return H5T_STD_U16LE;
+    return {H5T_STD_U16LE, H5T_NATIVE_UINT16};
   case RowType::u32:
-    return H5T_STD_U32LE;
+    return {H5T_STD_U32LE, H5T_NATIVE_UINT32};
   case RowType::i64:
-    return H5T_STD_I64LE;
+    return {H5T_STD_I64LE, H5T_NATIVE_INT64};
   case RowType::f64:
     break;
   }
-  return H5T_IEEE_F64LE;
+  return {H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE};
 }
 
+hid_t file_type(RowType t) {
+  return hdf5_types(t).file;
+}
 hid_t memory_type(RowType t) {
-  switch (t) {
-  case RowType::u8:
-    return H5T_NATIVE_UINT8;
-  case RowType::u16:
-    return H5T_NATIVE_UINT16;
-  case RowType::u32:
-    return H5T_NATIVE_UINT32;
-  case RowType::i64:
-    return H5T_NATIVE_INT64;
-  case RowType::f64:
-    break;
-  }
-  return H5T_NATIVE_DOUBLE;
+  return hdf5_types(t).memory;
 }
 
 //! numpy's name of an HDF5 number type ("uint16", "float64"), or a short
@@ -466,33 +464,31 @@ RowType count_type(std::uint64_t max_count) {
   return RowType::i64;
 }
 
-std::string_view row_type_name(RowType type) {
+namespace {
+//! numpy's name and the size in bytes of a row type.
+std::pair<std::string_view, std::size_t> row_type_traits(RowType type) {
   switch (type) {
   case RowType::u8:
-    return "uint8";
+    return {"uint8", 1};
   case RowType::u16:
-    return "uint16";
+    return {"uint16", 2};
   case RowType::u32:
-    return "uint32";
+    return {"uint32", 4};
   case RowType::i64:
-    return "int64";
+    return {"int64", 8};
   case RowType::f64:
     break;
   }
-  return "float64";
+  return {"float64", 8};
+}
+} // namespace
+
+std::string_view row_type_name(RowType type) {
+  return row_type_traits(type).first;
 }
 
 std::size_t row_type_bytes(RowType type) {
-  switch (type) {
-  case RowType::u8:
-    return 1;
-  case RowType::u16:
-    return 2;
-  case RowType::u32:
-    return 4;
-  default:
-    return 8;
-  }
+  return row_type_traits(type).second;
 }
 
 std::uint64_t chunk_rows_for(std::uint64_t n_rows, std::uint64_t row_bytes) {
@@ -675,8 +671,7 @@ void Archive::open_collective(unsigned flags) {
   identity_ = file_identity(path_);
 }
 
-Archive Archive::create(const std::filesystem::path& final_path, MPI_Comm comm,
-                        const RunInfo& info) {
+Archive Archive::unopened_partial(const std::filesystem::path& final_path, MPI_Comm comm) {
   silence_hdf5();
   Archive a;
   a.final_path_ = final_path;
@@ -685,6 +680,12 @@ Archive Archive::create(const std::filesystem::path& final_path, MPI_Comm comm,
     MPI_Comm_dup(comm, &a.comm_);
     MPI_Comm_rank(a.comm_, &a.rank_);
   }
+  return a;
+}
+
+Archive Archive::create(const std::filesystem::path& final_path, MPI_Comm comm,
+                        const RunInfo& info) {
+  Archive a = unopened_partial(final_path, comm);
   // A new file replaces an old partial one instead of truncating it: a run
   // that still writes the old file (same --output) writes to its own,
   // now nameless, file and cannot damage this one.
@@ -732,14 +733,7 @@ Archive Archive::open_read(const std::filesystem::path& path) {
 }
 
 Archive Archive::open_partial(const std::filesystem::path& final_path, MPI_Comm comm) {
-  silence_hdf5();
-  Archive a;
-  a.final_path_ = final_path;
-  a.path_ = partial_path(final_path);
-  if (parallel(comm)) {
-    MPI_Comm_dup(comm, &a.comm_);
-    MPI_Comm_rank(a.comm_, &a.rank_);
-  }
+  Archive a = unopened_partial(final_path, comm);
   // Rank 0 looks through a read-only handle first: a file HDF5 cannot open,
   // or one of another format, is refused before any rank opens it for writing.
   std::string field, problem;
@@ -1020,27 +1014,29 @@ void describe(Archive& a, const std::string& path, const std::string& unit,
 
 } // namespace
 
-void Archive::write_vector(const std::string& path, std::span<const double> values,
-                           const std::string& unit, const std::string& description) {
-  reserve(values.size_bytes() + METADATA_PER_OBJECT);
+void Archive::write_whole_dataset(const std::string& path, std::int64_t file_type,
+                                  std::int64_t memory_type, const void* data, std::size_t n,
+                                  std::size_t bytes) {
+  static_assert(std::is_same_v<hid_t, std::int64_t>, "hid_t is held as std::int64_t");
+  reserve(bytes + METADATA_PER_OBJECT);
   pending_ += METADATA_PER_OBJECT;
-  H d = create_dataset(file_->get(), path, H5T_IEEE_F64LE, {values.size()});
-  const bool ok = d.get() >= 0 && write_whole(d.get(), H5T_NATIVE_DOUBLE, values.data(), rank_);
+  H d = create_dataset(file_->get(), path, file_type, {n});
+  const bool ok = d.get() >= 0 && write_whole(d.get(), memory_type, data, rank_);
   check_all(ok,
             ok ? "" : path_.string() + ": " + path + ": cannot write (" + hdf5_error_text() + ")");
-  d.reset();
+}
+
+void Archive::write_vector(const std::string& path, std::span<const double> values,
+                           const std::string& unit, const std::string& description) {
+  write_whole_dataset(path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.data(), values.size(),
+                      values.size_bytes());
   describe(*this, path, unit, description);
 }
 
 void Archive::write_vector(const std::string& path, std::span<const std::int64_t> values,
                            const std::string& unit, const std::string& description) {
-  reserve(values.size_bytes() + METADATA_PER_OBJECT);
-  pending_ += METADATA_PER_OBJECT;
-  H d = create_dataset(file_->get(), path, H5T_STD_I64LE, {values.size()});
-  const bool ok = d.get() >= 0 && write_whole(d.get(), H5T_NATIVE_INT64, values.data(), rank_);
-  check_all(ok,
-            ok ? "" : path_.string() + ": " + path + ": cannot write (" + hdf5_error_text() + ")");
-  d.reset();
+  write_whole_dataset(path, H5T_STD_I64LE, H5T_NATIVE_INT64, values.data(), values.size(),
+                      values.size_bytes());
   describe(*this, path, unit, description);
 }
 
@@ -1053,13 +1049,7 @@ void Archive::write_strings(const std::string& path, const std::vector<std::stri
   std::string buffer(values.size() * width, '\0');
   for (std::size_t i = 0; i < values.size(); ++i)
     std::memcpy(buffer.data() + i * width, values[i].data(), values[i].size());
-  reserve(buffer.size() + METADATA_PER_OBJECT);
-  pending_ += METADATA_PER_OBJECT;
-  H d = create_dataset(file_->get(), path, t.get(), {values.size()});
-  const bool ok = d.get() >= 0 && write_whole(d.get(), t.get(), buffer.data(), rank_);
-  check_all(ok,
-            ok ? "" : path_.string() + ": " + path + ": cannot write (" + hdf5_error_text() + ")");
-  d.reset();
+  write_whole_dataset(path, t.get(), t.get(), buffer.data(), values.size(), buffer.size());
   set_attribute(path, "description", description);
 }
 
@@ -1117,17 +1107,17 @@ void Archive::create_rows(const std::string& path, const RowLayout& layout, cons
   set_attribute(path, "checksum", RowChecksum{}.hex());
 }
 
-void Archive::create_rows_f64(const std::string& path, std::uint64_t n_rows, std::uint64_t n_cols,
-                              const std::string& unit, const std::string& description) {
-  create_rows(path, {n_cols, RowType::f64, chunk_rows_for(n_rows, 8 * n_cols)}, unit, description);
+template <RowValue T>
+void Archive::create_rows(const std::string& path, std::uint64_t n_rows, std::uint64_t n_cols,
+                          const std::string& unit, const std::string& description) {
+  const RowType type = std::is_same_v<T, double> ? RowType::f64 : RowType::i64;
+  create_rows(path, {n_cols, type, chunk_rows_for(n_rows, 8 * n_cols)}, unit, description);
   resize_rows(path, n_rows);
 }
-
-void Archive::create_rows_i64(const std::string& path, std::uint64_t n_rows, std::uint64_t n_cols,
-                              const std::string& unit, const std::string& description) {
-  create_rows(path, {n_cols, RowType::i64, chunk_rows_for(n_rows, 8 * n_cols)}, unit, description);
-  resize_rows(path, n_rows);
-}
+template void Archive::create_rows<double>(const std::string&, std::uint64_t, std::uint64_t,
+                                           const std::string&, const std::string&);
+template void Archive::create_rows<std::int64_t>(const std::string&, std::uint64_t, std::uint64_t,
+                                                 const std::string&, const std::string&);
 
 RowsInfo Archive::inspect_rows(const std::string& path) {
   flush(); // the read-only handle below reads what is on disk
@@ -1368,8 +1358,8 @@ std::vector<T> read_all(hid_t file, const std::string& path, const std::filesyst
 }
 
 template <class T>
-std::vector<T> read_rows(hid_t file, const std::string& path, std::uint64_t begin,
-                         std::uint64_t end, const std::filesystem::path& fname) {
+std::vector<T> read_row_range(hid_t file, const std::string& path, std::uint64_t begin,
+                              std::uint64_t end, const std::filesystem::path& fname) {
   H dset(H5Dopen2(file, path.c_str(), H5P_DEFAULT));
   if (dset.get() < 0)
     throw core::InputError(fname.string(), 0, path, "no such dataset");
@@ -1393,20 +1383,21 @@ std::vector<T> read_rows(hid_t file, const std::string& path, std::uint64_t begi
 }
 } // namespace
 
-std::vector<double> Archive::read_f64(const std::string& path) const {
-  return read_all<double>(file_->get(), path, path_);
+template <RowValue T>
+std::vector<T> Archive::read(const std::string& path) const {
+  return read_all<T>(file_->get(), path, path_);
 }
-std::vector<std::int64_t> Archive::read_i64(const std::string& path) const {
-  return read_all<std::int64_t>(file_->get(), path, path_);
+template <RowValue T>
+std::vector<T> Archive::read_rows(const std::string& path, std::uint64_t row_begin,
+                                  std::uint64_t row_end) const {
+  return read_row_range<T>(file_->get(), path, row_begin, row_end, path_);
 }
-std::vector<double> Archive::read_rows_f64(const std::string& path, std::uint64_t row_begin,
-                                           std::uint64_t row_end) const {
-  return read_rows<double>(file_->get(), path, row_begin, row_end, path_);
-}
-std::vector<std::int64_t> Archive::read_rows_i64(const std::string& path, std::uint64_t row_begin,
-                                                 std::uint64_t row_end) const {
-  return read_rows<std::int64_t>(file_->get(), path, row_begin, row_end, path_);
-}
+template std::vector<double> Archive::read<double>(const std::string&) const;
+template std::vector<std::int64_t> Archive::read<std::int64_t>(const std::string&) const;
+template std::vector<double> Archive::read_rows<double>(const std::string&, std::uint64_t,
+                                                        std::uint64_t) const;
+template std::vector<std::int64_t>
+Archive::read_rows<std::int64_t>(const std::string&, std::uint64_t, std::uint64_t) const;
 
 std::vector<std::string> Archive::read_strings(const std::string& path) const {
   H dset(H5Dopen2(file_->get(), path.c_str(), H5P_DEFAULT));
@@ -1489,10 +1480,10 @@ Table Archive::read_table(const std::string& path) const {
       c.values = read_strings(col);
       break;
     case H5T_INTEGER:
-      c.values = read_i64(col);
+      c.values = read<std::int64_t>(col);
       break;
     default:
-      c.values = read_f64(col);
+      c.values = read<double>(col);
       break;
     }
     t.columns.push_back(std::move(c));

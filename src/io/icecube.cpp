@@ -2,6 +2,7 @@
 
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,6 +13,7 @@
 namespace nuflare::io {
 
 using core::InputError;
+using detail::fmt;
 
 namespace {
 
@@ -30,12 +32,6 @@ TableFormat release_format() {
   f.delimiter = Delimiter::whitespace;
   f.header_may_be_comment = true;
   return f;
-}
-
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
 }
 
 [[noreturn]] void no_rows(const TableReader& t) {
@@ -73,6 +69,16 @@ std::string season_from_path(const std::string& path) {
     strip_suffix(name, s);
   return name;
 }
+
+namespace {
+//! A per-season table (good runs, effective area), named after its file.
+template <class T>
+T of_season(const std::string& path) {
+  T out;
+  out.season = season_from_path(path);
+  return out;
+}
+} // namespace
 
 EventSample read_icecube_events(const std::vector<std::string>& paths) {
   EventSample out;
@@ -128,8 +134,7 @@ EventSample read_icecube_events(const std::string& path) {
 
 GoodRunList read_good_run_list(const std::string& path) {
   TableReader t(path, release_format());
-  GoodRunList out;
-  out.season = season_from_path(path);
+  auto out = of_season<GoodRunList>(path);
   const std::size_t c_start = t.require({"MJD_start[days]", "MJD_start"});
   const std::size_t c_stop = t.require({"MJD_stop[days]", "MJD_stop"});
   std::size_t previous_line = 0; // line of the previous run
@@ -168,8 +173,7 @@ GoodRunList read_good_run_list(const std::string& path) {
 
 EffectiveArea read_effective_area(const std::string& path) {
   TableReader t(path, release_format());
-  EffectiveArea out;
-  out.season = season_from_path(path);
+  auto out = of_season<EffectiveArea>(path);
   const std::size_t c_emin = t.require({"log10(E_nu/GeV)_min", "log10(E)_min"});
   const std::size_t c_emax = t.require({"log10(E_nu/GeV)_max", "log10(E)_max"});
   const std::size_t c_dmin = t.require({"Dec_nu_min[deg]", "Dec_min"});

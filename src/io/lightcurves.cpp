@@ -2,6 +2,7 @@
 
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -27,6 +28,7 @@ std::string join(const std::vector<std::string>& v) {
 } // namespace
 
 using core::InputError;
+using detail::fmt;
 
 namespace {
 
@@ -44,12 +46,6 @@ struct Builder {
   std::vector<Origin> origin;
   std::vector<double> ra_deg, dec_deg; // WISE only: detection positions
 };
-
-std::string fmt(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
 
 template <class T>
 void permute(std::vector<T>& v, const std::vector<std::size_t>& order) {

@@ -5,6 +5,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "text.hpp"
 #include "truncated.hpp"
 
 #include <algorithm>
@@ -16,29 +17,11 @@
 namespace nuflare::io {
 
 using core::InputError;
+using detail::fmt;
+using detail::lower;
+using detail::trim;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-std::string fmt(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
-}
 
 // Whether the file starts with a header line: its first non-blank line begins
 // with '#' or with a field that is not a number.

@@ -1,6 +1,7 @@
 #include "nuflare/io/table_reader.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,35 +11,15 @@
 namespace nuflare::io {
 
 using core::InputError;
+using detail::iequals;
+using detail::quoted;
+using detail::trim;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 bool is_blank_or_comment(std::string_view line, char comment) {
   line = trim(line);
   return line.empty() || line.front() == comment;
-}
-
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
-  out.append(s.substr(0, 40));
-  if (s.size() > 40)
-    out += "...";
-  return out + "\"";
 }
 
 } // namespace
@@ -215,7 +196,7 @@ double TableReader::number(std::size_t column) const {
 
 std::optional<double> TableReader::optional_number(std::size_t column) const {
   const auto t = text(column);
-  if (t.empty() || iequals(t, "nan") || t == "--" || iequals(t, "none"))
+  if (t.empty() || iequals(t, "nan") || t == detail::MASKED || iequals(t, "none"))
     return std::nullopt;
   return number(column);
 }

@@ -4,6 +4,7 @@
 
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
+#include "text.hpp"
 #include "truncated.hpp"
 
 #include <algorithm>
@@ -19,23 +20,11 @@
 namespace nuflare::io {
 
 using core::InputError;
+using detail::fmt;
+using detail::iequals;
+using detail::trim;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::vector<std::string_view> split_blanks(std::string_view line) {
   std::vector<std::string_view> out;
@@ -51,20 +40,6 @@ std::vector<std::string_view> split_blanks(std::string_view line) {
     i = j;
   }
   return out;
-}
-
-std::string shown(std::string_view s) {
-  std::string out = "\"";
-  out.append(s.substr(0, 40));
-  if (s.size() > 40)
-    out += "...";
-  return out + "\"";
-}
-
-std::string fmt(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", v);
-  return buf;
 }
 
 // The two data vectors of a light curve and the error columns READ gives them.
@@ -172,10 +147,10 @@ double QdpParser::number(std::string_view text, std::size_t column) const {
     if (iequals(text, "NO"))
       fail(field, "NO (a missing value) inside a data row: every column of a light-curve row "
                   "needs a value (a separator line is NO in every column)");
-    fail(field, "not a number: " + shown(text));
+    fail(field, "not a number: " + detail::quoted(text));
   }
   if (!std::isfinite(value))
-    fail(field, "not a finite number: " + shown(text));
+    fail(field, "not a finite number: " + detail::quoted(text));
   return value;
 }
 
@@ -191,7 +166,7 @@ void QdpParser::read_directive(const std::vector<std::string_view>& words) {
     int column = 0;
     auto [ptr, ec] = std::from_chars(words[i].data(), words[i].data() + words[i].size(), column);
     if (ec != std::errc() || ptr != words[i].data() + words[i].size())
-      fail("READ", "not a column number: " + shown(words[i]));
+      fail("READ", "not a column number: " + detail::quoted(words[i]));
     if (column < 1 || column > 2)
       fail("READ", "column " + std::string(words[i]) +
                        " does not exist: a light curve has two data columns, 1 (time) and 2 "
@@ -336,7 +311,7 @@ void QdpParser::run() {
     }
     if (std::isalpha(static_cast<unsigned char>(words[0].front())) && !iequals(words[0], "NO") &&
         !iequals(words[0], "nan") && !iequals(words[0], "inf"))
-      fail("command", "unknown QDP command " + shown(words[0]) +
+      fail("command", "unknown QDP command " + detail::quoted(words[0]) +
                           " (only READ SERR/TERR, comments and NO separators are read)");
     read_row(words);
   }

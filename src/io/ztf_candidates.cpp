@@ -3,6 +3,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "text.hpp"
 #include "truncated.hpp"
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 namespace nuflare::io {
 
 using core::InputError;
+using detail::iequals;
 
 namespace {
 
@@ -23,27 +25,7 @@ constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
 // Blanks, tabs and the line breaks the spreadsheet leaves inside cells.
 std::string trim(std::string_view s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && blank(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && blank(s.back()))
-    s.remove_suffix(1);
-  return std::string(s);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-std::string shown(std::string_view s) {
-  std::string out = "\"";
-  out.append(s.substr(0, 40));
-  if (s.size() > 40)
-    out += "...";
-  return out + "\"";
+  return std::string(detail::trim(s, " \t\r\n", " \t\r\n"));
 }
 
 // RFC 4180 records over a LineReader: a quoted field may hold commas, doubled
@@ -227,7 +209,7 @@ std::vector<ZtfCandidate> read_ztf_candidates(const std::string& path, const std
       if (!m)
         throw InputError(path, line, label(column),
                          "not a magnitude (\"<number>\" or \"<number> (<filter>)\"): " +
-                             shown(text));
+                             detail::quoted(text));
       // A generous sanity range: catches a shifted column (a date, an area).
       if (m->mag < -30 || m->mag > 40)
         throw InputError(path, line, label(column), "magnitude " + text + " is outside [-30, 40]");
@@ -256,7 +238,7 @@ std::vector<ZtfCandidate> read_ztf_candidates(const std::string& path, const std
               (text.find("nan") != std::string::npos || text.find("inf") != std::string::npos
                    ? "not a finite number: "
                    : "not a number: ") +
-                  shown(text));
+                  detail::quoted(text));
         c.catalogue_distance = *v;
       }
     }

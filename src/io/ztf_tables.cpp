@@ -4,35 +4,29 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/line_reader.hpp"
 #include "nuflare/io/table_reader.hpp"
+#include "text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 
 namespace nuflare::io {
 
 using core::InputError;
+using detail::iequals;
 
 namespace {
 
 // Rejection codes of the OVERVIEW_NOT_FU sheet (0 Pre-ZTF ... 8 Galactic plane).
 constexpr Range REJECTION_CODE{0, 99};
 
+// Blanks and the quotes around a spreadsheet cell.
 std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"'))
-    s.remove_suffix(1);
-  return std::string(s);
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+  return std::string(detail::trim(s, " \t\"", " \t\r\""));
 }
 
 // The spreadsheet exports put title rows above the header. Find the header (the
@@ -112,7 +106,8 @@ double half_width(const TableReader& t, std::size_t col, const Range& range) {
 
 std::optional<double> signalness(const TableReader& t, std::size_t col) {
   const auto text = trim(t.text(col));
-  if (text.empty() || iequals(text, "n/a") || iequals(text, "nan") || text == "-" || text == "--")
+  if (text.empty() || iequals(text, "n/a") || iequals(text, "nan") || text == "-" ||
+      text == detail::MASKED)
     return std::nullopt;
   return t.number_in(col, ranges::SIGNALNESS);
 }
@@ -140,35 +135,73 @@ void check_unique(std::map<std::string, std::size_t>& seen, const TableReader& t
            "duplicated alert \"" + name + "\" (also at line " + std::to_string(it->second) + ")");
 }
 
+// An overview sheet (OVERVIEW_FU, OVERVIEW_NOT_FU) read alert by alert: the
+// title rows above the header, blank separator rows and repeated names are
+// dealt with here, once for both sheets.
+class OverviewSheet {
+public:
+  explicit OverviewSheet(const std::string& path)
+      : h_(find_event_header(path)), t_(path, format_of(h_)), c_event_(need(t_, h_, "Event")) {}
+
+  //! The indices of the named columns, in the order given.
+  template <std::size_t N>
+  [[nodiscard]] std::array<std::size_t, N> columns(const std::string_view (&names)[N]) const {
+    std::array<std::size_t, N> out{};
+    for (std::size_t i = 0; i < N; ++i)
+      out[i] = need(t_, h_, names[i]);
+    return out;
+  }
+  [[nodiscard]] const TableReader& table() const { return t_; }
+
+  //! An alert of the current row with what both sheets give: name, line, class.
+  template <class A>
+  [[nodiscard]] A start(std::string name, std::size_t c_class) const {
+    A a;
+    a.name = std::move(name);
+    a.line = t_.line_number();
+    a.alert_class = trim(t_.text(c_class));
+    return a;
+  }
+
+  //! The next alert's name, or nothing at the end of the sheet. With
+  //! `skip_all`, the "ALL" summary row is passed over too.
+  std::optional<std::string> next(bool skip_all) {
+    while (t_.next()) {
+      if (t_.line_number() <= h_.line)
+        continue; // title rows and the header itself
+      std::string name = trim(t_.text(c_event_));
+      if (name.empty() || (skip_all && iequals(name, "ALL")))
+        continue; // separator and summary rows
+      check_unique(seen_, t_, c_event_, name);
+      return name;
+    }
+    return std::nullopt;
+  }
+
+private:
+  static TableFormat format_of(const Header& h) {
+    TableFormat format;
+    format.fixed_columns = h.names;
+    return format;
+  }
+
+  Header h_;
+  TableReader t_;
+  std::size_t c_event_;
+  std::map<std::string, std::size_t> seen_; // name -> line
+};
+
 } // namespace
 
 std::vector<Alert> read_overview_fu(const std::string& path) {
-  const Header h = find_event_header(path);
-  TableFormat format;
-  format.fixed_columns = h.names;
-  TableReader t(path, format);
-  const auto c_event = need(t, h, "Event");
-  const auto c_class = need(t, h, "Class");
-  const auto c_ra = need(t, h, "RA");
-  const auto c_ra_unc = need(t, h, "RA Unc (rectangle)");
-  const auto c_dec = need(t, h, "Dec");
-  const auto c_dec_unc = need(t, h, "Dec Unc (rectangle)");
-  const auto c_area = need(t, h, "Area (rectangle)");
-  const auto c_obs = need(t, h, "Observed area (corrected for chip gaps)");
-  const auto c_sig = need(t, h, "Signalness");
+  OverviewSheet sheet(path);
+  const TableReader& t = sheet.table();
+  const auto [c_class, c_ra, c_ra_unc, c_dec, c_dec_unc, c_area, c_obs, c_sig] =
+      sheet.columns({"Class", "RA", "RA Unc (rectangle)", "Dec", "Dec Unc (rectangle)",
+                     "Area (rectangle)", "Observed area (corrected for chip gaps)", "Signalness"});
   std::vector<Alert> out;
-  std::map<std::string, std::size_t> seen; // name -> line
-  while (t.next()) {
-    if (t.line_number() <= h.line)
-      continue; // title rows and the header itself
-    const std::string name = trim(t.text(c_event));
-    if (name.empty() || iequals(name, "ALL"))
-      continue; // separator and summary rows
-    check_unique(seen, t, c_event, name);
-    Alert a;
-    a.name = name;
-    a.line = t.line_number();
-    a.alert_class = trim(t.text(c_class));
+  while (auto name = sheet.next(true)) {
+    auto a = sheet.start<Alert>(std::move(*name), c_class);
     a.ra_deg = t.ra_deg(c_ra);
     a.dec_deg = t.number_in(c_dec, ranges::DEC_DEG);
     std::tie(a.ra_plus_deg, a.ra_minus_deg) = plus_minus(t, c_ra_unc, ranges::ALERT_RA_ERR_DEG);
@@ -183,30 +216,13 @@ std::vector<Alert> read_overview_fu(const std::string& path) {
 }
 
 std::vector<NotFollowedAlert> read_overview_not_fu(const std::string& path) {
-  const Header h = find_event_header(path);
-  TableFormat format;
-  format.fixed_columns = h.names;
-  TableReader t(path, format);
-  const auto c_event = need(t, h, "Event");
-  const auto c_class = need(t, h, "Class");
-  const auto c_ra = need(t, h, "RA");
-  const auto c_dec = need(t, h, "Dec");
-  const auto c_sig = need(t, h, "Signalness");
-  const auto c_reason = need(t, h, "Rejection reason");
-  const auto c_code = need(t, h, "Code");
+  OverviewSheet sheet(path);
+  const TableReader& t = sheet.table();
+  const auto [c_class, c_ra, c_dec, c_sig, c_reason, c_code] =
+      sheet.columns({"Class", "RA", "Dec", "Signalness", "Rejection reason", "Code"});
   std::vector<NotFollowedAlert> out;
-  std::map<std::string, std::size_t> seen; // name -> line
-  while (t.next()) {
-    if (t.line_number() <= h.line)
-      continue;
-    const std::string name = trim(t.text(c_event));
-    if (name.empty())
-      continue;
-    check_unique(seen, t, c_event, name);
-    NotFollowedAlert a;
-    a.name = name;
-    a.line = t.line_number();
-    a.alert_class = trim(t.text(c_class));
+  while (auto name = sheet.next(false)) {
+    auto a = sheet.start<NotFollowedAlert>(std::move(*name), c_class);
     if (!trim(t.text(c_ra)).empty())
       a.ra_deg = t.ra_deg(c_ra);
     if (!trim(t.text(c_dec)).empty())

@@ -14,10 +14,13 @@
 //! step without PMI support gives each task no way to find the others: so
 //! SLURM_* variables alone do not count, and an srun step counts through the
 //! PMI/PMIx variables it sets for MPI programs.
+#include <mpi.h>
+
 #include <cstdlib>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace nuflare::campaign {
 
@@ -38,5 +41,41 @@ launcher_variable(const std::function<const char*(const char*)>& getenv) {
 [[nodiscard]] inline std::optional<std::string> launcher_variable() {
   return launcher_variable([](const char* name) { return std::getenv(name); });
 }
+
+//! How this process runs MPI (docs/cli.md, "When nuflare starts MPI"): not
+//! at all until start(), then MPI_COMM_WORLD until finish().
+class MpiSession {
+public:
+  //! `error_prefix` starts every error line fail() writes ("nuflare: ").
+  explicit MpiSession(std::string error_prefix) : error_prefix_(std::move(error_prefix)) {}
+
+  //! MPI_Init, once. Outside a launcher (a singleton, `forced` aside) Open
+  //! MPI is told to start without its supporting daemon, unless the user
+  //! chose otherwise: the daemon's start-up (and its 2.3 s wait for munge
+  //! where munge is installed but not running) is most of a singleton's cost.
+  //! Such singletons all take job id 0, so each gets a session directory of
+  //! its own: two campaigns at once would otherwise share one, and the first
+  //! to finish would remove the other's files.
+  void start(int& argc, char**& argv, bool under_launcher, bool forced);
+
+  //! Ends the process's MPI use and returns `status`; with
+  //! NUFLARE_DEBUG_MPI=1 says on stderr whether MPI was initialised
+  //! (tests/unit/app/startup.sh).
+  int finish(int status) const;
+
+  //! Ends the run after an error: one line on stderr and the error's exit
+  //! status (end_after_error decides which rank prints).
+  int fail(const std::string& message, int status) const;
+
+  [[nodiscard]] bool started() const noexcept { return started_; }
+  //! MPI_COMM_WORLD once started; MPI_COMM_NULL for one process without MPI.
+  [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; }
+
+private:
+  std::string error_prefix_;
+  bool started_ = false;
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  std::string session_dir_; //!< Open MPI's session directory made for this singleton
+};
 
 } // namespace nuflare::campaign

@@ -120,4 +120,7 @@ private:
 void refuse_guarded_folder(const std::filesystem::path& output,
                            const std::vector<std::string>& decks);
 
+//! Writes `table` at `path` unless a resumed archive has it already (collective).
+void write_table_once(io::Archive& archive, const std::string& path, const io::Table& table);
+
 } // namespace nuflare::campaign

@@ -104,17 +104,17 @@ public:
   TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group, std::uint64_t n_trials,
               RunnerOptions options);
 
-  //! Declares a per-trial dataset of `n_cols` doubles (collective); returns
-  //! its index into TrialRows::f64.
-  std::size_t add_f64(const std::string& name, std::uint64_t n_cols, const std::string& unit,
-                      const std::string& description);
-  //! Same for integer counts: exact, order-independent sums. With
+  //! Declares a per-trial dataset of `n_cols` values of T (collective);
+  //! returns its index into TrialRows::f64 (double) or TrialRows::i64
+  //! (std::int64_t). Integers are counts: exact, order-independent sums. With
   //! `max_count`, the largest count the analysis can produce (events
   //! selected, pairs possible), the archive stores the narrowest unsigned type
-  //! that holds it (io::count_type); without, int64.
-  std::size_t add_i64(const std::string& name, std::uint64_t n_cols, const std::string& unit,
-                      const std::string& description,
-                      std::optional<std::uint64_t> max_count = std::nullopt);
+  //! that holds it (io::count_type); without, int64. Doubles take no
+  //! `max_count`.
+  template <io::RowValue T>
+  std::size_t add(const std::string& name, std::uint64_t n_cols, const std::string& unit,
+                  const std::string& description,
+                  std::optional<std::uint64_t> max_count = std::nullopt);
 
   //! Computes this rank's trials with `trial(g, rows)` and writes the rows;
   //! g is the global trial index, first_index() + the row. Collective. Before
@@ -133,14 +133,14 @@ public:
   //! that amortise work over many trials.
   void run_batched(const BatchFunction& batch);
 
-  //! All trials' values of a dataset in global order (row-major), on every
-  //! rank: rows saved by an earlier run are read from the archive, this
-  //! run's are gathered from the ranks. Collective. Call after run().
-  [[nodiscard]] std::vector<double> gather_f64(std::size_t index) const;
-  [[nodiscard]] std::vector<std::int64_t> gather_i64(std::size_t index) const;
-  //! The same on rank `root` only (an empty vector elsewhere), for a summary
-  //! that one rank computes: the other ranks then hold only their own rows.
-  [[nodiscard]] std::vector<std::int64_t> gather_i64(std::size_t index, int root) const;
+  //! All trials' values of dataset `index` (as add<T>() returned it) in
+  //! global order (row-major), on every rank: rows saved by an earlier run
+  //! are read from the archive, this run's are gathered from the ranks.
+  //! Collective. Call after run(). With a `root` rank, the values are on
+  //! that rank only (an empty vector elsewhere), for a summary that one rank
+  //! computes: the other ranks then hold only their own rows.
+  template <io::RowValue T>
+  [[nodiscard]] std::vector<T> gather(std::size_t index, int root = -1) const;
 
   [[nodiscard]] std::uint64_t n_trials() const noexcept { return n_trials_; }
   //! Global trial index of archive row 0: sweep_point × n_trials.
@@ -166,8 +166,13 @@ private:
   void report_progress(std::uint64_t done_global, bool final);
   //! All trials' values of `d` on `root`, or on every rank when root < 0.
   template <class T>
-  [[nodiscard]] std::vector<T> gather(const Dataset& d, const std::vector<T>& local,
-                                      int root) const;
+  [[nodiscard]] std::vector<T> gather_rows(const Dataset& d, const std::vector<T>& local,
+                                           int root) const;
+  //! This rank's rows of this run of every dataset of type T.
+  template <class T>
+  [[nodiscard]] std::vector<std::vector<T>>& local_rows();
+  template <class T>
+  [[nodiscard]] const std::vector<std::vector<T>>& local_rows() const;
 
   io::Archive& archive_;
   MPI_Comm comm_;

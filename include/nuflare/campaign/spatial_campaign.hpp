@@ -62,6 +62,11 @@ struct SourceGroup {
 //! table name (summary, table6, table2, flux_limit).
 [[nodiscard]] std::vector<SourceGroup> source_groups(const io::SourceCatalog& catalog);
 
+//! Each group's source declinations [deg] in member order: what
+//! SharedSpatialTables builds every group's tables from.
+[[nodiscard]] std::vector<std::vector<double>>
+group_declinations(const io::SourceCatalog& catalog, std::span<const SourceGroup> groups);
+
 //! Trial g's scrambled right ascensions [deg], uniform in [0, 360), one per
 //! source in order, from TrialRng(seed, "spatial.ra", g). A group's trials
 //! therefore do not depend on which other groups share the run.
@@ -136,8 +141,5 @@ struct FluxLimitRow {
 //! Flux-limit table: log10e_min, log10e_max, n_events, spectral_index,
 //! pivot_gev, livetime_days, exposure, phi0, fraction_at_pivot, fraction_in_bin.
 [[nodiscard]] io::Table spatial_flux_limit_table(std::span<const FluxLimitRow> rows);
-
-//! Writes `table` at `path` unless a resumed archive has it already (collective).
-void write_table_once(io::Archive& archive, const std::string& path, const io::Table& table);
 
 } // namespace nuflare::campaign

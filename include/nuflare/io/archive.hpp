@@ -19,6 +19,7 @@
 #include <mpi.h>
 
 #include <array>
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -54,6 +55,11 @@ struct RunInfo {
 //! (docs/archive-format.md, "Per-trial datasets"). Values are converted when
 //! written and read back as int64 or double.
 enum class RowType : std::uint8_t { u8, u16, u32, i64, f64 };
+
+//! The value types the archive reads and writes rows of, in memory: double
+//! (float64 on disk) and std::int64_t (int64, or a narrower count type).
+template <class T>
+concept RowValue = std::same_as<T, double> || std::same_as<T, std::int64_t>;
 
 //! The narrowest unsigned type for counts in [0, max_count]; i64 above 2³² − 1.
 [[nodiscard]] RowType count_type(std::uint64_t max_count);
@@ -185,13 +191,12 @@ public:
   //! with resize_rows(); its `checksum` attribute starts as the empty sum.
   void create_rows(const std::string& path, const RowLayout& layout, const std::string& unit,
                    const std::string& description);
-  //! A per-trial dataset of `n_rows` float64 / int64 rows from the start
-  //! (create_rows() + resize_rows()), for callers that write blocks of a
-  //! known total with write_rows(path, row_begin, values).
-  void create_rows_f64(const std::string& path, std::uint64_t n_rows, std::uint64_t n_cols,
-                       const std::string& unit, const std::string& description);
-  void create_rows_i64(const std::string& path, std::uint64_t n_rows, std::uint64_t n_cols,
-                       const std::string& unit, const std::string& description);
+  //! A per-trial dataset of `n_rows` rows of T (double: float64, int64: int64)
+  //! from the start (create_rows() + resize_rows()), for callers that write
+  //! blocks of a known total with write_rows(path, row_begin, values).
+  template <RowValue T>
+  void create_rows(const std::string& path, std::uint64_t n_rows, std::uint64_t n_cols,
+                   const std::string& unit, const std::string& description);
   //! Shape, type, chunking and checksum of `path` on disk, without opening it
   //! for writing (see RowsInfo). Collective: flushes, then rank 0 looks and
   //! tells the others.
@@ -221,14 +226,14 @@ public:
 
   // --- reading (any rank, independent) ---
   [[nodiscard]] std::vector<std::uint64_t> shape(const std::string& path) const;
-  [[nodiscard]] std::vector<double> read_f64(const std::string& path) const;
-  [[nodiscard]] std::vector<std::int64_t> read_i64(const std::string& path) const;
+  //! A whole dataset as T, row-major.
+  template <RowValue T>
+  [[nodiscard]] std::vector<T> read(const std::string& path) const;
   [[nodiscard]] std::vector<std::string> read_strings(const std::string& path) const;
-  //! Rows [row_begin, row_end) of a 2-D dataset, row-major.
-  [[nodiscard]] std::vector<double> read_rows_f64(const std::string& path, std::uint64_t row_begin,
-                                                  std::uint64_t row_end) const;
-  [[nodiscard]] std::vector<std::int64_t>
-  read_rows_i64(const std::string& path, std::uint64_t row_begin, std::uint64_t row_end) const;
+  //! Rows [row_begin, row_end) of a 2-D dataset as T, row-major.
+  template <RowValue T>
+  [[nodiscard]] std::vector<T> read_rows(const std::string& path, std::uint64_t row_begin,
+                                         std::uint64_t row_end) const;
   [[nodiscard]] std::string string_attribute(const std::string& path,
                                              const std::string& name) const;
   [[nodiscard]] double number_attribute(const std::string& path, const std::string& name) const;
@@ -264,9 +269,18 @@ public:
 
 private:
   Archive() = default;
+  //! An archive not yet opened whose file is the partial one of
+  //! `final_path`, on a copy of `comm` when the run is parallel.
+  static Archive unopened_partial(const std::filesystem::path& final_path, MPI_Comm comm);
   template <class T>
   RowChecksum write_rows_impl(const std::string& path, std::span<const RowBlocks> blocks,
                               std::span<const T> values);
+  //! Creates the 1-D dataset `path` of `n` values of HDF5 type `file_type`
+  //! and writes `data` (of HDF5 type `memory_type`, `bytes` long) from rank 0.
+  //! The types are hid_t, held here as the integer it is.
+  void write_whole_dataset(const std::string& path, std::int64_t file_type,
+                           std::int64_t memory_type, const void* data, std::size_t n,
+                           std::size_t bytes);
   void write_root_attributes(const RunInfo& info);
   void open_collective(unsigned flags);
   //! Empty when every rank's `ok` holds; else, on every rank, the `message`

@@ -63,7 +63,7 @@ TEST_CASE("a rank that is late holds no other rank up between checkpoints", "[ru
   opts.quiet = true;
   opts.round_trials = ROUND;
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-  const auto values = runner.add_f64("value", 1, "", "uniform");
+  const auto values = runner.add<double>("value", 1, "", "uniform");
   std::uint64_t done = 0;
   bool first = true, heard = false;
   runner.run([&](std::uint64_t g, campaign::TrialRows& rows) {
@@ -98,7 +98,7 @@ TEST_CASE("a rank that is late holds no other rank up between checkpoints", "[ru
   if (rank == 1)
     CHECK(heard);
   // The rows are those of the trial indices, as always.
-  const auto all = runner.gather_f64(values);
+  const auto all = runner.gather<double>(values);
   REQUIRE(all.size() == N);
   for (std::uint64_t g = 0; g < N; ++g)
     REQUIRE(all[g] == toy(g));

@@ -55,8 +55,8 @@ struct ToyColumns {
   std::size_t values, counts;
 };
 ToyColumns declare_toy(campaign::TrialRunner& runner) {
-  return {runner.add_f64("values", 2, "", "uniform and normal"),
-          runner.add_i64("counts", 1, "", "integer")};
+  return {runner.add<double>("values", 2, "", "uniform and normal"),
+          runner.add<std::int64_t>("counts", 1, "", "integer")};
 }
 } // namespace
 
@@ -72,8 +72,8 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
     const auto [f, i] = declare_toy(runner);
     runner.run(toy_trial);
-    ref_f = runner.gather_f64(f);
-    ref_i = runner.gather_i64(i);
+    ref_f = runner.gather<double>(f);
+    ref_i = runner.gather<std::int64_t>(i);
     archive.commit();
   }
   // Every trial's rows equal what its global index gives, whatever the ranks.
@@ -114,16 +114,16 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
     std::uint64_t total_again = 0;
     MPI_Allreduce(&again, &total_again, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
     CHECK(total_again < N); // finished trials were not recomputed
-    CHECK(runner.gather_f64(f) == ref_f);
-    CHECK(runner.gather_i64(i) == ref_i);
+    CHECK(runner.gather<double>(f) == ref_f);
+    CHECK(runner.gather<std::int64_t>(i) == ref_i);
     archive.commit();
   }
   if (rank_of() == 0) {
     auto a = io::Archive::open_read(dir / "run.h5");
     auto b = io::Archive::open_read(dir / "ref.h5");
-    CHECK(a.read_f64("/toy/trials/values") == b.read_f64("/toy/trials/values"));
-    CHECK(a.read_i64("/toy/trials/counts") == b.read_i64("/toy/trials/counts"));
-    CHECK(a.read_i64("/toy/trials/done") == std::vector<std::int64_t>(N, 1));
+    CHECK(a.read<double>("/toy/trials/values") == b.read<double>("/toy/trials/values"));
+    CHECK(a.read<std::int64_t>("/toy/trials/counts") == b.read<std::int64_t>("/toy/trials/counts"));
+    CHECK(a.read<std::int64_t>("/toy/trials/done") == std::vector<std::int64_t>(N, 1));
     std::filesystem::remove_all(dir);
   }
 }
@@ -138,7 +138,7 @@ TEST_CASE("sweep point p runs the global trials p*N + k (docs/methods.md)", "[ru
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", (p + 1) * n, opts);
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
-    whole = runner.gather_f64(f);
+    whole = runner.gather<double>(f);
     archive.commit();
   }
   opts.sweep_point = p;
@@ -151,7 +151,7 @@ TEST_CASE("sweep point p runs the global trials p*N + k (docs/methods.md)", "[ru
     lowest = std::min(lowest, g);
     toy_trial(g, rows);
   });
-  const auto point = runner.gather_f64(f);
+  const auto point = runner.gather<double>(f);
   CHECK(archive.number_attribute("/toy/trials", "first_trial_index") == static_cast<double>(p * n));
   archive.commit();
   CHECK(lowest >= p * n);
@@ -168,7 +168,7 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
-    ref = runner.gather_f64(f);
+    ref = runner.gather<double>(f);
     archive.commit();
   }
   // Interrupted during the batch holding trial 100, then resumed in batches.
@@ -206,7 +206,7 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
   std::uint64_t mine = seen.size(), total = 0;
   MPI_Allreduce(&mine, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
   CHECK(total < N); // trials done before the interruption are not handed over again
-  CHECK(runner.gather_f64(f) == ref);
+  CHECK(runner.gather<double>(f) == ref);
   archive.commit();
   if (rank_of() == 0)
     std::filesystem::remove_all(dir);
@@ -288,8 +288,8 @@ TEST_CASE("a resume refuses a dataset of another shape before opening it", "[run
   campaign::RunnerOptions opts = toy_options();
   opts.resume = true;
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
-  runner.add_f64("values", 3, "", "uniform, normal and more");
-  runner.add_i64("counts", 1, "", "integer");
+  runner.add<double>("values", 3, "", "uniform, normal and more");
+  runner.add<std::int64_t>("counts", 1, "", "integer");
   CHECK_THROWS_WITH(runner.run(toy_trial), Catch::Contains("/toy/trials/values: expected [") &&
                                                Catch::Contains(" × 3] float64") &&
                                                Catch::Contains("found ["));
@@ -326,7 +326,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, toy_options());
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
-    ref = runner.gather_f64(f);
+    ref = runner.gather<double>(f);
     archive.commit();
   }
   {
@@ -355,7 +355,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
     CHECK(runner.computed() == N - saved);
-    CHECK(runner.gather_f64(f) == ref);
+    CHECK(runner.gather<double>(f) == ref);
     archive.commit();
   }
   MPI_Barrier(MPI_COMM_WORLD);
@@ -369,7 +369,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
     CHECK(runner.computed() < N);
-    CHECK(runner.gather_f64(f) == ref);
+    CHECK(runner.gather<double>(f) == ref);
     archive.commit();
     std::filesystem::remove_all(dir);
   }

@@ -1,6 +1,6 @@
-// The spatial campaign over MPI (docs/methods.md, blazar paper §6.3, docs/cli.md): per-trial counts in the
-// archive and the summaries equal a serial recomputation from the trial
-// indices, whatever the number of ranks. Registered at 1, 2 and 4 ranks.
+// The spatial campaign over MPI (docs/methods.md, blazar paper §6.3, docs/cli.md): per-trial counts
+// in the archive and the summaries equal a serial recomputation from the trial indices, whatever
+// the number of ranks. Registered at 1, 2 and 4 ranks.
 #include "nuflare/campaign/spatial_campaign.hpp"
 
 #include "nuflare_catch.hpp"
@@ -104,8 +104,8 @@ TEST_CASE("spatial campaign: archive and summaries are rank-invariant", "[spatia
       counter.count(ra, std::span<std::int64_t>(expected.data() + g * n_thr, n_thr));
     }
     const std::string base = "/spatial/" + groups[j].name;
-    CHECK(archive.read_i64(base + "/trials/n_near") == expected);
-    CHECK(archive.read_i64(base + "/n_observed") == observed);
+    CHECK(archive.read<std::int64_t>(base + "/trials/n_near") == expected);
+    CHECK(archive.read<std::int64_t>(base + "/n_observed") == observed);
     const auto ref = coincidence::summarize_trials(expected, observed);
     for (std::size_t k = 0; k < n_thr; ++k) {
       CHECK(results[j].summary[k].n_expected == ref[k].n_expected);

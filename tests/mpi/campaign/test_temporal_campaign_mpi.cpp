@@ -130,8 +130,8 @@ TEST_CASE("time campaigns equal a serial loop over global trials at any rank cou
     control.evaluate(dp, da, {ctrl_rows.data() + g * k_c, k_c});
   }
   const auto archive = io::Archive::open_read(path);
-  const auto stored_scan = archive.read_f64("/scan/trials/r0");
-  const auto stored_ctrl = archive.read_f64("/temporal/trials/r");
+  const auto stored_scan = archive.read<double>("/scan/trials/r0");
+  const auto stored_ctrl = archive.read<double>("/temporal/trials/r");
   REQUIRE(stored_scan.size() == scan_rows.size());
   REQUIRE(stored_ctrl.size() == ctrl_rows.size());
   bool all_same = true;

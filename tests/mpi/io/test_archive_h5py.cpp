@@ -32,7 +32,7 @@ TEST_CASE("h5py reads an archive written by all ranks", "[archive][mpi][h5py]") 
   info.config = {{"trials", "64"}};
   info.inputs = {input};
   auto archive = io::Archive::create(std::filesystem::path(dir) / "run.h5", MPI_COMM_WORLD, info);
-  archive.create_rows_f64("/toy/trials/values", 64, 2, "deg", "index and its square");
+  archive.create_rows<double>("/toy/trials/values", 64, 2, "deg", "index and its square");
   const auto w = campaign::work_range(64, rank, size);
   std::vector<double> rows;
   for (auto g = w.begin; g < w.end; ++g) {

@@ -1,5 +1,6 @@
 // The parallel archive: collective per-trial writes, rank-invariant contents,
-// the .partial → final rename (docs/methods.md, docs/archive-format.md). Registered at 1, 2 and 4 ranks.
+// the .partial → final rename (docs/methods.md, docs/archive-format.md). Registered at 1, 2 and 4
+// ranks.
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/io/archive.hpp"
@@ -56,8 +57,8 @@ TEST_CASE("a toy campaign's archive is the same for every rank count", "[archive
     auto archive = io::Archive::create(final_path, comm, info);
     REQUIRE(std::filesystem::exists(io::partial_path(final_path)));
     archive.create_group("/toy");
-    archive.create_rows_f64("/toy/trials/values", n_trials, 3, "", "three uniforms per trial");
-    archive.create_rows_i64("/toy/trials/counts", n_trials, 1, "", "a count per trial");
+    archive.create_rows<double>("/toy/trials/values", n_trials, 3, "", "three uniforms per trial");
+    archive.create_rows<std::int64_t>("/toy/trials/counts", n_trials, 1, "", "a count per trial");
     const auto work = campaign::work_range(n_trials, rank, size);
     std::vector<double> rows(work.size() * 3);
     std::vector<std::int64_t> counts(work.size());
@@ -85,8 +86,8 @@ TEST_CASE("a toy campaign's archive is the same for every rank count", "[archive
     CHECK(archive.string_attribute("/config", "trials") == "1001");
     CHECK(archive.number_attribute("/", "master_seed") == 2024.0);
     CHECK(archive.shape("/toy/trials/values") == std::vector<std::uint64_t>{n_trials, 3});
-    const auto values = archive.read_f64("/toy/trials/values");
-    const auto counts = archive.read_i64("/toy/trials/counts");
+    const auto values = archive.read<double>("/toy/trials/values");
+    const auto counts = archive.read<std::int64_t>("/toy/trials/counts");
     for (std::uint64_t g = 0; g < n_trials; ++g) {
       double row[3];
       std::int64_t count = 0;

@@ -154,7 +154,7 @@ TEST_CASE("per-trial datasets grow with the rows written, chunked and compressed
     const auto share_hi = rows * static_cast<std::uint64_t>(rank_of() + 1) / size_of();
     CHECK(archive.checksum_rows(path, share_lo, share_hi).summed(MPI_COMM_WORLD) == total);
   }
-  const auto back = archive.read_rows_i64(path, 0, 1000);
+  const auto back = archive.read_rows<std::int64_t>(path, 0, 1000);
   for (std::uint64_t k = 0; k < 1000; ++k)
     for (std::uint64_t j = 0; j < 3; ++j)
       REQUIRE(back[k * 3 + j] == toy_value(k, j));
@@ -165,7 +165,7 @@ TEST_CASE("per-trial datasets grow with the rows written, chunked and compressed
   if (rank_of() == 0) {
     auto a = io::Archive::open_read(dir / "grow.h5");
     CHECK(a.string_attribute("/", "format_version") == io::ARCHIVE_FORMAT_VERSION);
-    CHECK(a.read_i64(path) == back);
+    CHECK(a.read<std::int64_t>(path) == back);
     CHECK(a.string_attribute(path, "checksum") == serial_checksum(1000).hex());
     std::filesystem::remove_all(dir);
   }
@@ -186,7 +186,7 @@ TEST_CASE("a count that does not fit the stored type stops every rank", "[archiv
   const std::int64_t fine = 9;
   archive.write_rows("/toy/trials/n", std::span<const io::RowBlocks>(&block, 1),
                      std::span<const std::int64_t>(&fine, 1));
-  CHECK(archive.read_i64("/toy/trials/n") ==
+  CHECK(archive.read<std::int64_t>("/toy/trials/n") ==
         std::vector<std::int64_t>(static_cast<std::size_t>(size_of()), 9));
   archive.commit();
   if (rank_of() == 0)
@@ -287,7 +287,7 @@ TEST_CASE("rows written in blocks of a known total keep their checksum", "[archi
   const auto dir = shared_tmp("rows_blocks");
   auto archive = io::Archive::create(dir / "blocks.h5", MPI_COMM_WORLD, toy_info());
   constexpr std::uint64_t n = 1001;
-  archive.create_rows_i64("/toy/trials/counts", n, 3, "", "three counts");
+  archive.create_rows<std::int64_t>("/toy/trials/counts", n, 3, "", "three counts");
   const auto rank = static_cast<std::uint64_t>(rank_of());
   const auto size = static_cast<std::uint64_t>(size_of());
   const std::uint64_t lo = n * rank / size, hi = n * (rank + 1) / size;
