@@ -11,7 +11,6 @@
 #include "nuflare/sim/sky.hpp"
 #include "nuflare/sim/writers.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -39,40 +38,6 @@ const core::OptionTable<SimulateRun>& simulate_options() {
   return table;
 }
 
-namespace {
-
-//! The files written and their rows (the printed table file,rows).
-io::Table sky_files(const sim::SimulatedSky& sky, const sim::SkyConfig& config) {
-  using File = std::pair<std::string, std::size_t>;
-  std::vector<File> rows;
-  const auto names = sim::output_files(sky);
-  std::size_t k = 0;
-  const auto add = [&](std::size_t n) { rows.emplace_back(names[k++], n); };
-  for (const auto& s : sky.seasons) {
-    add(s.events.size());
-    add(s.runs.start_mjd.size());
-    add(s.area.area_cm2.size());
-  }
-  std::size_t n_points = 0;
-  for (const auto& lc : sky.lightcurves)
-    n_points += lc.size();
-  add(sky.alerts.size());
-  add(sky.catalog.size());
-  add(n_points);
-  if (config.followup.enabled)
-    add(sky.followup.size());
-  add(sky.flares.size());
-  add(sky.neutrino_sources.size());
-  add(sky.alert_flares.size());
-  return io::make_table(rows,
-                        std::vector<io::ColumnOf<File>>{
-                            {"file", "", "file written, relative to the output", &File::first},
-                            {"rows", "", "data rows", &File::second},
-                        });
-}
-
-} // namespace
-
 int run_simulate(Invocation& inv, const SimulateRun& run) {
   // Every rank validates (so bad keys fail on all ranks together); rank 0
   // simulates and writes, then tells the others how it went.
@@ -97,7 +62,7 @@ int run_simulate(Invocation& inv, const SimulateRun& run) {
       std::cerr << "nuflare simulate: note: " << output.string()
                 << " was not written by nuflare simulate (no " << sim::SKY_MARKER
                 << "): replaced only this sky's files, left everything else as it was\n";
-    files = sky_files(sky, run.sky);
+    files = sim::output_files_table(sky);
   });
   return inv.print_summary([&] { return files; });
 }

@@ -7,8 +7,10 @@
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/icecube.hpp"
 #include "nuflare/io/lightcurves.hpp"
+#include "nuflare/io/rho_table.hpp"
 
 #include <iterator>
+#include <limits>
 
 namespace nuflare::campaign {
 
@@ -111,6 +113,27 @@ SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
   if (in.catalog.size() == 0)
     throw core::InputError(sources_file, 0, "", "no sources");
   in.groups = campaign::source_groups(in.catalog);
+  return in;
+}
+
+SimultaneityInputs read_simultaneity_inputs(const std::string& alerts_file,
+                                            const io::AlertSelection& selection,
+                                            const std::string& sources_file,
+                                            const std::string& rho_file, MPI_Comm comm) {
+  SimultaneityInputs in;
+  in.alerts =
+      io::select_alerts(read_once(comm, [&] { return io::read_alerts(alerts_file); }), selection);
+  const auto catalog = read_once(comm, [&] { return io::read_catalog(sources_file); });
+  const auto rho = read_once(comm, [&] { return io::read_rho_table(rho_file); });
+  for (std::size_t i = 0; i < catalog.size(); ++i) {
+    const auto it = rho.find(catalog.name[i]);
+    coincidence::RhoSource s;
+    s.ra_deg = catalog.ra_deg[i];
+    s.dec_deg = catalog.dec_deg[i];
+    s.rho = it == rho.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+    s.warm_spot = i < catalog.warm_spot.size() && catalog.warm_spot[i] != 0;
+    in.sources.push_back(s);
+  }
   return in;
 }
 

@@ -166,6 +166,35 @@ std::vector<std::string> output_files(const SimulatedSky& sky) {
   return out;
 }
 
+io::Table output_files_table(const SimulatedSky& sky) {
+  using File = std::pair<std::string, std::size_t>;
+  std::vector<File> rows;
+  const auto names = output_files(sky);
+  std::size_t k = 0;
+  const auto add = [&](std::size_t n) { rows.emplace_back(names[k++], n); };
+  for (const auto& s : sky.seasons) {
+    add(s.events.size());
+    add(s.runs.start_mjd.size());
+    add(s.area.area_cm2.size());
+  }
+  std::size_t n_points = 0;
+  for (const auto& lc : sky.lightcurves)
+    n_points += lc.size();
+  add(sky.alerts.size());
+  add(sky.catalog.size());
+  add(n_points);
+  if (sky.config.followup.enabled)
+    add(sky.followup.size());
+  add(sky.flares.size());
+  add(sky.neutrino_sources.size());
+  add(sky.alert_flares.size());
+  return io::make_table(rows,
+                        std::vector<io::ColumnOf<File>>{
+                            {"file", "", "file written, relative to the output", &File::first},
+                            {"rows", "", "data rows", &File::second},
+                        });
+}
+
 void write_file(const fs::path& path, const std::string& text, Compression compression) {
   std::string bytes;
   if (compression == Compression::xz) {

@@ -6,6 +6,7 @@
 //! spatial test's events and source groups (§6.3: `spatial`, `sensitivity`).
 #include "nuflare/campaign/read_once.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
+#include "nuflare/coincidence/simultaneity.hpp"
 #include "nuflare/coincidence/temporal.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/alerts.hpp"
@@ -76,5 +77,20 @@ struct SpatialInputs {
 SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
                                   const std::string& sources_file, MPI_Comm comm,
                                   Deliver events = Deliver::every_rank);
+
+//! The alerts and sources of the simultaneity test (blazar paper §6.2).
+struct SimultaneityInputs {
+  std::vector<io::Alert> alerts; //!< after `selection`
+  std::vector<coincidence::RhoSource>
+      sources; //!< the catalogue's, in order, with ρ (NaN: not in both bands)
+};
+
+//! Reads the alerts (selected by `selection`), the catalogue and the ρ table
+//! (io::read_rho_table) once per job (read_once.hpp), and gives each
+//! catalogue source its ρ. Collective.
+SimultaneityInputs read_simultaneity_inputs(const std::string& alerts_file,
+                                            const io::AlertSelection& selection,
+                                            const std::string& sources_file,
+                                            const std::string& rho_file, MPI_Comm comm);
 
 } // namespace nuflare::campaign

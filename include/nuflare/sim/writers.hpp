@@ -1,6 +1,7 @@
 #pragma once
 //! Writes a simulated sky in every input format nuflare reads (docs/methods.md, Input readers),
 //! into a folder that appears complete or not at all.
+#include "nuflare/io/tables.hpp"
 #include "nuflare/sim/sky.hpp"
 
 #include <filesystem>
@@ -23,6 +24,8 @@ namespace nuflare::sim {
 
 //! Relative paths of the files write_sky() creates, in writing order.
 [[nodiscard]] std::vector<std::string> output_files(const SimulatedSky& sky);
+//! The table `nuflare simulate` prints: file (as output_files) and its data rows.
+[[nodiscard]] io::Table output_files_table(const SimulatedSky& sky);
 
 //! Writes one file, compressed when `compression` says so (the path gets no
 //! extra suffix here; callers name it). gzip and xz output is deterministic.
