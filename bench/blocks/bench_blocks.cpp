@@ -1,6 +1,6 @@
-// Bayesian Blocks `measures` speed (docs/methods.md, Bayesian Blocks). Reads the light curves written
-// by bench/blocks/run.py (so nuflare and astropy time the same data and the
-// driver can check the edges are identical); without a file it makes its own.
+// Bayesian Blocks `measures` speed (docs/methods.md, Bayesian Blocks). Reads the light curves
+// written by bench/blocks/run.py (so nuflare and astropy time the same data and the driver can
+// check the edges are identical); without a file it makes its own.
 //
 //   bench_blocks [CASES.txt [EDGES_OUT.txt]] [--benchmark_* flags]
 //

@@ -50,8 +50,8 @@ Cells make_cells(std::span<const double> t, std::span<const double> x,
     if (!(std::isfinite(s) && s > 0))
       bad_input("sigma", "error must be finite and positive");
 
-  // Sort t, x and sigma together (docs/methods.md, Bayesian Blocks: astropy sorts x with t but forgets
-  // sigma; we sort all three). Stable, so equal times keep their input order.
+  // Sort t, x and sigma together (docs/methods.md, Bayesian Blocks: astropy sorts x with t but
+  // forgets sigma; we sort all three). Stable, so equal times keep their input order.
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),

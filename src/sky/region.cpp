@@ -29,10 +29,10 @@ bool in_region_at(const io::Alert& alert, double centre_ra_deg, double ra_deg, d
   const double dec_half = factor * (d_dec >= 0 ? alert.dec_plus_deg : alert.dec_minus_deg);
   if (shape == RegionShape::rectangle)
     return std::abs(d_ra) <= ra_half && std::abs(d_dec) <= dec_half;
-  // docs/methods.md (Foundation): offsets (ΔRA·cos δ_alert, ΔDec) inside the ellipse whose semi-axes
-  // are the quadrant's half-widths, the RA ones also multiplied by cos δ_alert.
-  // The cos δ factors cancel in x/a, but keep the formula as written so that a
-  // zero width (a point-like alert) behaves.
+  // docs/methods.md (Foundation): offsets (ΔRA·cos δ_alert, ΔDec) inside the ellipse whose
+  // semi-axes are the quadrant's half-widths, the RA ones also multiplied by cos δ_alert. The cos δ
+  // factors cancel in x/a, but keep the formula as written so that a zero width (a point-like
+  // alert) behaves.
   const double c = std::cos(alert.dec_deg * DEG);
   const double x = d_ra * c, a = ra_half * c;
   const double y = d_dec, b = dec_half;

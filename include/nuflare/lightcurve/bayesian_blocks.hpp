@@ -59,8 +59,8 @@ inline const core::OptionTable<BlocksOptions>& BlocksOptions::options() {
 //! Result of one segmentation.
 struct Blocks {
   std::vector<double> edges; //!< block edges, size n_blocks + 1 (a single edge for one unique time)
-  //! Per block: inverse-variance weighted mean of x (measures, docs/methods.md, Bayesian Blocks), or the
-  //! event rate counts / block length (events, regular_events; NaN for zero length).
+  //! Per block: inverse-variance weighted mean of x (measures, docs/methods.md, Bayesian Blocks),
+  //! or the event rate counts / block length (events, regular_events; NaN for zero length).
   std::vector<double> flux;
   double ncp_prior = 0;     //!< prior actually used
   std::size_t n_unique = 0; //!< number of unique times (the N of the p0 prior)

@@ -169,9 +169,9 @@ TEST_CASE("measures: unsorted input, sigma sorted with t", "[blocks]") {
 
 TEST_CASE("events: repeated times aggregate, binned counts, zero counts", "[blocks]") {
   // ORACLES.md lists [1, 2] here, but that is astropy's dropped-edge bug again
-  // (docs/methods.md, Bayesian Blocks): the optimum puts each of the two unique times in its own block,
-  // 8 ln 16 + ln 2 - 2 ncp = 16.8151 > 9 ln 9 - ncp = 16.7457 (ncp = 3.02936),
-  // so the correct edges are [1, 1.5, 2].
+  // (docs/methods.md, Bayesian Blocks): the optimum puts each of the two unique times in its own
+  // block, 8 ln 16 + ln 2 - 2 ncp = 16.8151 > 9 ln 9 - ncp = 16.7457 (ncp = 3.02936), so the
+  // correct edges are [1, 1.5, 2].
   auto counts = lightcurve::bayesian_blocks(std::vector<double>{1, 1, 1, 1, 1, 1, 1, 1, 2}, {}, {},
                                             opts(Fitness::events));
   require_edges(counts.edges, {1, 1.5, 2});
@@ -194,7 +194,8 @@ TEST_CASE("events: repeated times aggregate, binned counts, zero counts", "[bloc
 }
 
 TEST_CASE("astropy-is-wrong rows: every point its own block", "[blocks]") {
-  // astropy drops the first interior edge here (docs/methods.md, Bayesian Blocks); the correct answer:
+  // astropy drops the first interior edge here (docs/methods.md, Bayesian Blocks); the correct
+  // answer:
   require_edges(lightcurve::bayesian_blocks(std::vector<double>{0, 1, 2},
                                             std::vector<double>{1, 5, 1}, one(0.1), BlocksOptions{})
                     .edges,
