@@ -139,7 +139,8 @@ SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, const io::EventSample& eve
   if (built) { // rank 0: into its node's block, then out to the other nodes
     const auto& s = built->selected();
     const auto put = [&](std::size_t offset, const auto& column) {
-      std::memcpy(base + offset, column.data(), column.size() * sizeof(column[0]));
+      if (!column.empty()) // an empty column's data() may be null
+        std::memcpy(base + offset, column.data(), column.size() * sizeof(column[0]));
     };
     put(layout.dec, s.dec_deg);
     put(layout.ra, s.ra_deg);

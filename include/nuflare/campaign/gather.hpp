@@ -137,6 +137,8 @@ private:
   template <class T>
   void get(T& value);
   void raw(void* out, std::size_t n) {
+    if (n == 0)
+      return; // an empty vector's data() may be null, which memcpy must not see
     if (n > size_ - pos_)
       throw core::Error("internal: gathered results end early");
     std::memcpy(out, data_ + pos_, n);

@@ -61,7 +61,8 @@ std::vector<std::vector<double>> group_decs() {
 
 template <class T>
 bool same(std::span<const T> a, std::span<const T> b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size_bytes()) == 0;
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size_bytes()) == 0);
 }
 
 //! The arrays of two table views, compared byte for byte.
