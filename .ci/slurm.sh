@@ -219,9 +219,9 @@ if "$NUFLARE_BIN" sweep --help > /dev/null 2>&1; then
   NUFLARE_BIN=$NUFLARE_BIN jobs/merge.sh "$results/sweep_deck" sweep csv > /dev/null ||
     die "jobs/merge.sh (sweep) failed"
   "$NUFLARE_BIN" sweep --config "$state/sweep_deck.ini" --trials 300 --quiet \
-    --output "$state/sweep_ref.h5" > "$state/sweep_ref.csv" || die "the one-run sweep failed"
+    --output "$results/sweep_ref.h5" > "$results/sweep_ref.csv" || die "the one-run sweep failed"
   merged_p=$(sed -n 's/.* post_trial_p=\([^ ]*\).*/\1/p' "$results/sweep_deck/merged_sweep.csv")
-  ref_p=$(sed -n 's/.* post_trial_p=\([^ ]*\).*/\1/p' "$state/sweep_ref.csv")
+  ref_p=$(sed -n 's/.* post_trial_p=\([^ ]*\).*/\1/p' "$results/sweep_ref.csv")
   [[ -n $ref_p && $merged_p == "$ref_p" ]] ||
     die "merged sweep post_trial_p $merged_p differs from one run's $ref_p"
   log "sweep deck: 3 merged tasks = one run (post_trial_p $ref_p)"
