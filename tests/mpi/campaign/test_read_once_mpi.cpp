@@ -5,7 +5,7 @@
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/icecube.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <mpi.h>
 
@@ -19,23 +19,6 @@
 using namespace nuflare;
 
 namespace {
-
-int rank_of() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-
-std::filesystem::path shared_tmp(const std::string& tag) {
-  std::string dir;
-  if (rank_of() == 0)
-    dir = test::temp_dir(tag).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
-  return dir;
-}
 
 //! Events whose columns are large enough to travel as blocks (> 64 KiB),
 //! with NaN, infinities and signed zeros, which must arrive bit for bit.
@@ -139,7 +122,7 @@ TEST_CASE("read_once: every rank gets rank 0's records, bit for bit", "[read_onc
 TEST_CASE("read_once: Deliver::first_rank leaves the others a default value", "[read_once][mpi]") {
   const auto got = campaign::read_once(
       MPI_COMM_WORLD, [] { return events(100); }, campaign::Deliver::first_rank);
-  CHECK(got.size() == (rank_of() == 0 ? 100u : 0u));
+  CHECK(got.size() == (test::rank_of() == 0 ? 100u : 0u));
 }
 
 TEST_CASE("read_once: an error on rank 0 is thrown on every rank, the same", "[read_once][mpi]") {
@@ -180,7 +163,7 @@ TEST_CASE("read_once: an error on rank 0 is thrown on every rank, the same", "[r
   // on_first_rank: the same for a step that returns nothing.
   int ran = 0;
   campaign::on_first_rank(MPI_COMM_WORLD, [&] { ++ran; });
-  CHECK(ran == (rank_of() == 0 ? 1 : 0));
+  CHECK(ran == (test::rank_of() == 0 ? 1 : 0));
   CHECK_THROWS_WITH(
       campaign::on_first_rank(MPI_COMM_WORLD, [] { throw core::ConfigError("--x: bad"); }),
       "--x: bad");
@@ -188,8 +171,8 @@ TEST_CASE("read_once: an error on rank 0 is thrown on every rank, the same", "[r
 
 TEST_CASE("read_once: a bad file read by rank 0 stops every rank with its line",
           "[read_once][mpi]") {
-  const auto dir = shared_tmp("read_once_bad");
-  if (rank_of() == 0) {
+  const auto dir = test::shared_temp_dir("read_once_bad");
+  if (test::rank_of() == 0) {
     std::ofstream(dir / "sources.csv") << "name,ra,dec\nA,10,20\nB,20,95\n";
     std::ofstream(dir / "IC40_exp.csv")
         << "# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]\n"
@@ -213,7 +196,7 @@ TEST_CASE("read_once: a bad file read by rank 0 stops every rank with its line",
   }
   // What rank 0's reader said, on every rank (the reader's own wording).
   std::string expected_catalog, expected_events;
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     try {
       (void)io::read_catalog((dir / "sources.csv").string());
     } catch (const core::InputError& e) {
@@ -225,18 +208,14 @@ TEST_CASE("read_once: a bad file read by rank 0 stops every rank with its line",
       expected_events = e.what();
     }
   }
-  for (std::string* s : {&expected_catalog, &expected_events}) {
-    int n = static_cast<int>(s->size());
-    MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    s->resize(static_cast<std::size_t>(n));
-    MPI_Bcast(s->data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
-  }
+  expected_catalog = test::broadcast(expected_catalog);
+  expected_events = test::broadcast(expected_events);
   CHECK_THAT(expected_catalog, Catch::Contains("sources.csv:3"));
   CHECK_THAT(expected_events, Catch::Contains("IC40_exp.csv:3"));
   CHECK(catalog_error == expected_catalog);
   CHECK(events_error == expected_events);
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
@@ -254,24 +233,20 @@ void write_season(const std::filesystem::path& path, int n, int bad_line = 0) {
 template <class Read>
 std::string rank0_error(Read&& read) {
   std::string s;
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     try {
       read();
     } catch (const core::Error& e) {
       s = e.what();
     }
   }
-  int n = static_cast<int>(s.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  s.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(s.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
-  return s;
+  return test::broadcast(s);
 }
 } // namespace
 
 TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors too",
           "[read_once][mpi]") {
-  const auto dir = shared_tmp("read_events_once");
+  const auto dir = test::shared_temp_dir("read_events_once");
   std::vector<std::string> good, bad, twice;
   for (int k = 1; k <= 5; ++k) {
     const auto name = "IC" + std::to_string(k) + "_exp.csv";
@@ -279,7 +254,7 @@ TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors to
     bad.push_back((dir / ("bad" + std::to_string(k)) / name).string());
   }
   twice = {good[0], good[1], (dir / "again" / "IC2_exp.csv").string()};
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     for (int k = 0; k < 5; ++k) {
       write_season(good[static_cast<std::size_t>(k)], 3000 + 100 * k); // > 64 KiB columns
       std::filesystem::create_directories(
@@ -303,7 +278,7 @@ TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors to
   CHECK(got.season_index == want.season_index);
   const auto first =
       campaign::read_events_once(MPI_COMM_WORLD, good, campaign::Deliver::first_rank);
-  CHECK(first.size() == (rank_of() == 0 ? want.size() : 0u));
+  CHECK(first.size() == (test::rank_of() == 0 ? want.size() : 0u));
 
   for (const auto& paths : {bad, twice}) {
     const std::string expected = rank0_error([&] { (void)io::read_icecube_events(paths); });
@@ -331,6 +306,6 @@ TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors to
   for (std::size_t k = 0; k < 7; ++k)
     CHECK(parts[k] == std::vector<double>(20000, static_cast<double>(k)));
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }

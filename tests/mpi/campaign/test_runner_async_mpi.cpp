@@ -6,7 +6,7 @@
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/runner.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <mpi.h>
 
@@ -17,28 +17,6 @@ using namespace nuflare;
 
 namespace {
 
-int rank_of() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int size_of() {
-  int n = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &n);
-  return n;
-}
-
-std::filesystem::path shared_tmp(const std::string& tag) {
-  std::string dir;
-  if (rank_of() == 0)
-    dir = test::temp_dir(tag).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
-  return dir;
-}
-
 double toy(std::uint64_t g) {
   campaign::TrialRng rng(5, "async", g);
   return rng.uniform();
@@ -48,14 +26,14 @@ double toy(std::uint64_t g) {
 
 TEST_CASE("a rank that is late holds no other rank up between checkpoints", "[runner][mpi]") {
   constexpr std::uint64_t N = 203, ROUND = 4;
-  const int rank = rank_of(), size = size_of();
+  const int rank = test::rank_of(), size = test::size_of();
   // Rank 0's share: its piece of every round.
   std::uint64_t share = 0;
   const std::uint64_t round_rows = ROUND * static_cast<std::uint64_t>(size);
   for (std::uint64_t lo = 0; lo < N; lo += round_rows)
     share += campaign::work_range(std::min(round_rows, N - lo), 0, size).size();
 
-  const auto dir = shared_tmp("runner_async");
+  const auto dir = test::shared_temp_dir("runner_async");
   io::RunInfo info;
   info.analysis = "toy";
   auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info);

@@ -4,7 +4,7 @@
 #include "nuflare/campaign/runner.hpp"
 #include "nuflare/core/error.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -15,21 +15,6 @@
 using namespace nuflare;
 
 namespace {
-int rank_of() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-std::filesystem::path shared_tmp(const std::string& tag) {
-  std::string dir;
-  if (rank_of() == 0)
-    dir = test::temp_dir(tag).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
-  return dir;
-}
 void toy_trial(std::uint64_t g, campaign::TrialRows& rows) {
   campaign::TrialRng rng(11, "toy", g);
   rows.f64[0][0] = rng.uniform();
@@ -61,7 +46,7 @@ ToyColumns declare_toy(campaign::TrialRunner& runner) {
 } // namespace
 
 TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[runner][mpi]") {
-  const auto dir = shared_tmp("runner");
+  const auto dir = test::shared_temp_dir("runner");
   campaign::RunnerOptions opts = toy_options();
 
   // Uninterrupted reference.
@@ -118,7 +103,7 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
     CHECK(runner.gather<std::int64_t>(i) == ref_i);
     archive.commit();
   }
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     auto a = io::Archive::open_read(dir / "run.h5");
     auto b = io::Archive::open_read(dir / "ref.h5");
     CHECK(a.read<double>("/toy/trials/values") == b.read<double>("/toy/trials/values"));
@@ -129,7 +114,7 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
 }
 
 TEST_CASE("sweep point p runs the global trials p*N + k (docs/methods.md)", "[runner][mpi]") {
-  const auto dir = shared_tmp("runner_sweep");
+  const auto dir = test::shared_temp_dir("runner_sweep");
   campaign::RunnerOptions opts = toy_options();
   constexpr std::uint64_t n = 100, p = 3;
   std::vector<double> whole;
@@ -160,7 +145,7 @@ TEST_CASE("sweep point p runs the global trials p*N + k (docs/methods.md)", "[ru
 }
 
 TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner][mpi]") {
-  const auto dir = shared_tmp("runner_batched");
+  const auto dir = test::shared_temp_dir("runner_batched");
   campaign::RunnerOptions opts = toy_options();
   std::vector<double> ref;
   {
@@ -208,7 +193,7 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
   CHECK(total < N); // trials done before the interruption are not handed over again
   CHECK(runner.gather<double>(f) == ref);
   archive.commit();
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
@@ -229,7 +214,7 @@ void interrupted_toy_run(const std::filesystem::path& dir, std::uint64_t n) {
 }
 //! Changes one value of a saved row behind the archive's back (rank 0).
 void tamper(const std::filesystem::path& partial, const char* dataset, std::uint64_t row) {
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     const hid_t f = H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
     const hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
     const hid_t space = H5Dget_space(d);
@@ -262,7 +247,7 @@ std::string resume_error(const std::filesystem::path& dir, std::uint64_t n) {
 
 TEST_CASE("a resume refuses saved rows or done flags changed since the checkpoint",
           "[runner][mpi]") {
-  const auto dir = shared_tmp("runner_tamper");
+  const auto dir = test::shared_temp_dir("runner_tamper");
   const auto partial = io::partial_path(dir / "run.h5");
   for (const char* dataset : {"/toy/trials/values", "/toy/trials/counts", "/toy/trials/done"}) {
     interrupted_toy_run(dir, N);
@@ -276,12 +261,12 @@ TEST_CASE("a resume refuses saved rows or done flags changed since the checkpoin
   interrupted_toy_run(dir, N);
   CHECK(resume_error(dir, N).empty());
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a resume refuses a dataset of another shape before opening it", "[runner][mpi]") {
-  const auto dir = shared_tmp("runner_shape");
+  const auto dir = test::shared_temp_dir("runner_shape");
   interrupted_toy_run(dir, N);
   // The same campaign with one more column is another campaign.
   auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
@@ -294,12 +279,12 @@ TEST_CASE("a resume refuses a dataset of another shape before opening it", "[run
                                                Catch::Contains(" × 3] float64") &&
                                                Catch::Contains("found ["));
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("10^12 trials are refused before anything is allocated", "[runner][mpi]") {
-  const auto dir = shared_tmp("runner_huge");
+  const auto dir = test::shared_temp_dir("runner_huge");
   auto archive = io::Archive::create(dir / "huge.h5", MPI_COMM_WORLD, info());
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", 1000000000000ull, toy_options());
   declare_toy(runner);
@@ -313,13 +298,13 @@ TEST_CASE("10^12 trials are refused before anything is allocated", "[runner][mpi
   }
   CHECK(runner.computed() == 0);
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank count",
           "[runner][mpi]") {
-  const auto dir = shared_tmp("runner_early");
+  const auto dir = test::shared_temp_dir("runner_early");
   std::vector<double> ref;
   {
     auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
@@ -340,7 +325,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
     campaign::clear_stop_request();
   }
   // Resumed by rank 0 alone: the split of work does not matter.
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     std::uint64_t saved = 0;
     {
       auto partial = io::Archive::open_read(io::partial_path(dir / "run.h5"));
@@ -361,7 +346,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
   MPI_Barrier(MPI_COMM_WORLD);
   // Interrupted again at every rank count, then resumed on rank 0 alone.
   interrupted_toy_run(dir, N);
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_SELF);
     campaign::RunnerOptions opts = toy_options();
     opts.resume = true;

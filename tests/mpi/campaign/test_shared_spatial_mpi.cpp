@@ -5,7 +5,7 @@
 #include "nuflare/campaign/node_memory.hpp"
 #include "nuflare/campaign/shared_spatial.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <mpi.h>
 
@@ -17,17 +17,6 @@
 using namespace nuflare;
 
 namespace {
-
-int rank_of() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int size_of() {
-  int n = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &n);
-  return n;
-}
 
 io::EventSample random_sky(std::size_t n) {
   std::mt19937_64 gen(11);
@@ -97,7 +86,8 @@ void check_shared_equals_own() {
   const coincidence::SpatialIndex own(events, cfg);
   // Only rank 0 has the events, as after read_once(..., Deliver::first_rank).
   const io::EventSample none;
-  const campaign::SharedSpatialIndex shared(MPI_COMM_WORLD, rank_of() == 0 ? events : none, cfg);
+  const campaign::SharedSpatialIndex shared(MPI_COMM_WORLD, test::rank_of() == 0 ? events : none,
+                                            cfg);
 
   const auto a = own.view();
   const auto& b = shared.view();
@@ -115,7 +105,7 @@ void check_shared_equals_own() {
   const auto decs = group_decs();
   const campaign::SharedSpatialTables tables(MPI_COMM_WORLD, shared, decs);
   REQUIRE(tables.n_groups() == decs.size());
-  std::mt19937_64 gen(static_cast<unsigned>(17 + rank_of())); // each rank its own skies
+  std::mt19937_64 gen(static_cast<unsigned>(17 + test::rank_of())); // each rank its own skies
   std::uniform_real_distribution<double> u(0, 1);
   for (std::size_t j = 0; j < decs.size(); ++j) {
     INFO("group " << j);
@@ -147,7 +137,7 @@ TEST_CASE("NUFLARE_NO_SHARED_MEMORY gives every rank its own copy, same results"
   {
     const campaign::NodeGroup group(MPI_COMM_WORLD);
     CHECK(group.node_size() == 1);
-    CHECK(group.n_nodes() == size_of());
+    CHECK(group.n_nodes() == test::size_of());
   }
   check_shared_equals_own();
   ::unsetenv("NUFLARE_NO_SHARED_MEMORY");
@@ -156,9 +146,9 @@ TEST_CASE("NUFLARE_NO_SHARED_MEMORY gives every rank its own copy, same results"
 TEST_CASE("a node's ranks see one block: what one writes, all read", "[shared][mpi]") {
   const campaign::NodeGroup group(MPI_COMM_WORLD);
   // The test machine is one node.
-  CHECK(group.node_size() == size_of());
+  CHECK(group.node_size() == test::size_of());
   CHECK(group.n_nodes() == 1);
-  CHECK(group.leader() == (rank_of() == 0));
+  CHECK(group.leader() == (test::rank_of() == 0));
   campaign::SharedBlock block(group, 4096);
   auto* words = reinterpret_cast<std::int32_t*>(block.data());
   // Every rank writes its own word; after publish() every rank reads all.

@@ -3,7 +3,7 @@
 // the number of ranks. Registered at 1, 2 and 4 ranks.
 #include "nuflare/campaign/spatial_campaign.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <mpi.h>
 
@@ -44,24 +44,10 @@ io::SourceCatalog catalog() {
   return c;
 }
 
-std::filesystem::path shared_tmp(MPI_Comm comm, int rank, int size) {
-  std::string dir;
-  if (rank == 0)
-    dir = test::temp_dir("spatial_np" + std::to_string(size)).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, comm);
-  return dir;
-}
-
 } // namespace
 
 TEST_CASE("spatial campaign: archive and summaries are rank-invariant", "[spatial][mpi]") {
   const MPI_Comm comm = MPI_COMM_WORLD;
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
   const auto events = random_sky(3000);
   const auto cat = catalog();
   const auto groups = campaign::source_groups(cat);
@@ -74,7 +60,7 @@ TEST_CASE("spatial campaign: archive and summaries are rank-invariant", "[spatia
   cfg.runner.quiet = true;
   const coincidence::SpatialIndex index(events, cfg.spatial);
 
-  const auto path = shared_tmp(comm, rank, size) / "spatial.h5";
+  const auto path = test::shared_temp_dir("spatial", comm) / "spatial.h5";
   io::RunInfo info;
   info.analysis = "spatial";
   info.master_seed = cfg.seed;

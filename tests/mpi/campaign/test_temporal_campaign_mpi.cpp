@@ -2,7 +2,7 @@
 // simultaneity campaigns run over MPI must give, at 1, 2 and 4 ranks, exactly
 // the per-trial rows and summaries that a serial loop over the same global
 // trial indices gives.
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"
@@ -52,17 +52,6 @@ Sky make_sky() {
   return s;
 }
 
-std::filesystem::path shared_tmp(MPI_Comm comm, int rank, int size) {
-  std::string dir;
-  if (rank == 0)
-    dir = test::temp_dir("temporal_np" + std::to_string(size)).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, comm);
-  return dir;
-}
-
 bool same(double a, double b) {
   return (std::isnan(a) && std::isnan(b)) || a == b;
 }
@@ -72,10 +61,7 @@ bool same(double a, double b) {
 TEST_CASE("time campaigns equal a serial loop over global trials at any rank count",
           "[temporal][mpi]") {
   const MPI_Comm comm = MPI_COMM_WORLD;
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  const auto dir = shared_tmp(comm, rank, size);
+  const auto dir = test::shared_temp_dir("temporal", comm);
   const Sky sky = make_sky();
   campaign::TemporalCampaignConfig config;
   config.n_trials = 97; // not a multiple of the rank counts

@@ -2,7 +2,7 @@
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/io/archive.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -11,17 +11,9 @@
 using namespace nuflare;
 
 TEST_CASE("h5py reads an archive written by all ranks", "[archive][mpi][h5py]") {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  std::string dir;
-  if (rank == 0)
-    dir = test::temp_dir("h5py_np" + std::to_string(size)).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
-  const std::filesystem::path input = std::filesystem::path(dir) / "input.txt";
+  const int rank = test::rank_of(), size = test::size_of();
+  const auto dir = test::shared_temp_dir("h5py");
+  const auto input = dir / "input.txt";
   if (rank == 0)
     std::ofstream(input) << "abc\n";
   MPI_Barrier(MPI_COMM_WORLD);
@@ -31,7 +23,7 @@ TEST_CASE("h5py reads an archive written by all ranks", "[archive][mpi][h5py]") 
   info.master_seed = 5;
   info.config = {{"trials", "64"}};
   info.inputs = {input};
-  auto archive = io::Archive::create(std::filesystem::path(dir) / "run.h5", MPI_COMM_WORLD, info);
+  auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info);
   archive.create_rows<double>("/toy/trials/values", 64, 2, "deg", "index and its square");
   const auto w = campaign::work_range(64, rank, size);
   std::vector<double> rows;
@@ -52,7 +44,7 @@ TEST_CASE("h5py reads an archive written by all ranks", "[archive][mpi][h5py]") 
           "edeaaff3f1774ad2888673770c6d64097e391bc362d7d6fb34982ddf0efd18cb");
     const std::string cmd = "/usr/bin/python3 " +
                             (test::source_dir() / "tests/mpi/io/read_archive.py").string() + " " +
-                            dir + "/run.h5";
+                            (dir / "run.h5").string();
     const int status = std::system(cmd.c_str());
     if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
       WARN("skipped: h5py is not installed for /usr/bin/python3");

@@ -5,23 +5,13 @@
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/io/archive.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <mpi.h>
 
 using namespace nuflare;
 
 namespace {
-int rank_of(MPI_Comm c) {
-  int r = 0;
-  MPI_Comm_rank(c, &r);
-  return r;
-}
-int size_of(MPI_Comm c) {
-  int s = 0;
-  MPI_Comm_size(c, &s);
-  return s;
-}
 //! A toy trial: three uniforms and an integer count from trial g's stream.
 void toy_trial(std::uint64_t g, double* row, std::int64_t* count) {
   campaign::TrialRng rng(2024, "toy", g);
@@ -29,23 +19,12 @@ void toy_trial(std::uint64_t g, double* row, std::int64_t* count) {
     row[j] = rng.uniform();
   *count = static_cast<std::int64_t>(rng.below(100));
 }
-std::filesystem::path shared_tmp(MPI_Comm comm) {
-  // One folder for all ranks: rank 0 names it and broadcasts the name.
-  std::string dir;
-  if (rank_of(comm) == 0)
-    dir = test::temp_dir("archive_np" + std::to_string(size_of(comm))).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, comm);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, comm);
-  return dir;
-}
 } // namespace
 
 TEST_CASE("a toy campaign's archive is the same for every rank count", "[archive][mpi]") {
   const MPI_Comm comm = MPI_COMM_WORLD;
-  const int rank = rank_of(comm), size = size_of(comm);
-  const auto dir = shared_tmp(comm);
+  const int rank = test::rank_of(comm), size = test::size_of(comm);
+  const auto dir = test::shared_temp_dir("archive", comm);
   const auto final_path = dir / "toy.h5";
   const std::uint64_t n_trials = 1001; // not divisible by 2 or 4
 

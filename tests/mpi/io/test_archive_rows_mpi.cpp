@@ -6,7 +6,7 @@
 #include "nuflare/core/error.hpp"
 #include "nuflare/io/archive.hpp"
 
-#include "nuflare_catch.hpp"
+#include "nuflare_mpi.hpp"
 
 #include <hdf5.h>
 #include <mpi.h>
@@ -15,26 +15,6 @@
 using namespace nuflare;
 
 namespace {
-int rank_of() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int size_of() {
-  int s = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &s);
-  return s;
-}
-std::filesystem::path shared_tmp(const std::string& tag) {
-  std::string dir;
-  if (rank_of() == 0)
-    dir = test::temp_dir(tag + "_np" + std::to_string(size_of())).string();
-  int n = static_cast<int>(dir.size());
-  MPI_Bcast(&n, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  dir.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(dir.data(), n, MPI_CHAR, 0, MPI_COMM_WORLD);
-  return dir;
-}
 io::RunInfo toy_info() {
   io::RunInfo info;
   info.analysis = "toy";
@@ -49,8 +29,8 @@ std::int64_t toy_value(std::uint64_t k, std::uint64_t j) {
 //! dealt out in turn (the campaign runner's pattern), and their values.
 std::vector<io::RowBlocks> dealt_rows(std::uint64_t lo, std::uint64_t hi, std::uint64_t per_rank,
                                       std::vector<std::int64_t>& values) {
-  const auto rank = static_cast<std::uint64_t>(rank_of());
-  const auto size = static_cast<std::uint64_t>(size_of());
+  const auto rank = static_cast<std::uint64_t>(test::rank_of());
+  const auto size = static_cast<std::uint64_t>(test::size_of());
   std::vector<io::RowBlocks> blocks;
   values.clear();
   for (std::uint64_t first = lo + rank * per_rank; first < hi; first += per_rank * size) {
@@ -114,7 +94,7 @@ TEST_CASE("the row checksum is the documented sum of SHA-256 over rows", "[archi
 
 TEST_CASE("per-trial datasets grow with the rows written, chunked and compressed",
           "[archive][rows][mpi]") {
-  const auto dir = shared_tmp("rows_grow");
+  const auto dir = test::shared_temp_dir("rows_grow");
   auto archive = io::Archive::create(dir / "grow.h5", MPI_COMM_WORLD, toy_info());
   const std::string path = "/toy/trials/counts";
   const io::RowLayout layout{3, io::count_type(59999), 100};
@@ -150,8 +130,8 @@ TEST_CASE("per-trial datasets grow with the rows written, chunked and compressed
     CHECK(info.storage_bytes < rows * 3 * 8 / 3);
     // The checksum of the rows written equals a serial one over the same rows.
     CHECK(total == serial_checksum(rows));
-    const auto share_lo = rows * static_cast<std::uint64_t>(rank_of()) / size_of();
-    const auto share_hi = rows * static_cast<std::uint64_t>(rank_of() + 1) / size_of();
+    const auto share_lo = rows * static_cast<std::uint64_t>(test::rank_of()) / test::size_of();
+    const auto share_hi = rows * static_cast<std::uint64_t>(test::rank_of() + 1) / test::size_of();
     CHECK(archive.checksum_rows(path, share_lo, share_hi).summed(MPI_COMM_WORLD) == total);
   }
   const auto back = archive.read_rows<std::int64_t>(path, 0, 1000);
@@ -162,7 +142,7 @@ TEST_CASE("per-trial datasets grow with the rows written, chunked and compressed
   archive.set_attribute("/toy/trials", "rows", std::int64_t{1000});
   archive.commit(); // verifies every committed dataset against its checksum
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     auto a = io::Archive::open_read(dir / "grow.h5");
     CHECK(a.string_attribute("/", "format_version") == io::ARCHIVE_FORMAT_VERSION);
     CHECK(a.read<std::int64_t>(path) == back);
@@ -172,13 +152,13 @@ TEST_CASE("per-trial datasets grow with the rows written, chunked and compressed
 }
 
 TEST_CASE("a count that does not fit the stored type stops every rank", "[archive][rows][mpi]") {
-  const auto dir = shared_tmp("rows_overflow");
+  const auto dir = test::shared_temp_dir("rows_overflow");
   auto archive = io::Archive::create(dir / "overflow.h5", MPI_COMM_WORLD, toy_info());
   archive.create_rows("/toy/trials/n", {1, io::RowType::u8, 16}, "", "");
-  archive.resize_rows("/toy/trials/n", static_cast<std::uint64_t>(size_of()));
+  archive.resize_rows("/toy/trials/n", static_cast<std::uint64_t>(test::size_of()));
   // Only the last rank's value is too large for uint8; every rank throws.
-  const std::int64_t mine = rank_of() == size_of() - 1 ? 256 : 7;
-  const io::RowBlocks block{static_cast<std::uint64_t>(rank_of()), 1, 1, 1};
+  const std::int64_t mine = test::rank_of() == test::size_of() - 1 ? 256 : 7;
+  const io::RowBlocks block{static_cast<std::uint64_t>(test::rank_of()), 1, 1, 1};
   CHECK_THROWS_WITH(archive.write_rows("/toy/trials/n", std::span<const io::RowBlocks>(&block, 1),
                                        std::span<const std::int64_t>(&mine, 1)),
                     Catch::Contains("value 256 does not fit the dataset's type uint8"));
@@ -187,20 +167,20 @@ TEST_CASE("a count that does not fit the stored type stops every rank", "[archiv
   archive.write_rows("/toy/trials/n", std::span<const io::RowBlocks>(&block, 1),
                      std::span<const std::int64_t>(&fine, 1));
   CHECK(archive.read<std::int64_t>("/toy/trials/n") ==
-        std::vector<std::int64_t>(static_cast<std::size_t>(size_of()), 9));
+        std::vector<std::int64_t>(static_cast<std::size_t>(test::size_of()), 9));
   archive.commit();
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("looking at a crafted huge dataset allocates nothing", "[archive][rows][mpi]") {
-  const auto dir = shared_tmp("rows_crafted");
+  const auto dir = test::shared_temp_dir("rows_crafted");
   { // a partial archive, left uncommitted
     auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, toy_info());
     archive.create_rows("/toy/trials/done", {1, io::RowType::u8, 64}, "", "");
   }
   const auto partial = io::partial_path(dir / "run.h5");
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     // Replace `done` by a chunked dataset of 10^12 rows that holds no data:
     // parallel HDF5 allocates all of it when it is opened for writing.
     const hid_t f = H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
@@ -233,16 +213,16 @@ TEST_CASE("looking at a crafted huge dataset allocates nothing", "[archive][rows
   ::stat(partial.c_str(), &after);
   CHECK(after.st_size < before.st_size + 1000000); // nothing near 10^12 bytes
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("commit refuses a partial file that another run replaced", "[archive][mpi]") {
-  const auto dir = shared_tmp("rows_replaced");
+  const auto dir = test::shared_temp_dir("rows_replaced");
   auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, toy_info());
   archive.create_group("/toy");
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0) {
+  if (test::rank_of() == 0) {
     // What a second run with the same --output does: a new file in its place.
     const auto partial = io::partial_path(dir / "run.h5");
     std::filesystem::remove(partial);
@@ -261,12 +241,12 @@ TEST_CASE("commit refuses a partial file that another run replaced", "[archive][
   CHECK_FALSE(std::filesystem::exists(dir / "run.h5"));             // nothing renamed
   CHECK(std::filesystem::exists(io::partial_path(dir / "run.h5"))); // the other run's file
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("resuming a partial archive of another format is refused", "[archive][mpi]") {
-  const auto dir = shared_tmp("rows_format");
+  const auto dir = test::shared_temp_dir("rows_format");
   {
     auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, toy_info());
     archive.set_attribute("/", "format_version", std::string("1.0"));
@@ -279,17 +259,17 @@ TEST_CASE("resuming a partial archive of another format is refused", "[archive][
     CHECK_THAT(e.what(), Catch::Contains("partial archive of format 1.0"));
   }
   MPI_Barrier(MPI_COMM_WORLD);
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("rows written in blocks of a known total keep their checksum", "[archive][rows][mpi]") {
-  const auto dir = shared_tmp("rows_blocks");
+  const auto dir = test::shared_temp_dir("rows_blocks");
   auto archive = io::Archive::create(dir / "blocks.h5", MPI_COMM_WORLD, toy_info());
   constexpr std::uint64_t n = 1001;
   archive.create_rows<std::int64_t>("/toy/trials/counts", n, 3, "", "three counts");
-  const auto rank = static_cast<std::uint64_t>(rank_of());
-  const auto size = static_cast<std::uint64_t>(size_of());
+  const auto rank = static_cast<std::uint64_t>(test::rank_of());
+  const auto size = static_cast<std::uint64_t>(test::size_of());
   const std::uint64_t lo = n * rank / size, hi = n * (rank + 1) / size;
   std::vector<std::int64_t> mine;
   for (std::uint64_t k = lo; k < hi; ++k)
@@ -308,6 +288,6 @@ TEST_CASE("rows written in blocks of a known total keep their checksum", "[archi
   CHECK(info.type == "int64");
   CHECK(info.dims == std::vector<std::uint64_t>{n, 3});
   archive.commit();
-  if (rank_of() == 0)
+  if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
