@@ -106,9 +106,11 @@ private:
 };
 
 //! A subcommand: its options and its body. `run` returns the exit status.
+//! Its name and what `--help` and docs/cli.md say of it come from the table
+//! in src/app/commands.cpp.
 struct Command {
-  const char* name;
-  const char* summary;
+  const char* name = "";
+  const char* summary = "";
   //! Every option of the subcommand, in `--help` order.
   std::function<std::vector<core::OptionSpec>()> options;
   std::function<int(Invocation&)> run;
@@ -122,15 +124,10 @@ struct Command {
 //! A subcommand whose settings are a `Run` read from `table` (its options)
 //! and handed to `body`.
 template <class Run>
-Command make_command(const char* name, const char* summary,
-                     const core::OptionTable<Run>& (*table)(), int (*body)(Invocation&, const Run&),
-                     const char* usage = "", const char* prints = "") {
-  return {name,
-          summary,
-          [table] { return table().specs(); },
-          [table, body](Invocation& inv) { return body(inv, inv.read(table())); },
-          usage,
-          prints};
+Command make_command(const core::OptionTable<Run>& (*table)(),
+                     int (*body)(Invocation&, const Run&)) {
+  return {.options = [table] { return table().specs(); },
+          .run = [table, body](Invocation& inv) { return body(inv, inv.read(table())); }};
 }
 
 //! Every subcommand, in the order `nuflare --help` lists them.

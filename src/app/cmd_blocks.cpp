@@ -66,13 +66,7 @@ int run_blocks(Invocation& inv, const BlocksRun& run) {
 }
 
 Command blocks_command() {
-  return make_command(
-      "blocks", "Bayesian Blocks edges of one light curve (astropy-compatible)", blocks_options,
-      run_blocks,
-      "--input LC.csv [--fitness measures|events|regular_events] [--p0 P | --gamma G "
-      "| --ncp-prior X] [--dt DT]",
-      "the block edges, one per line, printf \"%.17g\" (LC.csv: a header and columns "
-      "t[,x[,sigma]])");
+  return make_command(blocks_options, run_blocks);
 }
 
 } // namespace nuflare::app

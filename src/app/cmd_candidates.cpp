@@ -21,12 +21,7 @@ int run_candidates(Invocation& inv, const campaign::CandidatesOptions& run) {
 }
 
 Command candidates_command() {
-  return make_command(
-      "candidates", "ZTF follow-up candidates per alert, class and magnitude (ZTF paper §2–3)",
-      campaign::CandidatesOptions::options, run_candidates,
-      "--overview OVERVIEW_FU.csv [--tables DIR] [--min-candidates-per-alert 3] [--output RUN.h5]",
-      "section,label,count,value: the candidate counts and densities, Fig. 2 classes, Fig. 4 "
-      "subclasses, Fig. 3 bins and efficiency split, and each alert's count and density");
+  return make_command(campaign::CandidatesOptions::options, run_candidates);
 }
 
 } // namespace nuflare::app

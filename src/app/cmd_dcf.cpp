@@ -25,13 +25,7 @@ int run_dcf(Invocation& inv, const campaign::DcfRun& run) {
 }
 
 Command dcf_command() {
-  return make_command(
-      "dcf", "discrete correlation function of two bands of every source (blazar paper §6.1)",
-      campaign::DcfRun::options, run_dcf,
-      "--lightcurves LC.csv [--band-a fermi] [--band-b wise_w1] [--normalisation ek|local] "
-      "[--bin-width 30] [--lag-min -450] [--lag-max 450] --output RUN.h5",
-      "source,band_a,band_b,n_a,n_b,peak_lag,fit_lag,fit_lag_err,fit_sigma,peak_dcf: one row "
-      "per source with both bands (positive lag: band_b lags band_a; nan where undefined)");
+  return make_command(campaign::DcfRun::options, run_dcf);
 }
 
 } // namespace nuflare::app

@@ -78,15 +78,7 @@ int run_flares(Invocation& inv, const FlaresRun& run) {
 }
 
 Command flares_command() {
-  return make_command(
-      "flares",
-      "flares, variability and multi-frequency classes of every source (blazar "
-      "paper §3.3, §4.2)",
-      flares_options, run_flares, "--lightcurves LC.csv [--sources SRC.csv] --output RUN.h5",
-      "source,band,n_points,p0_used,f_quiescent,n_flares,flare_days,nxs,rho,class: "
-      "one row per (source, band) with rho and class empty, plus one row per source "
-      "with band \"multi\", the simultaneity ratio and the class "
-      "NFS|CFS|TXS-like|none");
+  return make_command(flares_options, run_flares);
 }
 
 } // namespace nuflare::app

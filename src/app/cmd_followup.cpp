@@ -56,12 +56,7 @@ int run_followup(Invocation& inv, const campaign::FollowupOptions& run) {
 }
 
 Command followup_command() {
-  return make_command(
-      "followup", "limits on neutrino-source counterparts from optical follow-up (ZTF paper §6)",
-      campaign::FollowupOptions::options, run_followup,
-      "--table OVERVIEW.csv [--evolution sfr|grb|blazar|madau] [--cl 0.9] "
-      "[--mag-min -27] [--mag-max -15] [--mag-step 0.5] [--output RUN.h5]",
-      "evolution,abs_mag,p_detectable,f_limit (f_limit empty when unconstrained)");
+  return make_command(campaign::FollowupOptions::options, run_followup);
 }
 
 } // namespace nuflare::app

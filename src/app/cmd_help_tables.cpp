@@ -65,11 +65,7 @@ int run_help_tables(Invocation& inv, const HelpTablesRun& run) {
 } // namespace
 
 Command help_tables_command() {
-  auto c =
-      make_command("help-tables", "the key tables of the documentation, from the option tables",
-                   help_tables_options, run_help_tables);
-  c.hidden = true;
-  return c;
+  return make_command(help_tables_options, run_help_tables);
 }
 
 } // namespace nuflare::app

@@ -54,13 +54,7 @@ int run_scan(Invocation& inv, const campaign::ScanRun& run) {
 }
 
 Command scan_command() {
-  return make_command("scan",
-                      "ΔT × containment-factor scan with alert-RA scrambling (blazar paper §5.1.1)",
-                      campaign::ScanRun::options, run_scan,
-                      "--alerts ALERTS.csv --sources SRC.csv --lightcurves LC.csv --band BAND "
-                      "--delta-t-grid D1,D2,... --factor-grid F1,F2,... [--trials N] [--seed S] "
-                      "--output RUN.h5",
-                      "delta_t,factor,n_pairs,r0,p_value and a last line # post_trial_p=...");
+  return make_command(campaign::ScanRun::options, run_scan);
 }
 
 } // namespace nuflare::app

@@ -122,15 +122,9 @@ int run_sensitivity(Invocation& inv) {
 } // namespace
 
 Command sensitivity_command() {
-  return {"sensitivity",
-          "injected-signal sensitivity and discovery potential of the spatial or time test",
-          [] { return campaign::SensitivityRun::options().specs(); },
-          run_sensitivity,
-          "[--test spatial|temporal] --sources SRC.csv --output RUN.h5 [--trials N] "
-          "[--signal-trials N] [--strengths S1,S2,...] (spatial: --events FILE...; temporal: "
-          "--alerts ALERTS.csv --lightcurves LC.csv --band BAND --delta-t DAYS)",
-          "group,n_sources,log10e_min,sensitivity,discovery_3sigma,discovery_5sigma,p_floor "
-          "(temporal: the time test's summary)"};
+  // The body reads its settings itself, once --test has said which options apply.
+  return {.options = [] { return campaign::SensitivityRun::options().specs(); },
+          .run = run_sensitivity};
 }
 
 } // namespace nuflare::app

@@ -68,10 +68,7 @@ int run_simulate(Invocation& inv, const SimulateRun& run) {
 }
 
 Command simulate_command() {
-  return make_command("simulate",
-                      "write a synthetic sky in every input format (docs/methods.md, simulator)",
-                      simulate_options, run_simulate, "--config deck.ini --output DIR",
-                      "file,rows of every file written");
+  return make_command(simulate_options, run_simulate);
 }
 
 } // namespace nuflare::app

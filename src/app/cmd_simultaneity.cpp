@@ -32,11 +32,7 @@ int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
 }
 
 Command simultaneity_command() {
-  return make_command("simultaneity",
-                      "mean simultaneity ratio of potential neutrino sources (blazar paper §6.2)",
-                      campaign::SimultaneityRun::options, run_simultaneity,
-                      "--alerts ALERTS.csv --sources SRC.csv --rho FLARES.csv --output RUN.h5",
-                      "subgroup,n_sources,rho_mean_observed,rho_mean_trials,p_value");
+  return make_command(campaign::SimultaneityRun::options, run_simultaneity);
 }
 
 } // namespace nuflare::app

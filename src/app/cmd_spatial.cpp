@@ -85,14 +85,7 @@ int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
 }
 
 Command spatial_command() {
-  return make_command("spatial",
-                      "tracks around source groups with RA-scrambling trials (blazar paper §6.3)",
-                      campaign::SpatialRun::options, run_spatial,
-                      "--events FILE... --sources SRC.csv --trials N --seed S --output RUN.h5 "
-                      "[--log10e-min 4.8] [--log10e-max 6.0] [--log10e-step 0.1] [--max-angerr 5] "
-                      "[--angerr-scale 1]",
-                      "group,log10e_min,n_observed,n_expected,sigma,p_value (SRC.csv: "
-                      "name,ra,dec[,group]; without a group column one group \"all\")");
+  return make_command(campaign::SpatialRun::options, run_spatial);
 }
 
 } // namespace nuflare::app

@@ -50,16 +50,7 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
 }
 
 Command sweep_command() {
-  return make_command(
-      "sweep",
-      "a grid of deck keys as one campaign with the exact post-trial p "
-      "(docs/methods.md \"Sweeps\")",
-      campaign::SweepRun::options, run_sweep,
-      "--config SWEEP.ini [--axis \"KEY: V1,V2,...\" ...] [--trials N] [--seed S] "
-      "--output RUN.h5",
-      "one row per point (temporal: per point and shift; axes[,shift_days],n_pairs,statistic,"
-      "trial_mean,p_value,best) and a "
-      "last line # n_points=... n_columns=... p_min=... post_trial_p=... sidak_p=... n_eff=...");
+  return make_command(campaign::SweepRun::options, run_sweep);
 }
 
 } // namespace nuflare::app

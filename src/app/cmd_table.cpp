@@ -100,13 +100,7 @@ int run_table(Invocation& inv, const TableRun& run) {
 }
 
 Command table_command() {
-  return make_command(
-      "table", "print a summary table of a run archive", table_options, run_table,
-      "--archive RUN.h5... --analysis NAME [--table summary] [--format csv|markdown] [--merge]",
-      "the table as CSV (numbers exact) or Markdown (numbers at each column's "
-      "precision); over several archives of a sweep, one table and a last line "
-      "# sweep: ... post_trial_p=...; with --merge (sweep tasks) the merged table and "
-      "# merged: ... post_trial_p=...");
+  return make_command(table_options, run_table);
 }
 
 } // namespace nuflare::app

@@ -60,13 +60,7 @@ int run_temporal(Invocation& inv, const campaign::TemporalRun& run) {
 }
 
 Command temporal_command() {
-  return make_command("temporal",
-                      "R(t) around alert times with control-sample trials (blazar paper §5)",
-                      campaign::TemporalRun::options, run_temporal,
-                      "--alerts ALERTS.csv --sources SRC.csv --lightcurves LC.csv --band BAND "
-                      "--delta-t DAYS [--factor F] [--region ellipse|rectangle] [--flare-cut C] "
-                      "[--shift-step DAYS] [--trials N] [--seed S] --output RUN.h5",
-                      "shift_days,r_observed,r_trial_mean,r_trial_p16,r_trial_p84,p_value");
+  return make_command(campaign::TemporalRun::options, run_temporal);
 }
 
 } // namespace nuflare::app
