@@ -132,13 +132,7 @@ TEST_CASE("bad alert files are rejected with file, line and column", "[io][alert
   const auto dir = test::temp_dir("alerts_bad");
   const std::string good = "IC1,1,1,2019-01-01 00:00:00,58484.0,gfu-gold,10,5,1,1,1,1,100,1,0.5\n";
   auto read = [](const std::string& p) { return [p] { (void)io::read_alerts(p); }; };
-  struct Case {
-    const char* name;
-    std::string row;
-    const char* field;
-    const char* detail;
-  };
-  const Case cases[] = {
+  const test::BadRow cases[] = {
       {"bad_number", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1.x,1,100,1,0.5",
        "column 11 (DEC_ERR_PLUS)", "not a number: \"1.x\""},
       {"nan", "IC2,2,2,2019-01-01,NaN,gfu,10,5,1,1,1,1,100,1,0.5", "column 5 (EVENTMJD)",
@@ -175,12 +169,7 @@ TEST_CASE("bad alert files are rejected with file, line and column", "[io][alert
       {"signalness_negative", "IC2,2,2,2019-01-01,58484.1,gfu,10,5,1,1,1,1,100,1,-0.1",
        "column 15 (SIGNAL)", "-0.1 is outside the allowed range [0, 1]"},
   };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      const auto p = write_text(dir, std::string(c.name) + ".csv", HEADER + good + c.row + "\n");
-      require_input_error(read(p), p, 3, c.field, c.detail);
-    }
-  }
+  test::require_bad_rows(dir, HEADER + good, 3, cases, read);
   SECTION("bad value in a gzip file") {
     const auto p =
         write_text(dir, "gz.csv", HEADER + good + good + "IC3,3,3,x,58000,g,1,1,1,1,1,1,1,1,x\n");
@@ -194,11 +183,7 @@ TEST_CASE("bad alert files are rejected with file, line and column", "[io][alert
     require_input_error(read(p), p, 1, "DEC_ERR_MINUS", "missing column");
   }
   SECTION("empty and missing file") {
-    const auto p = write_text(dir, "empty.csv", "");
-    require_input_error(read(p), p, 0, "", "empty file");
-    const auto q = write_text(dir, "header_only.csv", HEADER);
-    require_input_error(read(q), q, 0, "", "empty file");
-    require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
+    test::require_empty_and_absent(dir, HEADER, read);
   }
 }
 

@@ -177,13 +177,7 @@ TEST_CASE("bad catalogues are rejected with file, line and column", "[io][catalo
   const std::string h = "name,ra,dec,variability_index,glat\n";
   const std::string good = "A,10,20,5,30\n";
   auto read = [](const std::string& p) { return [p] { (void)io::read_catalog(p); }; };
-  struct Case {
-    const char* name;
-    std::string row;
-    const char* field;
-    const char* detail;
-  };
-  const Case cases[] = {
+  const test::BadRow cases[] = {
       {"bad_number", "B,1O,20,5,30", "column 2 (ra)", "not a number: \"1O\""},
       {"nan", "B,10,NaN,5,30", "column 3 (dec)", "not a finite number"},
       {"inf", "B,10,20,inf,30", "column 4 (variability_index)", "not a finite number"},
@@ -200,20 +194,11 @@ TEST_CASE("bad catalogues are rejected with file, line and column", "[io][catalo
        "-1 is outside the allowed range [0, 1e+07]"},
       {"repeated_row", "A,10,20,6,30", "column 1 (name)", "duplicated source \"A\""},
   };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      const auto p = write_text(dir, std::string(c.name) + ".csv", h + good + c.row + "\n");
-      require_input_error(read(p), p, 3, c.field, c.detail);
-    }
-  }
+  test::require_bad_rows(dir, h + good, 3, cases, read);
   SECTION("missing column, empty and missing file") {
     const auto p = write_text(dir, "missing.csv", "name,ra,declination\nA,1,2\n");
     require_input_error(read(p), p, 1, "dec", "missing column");
-    const auto e = write_text(dir, "empty.csv", "");
-    require_input_error(read(e), e, 0, "", "empty file");
-    const auto q = write_text(dir, "header_only.csv", h);
-    require_input_error(read(q), q, 0, "", "empty file");
-    require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
+    test::require_empty_and_absent(dir, h, read);
   }
   SECTION("bad FITS catalogues") {
     const auto dec = write_fits(dir, "dec.fits", {"S1", "S2"}, {10, 20}, {-5, 95});

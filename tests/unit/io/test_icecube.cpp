@@ -152,52 +152,40 @@ TEST_CASE("bad IceCube event files are rejected with file, line and column", "[i
   const std::string h = EVENT_HEADER;
   const std::string good = "   54562.3 3.31 0.48 203.024 16.760 218.374 106.712\n";
   auto read = [](const std::string& p) { return [p] { (void)io::read_icecube_events(p); }; };
-  struct Case {
-    const char* name;
-    std::string body;
-    std::size_t line;
-    const char* field;
-    const char* detail;
-  };
-  const Case cases[] = {
-      {"bad_number", good + "54562.4 3.31 0.4x 203.0 16.7 218.3 106.7\n", 3,
-       "column 3 (AngErr[deg])", "not a number: \"0.4x\""},
-      {"nan", good + "54562.4 nan 0.48 203.0 16.7 218.3 106.7\n", 3, "column 2 (log10(E/GeV))",
+  const test::BadRow cases[] = {
+      {"bad_number", "54562.4 3.31 0.4x 203.0 16.7 218.3 106.7\n", "column 3 (AngErr[deg])",
+       "not a number: \"0.4x\""},
+      {"nan", "54562.4 nan 0.48 203.0 16.7 218.3 106.7\n", "column 2 (log10(E/GeV))",
        "not a finite number"},
-      {"inf", good + "54562.4 3.3 0.48 203.0 16.7 inf 106.7\n", 3, "column 6 (Azimuth[deg])",
+      {"inf", "54562.4 3.3 0.48 203.0 16.7 inf 106.7\n", "column 6 (Azimuth[deg])",
        "not a finite number"},
-      {"column_count", good + "54562.4 3.3 0.48 203.0 16.7 218.3\n", 3, "columns",
+      {"column_count", "54562.4 3.3 0.48 203.0 16.7 218.3\n", "columns",
        "expected 7 columns, found 6"},
-      {"negative_error", good + "54562.4 3.3 -0.48 203.0 16.7 218.3 106.7\n", 3,
-       "column 3 (AngErr[deg])", "-0.48 is outside the allowed range (0, 180] deg"},
-      {"dec_range", good + "54562.4 3.3 0.48 203.0 90.5 218.3 106.7\n", 3, "column 5 (Dec[deg])",
+      {"negative_error", "54562.4 3.3 -0.48 203.0 16.7 218.3 106.7\n", "column 3 (AngErr[deg])",
+       "-0.48 is outside the allowed range (0, 180] deg"},
+      {"dec_range", "54562.4 3.3 0.48 203.0 90.5 218.3 106.7\n", "column 5 (Dec[deg])",
        "90.5 is outside the allowed range [-90, 90] deg"},
-      {"ra_range", good + "54562.4 3.3 0.48 360.5 10.0 218.3 106.7\n", 3, "column 4 (RA[deg])",
+      {"ra_range", "54562.4 3.3 0.48 360.5 10.0 218.3 106.7\n", "column 4 (RA[deg])",
        "360.5 is outside the allowed range [0, 360] deg"},
       // The issue's reproducers: placeholders and values in the wrong unit.
-      {"mjd_huge", good + "1e308 3.3 0.48 203.0 10.0 218.3 106.7\n", 3, "column 1 (MJD[days])",
+      {"mjd_huge", "1e308 3.3 0.48 203.0 10.0 218.3 106.7\n", "column 1 (MJD[days])",
        "1e308 is outside the allowed range [54000, 70000] MJD"},
-      {"mjd_as_jd", good + "2454562.9 3.3 0.48 203.0 10.0 218.3 106.7\n", 3, "column 1 (MJD[days])",
+      {"mjd_as_jd", "2454562.9 3.3 0.48 203.0 10.0 218.3 106.7\n", "column 1 (MJD[days])",
        "2454562.9 is outside the allowed range [54000, 70000] MJD"},
-      {"log10e_huge", good + "54562.4 1e308 0.48 203.0 10.0 218.3 106.7\n", 3,
-       "column 2 (log10(E/GeV))", "1e308 is outside the allowed range [0, 12] log10(E/GeV)"},
-      {"log10e_negative", good + "54562.4 -1 0.48 203.0 10.0 218.3 106.7\n", 3,
-       "column 2 (log10(E/GeV))", "-1 is outside the allowed range [0, 12]"},
-      {"angerr_zero", good + "54562.4 3.3 0 203.0 10.0 218.3 106.7\n", 3, "column 3 (AngErr[deg])",
+      {"log10e_huge", "54562.4 1e308 0.48 203.0 10.0 218.3 106.7\n", "column 2 (log10(E/GeV))",
+       "1e308 is outside the allowed range [0, 12] log10(E/GeV)"},
+      {"log10e_negative", "54562.4 -1 0.48 203.0 10.0 218.3 106.7\n", "column 2 (log10(E/GeV))",
+       "-1 is outside the allowed range [0, 12]"},
+      {"angerr_zero", "54562.4 3.3 0 203.0 10.0 218.3 106.7\n", "column 3 (AngErr[deg])",
        "0 is outside the allowed range (0, 180] deg"},
-      {"angerr_huge", good + "54562.4 3.3 495.8 203.0 10.0 218.3 106.7\n", 3,
-       "column 3 (AngErr[deg])", "495.8 is outside the allowed range (0, 180] deg"},
-      {"azimuth_range", good + "54562.4 3.3 0.48 203.0 10.0 -1 106.7\n", 3,
-       "column 6 (Azimuth[deg])", "-1 is outside the allowed range [0, 360] deg"},
-      {"zenith_range", good + "54562.4 3.3 0.48 203.0 10.0 218.3 180.5\n", 3,
-       "column 7 (Zenith[deg])", "180.5 is outside the allowed range [0, 180] deg"},
+      {"angerr_huge", "54562.4 3.3 495.8 203.0 10.0 218.3 106.7\n", "column 3 (AngErr[deg])",
+       "495.8 is outside the allowed range (0, 180] deg"},
+      {"azimuth_range", "54562.4 3.3 0.48 203.0 10.0 -1 106.7\n", "column 6 (Azimuth[deg])",
+       "-1 is outside the allowed range [0, 360] deg"},
+      {"zenith_range", "54562.4 3.3 0.48 203.0 10.0 218.3 180.5\n", "column 7 (Zenith[deg])",
+       "180.5 is outside the allowed range [0, 180] deg"},
   };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      const auto p = write_text(dir, std::string(c.name) + "_exp.csv", h + c.body);
-      require_input_error(read(p), p, c.line, c.field, c.detail);
-    }
-  }
+  test::require_bad_rows(dir, h + good, 3, cases, read, "_exp.csv");
   SECTION("bad value inside an xz file") {
     const auto p = write_text(dir, "IC59_exp.csv", h + good + good + "54563 2 3 4 5 6 x\n");
     const auto xz = test::compress(p, "xz");
@@ -210,15 +198,8 @@ TEST_CASE("bad IceCube event files are rejected with file, line and column", "[i
                                   good);
     require_input_error(read(p), p, 1, "Dec[deg] or Dec", "missing column");
   }
-  SECTION("empty file") {
-    const auto p = write_text(dir, "empty_exp.csv", "");
-    require_input_error(read(p), p, 0, "", "empty file");
-    const auto q = write_text(dir, "header_only_exp.csv", h);
-    require_input_error(read(q), q, 0, "", "empty file");
-  }
-  SECTION("missing file") {
-    const auto p = (dir / "absent_exp.csv").string();
-    require_input_error(read(p), p, 0, "", "no such file");
+  SECTION("empty and missing file") {
+    test::require_empty_and_absent(dir, h, read, "_exp.csv");
   }
   SECTION("the same season twice") {
     const auto p = write_text(dir, "IC40_exp.csv", h + good);

@@ -77,13 +77,7 @@ TEST_CASE("bad long-format light curves are rejected", "[io][lightcurves][bad]")
   const std::string h = "source,band,mjd,flux,flux_err,upper_limit\n";
   const std::string good = "A,fermi,58001,1.0,0.1,0\n";
   auto read = [](const std::string& p) { return [p] { (void)io::read_lightcurves_csv(p); }; };
-  struct Case {
-    const char* name;
-    std::string row;
-    const char* field;
-    const char* detail;
-  };
-  const Case cases[] = {
+  const test::BadRow cases[] = {
       {"bad_number", "A,fermi,58002,1.0e,0.1,0", "column 4 (flux)", "not a number: \"1.0e\""},
       {"nan", "A,fermi,58002,nan,0.1,0", "column 4 (flux)", "not a finite number"},
       {"inf", "A,fermi,Inf,1.0,0.1,0", "column 3 (mjd)", "not a finite number"},
@@ -111,12 +105,7 @@ TEST_CASE("bad long-format light curves are rejected", "[io][lightcurves][bad]")
       {"bad_flag", "A,fermi,58002,1.0,0.1,maybe", "column 6 (upper_limit)", "not a boolean"},
       {"empty_source", ",fermi,58002,1.0,0.1,0", "column 1 (source)", "empty source"},
   };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      const auto p = write_text(dir, std::string(c.name) + ".csv", h + good + c.row + "\n");
-      require_input_error(read(p), p, 3, c.field, c.detail);
-    }
-  }
+  test::require_bad_rows(dir, h + good, 3, cases, read);
   SECTION("duplicate found after sorting names the later row") {
     const auto p =
         write_text(dir, "dup_sorted.csv",
@@ -126,11 +115,7 @@ TEST_CASE("bad long-format light curves are rejected", "[io][lightcurves][bad]")
   SECTION("missing column, empty and missing file") {
     const auto p = write_text(dir, "missing.csv", "source,band,mjd,flux\nA,x,1,2\n");
     require_input_error(read(p), p, 1, "flux_err", "missing column");
-    const auto e = write_text(dir, "empty.csv", "");
-    require_input_error(read(e), e, 0, "", "empty file");
-    const auto q = write_text(dir, "header_only.csv", h);
-    require_input_error(read(q), q, 0, "", "empty file");
-    require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
+    test::require_empty_and_absent(dir, h, read);
   }
 }
 
@@ -180,13 +165,7 @@ TEST_CASE("Fermi LCR synthetic and bad exports", "[io][lightcurves][bad]") {
   CHECK(lc.flux == std::vector<double>{2.0e-7, 3e-8});
 
   auto read = [](const std::string& p) { return [p] { (void)io::read_fermi_lcr(p); }; };
-  struct Case {
-    const char* name;
-    std::string row;
-    const char* field;
-    const char* detail;
-  };
-  const Case cases[] = {
+  const test::BadRow cases[] = {
       {"unsorted", lcr_row("2454690", "10", "2e-7", "1e-8"), "column 2 (Julian Date)", "sorted"},
       {"duplicated", lcr_row("2454694", "10", "2e-7", "1e-8"), "column 2 (Julian Date)",
        "without duplicates"},
@@ -221,23 +200,14 @@ TEST_CASE("Fermi LCR synthetic and bad exports", "[io][lightcurves][bad]") {
       {"column_count", "\"Aug 08 2008\",\"2454701\",\"1\"\n", "columns",
        "expected 12 columns, found 3"},
   };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      const auto p = write_text(dir, std::string(c.name) + ".csv", LCR_HEADER + good + c.row);
-      require_input_error(read(p), p, 4, c.field, c.detail);
-    }
-  }
+  test::require_bad_rows(dir, LCR_HEADER + good, 4, cases, read);
   SECTION("missing column, empty and missing file") {
     const auto p = write_text(dir, "nots.csv",
                               "\"Julian Date\",\"Photon Flux [x]\",\"Photon Flux Error\"\n1,2,3\n");
     require_input_error(read(p), p, 1, "TS", "missing column");
     const auto q = write_text(dir, "noflux.csv", "\"Julian Date\",\"TS\"\n1,2\n");
     require_input_error(read(q), q, 1, "Photon Flux", "missing column");
-    const auto e = write_text(dir, "empty.csv", "");
-    require_input_error(read(e), e, 0, "", "empty file");
-    const auto h = write_text(dir, "header_only.csv", LCR_HEADER);
-    require_input_error(read(h), h, 0, "", "empty file");
-    require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
+    test::require_empty_and_absent(dir, LCR_HEADER, read);
   }
 }
 
@@ -304,13 +274,7 @@ TEST_CASE("WISE synthetic and bad photometry", "[io][lightcurves][bad]") {
   auto read = [](const std::string& p) {
     return [p] { (void)io::read_wise_photometry(std::vector<std::string>{p}); };
   };
-  struct Case {
-    const char* name;
-    std::string row;
-    const char* field;
-    const char* detail;
-  };
-  const Case cases[] = {
+  const test::BadRow cases[] = {
       {"bad_number", "2,10,20,55301,1,15,0.1,14,0.1,1OO,10,100,10,7", "column 10 (W1_flux)",
        "not a number"},
       {"nan", "2,10,20,NaN,1,15,0.1,14,0.1,100,10,100,10,7", "column 4 (mjd)", "not a finite"},
@@ -335,12 +299,7 @@ TEST_CASE("WISE synthetic and bad photometry", "[io][lightcurves][bad]") {
       {"column_count", "2,10,20,55301,1,15,0.1,14,0.1,100,10,100,10", "columns",
        "expected 14 columns, found 13"},
   };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      const auto p = write_text(dir, std::string(c.name) + ".csv", h + good + c.row + "\n");
-      require_input_error(read(p), p, 4, c.field, c.detail);
-    }
-  }
+  test::require_bad_rows(dir, h + good, 4, cases, read);
   SECTION("unknown source in the sample table") {
     const auto s = write_text(dir, "sample.csv", "orig_id,name,ra,dec\n8,AT1,10,20\n");
     const auto p = write_text(dir, "unknown.csv", h + good);
@@ -353,11 +312,7 @@ TEST_CASE("WISE synthetic and bad photometry", "[io][lightcurves][bad]") {
     const auto p = write_text(dir, "missing.csv",
                               "mjd,ra,dec,W1_flux,W1_flux_error,orig_id\n55001,1,1,1,1,1\n");
     require_input_error(read(p), p, 1, "W2_flux", "missing column");
-    const auto e = write_text(dir, "empty.csv", "");
-    require_input_error(read(e), e, 0, "", "empty file");
-    const auto q = write_text(dir, "header_only.csv", h);
-    require_input_error(read(q), q, 0, "", "empty file");
-    require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
+    test::require_empty_and_absent(dir, h, read);
   }
 }
 
@@ -391,13 +346,7 @@ TEST_CASE("bad 4FGL flux histories are rejected", "[io][lightcurves][bad]") {
                         "Unc_Flux_History_hi,Sqrt_TS_History\n";
   const std::string good = "S,0,239557417,270890000,1e-9,-1e-10,1e-10,5\n";
   auto read = [](const std::string& p) { return [p] { (void)io::read_4fgl_flux_history(p); }; };
-  struct Case {
-    const char* name;
-    std::string row;
-    const char* field;
-    const char* detail;
-  };
-  const Case cases[] = {
+  const test::BadRow cases[] = {
       {"unsorted", "S,1,239000000,239557417,1e-9,-1e-10,1e-10,5", "column 3 (MET_start)", "sorted"},
       {"duplicated", "S,0,239557417,270890000,1e-9,-1e-10,1e-10,5", "column 3 (MET_start)",
        "without duplicates"},
@@ -421,17 +370,10 @@ TEST_CASE("bad 4FGL flux histories are rejected", "[io][lightcurves][bad]") {
       {"sqrt_ts_huge", "S,1,270890000,302450000,1e-9,-1e-10,1e-10,1e308",
        "column 8 (Sqrt_TS_History)", "1e308 is outside the allowed range [0, 10000]"},
   };
-  for (const auto& c : cases) {
-    SECTION(c.name) {
-      const auto p = write_text(dir, std::string(c.name) + ".csv", h + good + c.row + "\n");
-      require_input_error(read(p), p, 3, c.field, c.detail);
-    }
-  }
+  test::require_bad_rows(dir, h + good, 3, cases, read);
   SECTION("missing column, empty and missing file") {
     const auto p = write_text(dir, "missing.csv", "Source_Name,MET_start,MET_stop\nS,1,2\n");
     require_input_error(read(p), p, 1, "Flux_History", "missing column");
-    const auto e = write_text(dir, "empty.csv", "");
-    require_input_error(read(e), e, 0, "", "empty file");
-    require_input_error(read((dir / "absent.csv").string()), "absent.csv", 0, "", "no such file");
+    test::require_empty_and_absent(dir, "", read);
   }
 }
