@@ -4,32 +4,13 @@
 # with status 75 leaving RUN.h5.partial, is resumed with --resume, and ends with
 # the same stdout and the same archive contents as an uninterrupted run. A
 # mismatched or corrupted partial archive is refused.
-set -euo pipefail
-bin=${NUFLARE_BIN:?}
-mpiexec=${MPIEXEC:-mpiexec}
-py=/usr/bin/python3
-$py -c "import h5py, numpy" 2>/dev/null || { echo "skipped: h5py/numpy missing for $py"; exit 77; }
-tmp=$(mktemp -d)
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh" h5py numpy
 trap 'pkill -TERM -f "$tmp" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-cd "$tmp"
 
-$py - <<'PY'
-import numpy as np
-rng = np.random.default_rng(7)
-with open("events.txt", "w") as f:
-    f.write("# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]\n")
-    for i in range(20000):
-        dec = np.degrees(np.arcsin(rng.uniform(-1, 1)))
-        f.write(f"{54562 + i * 0.01:.5f} {rng.uniform(3, 6.5):.2f} {rng.uniform(0.2, 3):.2f} "
-                f"{rng.uniform(0, 360):.3f} {dec:.3f} 0 0\n")
-with open("sources.csv", "w") as f:
-    f.write("name,ra,dec,group\n")
-    # Enough sources that the 2-rank run lasts several seconds, so the
-    # SIGTERM below always lands mid-way.
-    for i in range(800):
-        dec = np.degrees(np.arcsin(rng.uniform(-1, 1)))
-        f.write(f"S{i},{rng.uniform(0, 360):.4f},{dec:.4f},{'g1' if i % 2 else 'g2'}\n")
-PY
+# Enough sources that the 2-rank run lasts several seconds, so the SIGTERM
+# below always lands mid-way.
+$py "$src/tests/support/synthetic_sky.py" --seed 7 --events 20000 --step 0.01 --log10e 3 6.5 \
+  --angerr 0.2 3 --sources 800 --groups g1 g2
 
 args=(spatial --events "$tmp/events.txt" --sources "$tmp/sources.csv" --trials 60000 --quiet)
 run() { "$mpiexec" -np 2 --oversubscribe "$bin" "$@"; }

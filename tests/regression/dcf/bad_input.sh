@@ -7,7 +7,7 @@ set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-fails=0
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/refusal.sh"
 
 good='source,band,mjd,flux,flux_err,upper_limit
 A,fermi,55000,1.0,0.1,0
@@ -23,24 +23,7 @@ printf 'band_a = fermi\nbin_width = -3\n' >bad.ini
 expect() {
   local name=$1 want=$2
   shift 3
-  rm -f run.h5 run.h5.partial
-  local rc=0
-  "$NUFLARE_BIN" dcf "$@" --output run.h5 >out.txt 2>err.txt || rc=$?
-  local problem=""
-  [ "$rc" -eq 2 ] || problem="exit $rc, want 2"
-  local lines
-  lines=$(grep -c . err.txt || true)
-  [ "$lines" -eq 1 ] || problem="$problem; stderr has $lines lines"
-  grep -qF -- "$want" err.txt || problem="$problem; stderr lacks \"$want\""
-  [ ! -s out.txt ] || problem="$problem; stdout not empty"
-  [ ! -e run.h5 ] && [ ! -e run.h5.partial ] || problem="$problem; archive left behind"
-  if [ -n "$problem" ]; then
-    echo "FAIL: $name: $problem"
-    sed 's/^/    stderr: /' err.txt
-    fails=$((fails + 1))
-  else
-    echo "ok: $name: $(grep -m1 . err.txt)"
-  fi
+  refused "$name" "$want" "$NUFLARE_BIN" dcf "$@" --output run.h5
 }
 
 expect same_bands "--band-b: must differ from --band-a" -- --lightcurves good.csv --band-b fermi

@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
-fails=0
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/refusal.sh"
 
 good='source,band,mjd,flux,flux_err,upper_limit
 A,fermi,55000,1.0,0.1,0
@@ -30,29 +30,11 @@ printf '"Date(UTC)","Julian Date","MET","TS","Photon Flux [0.1-100 GeV](photons 
 expect() {
   local name=$1 want=$2 np=$3
   shift 4
-  rm -f run.h5 run.h5.partial
-  local rc=0
   if [ "$np" = 1 ]; then
-    "$NUFLARE_BIN" flares "$@" --output run.h5 >out.txt 2>err.txt || rc=$?
+    refused "$name" "$want" "$NUFLARE_BIN" flares "$@" --output run.h5
   else
-    "$MPIEXEC" -np "$np" --oversubscribe "$NUFLARE_BIN" flares "$@" --output run.h5 \
-      >out.txt 2>err.txt || rc=$?
-  fi
-  local problem=""
-  [ "$rc" -eq 2 ] || problem="exit $rc, want 2"
-  # under mpiexec the launcher adds its own report; count only nuflare's lines
-  local lines
-  if [ "$np" = 1 ]; then lines=$(grep -c . err.txt || true); else lines=$(grep -c '^nuflare:' err.txt || true); fi
-  [ "$lines" -eq 1 ] || problem="$problem; stderr has $lines lines"
-  grep -qF -- "$want" err.txt || problem="$problem; stderr lacks \"$want\""
-  [ ! -s out.txt ] || problem="$problem; stdout not empty"
-  [ ! -e run.h5 ] && [ ! -e run.h5.partial ] || problem="$problem; archive left behind"
-  if [ -n "$problem" ]; then
-    echo "FAIL: $name: $problem"
-    sed 's/^/    stderr: /' err.txt
-    fails=$((fails + 1))
-  else
-    echo "ok: $name: $(grep -m1 . err.txt)"
+    refusal_lines='^nuflare:' refused "$name" "$want" \
+      "$MPIEXEC" -np "$np" --oversubscribe "$NUFLARE_BIN" flares "$@" --output run.h5
   fi
 }
 

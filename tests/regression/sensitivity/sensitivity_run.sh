@@ -2,29 +2,9 @@
 # `nuflare sensitivity` on a synthetic sky: the same table at 1 and 2 ranks,
 # background-only trials give p < 0.05 about 5 % of the time, detection grows
 # with the injected strength, and bad input fails cleanly.
-set -euo pipefail
-bin=${NUFLARE_BIN:?}
-mpiexec=${MPIEXEC:-mpiexec}
-py=/usr/bin/python3
-$py -c "import numpy" 2>/dev/null || { echo "skipped: numpy missing for $py"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-$py - <<'PY'
-import numpy as np
-rng = np.random.default_rng(11)
-with open("events.txt", "w") as f:
-    f.write("# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]\n")
-    for i in range(5000):
-        dec = np.degrees(np.arcsin(rng.uniform(-1, 1)))
-        f.write(f"{54562 + i * 0.05:.5f} {rng.uniform(4.0, 6.0):.2f} {rng.uniform(0.3, 1.5):.2f} "
-                f"{rng.uniform(0, 360):.3f} {dec:.3f} 0 0\n")
-with open("sources.csv", "w") as f:
-    f.write("name,ra,dec\n")
-    for i in range(30):
-        dec = np.degrees(np.arcsin(rng.uniform(-1, 1)))
-        f.write(f"S{i},{rng.uniform(0, 360):.4f},{dec:.4f}\n")
-PY
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh" numpy
+$py "$src/tests/support/synthetic_sky.py" --seed 11 --events 5000 --step 0.05 --log10e 4.0 6.0 \
+  --angerr 0.3 1.5 --sources 30
 args=(sensitivity --events events.txt --sources sources.csv --trials 4000 --signal-trials 400
       --seed 9 --quiet)
 "$mpiexec" -np 1 "$bin" "${args[@]}" --strengths 0,10,20,40,80 --output one.h5 >one.csv

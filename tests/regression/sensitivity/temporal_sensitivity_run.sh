@@ -4,14 +4,7 @@
 # strength 0 gives p < 0.05 about 5 % of the time, detection grows with the
 # number of injected flares, the archive is the same at 1, 2 and 4 ranks, a
 # deck works, and bad input fails cleanly.
-set -euo pipefail
-bin=${NUFLARE_BIN:?}
-mpiexec=${MPIEXEC:-mpiexec}
-py=/usr/bin/python3
-$py -c "import numpy, h5py" 2>/dev/null || { echo "skipped: numpy/h5py missing for $py"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh" numpy h5py
 
 # A small sky: 60 alerts, 250 sources with Fermi-like and WISE-like curves, no
 # injected signal (compress = none: quicker to write and read).
