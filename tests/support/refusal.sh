@@ -2,7 +2,8 @@
 # writes one line on stderr, nothing on stdout, and leaves no archive (neither
 # RUN.h5 nor RUN.h5.partial). Source it in a bad-input script test:
 #
-#   . "${NUFLARE_SOURCE_DIR:?}/tests/support/refusal.sh"
+#   . "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh"
+#   . "$src/tests/support/refusal.sh"
 #   refused NAME WANT CMD...
 #
 # runs CMD (which writes its archive to run.h5 in the current folder) with
@@ -33,5 +34,19 @@ refused() {
     fails=$((fails + 1))
   else
     echo "ok: $name: $(grep -m1 . err.txt)"
+  fi
+}
+
+# refused_at NAME WANT RANKS ARGS...: `nuflare ARGS... --output run.h5` (with
+# $bin and $mpiexec from script_test.sh), under mpiexec when RANKS > 1, refused
+# as `refused` says.
+refused_at() {
+  local name=$1 want=$2 np=$3
+  shift 3
+  if [ "$np" = 1 ]; then
+    refused "$name" "$want" "$bin" "$@" --output run.h5
+  else
+    refusal_lines='^nuflare:' refused "$name" "$want" \
+      "$mpiexec" -np "$np" --oversubscribe "$bin" "$@" --output run.h5
   fi
 }

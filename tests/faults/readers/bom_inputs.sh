@@ -3,14 +3,7 @@
 # Windows) are read like the same files without it (issue 12); before the fix
 # the first column name carried the mark ("missing column"). A UTF-16 file is
 # refused with a message that says so.
-set -uo pipefail
-: "${NUFLARE_BIN:?}" "${NUFLARE_SOURCE_DIR:?}"
-D=$NUFLARE_SOURCE_DIR/inputs/demo/data
-command -v xz >/dev/null || { echo "skipped: xz not installed"; exit 77; }
-. "$NUFLARE_SOURCE_DIR/tests/faults/readers/lib.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
+. "${NUFLARE_SOURCE_DIR:?}/tests/faults/readers/lib.sh" xz
 bom() { printf '\xef\xbb\xbf'; cat "$1"; }
 bom "$D/catalog.csv" >catalog.csv
 bom "$D/alerts.csv" >alerts.csv
@@ -26,7 +19,7 @@ expect_success temporal-with-marks -- temporal --alerts alerts.csv --sources cat
 expect_success followup-with-mark -- followup --table ztf.csv --evolution sfr --mag-min -20 \
   --mag-max -20
 # The same numbers as without the marks.
-"$NUFLARE_BIN" followup --table "$D/followup/ztf_overview.csv" --evolution sfr --mag-min -20 \
+"$bin" followup --table "$D/followup/ztf_overview.csv" --evolution sfr --mag-min -20 \
   --mag-max -20 >plain.txt 2>/dev/null
 cmp -s out.txt plain.txt || { echo "FAIL followup-with-mark: output differs"; fails=$((fails + 1)); }
 

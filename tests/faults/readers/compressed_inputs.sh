@@ -3,16 +3,7 @@
 # input error "truncated compressed file" / "corrupt compressed file" naming
 # the file and the last complete line, never a shorter data set and never a
 # misleading column count. Uses the demo sky in inputs/demo/data.
-set -uo pipefail
-: "${NUFLARE_BIN:?}" "${NUFLARE_SOURCE_DIR:?}"
-D=$NUFLARE_SOURCE_DIR/inputs/demo/data
-for tool in gzip xz head; do
-  command -v $tool >/dev/null || { echo "skipped: $tool not installed"; exit 77; }
-done
-. "$NUFLARE_SOURCE_DIR/tests/faults/readers/lib.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
+. "${NUFLARE_SOURCE_DIR:?}/tests/faults/readers/lib.sh" gzip xz head
 spatial=(spatial --sources "$D/catalog.csv" --trials 10 --quiet)
 
 # The reproducer: 3000 events, gzip, the first 40470 bytes. Before the

@@ -3,39 +3,28 @@
 # contract of docs/input-formats.md: exit status 2, one line on stderr that
 # names the file, the line and the field (or says "truncated"), nothing on
 # stdout, and no archive (neither RUN.h5 nor RUN.h5.partial) left behind.
-fails=0
+# Sourced first, as `. lib.sh [TOOL...]`: the common start of the script tests
+# (tests/support/script_test.sh: $bin, $src, $tmp as the current folder, ...),
+# a skip when a TOOL is not installed, and $D, the demo sky.
+tools=("$@")
+set --
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh"
+. "$src/tests/support/refusal.sh"
+set +e # every case runs; failures are counted
+for tool in "${tools[@]}"; do
+  command -v "$tool" >/dev/null || { echo "skipped: $tool not installed"; exit 77; }
+done
+D=$src/inputs/demo/data
 
 # expect_input_error NAME PATTERN [RANKS] -- ARGS...
-#   Runs `nuflare ARGS... --output run.h5` (under $MPIEXEC when RANKS > 1) and
+#   Runs `nuflare ARGS... --output run.h5` (under mpiexec when RANKS > 1) and
 #   checks the contract above; PATTERN is a fixed string stderr must contain.
 expect_input_error() {
   local name=$1 want=$2 np=1
   shift 2
   if [[ $1 != -- ]]; then np=$1; shift; fi
   shift # --
-  rm -f run.h5 run.h5.partial
-  local rc=0
-  if [[ $np == 1 ]]; then
-    "$NUFLARE_BIN" "$@" --output run.h5 >out.txt 2>err.txt || rc=$?
-  else
-    "${MPIEXEC:-mpiexec}" -np "$np" --oversubscribe "$NUFLARE_BIN" "$@" --output run.h5 \
-      >out.txt 2>err.txt || rc=$?
-  fi
-  local problem="" lines
-  [[ $rc == 2 ]] || problem="exit $rc, want 2"
-  # Under mpiexec the launcher may add its own report: count nuflare's lines.
-  if [[ $np == 1 ]]; then lines=$(grep -c . err.txt); else lines=$(grep -c '^nuflare:' err.txt); fi
-  [[ $lines == 1 ]] || problem="$problem; stderr has $lines lines"
-  grep -qF -- "$want" err.txt || problem="$problem; stderr lacks \"$want\""
-  [[ ! -s out.txt ]] || problem="$problem; stdout not empty"
-  [[ ! -e run.h5 && ! -e run.h5.partial ]] || problem="$problem; archive left behind"
-  if [[ -n $problem ]]; then
-    echo "FAIL $name: $problem"
-    sed 's/^/    stderr: /' err.txt
-    fails=$((fails + 1))
-  else
-    echo "ok   $name: $(grep -m1 '^nuflare:' err.txt)"
-  fi
+  refused_at "$name" "$want" "$np" "$@"
 }
 
 # expect_success NAME -- ARGS...: `nuflare ARGS... --output run.h5` exits 0
@@ -45,7 +34,7 @@ expect_success() {
   shift 2
   rm -f run.h5 run.h5.partial
   local rc=0
-  "$NUFLARE_BIN" "$@" --output run.h5 >out.txt 2>err.txt || rc=$?
+  "$bin" "$@" --output run.h5 >out.txt 2>err.txt || rc=$?
   if [[ $rc != 0 || ! -e run.h5 || -e run.h5.partial ]]; then
     echo "FAIL $name: exit $rc (want 0 and an archive)"
     sed 's/^/    stderr: /' err.txt

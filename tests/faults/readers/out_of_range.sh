@@ -4,14 +4,7 @@
 # range (docs/input-formats.md), with nothing left behind. Before the fix all
 # of these were accepted (exit 0) except the zero flux error, which failed
 # without naming a file, line or field.
-set -uo pipefail
-: "${NUFLARE_BIN:?}" "${NUFLARE_SOURCE_DIR:?}"
-D=$NUFLARE_SOURCE_DIR/inputs/demo/data
-command -v xz >/dev/null || { echo "skipped: xz not installed"; exit 77; }
-. "$NUFLARE_SOURCE_DIR/tests/faults/readers/lib.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
+. "${NUFLARE_SOURCE_DIR:?}/tests/faults/readers/lib.sh" xz
 mkdir up ev
 # replace FILE LINE FIELD VALUE: the whitespace-separated release files.
 replace() { awk -v l="$2" -v f="$3" -v v="$4" 'NR == l { $f = v } 1' "$1"; }

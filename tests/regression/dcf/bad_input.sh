@@ -2,12 +2,8 @@
 # nuflare dcf on bad input (docs/cli.md): one line on stderr naming the option
 # or the file, line and field, exit status 2, nothing on stdout, and no
 # archive (neither RUN.h5 nor RUN.h5.partial) left behind.
-set -euo pipefail
-: "${NUFLARE_BIN:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-. "${NUFLARE_SOURCE_DIR:?}/tests/support/refusal.sh"
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh"
+. "$src/tests/support/refusal.sh"
 
 good='source,band,mjd,flux,flux_err,upper_limit
 A,fermi,55000,1.0,0.1,0
@@ -23,7 +19,7 @@ printf 'band_a = fermi\nbin_width = -3\n' >bad.ini
 expect() {
   local name=$1 want=$2
   shift 3
-  refused "$name" "$want" "$NUFLARE_BIN" dcf "$@" --output run.h5
+  refused_at "$name" "$want" 1 dcf "$@"
 }
 
 expect same_bands "--band-b: must differ from --band-a" -- --lightcurves good.csv --band-b fermi
@@ -38,7 +34,7 @@ expect not_a_number "notnum.csv:7" -- --lightcurves notnum.csv
 expect no_input "lightcurves" --
 
 # A good run prints one row and writes the archive.
-"$NUFLARE_BIN" dcf --lightcurves good.csv --bin-width 10 --lag-min -50 --lag-max 50 --output run.h5 >out.txt
+"$bin" dcf --lightcurves good.csv --bin-width 10 --lag-min -50 --lag-max 50 --output run.h5 >out.txt
 if [ "$(wc -l <out.txt)" -ne 2 ] || [ ! -f run.h5 ]; then
   echo "FAIL: good run: $(cat out.txt)"
   fails=$((fails + 1))

@@ -2,14 +2,9 @@
 # nuflare flares on bad input (docs/input-formats.md, docs/cli.md): one line on stderr naming the
 # file, line and field, exit status 2, and no archive (neither RUN.h5 nor
 # RUN.h5.partial) left behind. Also under 2 MPI ranks.
-set -euo pipefail
-: "${NUFLARE_BIN:?}"
-MPIEXEC=${MPIEXEC:-mpiexec}
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh"
+. "$src/tests/support/refusal.sh"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-. "${NUFLARE_SOURCE_DIR:?}/tests/support/refusal.sh"
 
 good='source,band,mjd,flux,flux_err,upper_limit
 A,fermi,55000,1.0,0.1,0
@@ -30,12 +25,7 @@ printf '"Date(UTC)","Julian Date","MET","TS","Photon Flux [0.1-100 GeV](photons 
 expect() {
   local name=$1 want=$2 np=$3
   shift 4
-  if [ "$np" = 1 ]; then
-    refused "$name" "$want" "$NUFLARE_BIN" flares "$@" --output run.h5
-  else
-    refusal_lines='^nuflare:' refused "$name" "$want" \
-      "$MPIEXEC" -np "$np" --oversubscribe "$NUFLARE_BIN" flares "$@" --output run.h5
-  fi
+  refused_at "$name" "$want" "$np" flares "$@"
 }
 
 expect not_a_number "notnum.csv:5" 1 -- --lightcurves good.csv notnum.csv
@@ -67,15 +57,15 @@ expect bad_energy_band "--fermi-lcr-energy: expected E1,E2" 1 -- --lightcurves g
 printf '"Date(UTC)","Julian Date","MET","TS","Energy Flux [0.1-100 GeV](MeV cm-2 s-1)","Energy Flux Error(MeV cm-2 s-1)","Photon Index","Photon Index Error"\n"Aug 20 2008","2454698.5","240883201","1068.5","3.47e-7","1.90e-8","-2.2","-"\n' >4FGL_J0000.1+0000_monthly.csv
 expect energy_of_energy "is in MeV cm^-2 s^-1, not a photon flux" 1 -- --fermi-lcr 4FGL_J0000.1+0000_monthly.csv --fermi-lcr-energy 0.8,200
 expect names_per_file "--ovro-source: 2 names for 1 files" 1 -- --lightcurves good.csv --ovro good.csv --ovro-source A,B
-"$NUFLARE_BIN" flares --lightcurves photon.csv --output run.h5 --overwrite >out.txt ||
+"$bin" flares --lightcurves photon.csv --output run.h5 --overwrite >out.txt ||
   { echo "FAIL: default upper limits in a photon-flux curve refused"; fails=$((fails + 1)); }
-"$NUFLARE_BIN" flares --lightcurves photon.csv --ul-flux 1e-9 --ul-flux-unit 'ph cm^-2 s^-1' \
+"$bin" flares --lightcurves photon.csv --ul-flux 1e-9 --ul-flux-unit 'ph cm^-2 s^-1' \
   --output run.h5 --overwrite >out.txt ||
   { echo "FAIL: ul_flux in the curve's unit refused"; fails=$((fails + 1)); }
 rm -f run.h5
 
 # and the good file runs
-"$NUFLARE_BIN" flares --lightcurves good.csv --output run.h5 >/dev/null || {
+"$bin" flares --lightcurves good.csv --output run.h5 >/dev/null || {
   echo "FAIL: good input refused"; fails=$((fails + 1)); }
 [ -e run.h5 ] || { echo "FAIL: no archive for good input"; fails=$((fails + 1)); }
 
