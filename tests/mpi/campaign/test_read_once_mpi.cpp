@@ -58,6 +58,17 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
 
+//! `got` holds `want`'s events, every column bit for bit.
+void check_same_events(const io::EventSample& got, const io::EventSample& want) {
+  CHECK(same_bits(got.mjd, want.mjd));
+  CHECK(same_bits(got.log10_e, want.log10_e));
+  CHECK(same_bits(got.angerr_deg, want.angerr_deg));
+  CHECK(same_bits(got.ra_deg, want.ra_deg));
+  CHECK(same_bits(got.dec_deg, want.dec_deg));
+  CHECK(got.season == want.season);
+  CHECK(got.season_index == want.season_index);
+}
+
 //! Runs read_once with a reader that throws `error` and returns what every
 //! rank caught: the what() text and exit status (or "bad_alloc"/"std").
 template <class Error>
@@ -86,13 +97,7 @@ TEST_CASE("read_once: every rank gets rank 0's records, bit for bit", "[read_onc
   MPI_Allreduce(&calls, &total, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
   CHECK(total == 1); // read once in the whole job
   const auto want = events(20000);
-  CHECK(same_bits(got.mjd, want.mjd));
-  CHECK(same_bits(got.log10_e, want.log10_e));
-  CHECK(same_bits(got.angerr_deg, want.angerr_deg));
-  CHECK(same_bits(got.ra_deg, want.ra_deg));
-  CHECK(same_bits(got.dec_deg, want.dec_deg));
-  CHECK(got.season == want.season);
-  CHECK(got.season_index == want.season_index);
+  check_same_events(got, want);
 
   // Records of several kinds at once: optionals, flags, maps, paths.
   using Many = std::pair<std::vector<io::Alert>, std::map<std::string, double>>;
@@ -269,13 +274,7 @@ TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors to
 
   const auto want = io::read_icecube_events(good);
   const auto got = campaign::read_events_once(MPI_COMM_WORLD, good);
-  CHECK(same_bits(got.mjd, want.mjd));
-  CHECK(same_bits(got.log10_e, want.log10_e));
-  CHECK(same_bits(got.angerr_deg, want.angerr_deg));
-  CHECK(same_bits(got.ra_deg, want.ra_deg));
-  CHECK(same_bits(got.dec_deg, want.dec_deg));
-  CHECK(got.season == want.season);
-  CHECK(got.season_index == want.season_index);
+  check_same_events(got, want);
   const auto first =
       campaign::read_events_once(MPI_COMM_WORLD, good, campaign::Deliver::first_rank);
   CHECK(first.size() == (test::rank_of() == 0 ? want.size() : 0u));

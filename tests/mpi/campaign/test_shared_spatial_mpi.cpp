@@ -6,6 +6,7 @@
 #include "nuflare/campaign/shared_spatial.hpp"
 
 #include "nuflare_mpi.hpp"
+#include "nuflare_sky.hpp"
 
 #include <mpi.h>
 
@@ -19,19 +20,7 @@ using namespace nuflare;
 namespace {
 
 io::EventSample random_sky(std::size_t n) {
-  std::mt19937_64 gen(11);
-  std::uniform_real_distribution<double> u(0, 1);
-  io::EventSample ev;
-  ev.season = {"SIM"};
-  for (std::size_t i = 0; i < n; ++i) {
-    ev.mjd.push_back(55000);
-    ev.log10_e.push_back(4.5 + 1.8 * u(gen));
-    ev.angerr_deg.push_back(0.2 + 4.0 * u(gen) * u(gen));
-    ev.ra_deg.push_back(360 * u(gen));
-    ev.dec_deg.push_back(std::asin(2 * u(gen) - 1) * 57.29577951308232);
-    ev.season_index.push_back(0);
-  }
-  return ev;
+  return test::isotropic_events(n, 11, 4.5, 1.8, 4.0);
 }
 
 //! Three groups of unequal size, with sources at the poles and the RA seam's

@@ -4,6 +4,7 @@
 #include "nuflare/campaign/spatial_campaign.hpp"
 
 #include "nuflare_mpi.hpp"
+#include "nuflare_sky.hpp"
 
 #include <mpi.h>
 
@@ -15,19 +16,7 @@ using namespace nuflare;
 namespace {
 
 io::EventSample random_sky(std::size_t n) {
-  std::mt19937_64 gen(99); // same events on every rank
-  std::uniform_real_distribution<double> u(0, 1);
-  io::EventSample ev;
-  ev.season = {"SIM"};
-  for (std::size_t i = 0; i < n; ++i) {
-    ev.mjd.push_back(55000);
-    ev.log10_e.push_back(4.6 + 1.6 * u(gen));
-    ev.angerr_deg.push_back(0.2 + 3.0 * u(gen) * u(gen));
-    ev.ra_deg.push_back(360 * u(gen));
-    ev.dec_deg.push_back(std::asin(2 * u(gen) - 1) * 57.29577951308232);
-    ev.season_index.push_back(0);
-  }
-  return ev;
+  return test::isotropic_events(n, 99, 4.6, 1.6, 3.0);
 }
 
 io::SourceCatalog catalog() {
