@@ -10,6 +10,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <type_traits>
 #include <vector>
 
 namespace nuflare::python {
@@ -46,6 +48,24 @@ template <class Container>
   for (const auto& x : v)
     w(i++) = static_cast<bool>(x);
   return out;
+}
+
+//! One column of a table of records, for a Python dict: `get` (a member
+//! pointer or a function) of every row, as a float64 array (double), a bool
+//! array (bool) or a list (strings and the rest).
+template <class Rows, class Get>
+[[nodiscard]] py::object column(const Rows& rows, Get&& get) {
+  using T = std::decay_t<std::invoke_result_t<Get&, const typename Rows::value_type&>>;
+  std::vector<T> values;
+  values.reserve(rows.size());
+  for (const auto& row : rows)
+    values.push_back(std::invoke(get, row));
+  if constexpr (std::is_same_v<T, bool>)
+    return to_bool_array(values);
+  else if constexpr (std::is_same_v<T, double>)
+    return to_array(values);
+  else
+    return py::cast(values);
 }
 
 void bind_lightcurve(py::module_& m);

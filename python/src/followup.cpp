@@ -86,58 +86,32 @@ py::dict read_alerts(const std::string& path, const std::string& table_format,
     table4 = fu::probability_table(used, missing_signalness);
   }
 
-  std::vector<std::string> name, alert_class, rejection;
-  std::vector<double> ra, dec, ra_plus, ra_minus, dec_plus, dec_minus, area_rect, area_obs,
-      signalness, latency_hours;
-  std::vector<bool> retracted, selected;
-  for (std::size_t i = 0; i < alerts.size(); ++i) {
-    const auto& a = alerts[i];
-    name.push_back(a.name);
-    alert_class.push_back(a.alert_class);
-    ra.push_back(a.ra_deg);
-    dec.push_back(a.dec_deg);
-    ra_plus.push_back(a.ra_plus_deg);
-    ra_minus.push_back(a.ra_minus_deg);
-    dec_plus.push_back(a.dec_plus_deg);
-    dec_minus.push_back(a.dec_minus_deg);
-    area_rect.push_back(a.area_rect_deg2.value_or(NaN));
-    area_obs.push_back(a.area_obs_deg2.value_or(NaN));
-    signalness.push_back(a.signalness.value_or(NaN));
-    retracted.push_back(a.retracted);
-    latency_hours.push_back(a.latency_hours.value_or(NaN));
-    rejection.push_back(fu::to_string(why[i]));
-    selected.push_back(why[i] == fu::Rejection::none);
-  }
+  // Where a value is absent the column holds NaN.
+  const auto or_nan = [](std::optional<double> io::Alert::*field) {
+    return [field](const io::Alert& a) { return (a.*field).value_or(NaN); };
+  };
   py::dict columns;
-  columns["name"] = name;
-  columns["alert_class"] = alert_class;
-  columns["ra"] = to_array(ra);
-  columns["dec"] = to_array(dec);
-  columns["ra_plus"] = to_array(ra_plus);
-  columns["ra_minus"] = to_array(ra_minus);
-  columns["dec_plus"] = to_array(dec_plus);
-  columns["dec_minus"] = to_array(dec_minus);
-  columns["area_rect"] = to_array(area_rect);
-  columns["area_obs"] = to_array(area_obs);
-  columns["signalness"] = to_array(signalness);
-  columns["retracted"] = to_bool_array(retracted);
-  columns["latency_hours"] = to_array(latency_hours);
-  columns["rejection"] = rejection;
-  columns["selected"] = to_bool_array(selected);
+  columns["name"] = column(alerts, &io::Alert::name);
+  columns["alert_class"] = column(alerts, &io::Alert::alert_class);
+  columns["ra"] = column(alerts, &io::Alert::ra_deg);
+  columns["dec"] = column(alerts, &io::Alert::dec_deg);
+  columns["ra_plus"] = column(alerts, &io::Alert::ra_plus_deg);
+  columns["ra_minus"] = column(alerts, &io::Alert::ra_minus_deg);
+  columns["dec_plus"] = column(alerts, &io::Alert::dec_plus_deg);
+  columns["dec_minus"] = column(alerts, &io::Alert::dec_minus_deg);
+  columns["area_rect"] = column(alerts, or_nan(&io::Alert::area_rect_deg2));
+  columns["area_obs"] = column(alerts, or_nan(&io::Alert::area_obs_deg2));
+  columns["signalness"] = column(alerts, or_nan(&io::Alert::signalness));
+  columns["retracted"] = column(alerts, &io::Alert::retracted);
+  columns["latency_hours"] = column(alerts, or_nan(&io::Alert::latency_hours));
+  columns["rejection"] = column(why, [](fu::Rejection r) { return fu::to_string(r); });
+  columns["selected"] = column(why, [](fu::Rejection r) { return r == fu::Rejection::none; });
 
-  std::vector<std::string> t4_name;
-  std::vector<double> p_astro, p_obs, product;
-  for (const auto& row : table4) {
-    t4_name.push_back(row.name);
-    p_astro.push_back(row.p_astro);
-    p_obs.push_back(row.p_obs);
-    product.push_back(row.product);
-  }
   py::dict t4;
-  t4["name"] = t4_name;
-  t4["p_astro"] = to_array(p_astro);
-  t4["p_obs"] = to_array(p_obs);
-  t4["product"] = to_array(product);
+  t4["name"] = column(table4, &fu::ProbabilityRow::name);
+  t4["p_astro"] = column(table4, &fu::ProbabilityRow::p_astro);
+  t4["p_obs"] = column(table4, &fu::ProbabilityRow::p_obs);
+  t4["product"] = column(table4, &fu::ProbabilityRow::product);
 
   py::dict d;
   d["table_format"] = format;
@@ -244,23 +218,13 @@ py::dict limit_curve(const DoubleArray& p_astro_obs, const std::vector<std::stri
     py::gil_scoped_release release;
     rows = fu::limit_curve(p, evolutions, mags, config);
   }
-  std::vector<std::string> evo;
-  std::vector<double> mag, p_det, p_no, f, nu_l_nu;
-  for (const auto& r : rows) {
-    evo.push_back(fu::to_string(r.evolution));
-    mag.push_back(r.abs_mag);
-    p_det.push_back(r.p_detectable);
-    p_no.push_back(r.p_no_counterpart_f1);
-    f.push_back(r.f_limit.value_or(NaN));
-    nu_l_nu.push_back(r.nu_l_nu_erg_s);
-  }
   py::dict d;
-  d["evolution"] = evo;
-  d["abs_mag"] = to_array(mag);
-  d["p_detectable"] = to_array(p_det);
-  d["p_no_counterpart"] = to_array(p_no);
-  d["f_limit"] = to_array(f);
-  d["nu_l_nu"] = to_array(nu_l_nu);
+  d["evolution"] = column(rows, [](const fu::LimitPoint& r) { return fu::to_string(r.evolution); });
+  d["abs_mag"] = column(rows, &fu::LimitPoint::abs_mag);
+  d["p_detectable"] = column(rows, &fu::LimitPoint::p_detectable);
+  d["p_no_counterpart"] = column(rows, &fu::LimitPoint::p_no_counterpart_f1);
+  d["f_limit"] = column(rows, [](const fu::LimitPoint& r) { return r.f_limit.value_or(NaN); });
+  d["nu_l_nu"] = column(rows, &fu::LimitPoint::nu_l_nu_erg_s);
   return d;
 }
 
