@@ -41,8 +41,8 @@ def cl_percent(f):
     return f"{100 * f['/followup'].attrs['cl']:g} %"
 
 
-def finish(fig, ax, out, legend_loc="best"):
-    ax.legend(loc=legend_loc, fontsize=8)
+def finish(fig, ax, out, legend_loc="best", **legend):
+    ax.legend(loc=legend_loc, **{"fontsize": 8, **legend})
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(out, dpi=130)
@@ -52,6 +52,13 @@ def finish(fig, ax, out, legend_loc="best"):
 def mag_axis(ax, mags):
     ax.set_xlim(mags.max(), mags.min())  # brighter to the right, as the paper
     ax.set_xlabel("absolute magnitude M [AB]")
+
+
+def f_limit_axes(ax, f, mags):
+    """The f limit from 0 to 1 over the absolute magnitude (ZTF paper Fig. 17-19)."""
+    ax.set_ylim(0, 1.02)
+    ax.set_ylabel(f"upper limit on f at {cl_percent(f)} CL")
+    mag_axis(ax, mags)
 
 
 def pdist(f, out):
@@ -100,9 +107,7 @@ def f90(f, out):
     for e in evolutions(g):
         mags = g[e]["abs_mag"][()]
         ax.plot(mags, g[e]["f_limit"][()], color=COLOR[e], label=LABEL[e])
-    ax.set_ylim(0, 1.02)
-    ax.set_ylabel(f"upper limit on f at {cl_percent(f)} CL")
-    mag_axis(ax, mags)
+    f_limit_axes(ax, f, mags)
     # Top axis: nu L_nu at the archive's wavelength (AB, 10 pc), ZTF paper Fig. 17.
     lam = f["/followup"].attrs["wavelength_nm"]
     nu = 2.99792458e17 / lam
@@ -132,15 +137,9 @@ def repeat(f, out):
         for k, ls in styles.items():
             ax.plot(mags, g[e][f"f_limit_x{k}"][()], color=COLOR[e], ls=ls,
                     label=f"{LABEL[e]}, alerts ×{k}")
-    ax.set_ylim(0, 1.02)
-    ax.set_ylabel(f"upper limit on f at {cl_percent(f)} CL")
-    mag_axis(ax, mags)
+    f_limit_axes(ax, f, mags)
     ax.set_title("ZTF, the same alert sample repeated ×1, ×2, ×4")
-    ax.legend(fontsize=6.5, ncol=2, loc="upper left")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(out, dpi=130)
-    plt.close(fig)
+    finish(fig, ax, out, "upper left", fontsize=6.5, ncol=2)
 
 
 def survey(f, out):
@@ -153,15 +152,9 @@ def survey(f, out):
         ax.plot(mags, g[e]["f_limit_ztf"][()], color=COLOR[e], label=f"{LABEL[e]}, ZTF")
         ax.plot(mags, g[e]["f_limit_deep"][()], color=COLOR[e], ls="--",
                 label=f"{LABEL[e]}, {a['deep_limit_mag']:g} mag / {a['deep_efficiency']:g}")
-    ax.set_ylim(0, 1.02)
-    ax.set_ylabel(f"upper limit on f at {cl_percent(f)} CL")
-    mag_axis(ax, mags)
+    f_limit_axes(ax, f, mags)
     ax.set_title("ZTF vs a deeper survey")
-    ax.legend(fontsize=6.5, ncol=2, loc="upper left")
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(out, dpi=130)
-    plt.close(fig)
+    finish(fig, ax, out, "upper left", fontsize=6.5, ncol=2)
 
 
 FIGURES = {"pdist": (pdist, "fig14_pdist.png"), "pno": (pno, "fig16_pno.png"),
