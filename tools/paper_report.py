@@ -114,6 +114,15 @@ def open_archive(results, name):
     return h5py.File(path, "r") if os.path.exists(path) else None
 
 
+def archive_table(results, name, path):
+    """Table `path` of the run archive `name` (None when that run is absent)."""
+    f = open_archive(results, name)
+    if not f:
+        return None
+    with f:
+        return table(f, path)
+
+
 def blazar_spatial(r, results):
     paper_run = open_archive(results, "blazar_spatial.h5")
     default_run = open_archive(results, "blazar_spatial_defaults.h5")
@@ -213,10 +222,7 @@ def blazar_dcf(r, results):
              "dcf: Fermi LCR monthly × OVRO, 30-d bins on ±450 d (inputs/paper/blazar_dcf.ini)"),
             ("blazar_dcf_oj287.h5", "OJ 287", "X-ray × 15 GHz",
              "dcf: Swift-XRT × OVRO, --band-a xrt (inputs/paper/blazar_dcf.ini)")):
-        f = open_archive(results, name)
-        t = table(f, "dcf/summary") if f else None
-        if f:
-            f.close()
+        t = archive_table(results, name, "dcf/summary")
         peak = float(t["peak_lag"][0]) if t else None
         fit = float(t["fit_lag"][0]) if t else None
         err = float(t["fit_lag_err"][0]) if t else None
@@ -237,10 +243,7 @@ def blazar_bands(r, results):
     for name, source, label, bands in (
             ("blazar_flares_mrk421.h5", MRK421, "Mrk 421", ("fermi", "ovro_15ghz")),
             ("blazar_flares_oj287.h5", "OJ 287", "OJ 287", ("xrt", "ovro_15ghz"))):
-        f = open_archive(results, name)
-        t = table(f, "flares/summary") if f else None
-        if f:
-            f.close()
+        t = archive_table(results, name, "flares/summary")
         reading = (f"flares --high-band {bands[0]} --low-band {bands[1]} "
                    "(inputs/paper/blazar_flares_bands.ini)")
 
@@ -271,10 +274,7 @@ def blazar_lcr_units(r, results):
              "--ul-flux 3e-14 --ul-flux-unit 'ph cm^-2 s^-1' (the behaviour before the rule)"),
             ("blazar_lcr_units_energy.h5", "energy flux 0.8-200 GeV [erg cm^-2 s^-1]",
              "--fermi-lcr-energy 0.8,200: the paper's unit, 3e-14 applies")):
-        f = open_archive(results, name)
-        t = table(f, "flares/summary") if f else None
-        if f:
-            f.close()
+        t = archive_table(results, name, "flares/summary")
         value = None
         if t:
             i = [k for k, b in enumerate(t["band"]) if b == "fermi"][0]
@@ -356,10 +356,7 @@ def ztf_candidates(r, results):
              "candidates: every candidate (the notebook; inputs/paper/ztf_candidates.ini)"),
             ("ztf_candidates_min3.h5", "≥ 3 per alert",
              "candidates --min-candidates-per-alert 3 (the paper's earlier loader)")):
-        f = open_archive(results, name)
-        t = table(f, "candidates/summary") if f else None
-        if f:
-            f.close()
+        t = archive_table(results, name, "candidates/summary")
 
         def get(section, lab, column="count"):
             if not t:
