@@ -19,6 +19,10 @@ deck() { # deck FILE LINES...: a spatial deck whose lines 3.. are LINES
   printf '%s\n' "$@" >>"$file"
 }
 base=("events = events.csv.xz" "sources = sources.csv" "trials = 20" "quiet = true")
+bad_deck() { # bad_deck NAME FILE LINE MESSAGE: the base deck and LINE, in FILE, is refused
+  deck "$2" "${base[@]}" "$3"
+  refuse "$1" 2 "$4" "$bin" spatial --config "$2" --output run.h5
+}
 
 # A byte-order mark before the first line is not part of the key.
 deck plain.ini "${base[@]}"
@@ -31,30 +35,22 @@ printf '\xef\xbb\xbftrials = 20\n' >bom_key.ini
   fail bom-on-key "$(cat err.txt)"
 rm -f ./*.h5
 
-deck inf.ini "${base[@]}" "log10e_min = inf"
-refuse not-finite 2 'inf.ini:7: log10e_min: not finite: "inf"' "$bin" spatial --config inf.ini --output run.h5
+bad_deck not-finite inf.ini "log10e_min = inf" 'inf.ini:7: log10e_min: not finite: "inf"'
 deck negative.ini "${base[@]:0:2}" "trials = -5"
 refuse negative-count 2 'negative.ini:5: trials: "-5" is not an integer in [1, 10^10]' \
   "$bin" spatial --config negative.ini --output run.h5
-deck step.ini "${base[@]}" "log10e_step = 0"
-refuse own-range 2 'step.ini:7: log10e_step: must be > 0, got "0"' \
-  "$bin" spatial --config step.ini --output run.h5
-deck bool.ini "${base[@]}" "resume = maybe"
-refuse not-boolean 2 'bool.ini:7: resume: not true or false: "maybe"' \
-  "$bin" spatial --config bool.ini --output run.h5
-deck repeated.ini "${base[@]}" "trials = 30"
-refuse repeated-key 2 'repeated.ini:7: trials: repeated key (first given on line 5)' \
-  "$bin" spatial --config repeated.ini --output run.h5
-deck unknown.ini "${base[@]}" "log10_e_min = 5"
-refuse unknown-key 2 'unknown.ini:7: log10_e_min: unknown key for nuflare spatial' \
-  "$bin" spatial --config unknown.ini --output run.h5
+bad_deck own-range step.ini "log10e_step = 0" 'step.ini:7: log10e_step: must be > 0, got "0"'
+bad_deck not-boolean bool.ini "resume = maybe" 'bool.ini:7: resume: not true or false: "maybe"'
+bad_deck repeated-key repeated.ini "trials = 30" \
+  'repeated.ini:7: trials: repeated key (first given on line 5)'
+bad_deck unknown-key unknown.ini "log10_e_min = 5" \
+  'unknown.ini:7: log10_e_min: unknown key for nuflare spatial'
 printf '[spatial]\ntrials 20\n' >syntax.ini
 refuse syntax 2 'syntax.ini:2: expected key = value' "$bin" spatial --config syntax.ini --output run.h5
 
 # Comparisons: the value set last is blamed, with the other one quoted.
-deck order.ini "${base[@]}" "log10e_min = 6.5"
-refuse order-min 2 'order.ini:7: log10e_min: 6.5 is above --log10e-max 6 (the default)' \
-  "$bin" spatial --config order.ini --output run.h5
+bad_deck order-min order.ini "log10e_min = 6.5" \
+  'order.ini:7: log10e_min: 6.5 is above --log10e-max 6 (the default)'
 deck order2.ini "${base[@]}" "log10e_min = 5.5" "log10e_max = 5"
 refuse order-max 2 'order2.ini:8: log10e_max: 5 is below log10e_min = 5.5 (order2.ini:7)' \
   "$bin" spatial --config order2.ini --output run.h5
