@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # Every figure script in tools/ (the papers' figures, README) runs on archives
 # of the demo decks (inputs/demo, few trials) and writes a non-empty PNG.
-set -euo pipefail
-bin=${NUFLARE_BIN:?}
-src=${NUFLARE_SOURCE_DIR:?}
-py=/usr/bin/python3
-$py -c "import h5py, matplotlib, numpy" 2>/dev/null ||
-  { echo "skipped: h5py/matplotlib/numpy missing for $py"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh" h5py matplotlib numpy
 d=$src/inputs/demo
 run() { # run NAME [options...]
   local name=$1
