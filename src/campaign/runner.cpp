@@ -690,7 +690,8 @@ std::vector<T> TrialRunner::gather_rows(const Dataset& d, const std::vector<T>& 
   const std::uint64_t full = (n_trials_ - resumed_) / round_rows_;
   const std::uint64_t tail = (n_trials_ - resumed_) % round_rows_;
   if (comm_ == MPI_COMM_NULL) { // one process: its rows of this run are in global order
-    std::copy(local.begin(), local.end(), out.begin() + static_cast<std::ptrdiff_t>(resumed_ * cols));
+    std::copy(local.begin(), local.end(),
+              out.begin() + static_cast<std::ptrdiff_t>(resumed_ * cols));
     return out;
   }
   const MPI_Datatype type = mpi_type<T>();

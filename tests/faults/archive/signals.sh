@@ -3,8 +3,8 @@
 # file exists (while its datasets are being created), and after checkpoints —
 # and of a 1-rank run (one process without MPI, resumed on 2 ranks and
 # without MPI): exit 75, one line, a partial file that --resume (on
-# another rank count) completes to the same stdout and archive as an
-# uninterrupted run.
+# another rank count, or again without MPI) completes to the same stdout and
+# archive as an uninterrupted run.
 source "$(dirname "$0")/lib.sh"
 need_h5py
 n=40000

@@ -17,7 +17,7 @@
 using namespace nuflare;
 
 namespace {
-constexpr MPI_Comm ONE = MPI_COMM_NULL; //!< one process without MPI
+const MPI_Comm ONE = MPI_COMM_NULL; //!< one process without MPI
 constexpr std::uint64_t N = 777;
 
 void toy_trial(std::uint64_t g, campaign::TrialRows& rows) {
