@@ -1097,6 +1097,12 @@ void Archive::create_rows(const std::string& path, const RowLayout& layout, cons
   if (row_type_bytes(layout.type) > 1)
     H5Pset_shuffle(dcpl.get());
   H5Pset_deflate(dcpl.get(), DEFLATE_LEVEL);
+  // Chunks allocated when the rows are added, as parallel HDF5 always does:
+  // a partial archive written by one process without MPI (serial HDF5 would
+  // allocate at write time) is then one that a resume on several ranks can
+  // write collectively — HDF5 1.10 hangs in a collective write of filtered
+  // chunks allocated the serial way.
+  H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY);
   H d = create_dataset(file_->get(), path, file_type(layout.type), {0, layout.n_cols},
                        {H5S_UNLIMITED, layout.n_cols}, dcpl.get());
   check_all(d.get() >= 0, d.get() >= 0 ? ""
