@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <sstream>
 
@@ -325,8 +324,7 @@ void TrialRunner::check_memory() const {
       (std::ceil(n / size_) + static_cast<double>(per_round_)) * (2 * row_bytes + 8);
   const double gathered = n * row_bytes;
   const double available = available_memory_per_rank(comm_);
-  double limits[2] = {share + gathered, available > 0 ? -available : 0.0}, worst[2] = {0, 0};
-  std::copy(std::begin(limits), std::end(limits), std::begin(worst));
+  double worst[2] = {share + gathered, available > 0 ? -available : 0.0};
   allreduce(std::span<double>(worst), MPI_MAX, comm_); // largest need, smallest memory
   const double need = worst[0], avail = -worst[1];
   // Without a figure for the memory, only what no machine has is refused.

@@ -1276,8 +1276,12 @@ RowChecksum Archive::write_rows_impl(const std::string& path, std::span<const Ro
   if (values.empty())
     H5Sselect_none(mem_space.get());
   H dxpl = transfer_plist(dset.get());
+  // Without MPI, HDF5 keeps the chunks in the dataset's cache and writes them
+  // when the dataset is closed, where a failed write goes unreported: write
+  // them now, so that a failure stops this checkpoint before its commit record.
   const bool ok = H5Dwrite(dset.get(), memory_type(*type), mem_space.get(), file_space.get(),
-                           dxpl.get(), bytes) >= 0;
+                           dxpl.get(), bytes) >= 0 &&
+                  (parallel(comm_) || H5Dflush(dset.get()) >= 0);
   check_all(ok,
             ok ? ""
                : path_.string() + ": " + path + ": cannot write rows (" + hdf5_error_text() + ")");
