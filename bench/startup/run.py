@@ -9,11 +9,13 @@ Run with Debian's /usr/bin/python3 (python3-astropy) after a build with
 Measures, in one run, the median wall time of
   - a program that loads nuflare's libraries and does nothing (bench_startup_noop);
   - `nuflare --version`, as now (no MPI_Init outside a launcher) and as before
-    (NUFLARE_FORCE_MPI=1: Open MPI's singleton start, with its daemon);
+    (NUFLARE_FORCE_MPI=1 with OMPI_MCA_ess_singleton_isolated=0: Open MPI's
+    singleton start, with its daemon);
   - `nuflare blocks` on a light curve of N = 1000 and 10 000 points, now and before;
   - astropy.stats.bayesian_blocks on the same curve, called in this process;
-  - a 10-trial `nuflare spatial` of the demo sky (MPI as a singleton without
-    daemon now, with it before).
+  - a 10-trial `nuflare spatial` of the demo sky: one process without MPI now;
+    before, MPI as a singleton without daemon (NUFLARE_FORCE_MPI=1, as trial
+    campaigns started until they ran without MPI) and with it (as before issue 15).
 Prints the ratios of the targets: nuflare --version within 3x of the no-op,
 `nuflare blocks` faster than astropy's in-process call by >= 2x at N = 1000
 and >= 20x at N = 10 000.
@@ -90,7 +92,11 @@ def main():
     now = {k: v for k, v in os.environ.items()
            if k not in ("OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE",
                         "NUFLARE_FORCE_MPI", "OMPI_MCA_ess_singleton_isolated")}
-    before = dict(now, NUFLARE_FORCE_MPI="1")
+    # MPI_Init as every run did before issue 15: a singleton with its daemon.
+    before = dict(now, NUFLARE_FORCE_MPI="1", OMPI_MCA_ess_singleton_isolated="0")
+    # MPI_Init as a singleton without daemon (NUFLARE_FORCE_MPI=1 now): how
+    # trial campaigns started outside a launcher until they ran without MPI.
+    isolated = dict(now, NUFLARE_FORCE_MPI="1")
     r = args.repeats
     load = os.getloadavg()[0]
     print(f"median of {r} runs each; load average {load:.1f} on {os.cpu_count()} cores\n")
@@ -104,16 +110,18 @@ def main():
     print(f"{'nuflare --version, before (MPI_Init)':40s} {1e3 * t_version_before:8.1f} ms   "
           f"{t_version_before / t_noop:5.2f}x the no-op\n")
 
-    # A trial campaign still starts MPI outside a launcher, now as a singleton
-    # without daemon: its fixed cost, on the demo sky with 10 trials.
+    # A trial campaign outside a launcher: one process without MPI now; its
+    # fixed cost on the demo sky with 10 trials, against the two MPI starts.
     demo = os.path.join(here, "../../inputs/demo/spatial.ini")
     with tempfile.TemporaryDirectory() as tmp:
         spatial = [nuflare, "spatial", "--config", demo, "--trials", "10", "--quiet",
                    "--overwrite", "--output", os.path.join(tmp, "s.h5")]
         t_spatial = wall(spatial, now, max(3, r // 3))
+        t_spatial_isolated = wall(spatial, isolated, max(3, r // 3))
         t_spatial_before = wall(spatial, before, max(3, r // 3))
     print(f"{'nuflare spatial, 10 demo trials':40s} {1e3 * t_spatial:8.1f} ms   "
-          f"before {1e3 * t_spatial_before:8.1f} ms\n")
+          f"MPI singleton without daemon {1e3 * t_spatial_isolated:8.1f} ms   "
+          f"with daemon {1e3 * t_spatial_before:8.1f} ms\n")
 
     rng = np.random.default_rng(args.seed)
     targets = {1000: 2.0, 10000: 20.0}

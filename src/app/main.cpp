@@ -1,6 +1,6 @@
 // nuflare: one executable, one subcommand per analysis (README.md, "Using it"). This file
-// only starts MPI when the run needs it, picks the subcommand and turns errors into one
-// line on stderr and an exit status; the work happens in the library.
+// starts MPI under a launcher only, picks the subcommand and turns errors into one line on
+// stderr and an exit status; the work happens in the library.
 #include "cli.hpp"
 
 #include "nuflare/campaign/launcher.hpp"
@@ -12,7 +12,6 @@
 #include <cstring>
 #include <iostream>
 #include <new>
-#include <set>
 #include <string>
 
 namespace {
@@ -34,17 +33,6 @@ void print_usage(std::ostream& out) {
   }
 }
 
-//! Subcommands that run as one process without MPI outside a launcher: they
-//! either run no collective step or run theirs through campaign/gather and
-//! io::Archive, which take MPI_COMM_NULL as one process. The trial campaigns
-//! (spatial, temporal, scan, sweep, simultaneity, sensitivity) still start MPI, as a
-//! singleton without daemon: their runner speaks MPI directly.
-bool runs_without_mpi(const std::string& command) {
-  static const std::set<std::string> serial = {"blocks",     "flares",   "dcf",         "followup",
-                                               "candidates", "simulate", "help-tables", "table"};
-  return serial.count(command) > 0;
-}
-
 bool env_is(const char* name, const char* value) {
   const char* v = std::getenv(name);
   return v != nullptr && std::strcmp(v, value) == 0;
@@ -55,12 +43,14 @@ bool env_is(const char* name, const char* value) {
 int main(int argc, char** argv) {
   // Under a launcher every rank starts MPI first, as every collective step
   // expects; NUFLARE_FORCE_MPI=1 does the same outside one (benchmarks and
-  // tests of the MPI path). Otherwise MPI waits until a subcommand needs it.
+  // tests of the MPI path). Otherwise the run is one process without MPI:
+  // every subcommand, trial campaigns included, takes MPI_COMM_NULL as one
+  // process with the serial HDF5 driver and writes the same archive
+  // (docs/cli.md, "When nuflare starts MPI"), without MPI_Init's start-up cost.
   const bool under_launcher = nuflare::campaign::launcher_variable().has_value();
-  const bool forced = env_is("NUFLARE_FORCE_MPI", "1");
   nuflare::campaign::MpiSession mpi("nuflare: ");
-  if (under_launcher || forced)
-    mpi.start(argc, argv, under_launcher, forced);
+  if (under_launcher || env_is("NUFLARE_FORCE_MPI", "1"))
+    mpi.start(argc, argv, under_launcher);
   int rank = 0;
   if (mpi.started())
     MPI_Comm_rank(mpi.comm(), &rank);
@@ -90,15 +80,8 @@ int main(int argc, char** argv) {
       MPI_Comm_rank(inv.comm, &inv.rank);
       MPI_Comm_size(inv.comm, &inv.size);
     }
-    // Parsing reads only the command line and decks: one process outside a
-    // launcher parses (and answers --help) before deciding whether to start MPI.
-    if (nuflare::app::parse(*command, argc - 1, argv + 1, inv)) {
-      if (!runs_without_mpi(command->name)) {
-        mpi.start(argc, argv, under_launcher, forced);
-        inv.comm = mpi.comm();
-      }
+    if (nuflare::app::parse(*command, argc - 1, argv + 1, inv))
       status = command->run(inv);
-    }
   } catch (const nuflare::core::FieldError& e) {
     // The library names a field; say where its value came from (--key or a deck line).
     return mpi.fail(inv.locate(e), e.exit_status());

@@ -9,6 +9,52 @@
 
 namespace nuflare::campaign {
 
+namespace {
+
+bool one_process(MPI_Comm comm) {
+  return comm == MPI_COMM_NULL;
+}
+
+template <class T>
+void allreduce_in_place(std::span<T> values, MPI_Datatype type, MPI_Op op, MPI_Comm comm) {
+  if (one_process(comm) || values.empty())
+    return;
+  MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), type, op, comm);
+}
+
+} // namespace
+
+int comm_rank(MPI_Comm comm) {
+  int rank = 0;
+  if (!one_process(comm))
+    MPI_Comm_rank(comm, &rank);
+  return rank;
+}
+
+int comm_size(MPI_Comm comm) {
+  int size = 1;
+  if (!one_process(comm))
+    MPI_Comm_size(comm, &size);
+  return size;
+}
+
+void allreduce(std::span<double> values, MPI_Op op, MPI_Comm comm) {
+  allreduce_in_place(values, MPI_DOUBLE, op, comm);
+}
+void allreduce(std::span<int> values, MPI_Op op, MPI_Comm comm) {
+  allreduce_in_place(values, MPI_INT, op, comm);
+}
+void allreduce(std::span<std::int64_t> values, MPI_Op op, MPI_Comm comm) {
+  allreduce_in_place(values, MPI_INT64_T, op, comm);
+}
+void allreduce(std::span<std::uint64_t> values, MPI_Op op, MPI_Comm comm) {
+  allreduce_in_place(values, MPI_UINT64_T, op, comm);
+}
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 void wait_quietly(MPI_Request& request) {
   int done = 0;
   MPI_Test(&request, &done, MPI_STATUS_IGNORE);
@@ -24,12 +70,16 @@ void wait_quietly(MPI_Request& request) {
 }
 
 void barrier_quietly(MPI_Comm comm) {
+  if (one_process(comm))
+    return;
   MPI_Request request = MPI_REQUEST_NULL;
   MPI_Ibarrier(comm, &request);
   wait_quietly(request);
 }
 
 void broadcast_quietly(void* data, std::size_t bytes, int root, MPI_Comm comm) {
+  if (one_process(comm))
+    return;
   constexpr std::size_t PIECE = std::size_t{1} << 30;
   auto* at = static_cast<unsigned char*>(data);
   for (std::size_t done = 0; done < bytes; done += PIECE) {
@@ -41,6 +91,8 @@ void broadcast_quietly(void* data, std::size_t bytes, int root, MPI_Comm comm) {
 }
 
 int ranks_on_node(MPI_Comm comm) {
+  if (one_process(comm))
+    return 1;
   MPI_Comm node = MPI_COMM_NULL;
   MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
   int n = 1;

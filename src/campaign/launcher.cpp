@@ -8,11 +8,11 @@
 
 namespace nuflare::campaign {
 
-void MpiSession::start(int& argc, char**& argv, bool under_launcher, bool forced) {
+void MpiSession::start(int& argc, char**& argv, bool under_launcher) {
   if (started_)
     return;
   // When the environment sets either, its settings stand as they are.
-  if (!under_launcher && !forced && std::getenv("OMPI_MCA_ess_singleton_isolated") == nullptr &&
+  if (!under_launcher && std::getenv("OMPI_MCA_ess_singleton_isolated") == nullptr &&
       std::getenv("OMPI_MCA_orte_tmpdir_base") == nullptr) {
     const char* tmp = std::getenv("TMPDIR");
     std::string dir =

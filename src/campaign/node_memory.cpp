@@ -33,6 +33,8 @@ std::string megabytes(double bytes) {
 } // namespace
 
 NodeGroup::NodeGroup(MPI_Comm comm) {
+  if (comm == MPI_COMM_NULL) // one process without MPI: its own node, and leader
+    return;
   MPI_Comm_dup(comm, &comm_);
   MPI_Comm_rank(comm_, &rank_);
   if (std::getenv("NUFLARE_NO_SHARED_MEMORY") != nullptr)
@@ -48,6 +50,8 @@ NodeGroup::NodeGroup(MPI_Comm comm) {
 }
 
 NodeGroup::~NodeGroup() {
+  if (comm_ == MPI_COMM_NULL)
+    return;
   if (leaders_ != MPI_COMM_NULL)
     MPI_Comm_free(&leaders_);
   MPI_Comm_free(&node_);

@@ -102,12 +102,7 @@ double available_memory_per_rank(MPI_Comm comm) {
   const auto used = read_number(dir + "/memory.current", "");
   if (limit && used && *limit > *used)
     avail = avail ? std::min(*avail, *limit - *used) : *limit - *used;
-  MPI_Comm node = MPI_COMM_NULL;
-  MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-  int on_node = 1;
-  MPI_Comm_size(node, &on_node);
-  MPI_Comm_free(&node);
-  return avail ? *avail / on_node : 0.0;
+  return avail ? *avail / ranks_on_node(comm) : 0.0;
 }
 
 template <class T>
@@ -160,7 +155,9 @@ private:
 //! communicator of its own (so the archive's collectives never interleave
 //! with it) and tests it after its next rounds; only one is outstanding per
 //! rank, so every rank sees the same sequence of results. A rank that is
-//! ahead keeps computing meanwhile.
+//! ahead keeps computing meanwhile. One process without MPI (MPI_COMM_NULL)
+//! agrees with itself: an offer completes at once, and the next poll returns
+//! it, as a one-rank MPI_Iallreduce would.
 class Agreement {
 public:
   //! Reduced with MPI_MAX: any rank's stop or checkpoint, whether any rank
@@ -169,34 +166,47 @@ public:
     std::int64_t stop = 0, checkpoint = 0, working = 0, neg_rounds_done = 0;
   };
   static_assert(sizeof(State) == 4 * sizeof(std::int64_t));
-  explicit Agreement(MPI_Comm comm) { MPI_Comm_dup(comm, &comm_); }
-  ~Agreement() { MPI_Comm_free(&comm_); }
+  explicit Agreement(MPI_Comm comm) {
+    if (comm != MPI_COMM_NULL)
+      MPI_Comm_dup(comm, &comm_);
+  }
+  ~Agreement() {
+    if (comm_ != MPI_COMM_NULL)
+      MPI_Comm_free(&comm_);
+  }
   Agreement(const Agreement&) = delete;
   Agreement& operator=(const Agreement&) = delete;
 
   //! The result of the outstanding offer if it has completed; otherwise
   //! offers `mine` when nothing is outstanding. Never waits.
   std::optional<State> poll(const State& mine) {
-    if (request_ == MPI_REQUEST_NULL) {
+    if (!outstanding_) {
       offer(mine);
       return std::nullopt;
     }
-    int done = 0;
-    MPI_Test(&request_, &done, MPI_STATUS_IGNORE);
-    if (done == 0)
-      return std::nullopt;
+    if (comm_ != MPI_COMM_NULL) {
+      int done = 0;
+      MPI_Test(&request_, &done, MPI_STATUS_IGNORE);
+      if (done == 0)
+        return std::nullopt;
+    }
+    outstanding_ = false;
     return agreed_;
   }
   //! The result of the outstanding offer (or of `mine`, offered now), waiting quietly.
   State wait(const State& mine) {
-    if (request_ == MPI_REQUEST_NULL)
+    if (!outstanding_)
       offer(mine);
-    wait_quietly(request_);
+    if (comm_ != MPI_COMM_NULL)
+      wait_quietly(request_);
+    outstanding_ = false;
     return agreed_;
   }
   //! The fewest rounds any rank has finished now (collective, waits quietly):
   //! what a checkpoint can save.
   std::uint64_t least(std::uint64_t rounds_done) {
+    if (comm_ == MPI_COMM_NULL)
+      return rounds_done;
     std::uint64_t least = 0;
     MPI_Request request = MPI_REQUEST_NULL;
     MPI_Iallreduce(&rounds_done, &least, 1, MPI_UINT64_T, MPI_MIN, comm_, &request);
@@ -207,10 +217,15 @@ public:
 private:
   void offer(const State& mine) {
     mine_ = mine;
-    MPI_Iallreduce(&mine_, &agreed_, 4, MPI_INT64_T, MPI_MAX, comm_, &request_);
+    outstanding_ = true;
+    if (comm_ == MPI_COMM_NULL)
+      agreed_ = mine_;
+    else
+      MPI_Iallreduce(&mine_, &agreed_, 4, MPI_INT64_T, MPI_MAX, comm_, &request_);
   }
-  MPI_Comm comm_ = MPI_COMM_NULL;
+  MPI_Comm comm_ = MPI_COMM_NULL; //!< MPI_COMM_NULL: one process without MPI
   MPI_Request request_ = MPI_REQUEST_NULL;
+  bool outstanding_ = false; //!< an offer whose result has not been returned yet
   State mine_, agreed_;
 };
 
@@ -236,8 +251,8 @@ TrialRunner::TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group,
                          std::uint64_t n_trials, RunnerOptions options)
     : archive_(archive), comm_(comm), group_(std::move(group)), n_trials_(n_trials),
       options_(std::move(options)) {
-  MPI_Comm_rank(comm_, &rank_);
-  MPI_Comm_size(comm_, &size_);
+  rank_ = comm_rank(comm_);
+  size_ = comm_size(comm_);
   if (options_.sweep_point > 0 &&
       n_trials_ > std::numeric_limits<std::uint64_t>::max() / (options_.sweep_point + 1))
     throw core::FieldError("sweep_point", "sweep point × trials exceeds the 64-bit trial index");
@@ -309,8 +324,8 @@ void TrialRunner::check_memory() const {
       (std::ceil(n / size_) + static_cast<double>(per_round_)) * (2 * row_bytes + 8);
   const double gathered = n * row_bytes;
   const double available = available_memory_per_rank(comm_);
-  double limits[2] = {share + gathered, available > 0 ? -available : 0.0}, worst[2] = {0, 0};
-  MPI_Allreduce(limits, worst, 2, MPI_DOUBLE, MPI_MAX, comm_); // largest need, smallest memory
+  double worst[2] = {share + gathered, available > 0 ? -available : 0.0};
+  allreduce(std::span<double>(worst), MPI_MAX, comm_); // largest need, smallest memory
   const double need = worst[0], avail = -worst[1];
   // Without a figure for the memory, only what no machine has is refused.
   const double limit = avail > 0 ? avail : 1e15;
@@ -433,7 +448,7 @@ std::uint64_t TrialRunner::check_resumed() {
   // `done` is 1 on every saved row (its checksum held above).
   const auto done = archive_.read_rows<std::int64_t>(datasets_.back().path, share.begin, share.end);
   int bad = std::any_of(done.begin(), done.end(), [](std::int64_t v) { return v != 1; }) ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, comm_);
+  allreduce(std::span<int>(&bad, 1), MPI_MAX, comm_);
   if (bad != 0)
     refuse(datasets_.back().path, "a saved trial is not marked done");
   return rows;
@@ -547,7 +562,7 @@ void TrialRunner::commit_rows(std::uint64_t target) {
 void TrialRunner::report_progress(std::uint64_t done_global, bool final) {
   if (options_.quiet || rank_ != 0)
     return;
-  const double now = MPI_Wtime();
+  const double now = seconds_now();
   const bool tty = isatty(STDERR_FILENO) != 0;
   if (!final && !tty && now - last_report_ < options_.progress_seconds)
     return;
@@ -586,7 +601,7 @@ void TrialRunner::run_batched(const BatchFunction& batch) {
   for (std::size_t k = 0; k + 1 < datasets_.size(); ++k)
     (datasets_[k].integer ? i64_cols : f64_cols).push_back(datasets_[k].layout.n_cols);
 
-  started_ = MPI_Wtime();
+  started_ = seconds_now();
   last_report_ = started_;
   double last_checkpoint = started_;
   // Ranks agree on stops and checkpoints without waiting for each other
@@ -598,7 +613,7 @@ void TrialRunner::run_batched(const BatchFunction& batch) {
   std::uint64_t rounds_done = 0;
   const auto state = [&]() {
     const bool due = rank_ == 0 && options_.checkpoint_seconds > 0 &&
-                     MPI_Wtime() - last_checkpoint >= options_.checkpoint_seconds;
+                     seconds_now() - last_checkpoint >= options_.checkpoint_seconds;
     return Agreement::State{stop_requested() ? 1 : 0, due ? 1 : 0, rounds_done < rounds_ ? 1 : 0,
                             -static_cast<std::int64_t>(rounds_done)};
   };
@@ -615,7 +630,7 @@ void TrialRunner::run_batched(const BatchFunction& batch) {
                           std::to_string(n_trials_) + " trials, " + std::to_string(committed_) +
                           " of them saved in " + archive_.path().string() +
                           " — rerun with --resume to continue");
-      last_checkpoint = MPI_Wtime();
+      last_checkpoint = seconds_now();
     }
     const auto least = static_cast<std::uint64_t>(-agreed.neg_rounds_done);
     if (!finished) // the last line comes after the final write
@@ -672,6 +687,11 @@ std::vector<T> TrialRunner::gather_rows(const Dataset& d, const std::vector<T>& 
   // puts every rank's pieces in place; the last, shorter round follows.
   const std::uint64_t full = (n_trials_ - resumed_) / round_rows_;
   const std::uint64_t tail = (n_trials_ - resumed_) % round_rows_;
+  if (comm_ == MPI_COMM_NULL) { // one process: its rows of this run are in global order
+    std::copy(local.begin(), local.end(),
+              out.begin() + static_cast<std::ptrdiff_t>(resumed_ * cols));
+    return out;
+  }
   const MPI_Datatype type = mpi_type<T>();
   if (full > 0) {
     if (per_round_ * cols > INT_MAX || full > INT_MAX)

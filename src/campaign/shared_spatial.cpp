@@ -126,9 +126,7 @@ SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, const io::EventSample& eve
   broadcast_quietly(events_above_.data(), events_above_.size() * sizeof(std::int64_t), 0, g.comm());
 
   const std::size_t n = head.n_selected;
-  int size = 1;
-  MPI_Comm_size(g.comm(), &size);
-  if (size == 1) { // nobody to share with: no copy
+  if (comm_size(g.comm()) == 1) { // nobody to share with: no copy
     own_ = std::move(built);
     view_ = own_->view();
     return;
@@ -220,10 +218,14 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
       for (std::size_t f = 0; f < FIELDS; ++f)
         mine[j * FIELDS + f] += v[f];
     }
-  MPI_Request request = MPI_REQUEST_NULL;
-  MPI_Iallgather(mine.data(), static_cast<int>(mine.size()), MPI_UINT64_T, sizes.data(),
-                 static_cast<int>(mine.size()), MPI_UINT64_T, g.node(), &request);
-  wait_quietly(request);
+  if (g.node() == MPI_COMM_NULL) { // one process without MPI: its own sizes
+    sizes = mine;
+  } else {
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Iallgather(mine.data(), static_cast<int>(mine.size()), MPI_UINT64_T, sizes.data(),
+                   static_cast<int>(mine.size()), MPI_UINT64_T, g.node(), &request);
+    wait_quietly(request);
+  }
   const auto size_of = [&](int r, std::size_t j) {
     const std::uint64_t* v = sizes.data() + (static_cast<std::size_t>(r) * n_groups + j) * FIELDS;
     return coincidence::SpatialTablesSize{v[0], v[1], v[2], v[3], v[4]};

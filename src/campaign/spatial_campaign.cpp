@@ -95,8 +95,8 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
                                                      std::span<const SourceGroup> groups,
                                                      const SpatialCampaignConfig& config) {
   int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
+  rank = comm_rank(comm);
+  size = comm_size(comm);
   const std::size_t n_thr = index.n_thresholds();
   const std::vector<double> thresholds(index.thresholds.begin(), index.thresholds.end());
   // Every group's tables at once, once per node, built split over its ranks.

@@ -1,6 +1,7 @@
 // A parameter sweep as one campaign (docs/methods.md "Sweeps"): sweep_campaign.hpp.
 #include "nuflare/campaign/sweep_campaign.hpp"
 
+#include "nuflare/campaign/collective.hpp"
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/coincidence/temporal_control.hpp"
 #include "nuflare/coincidence/temporal_scan.hpp"
@@ -414,13 +415,12 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
   const auto trials = runner.gather<double>(i_s);
   // Per-trial min p over this rank's share of the columns, combined exactly.
   int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
+  rank = comm_rank(comm);
+  size = comm_size(comm);
   const auto share = work_range(k_n, rank, size);
   auto min_p = trial_min_p(trials, k_n, share.begin, share.end);
   if (!min_p.empty())
-    MPI_Allreduce(MPI_IN_PLACE, min_p.data(), static_cast<int>(min_p.size()), MPI_DOUBLE, MPI_MIN,
-                  comm);
+    allreduce(std::span<double>(min_p), MPI_MIN, comm);
   res.le = look_elsewhere(res.observed, trials, min_p);
   std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
   for (std::size_t k = 0; k < k_n; ++k) {

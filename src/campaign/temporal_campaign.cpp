@@ -1,6 +1,7 @@
 // The time campaigns over MPI ranks (blazar paper §5, §6.2; docs/methods.md).
 #include "nuflare/campaign/temporal_campaign.hpp"
 
+#include "nuflare/campaign/collective.hpp"
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/core/error.hpp"
@@ -33,13 +34,12 @@ std::vector<double> column(std::span<const double> m, std::size_t n_cols, std::s
 std::vector<double> partitioned_trial_min_p(MPI_Comm comm, std::span<const double> trials,
                                             std::size_t n_cols) {
   int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
+  rank = comm_rank(comm);
+  size = comm_size(comm);
   const auto range = work_range(n_cols, rank, size);
   auto local = trial_min_p(trials, n_cols, range.begin, range.end);
   if (!local.empty())
-    MPI_Allreduce(MPI_IN_PLACE, local.data(), static_cast<int>(local.size()), MPI_DOUBLE, MPI_MIN,
-                  comm);
+    allreduce(std::span<double>(local), MPI_MIN, comm);
   return local;
 }
 

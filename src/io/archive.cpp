@@ -1097,6 +1097,12 @@ void Archive::create_rows(const std::string& path, const RowLayout& layout, cons
   if (row_type_bytes(layout.type) > 1)
     H5Pset_shuffle(dcpl.get());
   H5Pset_deflate(dcpl.get(), DEFLATE_LEVEL);
+  // Chunks allocated when the rows are added, as parallel HDF5 always does:
+  // a partial archive written by one process without MPI (serial HDF5 would
+  // allocate at write time) is then one that a resume on several ranks can
+  // write collectively — HDF5 1.10 hangs in a collective write of filtered
+  // chunks allocated the serial way.
+  H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY);
   H d = create_dataset(file_->get(), path, file_type(layout.type), {0, layout.n_cols},
                        {H5S_UNLIMITED, layout.n_cols}, dcpl.get());
   check_all(d.get() >= 0, d.get() >= 0 ? ""
@@ -1270,8 +1276,12 @@ RowChecksum Archive::write_rows_impl(const std::string& path, std::span<const Ro
   if (values.empty())
     H5Sselect_none(mem_space.get());
   H dxpl = transfer_plist(dset.get());
+  // Without MPI, HDF5 keeps the chunks in the dataset's cache and writes them
+  // when the dataset is closed, where a failed write goes unreported: write
+  // them now, so that a failure stops this checkpoint before its commit record.
   const bool ok = H5Dwrite(dset.get(), memory_type(*type), mem_space.get(), file_space.get(),
-                           dxpl.get(), bytes) >= 0;
+                           dxpl.get(), bytes) >= 0 &&
+                  (parallel(comm_) || H5Dflush(dset.get()) >= 0);
   check_all(ok,
             ok ? ""
                : path_.string() + ": " + path + ": cannot write rows (" + hdf5_error_text() + ")");

@@ -11,11 +11,32 @@
 //! about a millisecond of latency to each step, which is why the trial loop
 //! uses them only where ranks wait for one rank's work, at checkpoints and at
 //! the end.
+//!
+//! Every helper takes MPI_COMM_NULL as one process without MPI (docs/cli.md,
+//! "When nuflare starts MPI"): rank 0 of 1, reductions and broadcasts leave
+//! the values as they are, waits return at once, and no MPI function is
+//! called, so they serve a run that never called MPI_Init.
 #include <mpi.h>
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 
 namespace nuflare::campaign {
+
+//! This process's rank in `comm` (MPI_Comm_rank); 0 on MPI_COMM_NULL.
+[[nodiscard]] int comm_rank(MPI_Comm comm);
+//! The number of ranks of `comm` (MPI_Comm_size); 1 on MPI_COMM_NULL.
+[[nodiscard]] int comm_size(MPI_Comm comm);
+
+//! MPI_Allreduce of `values` in place with `op` (MPI_MIN, MPI_MAX, MPI_SUM, ...).
+void allreduce(std::span<double> values, MPI_Op op, MPI_Comm comm);
+void allreduce(std::span<int> values, MPI_Op op, MPI_Comm comm);
+void allreduce(std::span<std::int64_t> values, MPI_Op op, MPI_Comm comm);
+void allreduce(std::span<std::uint64_t> values, MPI_Op op, MPI_Comm comm);
+
+//! Seconds on a steady clock: MPI_Wtime without MPI.
+[[nodiscard]] double seconds_now();
 
 //! Completes `request`, sleeping between tests (50 µs at first, then up to 1 ms).
 void wait_quietly(MPI_Request& request);
@@ -28,7 +49,7 @@ void barrier_quietly(MPI_Comm comm);
 void broadcast_quietly(void* data, std::size_t bytes, int root, MPI_Comm comm);
 
 //! The number of ranks that share this rank's node (MPI_COMM_TYPE_SHARED;
-//! collective over `comm`).
+//! collective over `comm`); 1 on MPI_COMM_NULL.
 [[nodiscard]] int ranks_on_node(MPI_Comm comm);
 
 //! Threads this rank may use for a step the others wait for (reading, a

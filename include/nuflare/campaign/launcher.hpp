@@ -1,9 +1,10 @@
 #pragma once
 //! Was this process started by an MPI launcher? (docs/cli.md, "When nuflare
-//! starts MPI".) nuflare initialises MPI only under a launcher, or for a
-//! trial campaign; everything else runs as one process without MPI, because
-//! MPI_Init alone costs 0.3–3 s (Open MPI's singleton start-up) where the work
-//! of `nuflare blocks` on a typed-in light curve takes milliseconds.
+//! starts MPI".) nuflare initialises MPI only under a launcher (or when
+//! NUFLARE_FORCE_MPI=1 asks for it); everything else, trial campaigns
+//! included, runs as one process without MPI, because MPI_Init alone costs
+//! 0.3–3 s (Open MPI's singleton start-up) where the work of `nuflare blocks`
+//! on a typed-in light curve takes milliseconds.
 //!
 //! A launcher is recognised by what it puts into every rank's environment:
 //!   - OMPI_COMM_WORLD_SIZE  Open MPI's mpirun/mpiexec (ORTE, PRRTE);
@@ -49,14 +50,14 @@ public:
   //! `error_prefix` starts every error line fail() writes ("nuflare: ").
   explicit MpiSession(std::string error_prefix) : error_prefix_(std::move(error_prefix)) {}
 
-  //! MPI_Init, once. Outside a launcher (a singleton, `forced` aside) Open
-  //! MPI is told to start without its supporting daemon, unless the user
+  //! MPI_Init, once. Outside a launcher (a singleton: NUFLARE_FORCE_MPI=1)
+  //! Open MPI is told to start without its supporting daemon, unless the user
   //! chose otherwise: the daemon's start-up (and its 2.3 s wait for munge
   //! where munge is installed but not running) is most of a singleton's cost.
   //! Such singletons all take job id 0, so each gets a session directory of
   //! its own: two campaigns at once would otherwise share one, and the first
   //! to finish would remove the other's files.
-  void start(int& argc, char**& argv, bool under_launcher, bool forced);
+  void start(int& argc, char**& argv, bool under_launcher);
 
   //! Ends the process's MPI use and returns `status`; with
   //! NUFLARE_DEBUG_MPI=1 says on stderr whether MPI was initialised

@@ -15,6 +15,10 @@
 //! rank, naming the directory and the sizes. NUFLARE_NO_SHARED_MEMORY (any
 //! value) makes every rank its own "node", each holding its own copy, as
 //! before shared memory.
+//!
+//! On MPI_COMM_NULL (one process without MPI, docs/cli.md) the group is that
+//! process alone, every communicator MPI_COMM_NULL, and a block is ordinary
+//! memory: the same views, no MPI call.
 #include <mpi.h>
 
 #include <cstddef>
@@ -24,13 +28,14 @@ namespace nuflare::campaign {
 //! The ranks of a communicator grouped by node.
 class NodeGroup {
 public:
-  //! Collective over `comm`.
+  //! Collective over `comm`; MPI_COMM_NULL: one process, its own node.
   explicit NodeGroup(MPI_Comm comm);
   ~NodeGroup();
   NodeGroup(const NodeGroup&) = delete;
   NodeGroup& operator=(const NodeGroup&) = delete;
 
-  [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; } //!< all ranks (a duplicate)
+  //! All ranks (a duplicate); MPI_COMM_NULL for one process without MPI.
+  [[nodiscard]] MPI_Comm comm() const noexcept { return comm_; }
   [[nodiscard]] MPI_Comm node() const noexcept { return node_; } //!< the ranks of this node
   //! Rank 0 of every node, ordered by their rank in comm(); MPI_COMM_NULL on the others.
   [[nodiscard]] MPI_Comm leaders() const noexcept { return leaders_; }

@@ -100,7 +100,9 @@ struct TrialRows {
 class TrialRunner {
 public:
   //! `group` is the archive group of the analysis, e.g. "/spatial"; the
-  //! per-trial datasets live under `group`/trials/.
+  //! per-trial datasets live under `group`/trials/. `comm` = MPI_COMM_NULL:
+  //! one process without MPI, with the same rows, checkpoints, signals and
+  //! resume (docs/cli.md, "When nuflare starts MPI").
   TrialRunner(io::Archive& archive, MPI_Comm comm, std::string group, std::uint64_t n_trials,
               RunnerOptions options);
 

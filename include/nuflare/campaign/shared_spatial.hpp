@@ -15,6 +15,9 @@
 //! blocks belong to these objects and must outlive every counter that reads
 //! them. Memory per node no longer grows with the ranks on it, and the build
 //! is not repeated by every rank.
+//!
+//! On MPI_COMM_NULL (one process without MPI, docs/cli.md) both are that
+//! process's own: the index as built, the tables in ordinary memory.
 #include "nuflare/campaign/node_memory.hpp"
 #include "nuflare/coincidence/spatial.hpp"
 #include "nuflare/io/records.hpp"

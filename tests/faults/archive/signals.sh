@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SIGTERM at several moments of a 2-rank campaign — as soon as the partial
 # file exists (while its datasets are being created), and after checkpoints —
-# and of a 1-rank run: exit 75, one line, a partial file that --resume (on
-# another rank count) completes to the same stdout and archive as an
-# uninterrupted run.
+# and of a 1-rank run (one process without MPI, resumed on 2 ranks and
+# without MPI): exit 75, one line, a partial file that --resume (on
+# another rank count, or again without MPI) completes to the same stdout and
+# archive as an uninterrupted run.
 source "$(dirname "$0")/lib.sh"
 need_h5py
 n=40000
@@ -48,4 +49,7 @@ interrupt() { # NAME NP DELAY RESUME_NP: signal DELAY seconds after the partial 
 interrupt at-creation 2 0 1
 interrupt mid-run 2 0.3 2
 interrupt one-rank 1 0 2
+# One process without MPI throughout (docs/cli.md, "When nuflare starts MPI"):
+# interrupted after checkpoints and resumed, never under a launcher.
+interrupt no-mpi 1 0.3 1
 finish "signals"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Issue 15, item 1: nuflare starts MPI only when the run needs it
+# Issue 15, item 1: nuflare starts MPI only under a launcher
 # (docs/cli.md, "When nuflare starts MPI"). NUFLARE_DEBUG_MPI=1 makes nuflare
 # say on stderr, as it exits, whether it initialised MPI. Outside a launcher
-# --help, --version, errors and the subcommands that run no trial campaign
-# must not; trial campaigns, runs under mpiexec and NUFLARE_FORCE_MPI=1 must.
+# no run does — --help, --version, errors, and every subcommand, the trial
+# campaigns included; under mpiexec and with NUFLARE_FORCE_MPI=1 every run does.
 set -uo pipefail
 bin=${NUFLARE_BIN:?}
 src=${NUFLARE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
@@ -25,8 +25,9 @@ expect() { # expect NAME STATUS MPI_STATE CMD...  (MPI_STATE: initialised | not 
     echo "FAIL $name: exit $got, expected $want; stderr: $(cat err.txt)"
     fails=$((fails + 1))
   fi
-  if [[ $(tail -n 1 err.txt) != "mpi: $state" ]]; then
-    echo "FAIL $name: expected 'mpi: $state' last on stderr, got: $(cat err.txt)"
+  # The last word on MPI (mpiexec may add its own report after an error).
+  if [[ $(grep '^mpi: ' err.txt | tail -n 1) != "mpi: $state" ]]; then
+    echo "FAIL $name: expected 'mpi: $state' on stderr, got: $(cat err.txt)"
     fails=$((fails + 1))
   fi
 }
@@ -55,18 +56,59 @@ expect dcf 0 "not initialised" "$bin" dcf --config "$demo/dcf.ini" --output d.h5
 [[ -s d.h5 && ! -e d.h5.partial ]] || { echo "FAIL dcf: no d.h5, or partial left: $(ls)"; fails=$((fails + 1)); }
 expect campaign-help 0 "not initialised" "$bin" spatial --help
 
-# Trial campaigns start MPI (a singleton without daemon outside a launcher).
-# Its Open MPI session directory is its own, under $TMPDIR, and removed at the end.
-mkdir sessions
-expect spatial 0 "initialised" env TMPDIR="$tmp/sessions" "$bin" spatial \
-  --config "$demo/spatial.ini" --trials 20 --output s.h5
-[[ -s s.h5 ]] || { echo "FAIL spatial: no s.h5"; fails=$((fails + 1)); }
-[[ -z $(ls sessions) ]] || { echo "FAIL spatial: left $(ls sessions)"; fails=$((fails + 1)); }
+# Every subcommand, once outside a launcher (no MPI) and once under mpiexec
+# (MPI), on the demo inputs with few trials; the trial campaigns write their
+# archive either way.
+printf 'sim,alert,mjd\n' >empty_overview.csv
+run_each() { # run_each NAME STATUS ARCHIVE ARGS...: outside a launcher, then under mpiexec -np 1
+  local name=$1 status=$2 archive=$3
+  shift 3
+  local mode
+  for mode in none mpiexec; do
+    local state="not initialised" launcher=() args=("$@")
+    [[ $mode == mpiexec ]] && state=initialised launcher=("$mpiexec" -np 1)
+    [[ $archive == yes ]] && args+=(--output "$name-$mode.h5")
+    expect "$name ($mode)" "$status" "$state" "${launcher[@]}" "$bin" "$name" "${args[@]}"
+    if [[ $archive == yes && ! -s $name-$mode.h5 ]]; then
+      echo "FAIL $name ($mode): no archive: $(cat err.txt)"
+      fails=$((fails + 1))
+    fi
+  done
+}
+run_each blocks 0 no --input lc.csv
+run_each flares 0 yes --config "$demo/flares.ini"
+cp out.txt rho.csv # the per-source ratios that simultaneity reads
+run_each dcf 0 yes --config "$demo/dcf.ini"
+run_each spatial 0 yes --config "$demo/spatial.ini" --trials 20 --quiet
+run_each temporal 0 yes --config "$demo/temporal.ini" --trials 20 --quiet
+run_each scan 0 yes --config "$demo/scan.ini" --trials 20 --quiet
+run_each sweep 0 yes --config "$demo/sweep.ini" --trials 20 --quiet
+run_each simultaneity 0 yes --config "$demo/simultaneity.ini" --rho rho.csv --trials 20 --quiet
+run_each sensitivity 0 yes --config "$demo/sensitivity.ini" --trials 20 --signal-trials 5 \
+  --strengths 0,40 --quiet
+run_each followup 0 yes --config "$demo/followup.ini"
+# The ZTF paper's follow-up overview when the shared data is there; otherwise
+# an input error, found by the subcommand itself.
+overview=${NUFLARE_SHARED_DIR:-/nonexistent}/data/nuztfpaper/followup_xlsx_as_csv/OVERVIEW_FU.csv
+if [[ -s $overview ]]; then
+  run_each candidates 0 yes --overview "$overview"
+else
+  run_each candidates 2 no --overview empty_overview.csv
+fi
+run_each help-tables 0 no
+run_each table 0 no --archive f.h5 --analysis followup
 # Under a launcher, and when forced, every subcommand starts MPI as before.
 expect mpiexec-version 0 "initialised" "$mpiexec" -np 1 "$bin" --version
 expect mpiexec-blocks 0 "initialised" "$mpiexec" -np 1 "$bin" blocks --input lc.csv
 expect forced-version 0 "initialised" env NUFLARE_FORCE_MPI=1 "$bin" --version
 expect forced-error 2 "initialised" env NUFLARE_FORCE_MPI=1 "$bin" frobnicate
+# Forced outside a launcher, nuflare is a singleton without daemon whose Open
+# MPI session directory is its own, under $TMPDIR, and removed at the end.
+mkdir sessions
+expect forced-spatial 0 "initialised" env NUFLARE_FORCE_MPI=1 TMPDIR="$tmp/sessions" "$bin" \
+  spatial --config "$demo/spatial.ini" --trials 20 --quiet --output forced.h5
+[[ -s forced.h5 ]] || { echo "FAIL forced-spatial: no forced.h5"; fails=$((fails + 1)); }
+[[ -z $(ls sessions) ]] || { echo "FAIL forced-spatial: left $(ls sessions)"; fails=$((fails + 1)); }
 
 if ((fails > 0)); then
   echo "$fails check(s) failed"
