@@ -330,7 +330,9 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
     {
       auto partial = io::Archive::open_read(io::partial_path(dir / "run.h5"));
       saved = static_cast<std::uint64_t>(partial.number_attribute("/toy/trials", "rows"));
-      CHECK(saved < N);
+      // Usually fewer than N; a loaded machine may let a rank finish its
+      // rounds before the stop is agreed, which is allowed (nothing is lost).
+      CHECK(saved <= N);
       CHECK(partial.shape("/toy/trials/values") == std::vector<std::uint64_t>{saved, 2});
     }
     auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_SELF);
