@@ -1,6 +1,6 @@
-// nuflare sweep: any grid of deck keys of a time test as one campaign, every
-// point on the same scrambled skies, with the exact post-trial p of the best
-// point (docs/methods.md "Sweeps"; blazar paper §5). Parses, reads the
+// nuflare sweep: any grid of deck keys of a test as one campaign, every point
+// on the same scrambled skies, with the exact post-trial p of the best point
+// (docs/methods.md "Sweeps"; blazar paper §5, §6.3). Parses, reads the
 // inputs, calls the library, writes the archive, prints the tables on rank 0.
 #include "cli.hpp"
 
@@ -11,27 +11,61 @@
 
 namespace nuflare::app {
 
+namespace {
+
+//! The options a test needs that the sweep's table cannot require for all.
+void require_for(const Invocation& inv, const char* test,
+                 std::initializer_list<const char*> names) {
+  for (const char* name : names)
+    if (!inv.has(name))
+      throw core::ConfigError(std::string("nuflare sweep: --") + name +
+                              " is required with test = " + test);
+}
+
+} // namespace
+
 int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   std::vector<campaign::SweepAxis> axes;
   for (const auto& a : run.axis)
-    axes.push_back(campaign::parse_axis(a));
-  const auto grid = campaign::make_grid(run.point, axes);
+    axes.push_back(campaign::parse_axis(a, run.test));
+  const bool spatial = run.test == campaign::SweepTest::spatial;
+  if (spatial)
+    require_for(inv, "spatial", {"events"});
+  else
+    require_for(inv, run.test == campaign::SweepTest::scan ? "scan" : "temporal",
+                {"alerts", "lightcurves", "band"});
+  auto point = run.point;
+  point.in.sources = run.sources;
+  const auto grid = spatial ? campaign::SweepGrid{} : campaign::make_grid(point, axes);
+  const auto spatial_grid =
+      spatial ? campaign::make_grid(run.spatial, axes) : campaign::SpatialSweepGrid{};
   const auto output = claim_output(inv);
 
   // Inputs first: a bad file or option fails before any archive exists.
-  const auto in = with_hints(time_test_hints(run.point.in),
-                             [&] { return campaign::read_sweep_inputs(grid, inv.comm); });
+  campaign::SweepInputs in;
+  campaign::SpatialSweepInputs spatial_in;
   std::vector<std::filesystem::path> files;
-  for (const auto& i : in.inputs)
-    for (const auto& f : i.files)
-      if (std::find(files.begin(), files.end(), f) == files.end())
-        files.push_back(f);
+  if (spatial) {
+    spatial_in =
+        campaign::read_spatial_sweep_inputs(spatial_grid, run.events, run.sources, inv.comm);
+    files = spatial_in.files;
+  } else {
+    in = with_hints(time_test_hints(point.in),
+                    [&] { return campaign::read_sweep_inputs(grid, inv.comm); });
+    for (const auto& i : in.inputs)
+      for (const auto& f : i.files)
+        if (std::find(files.begin(), files.end(), f) == files.end())
+          files.push_back(f);
+  }
   campaign::SweepResult result;
   output.write(
       inv.run_info(run.campaign.seed, files), inv.comm,
       [&](io::Archive& archive) {
-        result = campaign::run_sweep_campaign(archive, inv.comm, grid, in, run.campaign, run.test);
+        result = spatial ? campaign::run_spatial_sweep_campaign(archive, inv.comm, spatial_grid,
+                                                                spatial_in, run.campaign)
+                         : campaign::run_sweep_campaign(archive, inv.comm, grid, in, run.campaign,
+                                                        run.test);
         campaign::write_table_once(archive, "/sweep/points", campaign::sweep_points_table(result));
         campaign::write_table_once(archive, "/sweep/summary",
                                    campaign::sweep_summary_table(result));
@@ -40,7 +74,7 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   if (inv.prints()) {
     io::print_csv(std::cout, campaign::sweep_points_table(result));
     const auto& le = result.le;
-    std::cout << "# n_points=" << grid.size() << " n_columns=" << result.point_of.size()
+    std::cout << "# n_points=" << result.grid.size() << " n_columns=" << result.point_of.size()
               << " p_min=" << io::format_number(le.p_min)
               << " post_trial_p=" << io::format_number(le.post_trial_p)
               << " sidak_p=" << io::format_number(le.sidak_p)
@@ -57,7 +91,8 @@ Command sweep_command() {
       campaign::SweepRun::options, run_sweep,
       "--config SWEEP.ini [--axis \"KEY: V1,V2,...\" ...] [--trials N] [--seed S] "
       "--output RUN.h5",
-      "one row per point (temporal: per point and shift; axes[,shift_days],n_pairs,statistic,"
+      "one row per column (temporal: per point and shift; spatial: per point, group and "
+      "threshold; axes[,shift_days|,group,log10e_min],n_pairs|n_events_above,statistic,"
       "trial_mean,p_value,best) and a "
       "last line # n_points=... n_columns=... p_min=... post_trial_p=... sidak_p=... n_eff=...");
 }

@@ -10,8 +10,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <numeric>
+#include <type_traits>
 
 namespace nuflare::campaign {
 
@@ -42,9 +45,12 @@ std::vector<std::string> selection_text(const TemporalSelection& s,
 
 const core::OptionTable<TimePoint>& TimePoint::options() {
   using P = TimePoint;
+  // The selection without `sources` (SweepRun reads it for every test) and
+  // with alerts, lightcurves and band optional here: a spatial sweep needs
+  // none of them, and `nuflare sweep` requires them for the time tests.
   static const auto table =
       core::OptionTable<P>()
-          .include(&P::in, temporal_selection_options())
+          .include(&P::in, temporal_selection_options(false, false))
           .add("delta_t", &P::delta_t, "days", "time window (an axis or this value)",
                core::POSITIVE)
           .no_default("none: give it or sweep it")
@@ -57,14 +63,27 @@ const core::OptionTable<TimePoint>& TimePoint::options() {
   return table;
 }
 
-SweepAxis parse_axis(const std::string& text) {
+const core::OptionTable<SpatialPoint>& SpatialPoint::options() {
+  using P = SpatialPoint;
+  static const auto table =
+      core::OptionTable<P>()
+          .include(&P::spatial, coincidence::SpatialConfig::options())
+          .add("group", &P::group, "",
+               "spatial test: one source group of the catalogue (default: every group)");
+  return table;
+}
+
+namespace {
+
+template <class Point>
+SweepAxis parse_axis_of(const std::string& text) {
   const auto colon = text.find(':');
   if (colon == std::string::npos)
     throw core::FieldError("axis", "expected \"key: v1, v2, ...\" or \"key: first:last:count\", "
                                    "got \"" +
                                        text + "\"");
   SweepAxis axis{trim(std::string_view(text).substr(0, colon)), {}};
-  const auto* row = TimePoint::options().find(axis.key);
+  const auto* row = Point::options().find(axis.key);
   if (row == nullptr || row->spec.path)
     throw core::FieldError("axis", "\"" + axis.key +
                                        "\" is not a sweepable key of the test (an option that "
@@ -104,8 +123,9 @@ SweepAxis parse_axis(const std::string& text) {
   return axis;
 }
 
-SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
-  SweepGrid grid{axes, {}, {}};
+template <class Point>
+BasicSweepGrid<Point> make_grid_of(const Point& base, const std::vector<SweepAxis>& axes) {
+  BasicSweepGrid<Point> grid{axes, {}, {}};
   for (std::size_t i = 0; i < axes.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (axes[i].key == axes[j].key)
@@ -121,17 +141,52 @@ SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
       idx[i] = rest % axes[i].values.size();
       rest /= axes[i].values.size();
     }
-    TimePoint point = base;
+    Point point = base;
     for (std::size_t i = 0; i < axes.size(); ++i) {
-      const auto& row = *TimePoint::options().find(axes[i].key);
+      const auto& row = *Point::options().find(axes[i].key);
       row.set(point, core::parse_text(row.spec, axes[i].values[idx[i]]));
     }
-    if (!point.delta_t)
-      throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
     grid.points.push_back(std::move(point));
     grid.value_index.push_back(std::move(idx));
   }
   return grid;
+}
+
+template <class Point>
+SweepAxes sweep_axes_of(const BasicSweepGrid<Point>& grid) {
+  SweepAxes out{grid.axes, {}, grid.value_index};
+  for (const auto& a : grid.axes)
+    out.spec.push_back(&Point::options().find(a.key)->spec);
+  return out;
+}
+
+} // namespace
+
+SweepAxis parse_axis(const std::string& text, SweepTest test) {
+  return test == SweepTest::spatial ? parse_axis_of<SpatialPoint>(text)
+                                    : parse_axis_of<TimePoint>(text);
+}
+
+SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
+  auto grid = make_grid_of(base, axes);
+  for (const auto& point : grid.points)
+    if (!point.delta_t)
+      throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
+  return grid;
+}
+
+SpatialSweepGrid make_grid(const SpatialPoint& base, const std::vector<SweepAxis>& axes) {
+  auto grid = make_grid_of(base, axes);
+  for (const auto& point : grid.points)
+    coincidence::validate(point.spatial);
+  return grid;
+}
+
+SweepAxes sweep_axes(const SweepGrid& grid) {
+  return sweep_axes_of(grid);
+}
+SweepAxes sweep_axes(const SpatialSweepGrid& grid) {
+  return sweep_axes_of(grid);
 }
 
 double effective_trials(double p_min, double post) noexcept {
@@ -313,7 +368,7 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
                                const SweepInputs& inputs, const TemporalCampaignConfig& config,
                                SweepTest test) {
   SweepResult res;
-  res.grid = grid;
+  res.grid = sweep_axes(grid);
   res.test = test;
   // Columns: one per point (scan) or per (point, shift) (temporal).
   std::vector<EngineGroup> scans;
@@ -431,14 +486,175 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
   return res;
 }
 
+// --- the spatial test (blazar paper §6.3) ---
+
+SpatialSweepInputs read_spatial_sweep_inputs(const SpatialSweepGrid& grid,
+                                             const std::vector<std::string>& events,
+                                             const std::string& sources, MPI_Comm comm) {
+  auto in = read_spatial_inputs(events, sources, comm);
+  SpatialSweepInputs out;
+  out.catalog = std::move(in.catalog);
+  out.groups = std::move(in.groups);
+  out.files = std::move(in.files);
+  // One index per distinct event selection: the points that differ only in
+  // their group share it (and every threshold of a point is one index's).
+  const auto same = [](const coincidence::SpatialConfig& a, const coincidence::SpatialConfig& b) {
+    return a.log10e_min == b.log10e_min && a.log10e_max == b.log10e_max &&
+           a.log10e_step == b.log10e_step && a.max_angerr_deg == b.max_angerr_deg &&
+           a.angerr_scale == b.angerr_scale;
+  };
+  for (const auto& p : grid.points) {
+    auto it = std::find_if(out.selections.begin(), out.selections.end(),
+                           [&](const auto& s) { return same(s, p.spatial); });
+    if (it == out.selections.end()) {
+      out.selections.push_back(p.spatial);
+      out.index.emplace_back(in.events, p.spatial);
+      it = out.selections.end() - 1;
+    }
+    out.of_point.push_back(static_cast<std::size_t>(it - out.selections.begin()));
+    std::vector<std::size_t> groups;
+    for (std::size_t j = 0; j < out.groups.size(); ++j)
+      if (p.group.empty() || out.groups[j].name == p.group)
+        groups.push_back(j);
+    if (groups.empty())
+      throw core::InputError(sources, 0, "group",
+                             "no source group \"" + p.group + "\" in the catalogue");
+    out.groups_of.push_back(std::move(groups));
+  }
+  return out;
+}
+
+namespace {
+
+//! One counter per (index, group) that some point uses: the tables of the
+//! group's declinations over that index, and where its counts go.
+struct SpatialCell {
+  std::size_t index = 0, group = 0;
+  std::unique_ptr<coincidence::SpatialCounter> counter;
+  std::vector<std::size_t> first_col; //!< per point using it: its column of threshold 0
+  std::vector<std::int64_t> counts;   //!< scratch [skies × thresholds]
+};
+
+} // namespace
+
+SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                       const SpatialSweepGrid& grid, const SpatialSweepInputs& in,
+                                       const TemporalCampaignConfig& config) {
+  SweepResult res;
+  res.grid = sweep_axes(grid);
+  res.test = SweepTest::spatial;
+  const auto decs = group_declinations(in.catalog, in.groups);
+  std::vector<SpatialCell> cells;
+  // Columns: per point, its groups (catalogue order), each with every
+  // threshold of the point's selection (thresholds fastest).
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& index = in.index[in.of_point[p]];
+    for (auto j : in.groups_of[p]) {
+      auto it = std::find_if(cells.begin(), cells.end(), [&](const SpatialCell& c) {
+        return c.index == in.of_point[p] && c.group == j;
+      });
+      if (it == cells.end()) {
+        cells.push_back({in.of_point[p],
+                         j,
+                         std::make_unique<coincidence::SpatialCounter>(index, decs[j]),
+                         {},
+                         {}});
+        it = cells.end() - 1;
+      }
+      it->first_col.push_back(res.point_of.size());
+      for (std::size_t t = 0; t < index.n_thresholds(); ++t) {
+        res.point_of.push_back(p);
+        res.group.push_back(in.groups[j].name);
+        res.log10e_min.push_back(index.thresholds()[t]);
+        res.n_pairs.push_back(index.events_above()[t]);
+      }
+    }
+  }
+  const std::size_t k_n = res.point_of.size();
+
+  // Every group's RAs for `n` skies: the observed sky (n = 1, no g) or the
+  // scrambled skies g[0..n), each as `nuflare spatial` trial g scrambles it.
+  std::vector<std::vector<double>> ra(in.groups.size());
+  const auto evaluate = [&](std::span<const std::uint64_t> g, std::size_t n,
+                            const std::function<std::span<double>(std::size_t)>& row) {
+    for (std::size_t j = 0; j < in.groups.size(); ++j) {
+      const auto& members = in.groups[j].members;
+      ra[j].resize(n * members.size());
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto sky = std::span<double>(ra[j]).subspan(k * members.size(), members.size());
+        if (g.empty())
+          for (std::size_t i = 0; i < members.size(); ++i)
+            sky[i] = in.catalog.ra_deg[members[i]];
+        else
+          scramble_ra(config.seed, g[k], sky);
+      }
+    }
+    for (auto& c : cells) {
+      const std::size_t n_thr = in.index[c.index].n_thresholds();
+      const std::size_t n_src = in.groups[c.group].members.size();
+      c.counts.resize(n * n_thr);
+      // Skies per counter call as `nuflare spatial` (its tables stay in the cache).
+      constexpr std::size_t BATCH = 256;
+      for (std::size_t first = 0; first < n; first += BATCH) {
+        const std::size_t m = std::min(BATCH, n - first);
+        c.counter->count(std::span<const double>(ra[c.group]).subspan(first * n_src, m * n_src),
+                         std::span<std::int64_t>(c.counts).subspan(first * n_thr, m * n_thr));
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto out = row(k);
+        for (auto col : c.first_col)
+          for (std::size_t t = 0; t < n_thr; ++t)
+            out[col + t] = static_cast<double>(c.counts[k * n_thr + t]);
+      }
+    }
+  };
+  res.observed.resize(k_n);
+  evaluate({}, 1, [&](std::size_t) { return std::span<double>(res.observed); });
+
+  if (!archive.exists("/sweep")) {
+    archive.create_group("/sweep");
+    archive.set_attribute("/sweep", "test", std::string("spatial"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
+    std::string axes;
+    for (const auto& a : grid.axes)
+      axes += (axes.empty() ? "" : ",") + a.key;
+    archive.set_attribute("/sweep", "axes", axes);
+    archive.write_vector("/sweep/statistic_observed", res.observed, "events",
+                         "observed N per column (point, group, threshold; threshold fastest)");
+    archive.write_vector("/sweep/n_events_above", std::span<const std::int64_t>(res.n_pairs),
+                         "events", "selected tracks above each column's threshold");
+  }
+  RunnerOptions ro = config.runner;
+  ro.label = "sweep trials";
+  // As `nuflare spatial`: a round of a few thousand skies between the ranks'
+  // synchronisations.
+  ro.round_trials = std::max<std::uint64_t>(ro.round_trials, 2048);
+  TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
+  const std::size_t i_s = runner.add<double>("statistic", k_n, "events",
+                                             "N per trial (RA-scrambled sources) and column");
+  runner.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
+    evaluate(g, g.size(), [&](std::size_t k) { return rows[k].f64[i_s]; });
+  });
+  const auto trials = runner.gather<double>(i_s);
+  // Every rank holds every trial: the per-trial minimum over all columns here.
+  res.le = look_elsewhere(res.observed, trials, trial_min_p(trials, k_n, 0, k_n));
+  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    res.trial_mean.push_back(finite_mean(col));
+  }
+  return res;
+}
+
 namespace {
 
 //! The axis columns of `points` (indices into the grid): numbers for real
 //! keys, text otherwise.
-void axis_columns(const SweepGrid& grid, const std::vector<std::size_t>& points, io::Table& t) {
+void axis_columns(const SweepAxes& grid, const std::vector<std::size_t>& points, io::Table& t) {
   for (std::size_t a = 0; a < grid.axes.size(); ++a) {
     const auto& axis = grid.axes[a];
-    const auto& spec = TimePoint::options().find(axis.key)->spec;
+    const auto& spec = *grid.spec[a];
     if (spec.kind == core::Kind::real) {
       std::vector<double> v;
       for (auto p : points)
@@ -455,27 +671,79 @@ void axis_columns(const SweepGrid& grid, const std::vector<std::size_t>& points,
 
 } // namespace
 
+namespace {
+
+constexpr const char* COLUMNS_HELP =
+    "statistics tried: points (scan), points × shifts (temporal) or points × groups × "
+    "thresholds (spatial)";
+
+//! The words of each test's columns in the tables.
+struct Words {
+  const char* count;      //!< the column of observed pairs or events
+  const char* count_help; //!< its description
+  const char* statistic;  //!< the observed statistic
+  const char* trial_mean; //!< the trials' mean
+};
+Words words(SweepTest test) {
+  switch (test) {
+  case SweepTest::scan:
+    return {"n_pairs", "observed (source, alert) pairs", "observed R(0) (blazar paper eq. 1)",
+            "mean R(0) of the alert-RA scrambles"};
+  case SweepTest::temporal:
+    return {"n_pairs", "observed (source, alert) pairs", "observed R(t) (blazar paper eq. 1)",
+            "mean R(t) of the control trials"};
+  case SweepTest::spatial:
+    break;
+  }
+  return {"n_events_above", "selected tracks above the threshold",
+          "observed N: tracks with a source of the group in their circle (blazar paper §6.3)",
+          "mean N of the RA-scrambled skies"};
+}
+
+//! The columns that tell a point's columns apart (temporal: the shift;
+//! spatial: the group and the threshold), at the columns `cols`.
+void within_point_columns(const SweepResult& r, const std::vector<std::size_t>& cols,
+                          io::Table& t) {
+  const auto pick = [&](const auto& v) {
+    std::remove_cvref_t<decltype(v)> out;
+    for (auto c : cols)
+      out.push_back(v[c]);
+    return out;
+  };
+  if (r.test == SweepTest::temporal)
+    t.columns.push_back({"shift_days", pick(r.shift_days), "d", "shift t of the light curves"});
+  if (r.test == SweepTest::spatial) {
+    // A `group` axis already names each column's group.
+    const bool group_axis = std::any_of(r.grid.axes.begin(), r.grid.axes.end(),
+                                        [](const SweepAxis& a) { return a.key == "group"; });
+    if (!group_axis)
+      t.columns.push_back({"group", pick(r.group), "", "source group"});
+    t.columns.push_back(
+        {"log10e_min", pick(r.log10e_min), "log10(E/GeV)", "energy threshold (reconstructed)"});
+  }
+}
+
+} // namespace
+
 io::Table sweep_points_table(const SweepResult& r) {
   io::Table t;
   if (r.grid.axes.empty())
     t.columns.push_back(
         {"point", std::vector<std::int64_t>(r.point_of.size(), 0), "", "sweep point"});
   axis_columns(r.grid, r.point_of, t);
-  if (r.test == SweepTest::temporal)
-    t.columns.push_back({"shift_days", r.shift_days, "d", "shift t of the light curves"});
+  std::vector<std::size_t> all(r.point_of.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  within_point_columns(r, all, t);
   std::vector<std::int64_t> best(r.point_of.size(), 0);
   if (!r.point_of.empty() && !std::isnan(r.le.p_min))
     best[r.le.best] = 1;
-  t.columns.push_back({"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"});
-  const bool scan = r.test == SweepTest::scan;
+  const auto w = words(r.test);
   t.columns.push_back(
-      {"statistic", r.observed, "",
-       scan ? "observed R(0) (blazar paper eq. 1)" : "observed R(t) (blazar paper eq. 1)"});
-  t.columns.push_back(
-      {"trial_mean", r.trial_mean, "",
-       scan ? "mean R(0) of the alert-RA scrambles" : "mean R(t) of the control trials"});
+      {w.count, r.n_pairs, r.test == SweepTest::spatial ? "events" : "pairs", w.count_help});
+  t.columns.push_back({"statistic", r.observed, "", w.statistic});
+  t.columns.push_back({"trial_mean", r.trial_mean, "", w.trial_mean});
   t.columns.push_back({"p_value", r.le.p_value, "", "pre-trial (M+1)/(N+1)"});
-  t.columns.push_back({"best", best, "", "1 for the point with the smallest pre-trial p"});
+  t.columns.push_back({"best", best, "", "1 for the column with the smallest pre-trial p"});
   return t;
 }
 
@@ -486,12 +754,10 @@ io::Table sweep_summary_table(const SweepResult& r) {
                        "grid points tried"});
   t.columns.push_back({"n_columns",
                        std::vector<std::int64_t>{static_cast<std::int64_t>(r.point_of.size())}, "",
-                       "statistics tried: points (scan) or points × shifts (temporal)"});
+                       COLUMNS_HELP});
   if (!r.point_of.empty()) {
     axis_columns(r.grid, {r.point_of[r.le.best]}, t);
-    if (r.test == SweepTest::temporal)
-      t.columns.push_back({"shift_days", std::vector<double>{r.shift_days[r.le.best]}, "d",
-                           "shift of the best column"});
+    within_point_columns(r, {r.le.best}, t);
   }
   t.columns.push_back(
       {"p_min", std::vector<double>{r.le.p_min}, "", "smallest pre-trial p (the best point)"});
@@ -583,11 +849,11 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
   io::Table summary;
   summary.columns.push_back(
       {"n_points", std::vector<std::int64_t>{n_points}, "", "grid points tried"});
-  summary.columns.push_back({"n_columns", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)},
-                             "", "statistics tried: points (scan) or points × shifts (temporal)"});
+  summary.columns.push_back(
+      {"n_columns", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)}, "", COLUMNS_HELP});
   for (const auto& c : points.columns) {
-    if (c.name == "n_pairs")
-      break; // the axes (and shift) come first
+    if (c.name == "n_pairs" || c.name == "n_events_above")
+      break; // the axes (and shift, or group and threshold) come first
     if (c.name == "point")
       continue;
     auto one = c;
@@ -607,16 +873,30 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
   using S = SweepRun;
   static const auto table =
       core::OptionTable<S>()
-          .choice("test", &S::test, {{"scan", SweepTest::scan}, {"temporal", SweepTest::temporal}},
+          .choice("test", &S::test,
+                  {{"scan", SweepTest::scan},
+                   {"temporal", SweepTest::temporal},
+                   {"spatial", SweepTest::spatial}},
                   "the statistic: scan = R(0) with alert-RA scrambles (as nuflare scan, blazar "
                   "paper §5.1.1); temporal = R(t) at every shift with control-sample trials (as "
-                  "nuflare temporal, §5.1.2)")
+                  "nuflare temporal, §5.1.2); spatial = tracks around source groups with "
+                  "RA-scrambled sources (as nuflare spatial, §6.3)")
           .add("axis", &S::axis, "",
                "an axis \"key: v1, v2, ...\" or \"key: first:last:count\" (repeat for more)")
           .composing()
-          .include(&S::point, TimePoint::options())
+          .add("sources", &S::sources, "",
+               "source catalogue: as for nuflare scan (time tests) or nuflare spatial")
+          .required()
+          .paths()
           .include(&S::campaign, TemporalCampaignConfig::options())
-          .include(&S::out, OutputOptions::options());
+          .include(&S::out, OutputOptions::options())
+          .section("Time tests (test = scan, temporal)")
+          .include(&S::point, TimePoint::options())
+          .section("Spatial test (test = spatial)")
+          .add("events", &S::events, "",
+               "IceCube track files (one per season; plain, .gz or .xz); required")
+          .paths()
+          .include(&S::spatial, SpatialPoint::options());
   return table;
 }
 
