@@ -18,8 +18,19 @@ void require_for(const Invocation& inv, const char* test,
                  std::initializer_list<const char*> names) {
   for (const char* name : names)
     if (!inv.has(name))
-      throw core::ConfigError(std::string("nuflare sweep: --") + name +
-                              " is required with test = " + test);
+      throw core::ConfigError(std::string("--") + name + " is required with test = " + test);
+}
+
+//! Refuses a key of the other tests' section given for `test` (a spatial
+//! deck with `band`, a scan with `angerr_scale`): it would change nothing.
+void refuse_other_keys(const Invocation& inv, const char* test, const char* other) {
+  for (const auto& spec : inv.specs) {
+    if (spec.section != other)
+      continue;
+    const auto it = inv.options.find(spec.flag());
+    if (it != inv.options.end() && !it->second.defaulted())
+      inv.fail(spec.flag(), std::string("does not apply to test = ") + test);
+  }
 }
 
 } // namespace
@@ -30,11 +41,14 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   for (const auto& a : run.axis)
     axes.push_back(campaign::parse_axis(a, run.test));
   const bool spatial = run.test == campaign::SweepTest::spatial;
+  const char* test = spatial                                 ? "spatial"
+                     : run.test == campaign::SweepTest::scan ? "scan"
+                                                             : "temporal";
+  refuse_other_keys(inv, test, spatial ? campaign::SWEEP_TIME_KEYS : campaign::SWEEP_SPATIAL_KEYS);
   if (spatial)
-    require_for(inv, "spatial", {"events"});
+    require_for(inv, test, {"events"});
   else
-    require_for(inv, run.test == campaign::SweepTest::scan ? "scan" : "temporal",
-                {"alerts", "lightcurves", "band"});
+    require_for(inv, test, {"alerts", "lightcurves", "band"});
   auto point = run.point;
   point.in.sources = run.sources;
   const auto grid = spatial ? campaign::SweepGrid{} : campaign::make_grid(point, axes);

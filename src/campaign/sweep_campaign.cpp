@@ -68,8 +68,8 @@ const core::OptionTable<SpatialPoint>& SpatialPoint::options() {
   static const auto table =
       core::OptionTable<P>()
           .include(&P::spatial, coincidence::SpatialConfig::options())
-          .add("group", &P::group, "",
-               "spatial test: one source group of the catalogue (default: every group)");
+          .add("group", &P::group, "", "spatial test: one source group of the catalogue")
+          .no_default("every group");
   return table;
 }
 
@@ -890,12 +890,12 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
           .paths()
           .include(&S::campaign, TemporalCampaignConfig::options())
           .include(&S::out, OutputOptions::options())
-          .section("Time tests (test = scan, temporal)")
+          .section(SWEEP_TIME_KEYS)
           .include(&S::point, TimePoint::options())
-          .section("Spatial test (test = spatial)")
-          .add("events", &S::events, "",
-               "IceCube track files (one per season; plain, .gz or .xz); required")
+          .section(SWEEP_SPATIAL_KEYS)
+          .add("events", &S::events, "", "IceCube track files (one per season; plain, .gz or .xz)")
           .paths()
+          .no_default("required with test = spatial")
           .include(&S::spatial, SpatialPoint::options());
   return table;
 }

@@ -227,6 +227,10 @@ struct MergedSweep {
 //! overlap; otherwise a core::InputError naming the archive and dataset.
 [[nodiscard]] MergedSweep merge_sweep_archives(const std::vector<std::string>& paths);
 
+//! The `--help` sections of the keys of one test only.
+inline constexpr const char* SWEEP_TIME_KEYS = "Time tests (test = scan, temporal)";
+inline constexpr const char* SWEEP_SPATIAL_KEYS = "Spatial test (test = spatial)";
+
 //! The settings of `nuflare sweep`.
 struct SweepRun {
   SweepTest test = SweepTest::scan;

@@ -8,7 +8,8 @@
 #     `nuflare spatial --angerr-scale 0.5` for their group (the same skies);
 #   - 1, 2 and 4 ranks print and store the same;
 #   - 2 and 3 job-array tasks merged by `nuflare table --merge` equal one task;
-#   - a group the catalogue lacks fails with one line, exit 2, no archive.
+#   - a group the catalogue lacks, a time-test key (band) and a spatial
+#     sweep without events each fail with one line, exit 2, no archive.
 set -u
 BIN=${NUFLARE_BIN:?}
 SRC=${NUFLARE_SOURCE_DIR:?}
@@ -116,4 +117,12 @@ rc=$?
 [ "$(wc -l < bad.err)" -eq 1 ] || { fail "unknown group: stderr not one line"; cat bad.err; }
 grep -q 'catalog.csv.*group.*nonesuch' bad.err || { fail "unknown group: message"; cat bad.err; }
 ls bad.h5* > /dev/null 2>&1 && fail "unknown group: archive left behind"
+# 6. A key of the time tests, and no events: one line each, exit 2.
+"$BIN" sweep --test spatial $IN --band fermi --trials 10 --output bad.h5 > bad.txt 2> bad.err
+[ $? -eq 2 ] && [ "$(wc -l < bad.err)" -eq 1 ] && grep -q -- '--band: does not apply to test = spatial' bad.err ||
+  { fail "a time-test key in a spatial sweep"; cat bad.err; }
+"$BIN" sweep --test spatial --sources $D/catalog.csv --trials 10 --output bad.h5 > bad.txt 2> bad.err
+[ $? -eq 2 ] && [ "$(wc -l < bad.err)" -eq 1 ] && grep -q -- '--events is required with test = spatial' bad.err ||
+  { fail "a spatial sweep without events"; cat bad.err; }
+ls bad.h5* > /dev/null 2>&1 && fail "refused runs: archive left behind"
 exit $status
