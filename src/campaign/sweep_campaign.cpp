@@ -59,9 +59,47 @@ const core::OptionTable<TimePoint>& TimePoint::options() {
                core::POSITIVE)
           .no_default("delta_t/2")
           .add("max_shift", &P::max_shift, "days", "temporal test: largest |shift|",
+               core::NON_NEGATIVE)
+          .add("split_deg", &P::split_deg, "deg",
+               "simultaneity: distance to the alert centre splitting the region subgroups",
                core::NON_NEGATIVE);
   return table;
 }
+
+bool sweep_key_applies(const std::string& key, SweepTest test) {
+  const bool spatial_key = key == "events" || SpatialPoint::options().find(key) != nullptr;
+  const bool time_key = key == "rho" || TimePoint::options().find(key) != nullptr;
+  if (!spatial_key && !time_key)
+    return true; // trials, seed, output, ...: every test's
+  switch (test) {
+  case SweepTest::spatial:
+    return spatial_key;
+  case SweepTest::simultaneity:
+    // `nuflare simultaneity`'s keys (blazar paper §6.2).
+    return key == "alerts" || key.starts_with("alerts_") || key == "factor" || key == "split_deg" ||
+           key == "rho";
+  case SweepTest::scan:
+  case SweepTest::temporal:
+    break;
+  }
+  return time_key && key != "rho" && key != "split_deg";
+}
+
+namespace {
+const char* test_name(SweepTest test) {
+  switch (test) {
+  case SweepTest::scan:
+    return "scan";
+  case SweepTest::temporal:
+    return "temporal";
+  case SweepTest::spatial:
+    return "spatial";
+  case SweepTest::simultaneity:
+    break;
+  }
+  return "simultaneity";
+}
+} // namespace
 
 const core::OptionTable<SpatialPoint>& SpatialPoint::options() {
   using P = SpatialPoint;
@@ -76,7 +114,7 @@ const core::OptionTable<SpatialPoint>& SpatialPoint::options() {
 namespace {
 
 template <class Point>
-SweepAxis parse_axis_of(const std::string& text) {
+SweepAxis parse_axis_of(const std::string& text, SweepTest test) {
   const auto colon = text.find(':');
   if (colon == std::string::npos)
     throw core::FieldError("axis", "expected \"key: v1, v2, ...\" or \"key: first:last:count\", "
@@ -88,6 +126,9 @@ SweepAxis parse_axis_of(const std::string& text) {
     throw core::FieldError("axis", "\"" + axis.key +
                                        "\" is not a sweepable key of the test (an option that "
                                        "is not an input file; docs/cli.md)");
+  if (!sweep_key_applies(axis.key, test))
+    throw core::FieldError("axis",
+                           "\"" + axis.key + "\" is not a key of test = " + test_name(test));
   const std::string rest = trim(std::string_view(text).substr(colon + 1));
   const auto parts = core::split_names(rest);
   if (parts.size() == 1 && std::count(rest.begin(), rest.end(), ':') == 2) {
@@ -163,15 +204,16 @@ SweepAxes sweep_axes_of(const BasicSweepGrid<Point>& grid) {
 } // namespace
 
 SweepAxis parse_axis(const std::string& text, SweepTest test) {
-  return test == SweepTest::spatial ? parse_axis_of<SpatialPoint>(text)
-                                    : parse_axis_of<TimePoint>(text);
+  return test == SweepTest::spatial ? parse_axis_of<SpatialPoint>(text, test)
+                                    : parse_axis_of<TimePoint>(text, test);
 }
 
-SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
+SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes, SweepTest test) {
   auto grid = make_grid_of(base, axes);
-  for (const auto& point : grid.points)
-    if (!point.delta_t)
-      throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
+  if (test == SweepTest::scan || test == SweepTest::temporal)
+    for (const auto& point : grid.points)
+      if (!point.delta_t)
+        throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
   return grid;
 }
 
@@ -647,6 +689,113 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
   return res;
 }
 
+// --- the simultaneity test (blazar paper §6.2) ---
+
+SimultaneitySweepInputs read_simultaneity_sweep_inputs(const SweepGrid& grid,
+                                                       const std::string& sources,
+                                                       const std::string& rho, MPI_Comm comm) {
+  SimultaneitySweepInputs out;
+  std::vector<std::vector<std::string>> keys; // each distinct alert selection, as text
+  for (const auto& p : grid.points) {
+    std::vector<std::string> key{p.in.alerts};
+    for (const auto& row : io::AlertSelection::options().rows())
+      key.push_back(core::canonical_text(row.get(p.in.alert_selection)));
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      auto in = read_simultaneity_inputs(p.in.alerts, p.in.alert_selection, sources, rho, comm);
+      if (keys.empty()) {
+        out.sources = std::move(in.sources);
+        out.files = {sources, rho};
+      }
+      if (std::find(out.files.begin(), out.files.end(), p.in.alerts) == out.files.end())
+        out.files.emplace_back(p.in.alerts);
+      out.alerts.push_back(std::move(in.alerts));
+      keys.push_back(std::move(key));
+      it = keys.end() - 1;
+    }
+    out.of_point.push_back(static_cast<std::size_t>(it - keys.begin()));
+  }
+  return out;
+}
+
+SweepResult run_simultaneity_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                            const SweepGrid& grid,
+                                            const SimultaneitySweepInputs& in,
+                                            const TemporalCampaignConfig& config) {
+  SweepResult res;
+  res.grid = sweep_axes(grid);
+  res.test = SweepTest::simultaneity;
+  const auto& sources = in.sources;
+  // The warm-spot subgroup and its pool depend on the catalogue alone: one
+  // draw per trial serves every point (its column repeats at every point).
+  const auto split = coincidence::warm_spot_split(sources);
+  if (split.warm.size() > split.pool.size())
+    throw core::ConfigError("simultaneity: more warm-spot sources than others to draw from");
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& pt = grid.points[p];
+    const auto region =
+        coincidence::region_subgroups(sources, in.alerts[in.of_point[p]], pt.factor, pt.split_deg);
+    for (const char* sub : {"warm_spot", "region_near", "region_far"}) {
+      res.point_of.push_back(p);
+      res.subgroup.emplace_back(sub);
+    }
+    res.observed.insert(res.observed.end(), {coincidence::mean_rho(sources, split.warm),
+                                             coincidence::mean_rho(sources, region.near),
+                                             coincidence::mean_rho(sources, region.far)});
+    res.n_pairs.insert(res.n_pairs.end(), {static_cast<std::int64_t>(split.warm.size()),
+                                           static_cast<std::int64_t>(region.near.size()),
+                                           static_cast<std::int64_t>(region.far.size())});
+  }
+  const std::size_t k_n = res.point_of.size();
+  if (!archive.exists("/sweep")) {
+    archive.create_group("/sweep");
+    archive.set_attribute("/sweep", "test", std::string("simultaneity"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
+    std::string axes;
+    for (const auto& a : grid.axes)
+      axes += (axes.empty() ? "" : ",") + a.key;
+    archive.set_attribute("/sweep", "axes", axes);
+    archive.write_vector("/sweep/statistic_observed", res.observed, "",
+                         "observed mean ρ per column (point; warm_spot, region_near, region_far)");
+    archive.write_vector("/sweep/n_sources_observed", std::span<const std::int64_t>(res.n_pairs),
+                         "sources", "sources in each column's subgroup");
+  }
+  RunnerOptions ro = config.runner;
+  ro.label = "sweep trials";
+  TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
+  const std::size_t i_s = runner.add<double>(
+      "statistic", k_n, "", "mean ρ per trial (drawn warm spots, scrambled alert RAs) and column");
+  std::vector<std::vector<double>> ra(in.alerts.size());
+  std::vector<std::uint32_t> scratch;
+  runner.run([&](std::uint64_t g, TrialRows& rows) {
+    const auto out = rows.f64[i_s];
+    // The streams and counter of `nuflare simultaneity` trial g: one
+    // warm-spot draw, and one RA scramble per alert selection.
+    const double warm = warm_spot_trial(config.seed, g, sources, split, scratch);
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+      ra[i].resize(in.alerts[i].size());
+      scramble_alert_ra(config.seed, SIMULTANEITY_RA_STREAM, g, ra[i]);
+    }
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      const auto& pt = grid.points[p];
+      const auto sub = coincidence::region_subgroups(sources, in.alerts[in.of_point[p]], pt.factor,
+                                                     pt.split_deg, ra[in.of_point[p]]);
+      out[3 * p] = warm;
+      out[3 * p + 1] = coincidence::mean_rho(sources, sub.near);
+      out[3 * p + 2] = coincidence::mean_rho(sources, sub.far);
+    }
+  });
+  const auto trials = runner.gather<double>(i_s);
+  res.le = look_elsewhere(res.observed, trials, trial_min_p(trials, k_n, 0, k_n));
+  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    res.trial_mean.push_back(finite_mean(col));
+  }
+  return res;
+}
+
 namespace {
 
 //! The axis columns of `points` (indices into the grid): numbers for real
@@ -674,8 +823,8 @@ void axis_columns(const SweepAxes& grid, const std::vector<std::size_t>& points,
 namespace {
 
 constexpr const char* COLUMNS_HELP =
-    "statistics tried: points (scan), points × shifts (temporal) or points × groups × "
-    "thresholds (spatial)";
+    "statistics tried: points (scan), points × shifts (temporal), points × groups × "
+    "thresholds (spatial) or points × 3 subgroups (simultaneity)";
 
 //! The words of each test's columns in the tables.
 struct Words {
@@ -692,6 +841,9 @@ Words words(SweepTest test) {
   case SweepTest::temporal:
     return {"n_pairs", "observed (source, alert) pairs", "observed R(t) (blazar paper eq. 1)",
             "mean R(t) of the control trials"};
+  case SweepTest::simultaneity:
+    return {"n_sources", "sources in the subgroup", "observed mean simultaneity ratio ρ",
+            "mean ρ of the trials"};
   case SweepTest::spatial:
     break;
   }
@@ -712,6 +864,9 @@ void within_point_columns(const SweepResult& r, const std::vector<std::size_t>& 
   };
   if (r.test == SweepTest::temporal)
     t.columns.push_back({"shift_days", pick(r.shift_days), "d", "shift t of the light curves"});
+  if (r.test == SweepTest::simultaneity)
+    t.columns.push_back(
+        {"subgroup", pick(r.subgroup), "", "potential-neutrino-source subgroup (Table 1)"});
   if (r.test == SweepTest::spatial) {
     // A `group` axis already names each column's group.
     const bool group_axis = std::any_of(r.grid.axes.begin(), r.grid.axes.end(),
@@ -738,8 +893,11 @@ io::Table sweep_points_table(const SweepResult& r) {
   if (!r.point_of.empty() && !std::isnan(r.le.p_min))
     best[r.le.best] = 1;
   const auto w = words(r.test);
-  t.columns.push_back(
-      {w.count, r.n_pairs, r.test == SweepTest::spatial ? "events" : "pairs", w.count_help});
+  t.columns.push_back({w.count, r.n_pairs,
+                       r.test == SweepTest::spatial        ? "events"
+                       : r.test == SweepTest::simultaneity ? "sources"
+                                                           : "pairs",
+                       w.count_help});
   t.columns.push_back({"statistic", r.observed, "", w.statistic});
   t.columns.push_back({"trial_mean", r.trial_mean, "", w.trial_mean});
   t.columns.push_back({"p_value", r.le.p_value, "", "pre-trial (M+1)/(N+1)"});
@@ -852,7 +1010,7 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
   summary.columns.push_back(
       {"n_columns", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)}, "", COLUMNS_HELP});
   for (const auto& c : points.columns) {
-    if (c.name == "n_pairs" || c.name == "n_events_above")
+    if (c.name == "n_pairs" || c.name == "n_events_above" || c.name == "n_sources")
       break; // the axes (and shift, or group and threshold) come first
     if (c.name == "point")
       continue;
@@ -876,11 +1034,13 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
           .choice("test", &S::test,
                   {{"scan", SweepTest::scan},
                    {"temporal", SweepTest::temporal},
-                   {"spatial", SweepTest::spatial}},
+                   {"spatial", SweepTest::spatial},
+                   {"simultaneity", SweepTest::simultaneity}},
                   "the statistic: scan = R(0) with alert-RA scrambles (as nuflare scan, blazar "
                   "paper §5.1.1); temporal = R(t) at every shift with control-sample trials (as "
                   "nuflare temporal, §5.1.2); spatial = tracks around source groups with "
-                  "RA-scrambled sources (as nuflare spatial, §6.3)")
+                  "RA-scrambled sources (as nuflare spatial, §6.3); simultaneity = mean ρ of the "
+                  "subgroups (as nuflare simultaneity, §6.2)")
           .add("axis", &S::axis, "",
                "an axis \"key: v1, v2, ...\" or \"key: first:last:count\" (repeat for more)")
           .composing()
@@ -892,6 +1052,10 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
           .include(&S::out, OutputOptions::options())
           .section(SWEEP_TIME_KEYS)
           .include(&S::point, TimePoint::options())
+          .add("rho", &S::rho, "",
+               "simultaneity: CSV source,rho[,band,class] (e.g. the stdout of nuflare flares)")
+          .paths()
+          .no_default("required with test = simultaneity")
           .section(SWEEP_SPATIAL_KEYS)
           .add("events", &S::events, "", "IceCube track files (one per season; plain, .gz or .xz)")
           .paths()

@@ -356,6 +356,25 @@ io::Table control_summary_table(const ControlResult& r) {
       "post-trial p of the smallest p over shifts (docs/methods.md)");
 }
 
+double warm_spot_trial(std::uint64_t seed, std::uint64_t g,
+                       std::span<const coincidence::RhoSource> sources,
+                       const coincidence::WarmSpotSplit& split,
+                       std::vector<std::uint32_t>& scratch) {
+  // The same number of non-warm-spot sources at random (paper §6.2): a
+  // partial Fisher-Yates shuffle of the pool's indices.
+  TrialRng rng(seed, SIMULTANEITY_WARM_STREAM, g);
+  scratch.resize(split.pool.size() + split.warm.size());
+  const auto idx = std::span<std::uint32_t>(scratch).first(split.pool.size());
+  const auto drawn = std::span<std::uint32_t>(scratch).subspan(split.pool.size());
+  std::iota(idx.begin(), idx.end(), 0u);
+  for (std::size_t j = 0; j < drawn.size(); ++j) {
+    const std::size_t r = j + rng.below(idx.size() - j);
+    std::swap(idx[j], idx[r]);
+    drawn[j] = split.pool[idx[j]];
+  }
+  return coincidence::mean_rho(sources, drawn);
+}
+
 SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm,
                                              std::span<const coincidence::RhoSource> sources,
                                              std::span<const io::Alert> alerts, double factor,
@@ -397,17 +416,9 @@ SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm
   const std::size_t i_m =
       runner.add<double>("rho_mean", 3, "", "mean ρ per trial: warm_spot, region_near, region_far");
   std::vector<double> ra(alerts.size());
-  std::vector<std::uint32_t> idx(split.pool.size()), drawn(split.warm.size());
+  std::vector<std::uint32_t> scratch;
   runner.run([&](std::uint64_t g, TrialRows& rows) {
-    // Warm spots: the same number of non-warm-spot sources at random (paper §6.2).
-    TrialRng rng(config.seed, SIMULTANEITY_WARM_STREAM, g);
-    std::iota(idx.begin(), idx.end(), 0u);
-    for (std::size_t j = 0; j < drawn.size(); ++j) {
-      const std::size_t r = j + rng.below(idx.size() - j);
-      std::swap(idx[j], idx[r]);
-      drawn[j] = split.pool[idx[j]];
-    }
-    rows.f64[i_m][0] = coincidence::mean_rho(sources, drawn);
+    rows.f64[i_m][0] = warm_spot_trial(config.seed, g, sources, split, scratch);
     // Region subgroups: scrambled alert RAs.
     scramble_alert_ra(config.seed, SIMULTANEITY_RA_STREAM, g, ra);
     const auto sub = coincidence::region_subgroups(sources, alerts, factor, split_deg, ra);

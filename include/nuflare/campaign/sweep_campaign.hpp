@@ -37,10 +37,15 @@ namespace nuflare::campaign {
 
 //! The tests a sweep runs.
 enum class SweepTest {
-  scan,     //!< R(0) with alert-RA scrambles, as `nuflare scan` (paper §5.1.1, Fig. 3)
-  temporal, //!< R(t) at every shift with control trials, as `nuflare temporal` (§5.1.2)
-  spatial,  //!< N_obs per group and threshold with RA scrambles, as `nuflare spatial` (§6.3)
+  scan,         //!< R(0) with alert-RA scrambles, as `nuflare scan` (paper §5.1.1, Fig. 3)
+  temporal,     //!< R(t) at every shift with control trials, as `nuflare temporal` (§5.1.2)
+  spatial,      //!< N_obs per group and threshold with RA scrambles, as `nuflare spatial` (§6.3)
+  simultaneity, //!< mean ρ per subgroup, as `nuflare simultaneity` (§6.2, Table 1)
 };
+
+//! Whether deck key `key` of `nuflare sweep` means something for `test`
+//! (keys of no test's point, such as trials and output, always do).
+[[nodiscard]] bool sweep_key_applies(const std::string& key, SweepTest test);
 
 //! What one point of a time-test sweep is: the selection of `nuflare scan`
 //! with one ΔT and one containment factor.
@@ -50,6 +55,7 @@ struct TimePoint {
   double factor = 1;
   std::optional<double> shift_step; //!< temporal test: shift step (default delta_t/2)
   double max_shift = 3600;          //!< temporal test: largest |shift|, days
+  double split_deg = 1;             //!< simultaneity: distance splitting the region subgroups [deg]
 
   //! Its keys: those an axis may name (docs/cli.md).
   static const core::OptionTable<TimePoint>& options();
@@ -91,8 +97,10 @@ using SweepGrid = BasicSweepGrid<TimePoint>;
 using SpatialSweepGrid = BasicSweepGrid<SpatialPoint>;
 
 //! The points of `axes` over `base`. No axis: one point (the base). A key
-//! named by two axes is a core::FieldError naming `axis`.
-[[nodiscard]] SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes);
+//! named by two axes is a core::FieldError naming `axis`; so is, for scan
+//! and temporal, a point without delta_t.
+[[nodiscard]] SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes,
+                                  SweepTest test = SweepTest::scan);
 [[nodiscard]] SpatialSweepGrid make_grid(const SpatialPoint& base,
                                          const std::vector<SweepAxis>& axes);
 
@@ -140,6 +148,7 @@ struct SweepResult {
   std::vector<double> shift_days;    //!< temporal: shift of each column
   std::vector<std::string> group;    //!< spatial: source group of each column
   std::vector<double> log10e_min;    //!< spatial: energy threshold of each column
+  std::vector<std::string> subgroup; //!< simultaneity: subgroup of each column
   std::vector<double> observed;      //!< statistic per column
   std::vector<std::int64_t>
       n_pairs; //!< observed pairs per column (spatial: tracks above the threshold)
@@ -197,6 +206,32 @@ struct SpatialSweepInputs {
                                                      const SpatialSweepInputs& inputs,
                                                      const TemporalCampaignConfig& config);
 
+//! The inputs of a simultaneity sweep: the catalogue with ρ, and the alerts
+//! once per distinct alert selection of the points.
+struct SimultaneitySweepInputs {
+  std::vector<coincidence::RhoSource> sources; //!< as read_simultaneity_inputs
+  std::vector<std::vector<io::Alert>> alerts;  //!< per distinct alert selection
+  std::vector<std::size_t> of_point;           //!< alert selection of each point
+  std::vector<std::filesystem::path> files;    //!< hashed into the archive
+};
+
+//! Reads the inputs once per distinct alert selection (collective; errors
+//! before any archive exists).
+[[nodiscard]] SimultaneitySweepInputs read_simultaneity_sweep_inputs(const SweepGrid& grid,
+                                                                     const std::string& sources,
+                                                                     const std::string& rho,
+                                                                     MPI_Comm comm);
+
+//! Runs a simultaneity sweep (collective; docs/methods.md "Sweeps"): trial
+//! g draws the warm-spot stand-ins and the alert RAs of `nuflare
+//! simultaneity` trial g (streams `simultaneity.warm_spot` and
+//! `simultaneity.alert_ra`, counter g), and every point's three subgroups
+//! are evaluated on them. Every rank returns the same result.
+[[nodiscard]] SweepResult run_simultaneity_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                                          const SweepGrid& grid,
+                                                          const SimultaneitySweepInputs& inputs,
+                                                          const TemporalCampaignConfig& config);
+
 //! What run_sweep_campaign would refuse about the inputs (temporal: no pair at
 //! a factor, a control pool smaller than the sample), as a core::InputError,
 //! before any archive exists.
@@ -228,7 +263,7 @@ struct MergedSweep {
 [[nodiscard]] MergedSweep merge_sweep_archives(const std::vector<std::string>& paths);
 
 //! The `--help` sections of the keys of one test only.
-inline constexpr const char* SWEEP_TIME_KEYS = "Time tests (test = scan, temporal)";
+inline constexpr const char* SWEEP_TIME_KEYS = "Time tests (test = scan, temporal, simultaneity)";
 inline constexpr const char* SWEEP_SPATIAL_KEYS = "Spatial test (test = spatial)";
 
 //! The settings of `nuflare sweep`.
@@ -237,6 +272,7 @@ struct SweepRun {
   std::vector<std::string> axis;                 //!< one `key: values` per axis
   std::string sources;                           //!< the source catalogue (every test)
   TimePoint point;                               //!< time tests (point.in.sources is `sources`)
+  std::string rho;                               //!< simultaneity: the ρ table
   std::vector<std::string> events;               //!< spatial: the track files
   SpatialPoint spatial;                          //!< spatial
   TemporalCampaignConfig campaign{10000, 1, {}}; //!< master seed 1, as every command

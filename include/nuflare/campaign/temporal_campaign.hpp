@@ -129,6 +129,14 @@ struct SimultaneityResult {
   std::vector<double> rho_mean_observed, rho_mean_trials, p_value;
 };
 
+//! Trial g's warm-spot statistic (paper §6.2): the mean ρ of as many
+//! sources drawn from `split.pool` as there are warm spots, from
+//! TrialRng(seed, "simultaneity.warm_spot", g). `scratch` is reused between calls.
+[[nodiscard]] double warm_spot_trial(std::uint64_t seed, std::uint64_t g,
+                                     std::span<const coincidence::RhoSource> sources,
+                                     const coincidence::WarmSpotSplit& split,
+                                     std::vector<std::uint32_t>& scratch);
+
 //! Runs the simultaneity trials (collective): alert-RA scrambles for the
 //! region subgroups (rectangles × factor, split at split_deg), random subsets
 //! of the non-warm-spot sources for the warm-spot subgroup.
