@@ -286,7 +286,8 @@ struct EngineGroup {
   std::size_t input = 0;
   sky::RegionShape region{};
   std::vector<double> flare_cut, delta_t, factor;
-  std::unique_ptr<coincidence::ScanEngine> engine;
+  //! Owned, or (run_scan_campaign) the caller's, held without ownership.
+  std::shared_ptr<const coincidence::ScanEngine> engine;
   std::vector<std::size_t> points, cell; //!< sweep point and its engine grid index
   std::vector<double> r0;
   std::vector<std::int64_t> n_pairs;
@@ -320,8 +321,8 @@ std::vector<EngineGroup> make_engines(const SweepGrid& grid, const SweepInputs& 
   }
   for (auto& g : groups) {
     const auto& in = inputs.inputs[g.input];
-    g.engine = std::make_unique<coincidence::ScanEngine>(in.series, in.alerts, g.delta_t, g.factor,
-                                                         g.region, g.flare_cut);
+    g.engine = std::make_shared<const coincidence::ScanEngine>(in.series, in.alerts, g.delta_t,
+                                                               g.factor, g.region, g.flare_cut);
     for (auto p : g.points) {
       const auto& pt = grid.points[p];
       g.cell.push_back((index_of(g.flare_cut, pt.in.flare_cut) * g.delta_t.size() +
@@ -406,9 +407,147 @@ void check_sweep(SweepTest test, const SweepGrid& grid, const SweepInputs& input
     (void)control_groups(grid, inputs, false);
 }
 
+namespace {
+
+//! `nuflare scan`'s archive layout (docs/archive-format.md, /scan), which a
+//! scan keeps now that it runs on the sweep: the grid's ΔT and factor per
+//! column and the number of alerts.
+struct ScanLayout {
+  std::size_t n_alerts = 0;
+  std::vector<double> delta_t_days, factor;
+};
+
+//! The trials and the look-elsewhere of a time-test sweep whose columns
+//! (`res.point_of`, temporal: `res.shift_days`) and engines are set up:
+//! `first_col[p]` is point p's first column, `n_alerts[i]` the alerts of
+//! input i (the RAs a scan trial scrambles). Writes /sweep, or /scan with a
+//! `scan_layout`.
+void run_time_columns(io::Archive& archive, MPI_Comm comm, SweepResult& res, std::size_t n_points,
+                      std::string_view axes, std::vector<EngineGroup>& scans,
+                      std::vector<ControlGroup>& controls,
+                      const std::vector<std::size_t>& first_col,
+                      const std::vector<std::size_t>& n_alerts,
+                      const TemporalCampaignConfig& config, const ScanLayout* scan_layout) {
+  const SweepTest test = res.test;
+  const std::size_t k_n = res.point_of.size();
+  res.observed.resize(k_n);
+  res.n_pairs.resize(k_n);
+  std::vector<std::vector<double>> ra(n_alerts.size());
+  // `scrambled` false: the observed sky; true: trial g's.
+  const auto evaluate = [&](bool scrambled, std::uint64_t g, std::span<double> stat,
+                            std::span<std::int64_t> pairs) {
+    if (test == SweepTest::scan) {
+      // One scramble per alert selection serves every point (docs/methods.md
+      // "Sweeps"): the stream and counter are `nuflare scan`'s.
+      if (scrambled)
+        for (std::size_t i = 0; i < ra.size(); ++i) {
+          ra[i].resize(n_alerts[i]);
+          scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra[i]);
+        }
+      for (auto& e : scans) {
+        e.engine->evaluate(ra[e.input], e.r0, e.n_pairs);
+        for (std::size_t j = 0; j < e.points.size(); ++j) {
+          stat[e.points[j]] = e.r0[e.cell[j]];
+          pairs[e.points[j]] = e.n_pairs[e.cell[j]];
+        }
+      }
+      return;
+    }
+    // One control draw per (inputs, factor, region) serves its points: the
+    // stream and counter are `nuflare temporal`'s.
+    for (auto& c : controls) {
+      if (scrambled)
+        draw_control(config.seed, g, c.pool.size(), n_alerts[c.input], c.drawn_pool, c.drawn_alert);
+      for (std::size_t j = 0; j < c.points.size(); ++j) {
+        const std::size_t p = c.points[j], b = first_col[p], e = first_col[p + 1];
+        const auto out = stat.subspan(b, e - b);
+        if (scrambled)
+          c.engines[j]->evaluate(c.drawn_pool, c.drawn_alert, out);
+        else
+          c.engines[j]->evaluate_pairs(c.pairs, out);
+        std::fill(pairs.begin() + static_cast<std::ptrdiff_t>(b),
+                  pairs.begin() + static_cast<std::ptrdiff_t>(e),
+                  static_cast<std::int64_t>(scrambled ? c.n_sources : c.pairs.size()));
+      }
+    }
+  };
+  evaluate(false, 0, res.observed, res.n_pairs);
+
+  const bool scan = test == SweepTest::scan;
+  const std::string what = scan ? "R(0)" : "R(t)";
+  if (scan_layout != nullptr) {
+    // `nuflare scan`'s layout, name for name.
+    if (!archive.exists("/scan")) {
+      archive.create_group("/scan");
+      archive.set_attribute("/scan", "n_alerts", static_cast<std::int64_t>(scan_layout->n_alerts));
+      archive.write_vector("/scan/delta_t_days", scan_layout->delta_t_days, "d",
+                           "ΔT of each grid point");
+      archive.write_vector("/scan/factor", scan_layout->factor, "",
+                           "containment factor of each grid point");
+      archive.write_vector("/scan/r0_observed", res.observed, "", "observed R(0) per grid point");
+      archive.write_vector("/scan/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
+                           "pairs", "observed (source, alert) pairs per grid point");
+    }
+  } else if (!archive.exists("/sweep")) {
+    archive.create_group("/sweep");
+    archive.set_attribute("/sweep", "test", std::string(scan ? "scan" : "temporal"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(n_points));
+    archive.set_attribute("/sweep", "axes", std::string(axes));
+    archive.write_vector("/sweep/statistic_observed", res.observed, "",
+                         "observed " + what + " per column (point" +
+                             (scan ? ")" : " and shift, shift fastest)"));
+    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
+                         "pairs", "observed (source, alert) pairs per column");
+  }
+  RunnerOptions ro = config.runner;
+  ro.label = scan_layout != nullptr ? "scan trials" : "sweep trials";
+  TrialRunner runner(archive, comm, scan_layout != nullptr ? "/scan" : "/sweep", config.n_trials,
+                     ro);
+  const std::size_t i_s =
+      scan_layout != nullptr
+          ? runner.add<double>("r0", k_n, "", "R(0) per trial (scrambled alert RAs) and grid point")
+          : runner.add<double>("statistic", k_n, "",
+                               what + " per trial (" +
+                                   (scan ? "scrambled alert RAs" : "control samples") +
+                                   ") and column");
+  const std::size_t i_n =
+      scan_layout != nullptr
+          ? runner.add<std::int64_t>("n_pairs", k_n, "pairs", "pairs per trial and grid point")
+          : runner.add<std::int64_t>("n_pairs", k_n, "pairs",
+                                     scan ? "pairs per trial and column"
+                                          : "control sources per trial and column");
+  runner.run(
+      [&](std::uint64_t g, TrialRows& rows) { evaluate(true, g, rows.f64[i_s], rows.i64[i_n]); });
+  const auto trials = runner.gather<double>(i_s);
+  // Per-trial min p over this rank's share of the columns, combined exactly.
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const auto share = work_range(k_n, rank, size);
+  auto min_p = trial_min_p(trials, k_n, share.begin, share.end);
+  if (!min_p.empty())
+    MPI_Allreduce(MPI_IN_PLACE, min_p.data(), static_cast<int>(min_p.size()), MPI_DOUBLE, MPI_MIN,
+                  comm);
+  res.le = look_elsewhere(res.observed, trials, min_p);
+  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    res.trial_mean.push_back(finite_mean(col));
+  }
+}
+
+} // namespace
+
 SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepGrid& grid,
                                const SweepInputs& inputs, const TemporalCampaignConfig& config,
                                SweepTest test) {
+  std::vector<std::size_t> n_alerts;
+  for (const auto& in : inputs.inputs)
+    n_alerts.push_back(in.alerts.size());
+  std::string axes;
+  for (const auto& a : grid.axes)
+    axes += (axes.empty() ? "" : ",") + a.key;
   SweepResult res;
   res.grid = sweep_axes(grid);
   res.test = test;
@@ -436,96 +575,62 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
       first_col[p + 1] = res.point_of.size();
     }
   }
-  const std::size_t k_n = res.point_of.size();
-  res.observed.resize(k_n);
-  res.n_pairs.resize(k_n);
-  std::vector<std::vector<double>> ra(inputs.inputs.size());
-  // `scrambled` false: the observed sky; true: trial g's.
-  const auto evaluate = [&](bool scrambled, std::uint64_t g, std::span<double> stat,
-                            std::span<std::int64_t> pairs) {
-    if (test == SweepTest::scan) {
-      // One scramble per alert selection serves every point (docs/methods.md
-      // "Sweeps"): the stream and counter are `nuflare scan`'s.
-      if (scrambled)
-        for (std::size_t i = 0; i < ra.size(); ++i) {
-          ra[i].resize(inputs.inputs[i].alerts.size());
-          scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra[i]);
-        }
-      for (auto& e : scans) {
-        e.engine->evaluate(ra[e.input], e.r0, e.n_pairs);
-        for (std::size_t j = 0; j < e.points.size(); ++j) {
-          stat[e.points[j]] = e.r0[e.cell[j]];
-          pairs[e.points[j]] = e.n_pairs[e.cell[j]];
-        }
-      }
-      return;
-    }
-    // One control draw per (inputs, factor, region) serves its points: the
-    // stream and counter are `nuflare temporal`'s.
-    for (auto& c : controls) {
-      if (scrambled)
-        draw_control(config.seed, g, c.pool.size(), inputs.inputs[c.input].alerts.size(),
-                     c.drawn_pool, c.drawn_alert);
-      for (std::size_t j = 0; j < c.points.size(); ++j) {
-        const std::size_t p = c.points[j], b = first_col[p], e = first_col[p + 1];
-        const auto out = stat.subspan(b, e - b);
-        if (scrambled)
-          c.engines[j]->evaluate(c.drawn_pool, c.drawn_alert, out);
-        else
-          c.engines[j]->evaluate_pairs(c.pairs, out);
-        std::fill(pairs.begin() + static_cast<std::ptrdiff_t>(b),
-                  pairs.begin() + static_cast<std::ptrdiff_t>(e),
-                  static_cast<std::int64_t>(scrambled ? c.n_sources : c.pairs.size()));
-      }
-    }
-  };
-  evaluate(false, 0, res.observed, res.n_pairs);
-
-  const bool scan = test == SweepTest::scan;
-  const std::string what = scan ? "R(0)" : "R(t)";
-  if (!archive.exists("/sweep")) {
-    archive.create_group("/sweep");
-    archive.set_attribute("/sweep", "test", std::string(scan ? "scan" : "temporal"));
-    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
-    std::string axes;
-    for (const auto& a : grid.axes)
-      axes += (axes.empty() ? "" : ",") + a.key;
-    archive.set_attribute("/sweep", "axes", axes);
-    archive.write_vector("/sweep/statistic_observed", res.observed, "",
-                         "observed " + what + " per column (point" +
-                             (scan ? ")" : " and shift, shift fastest)"));
-    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "pairs", "observed (source, alert) pairs per column");
-  }
-  RunnerOptions ro = config.runner;
-  ro.label = "sweep trials";
-  TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
-  const std::size_t i_s = runner.add<double>(
-      "statistic", k_n, "",
-      what + " per trial (" + (scan ? "scrambled alert RAs" : "control samples") + ") and column");
-  const std::size_t i_n = runner.add<std::int64_t>("n_pairs", k_n, "pairs",
-                                                   scan ? "pairs per trial and column"
-                                                        : "control sources per trial and column");
-  runner.run(
-      [&](std::uint64_t g, TrialRows& rows) { evaluate(true, g, rows.f64[i_s], rows.i64[i_n]); });
-  const auto trials = runner.gather<double>(i_s);
-  // Per-trial min p over this rank's share of the columns, combined exactly.
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  const auto share = work_range(k_n, rank, size);
-  auto min_p = trial_min_p(trials, k_n, share.begin, share.end);
-  if (!min_p.empty())
-    MPI_Allreduce(MPI_IN_PLACE, min_p.data(), static_cast<int>(min_p.size()), MPI_DOUBLE, MPI_MIN,
-                  comm);
-  res.le = look_elsewhere(res.observed, trials, min_p);
-  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
-  for (std::size_t k = 0; k < k_n; ++k) {
-    for (std::size_t i = 0; i < col.size(); ++i)
-      col[i] = trials[i * k_n + k];
-    res.trial_mean.push_back(finite_mean(col));
-  }
+  run_time_columns(archive, comm, res, grid.size(), axes, scans, controls, first_col, n_alerts,
+                   config, nullptr);
   return res;
+}
+
+ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
+                             const coincidence::ScanEngine& engine,
+                             const TemporalCampaignConfig& config) {
+  // The scan is the sweep over its ΔT × factor grid (ΔT outermost): one
+  // engine group whose cells are the grid points in order, the same
+  // stream and counter, the /scan layout.
+  const std::size_t k_n = engine.n_points(), n_f = engine.factors().size(),
+                    n_dt = engine.delta_t_days().size();
+  ScanLayout layout{engine.n_alerts(), {}, {}};
+  SweepResult res;
+  res.test = SweepTest::scan;
+  SweepAxis dt{"delta_t", {}}, f{"factor", {}};
+  for (double v : engine.delta_t_days())
+    dt.values.push_back(core::canonical_text(v));
+  for (double v : engine.factors())
+    f.values.push_back(core::canonical_text(v));
+  res.grid.axes = {dt, f};
+  for (const auto& a : res.grid.axes)
+    res.grid.spec.push_back(&TimePoint::options().find(a.key)->spec);
+  EngineGroup group;
+  // Held, not owned: the caller's engine outlives the call.
+  group.engine = std::shared_ptr<const coincidence::ScanEngine>(
+      std::shared_ptr<const coincidence::ScanEngine>(), &engine);
+  group.r0.resize(k_n);
+  group.n_pairs.resize(k_n);
+  std::vector<std::size_t> first_col(k_n + 1, 0);
+  for (std::size_t k = 0; k < k_n; ++k) {
+    // Flare cut outermost, then ΔT, then factor (coincidence/temporal_scan.hpp).
+    layout.delta_t_days.push_back(engine.delta_t_days()[(k / n_f) % n_dt]);
+    layout.factor.push_back(engine.factors()[k % n_f]);
+    res.grid.value_index.push_back({(k / n_f) % n_dt, k % n_f});
+    res.point_of.push_back(k);
+    group.points.push_back(k);
+    group.cell.push_back(k);
+    first_col[k + 1] = k + 1;
+  }
+  std::vector<EngineGroup> scans;
+  scans.push_back(std::move(group));
+  std::vector<ControlGroup> controls;
+  run_time_columns(archive, comm, res, k_n, "delta_t,factor", scans, controls, first_col,
+                   {engine.n_alerts()}, config, &layout);
+  ScanResult out;
+  out.delta_t_days = std::move(layout.delta_t_days);
+  out.factor = std::move(layout.factor);
+  out.r0 = std::move(res.observed);
+  out.n_pairs = std::move(res.n_pairs);
+  out.r0_trial_mean = std::move(res.trial_mean);
+  out.p_value = std::move(res.le.p_value);
+  out.post_trial_p = res.le.post_trial_p;
+  out.best = res.le.best;
+  return out;
 }
 
 // --- the spatial test (blazar paper §6.3) ---

@@ -90,7 +90,9 @@ struct ScanResult {
   std::size_t best = 0; //!< grid point with the smallest pre-trial p
 };
 
-//! Runs the scan (collective); every rank returns the same result.
+//! Runs the scan (collective); every rank returns the same result. The scan
+//! is a sweep (sweep_campaign.cpp): the ΔT × factor grid of `engine` as one
+//! engine group on the alert-RA scrambles, written in the /scan layout.
 [[nodiscard]] ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
                                            const coincidence::ScanEngine& engine,
                                            const TemporalCampaignConfig& config);
