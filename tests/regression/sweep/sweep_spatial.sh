@@ -109,6 +109,14 @@ for tasks in 2 3; do
     { fail "$tasks tasks merged: point table differs"; grep -v '^#' merge$tasks.txt | diff - one.points; }
 done
 
+# The heat map over an axis and the thresholds (tools/plot_sweep.py), where
+# matplotlib is installed.
+if "$PY" -c 'import matplotlib' 2>/dev/null; then
+  "$PY" "$SRC/tools/plot_sweep.py" grid1.h5 angerr_scale log10e_min heat.png --fix group=CFS ||
+    fail "plot_sweep.py over angerr_scale x log10e_min"
+  [ -s heat.png ] || fail "plot_sweep.py wrote no figure"
+fi
+
 # 5. A group the catalogue lacks: one line, exit 2, no archive.
 "$BIN" sweep --test spatial $IN --axis "group: TXS-like, nonesuch" --trials 10 --output bad.h5 \
   > bad.txt 2> bad.err
