@@ -1,6 +1,7 @@
 #pragma once
 //! A parameter sweep run as one campaign (docs/methods.md "Sweeps"): any grid
-//! of deck keys of a test (time, spatial), every grid point evaluated on the same
+//! of deck keys of a test (scan, temporal, spatial, simultaneity), every grid
+//! point evaluated on the same
 //! scrambled skies (trial g draws TrialRng(seed, stream, g) whatever the
 //! point), so the look-elsewhere correction is exact: per trial the smallest
 //! pre-trial p over the points, and the post-trial p of the observed smallest
@@ -14,7 +15,7 @@
 //! Archive layout (docs/methods.md "Sweeps"):
 //!   /sweep attributes test, n_points, axes
 //!   /sweep/statistic_observed, /sweep/n_pairs_observed (per column;
-//!   spatial: /sweep/n_events_above)
+//!   spatial: /sweep/n_events_above; simultaneity: /sweep/n_sources_observed)
 //!   /sweep/trials/statistic [N × K], /sweep/trials/n_pairs [N × K] (time tests)
 //!   /sweep/points: the point table; /sweep/summary: the best point
 #include "nuflare/campaign/inputs.hpp"
@@ -80,7 +81,8 @@ struct SweepAxis {
 //! Reads an axis `key: v1, v2, ...` or `key: first:last:count` (count values
 //! evenly spaced, both ends included; real keys only). The key must be a
 //! sweepable key of the test's point (TimePoint, or SpatialPoint for
-//! `spatial`; not an input file); each value must read as that key's value.
+//! `spatial`; not an input file) that the test reads (sweep_key_applies);
+//! each value must read as that key's value.
 //! Errors are core::FieldError naming `axis`.
 [[nodiscard]] SweepAxis parse_axis(const std::string& text, SweepTest test = SweepTest::scan);
 
@@ -140,7 +142,8 @@ struct SweepAxes {
 
 //! A sweep's results per column: a column is a point (scan), a point and one
 //! of its shifts (temporal; the shifts of a point are consecutive), or a
-//! point, one of its groups and one threshold (spatial; thresholds fastest).
+//! point, one of its groups and one threshold (spatial; thresholds fastest),
+//! or a point and one of its three subgroups (simultaneity).
 struct SweepResult {
   SweepAxes grid;
   SweepTest test = SweepTest::scan;
@@ -150,8 +153,9 @@ struct SweepResult {
   std::vector<double> log10e_min;    //!< spatial: energy threshold of each column
   std::vector<std::string> subgroup; //!< simultaneity: subgroup of each column
   std::vector<double> observed;      //!< statistic per column
-  std::vector<std::int64_t>
-      n_pairs; //!< observed pairs per column (spatial: tracks above the threshold)
+  //! Observed pairs per column (spatial: tracks above the threshold;
+  //! simultaneity: sources in the subgroup).
+  std::vector<std::int64_t> n_pairs;
   std::vector<double> trial_mean; //!< mean trial statistic per point
   LookElsewhere le;
 };
