@@ -638,7 +638,8 @@ ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
 SpatialSweepInputs read_spatial_sweep_inputs(const SpatialSweepGrid& grid,
                                              const std::vector<std::string>& events,
                                              const std::string& sources, MPI_Comm comm) {
-  auto in = read_spatial_inputs(events, sources, comm);
+  // The events on rank 0 only: SharedSpatialIndex alone needs them.
+  auto in = read_spatial_inputs(events, sources, comm, Deliver::first_rank);
   SpatialSweepInputs out;
   out.catalog = std::move(in.catalog);
   out.groups = std::move(in.groups);
@@ -655,7 +656,7 @@ SpatialSweepInputs read_spatial_sweep_inputs(const SpatialSweepGrid& grid,
                            [&](const auto& s) { return same(s, p.spatial); });
     if (it == out.selections.end()) {
       out.selections.push_back(p.spatial);
-      out.index.emplace_back(in.events, p.spatial);
+      out.index.push_back(std::make_unique<SharedSpatialIndex>(comm, in.events, p.spatial));
       it = out.selections.end() - 1;
     }
     out.of_point.push_back(static_cast<std::size_t>(it - out.selections.begin()));
@@ -677,6 +678,7 @@ namespace {
 //! group's declinations over that index, and where its counts go.
 struct SpatialCell {
   std::size_t index = 0, group = 0;
+  std::size_t table = 0; //!< the group's place in its index's SharedSpatialTables
   std::unique_ptr<coincidence::SpatialCounter> counter;
   std::vector<std::size_t> first_col; //!< per point using it: its column of threshold 0
   std::vector<std::int64_t> counts;   //!< scratch [skies × thresholds]
@@ -695,17 +697,13 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
   // Columns: per point, its groups (catalogue order), each with every
   // threshold of the point's selection (thresholds fastest).
   for (std::size_t p = 0; p < grid.size(); ++p) {
-    const auto& index = in.index[in.of_point[p]];
+    const auto& index = *in.index[in.of_point[p]];
     for (auto j : in.groups_of[p]) {
       auto it = std::find_if(cells.begin(), cells.end(), [&](const SpatialCell& c) {
         return c.index == in.of_point[p] && c.group == j;
       });
       if (it == cells.end()) {
-        cells.push_back({in.of_point[p],
-                         j,
-                         std::make_unique<coincidence::SpatialCounter>(index, decs[j]),
-                         {},
-                         {}});
+        cells.push_back({in.of_point[p], j, 0, nullptr, {}, {}});
         it = cells.end() - 1;
       }
       it->first_col.push_back(res.point_of.size());
@@ -717,6 +715,25 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
       }
     }
   }
+  // Per index the interval tables of the groups its points use, one copy
+  // per node built split over its ranks (collective: every rank has the
+  // same cells in the same order), as `nuflare spatial` builds them.
+  std::vector<std::unique_ptr<SharedSpatialTables>> tables;
+  for (std::size_t i = 0; i < in.index.size(); ++i) {
+    std::vector<std::vector<double>> dec;
+    for (auto& c : cells)
+      if (c.index == i) {
+        c.table = dec.size();
+        dec.push_back(decs[c.group]);
+      }
+    tables.push_back(std::make_unique<SharedSpatialTables>(comm, in.index[i]->view(), dec));
+  }
+  std::vector<bool> group_used(in.groups.size(), false);
+  for (auto& c : cells) {
+    c.counter = std::make_unique<coincidence::SpatialCounter>(in.index[c.index]->view(),
+                                                              tables[c.index]->group(c.table));
+    group_used[c.group] = true;
+  }
   const std::size_t k_n = res.point_of.size();
 
   // Every group's RAs for `n` skies: the observed sky (n = 1, no g) or the
@@ -725,6 +742,8 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
   const auto evaluate = [&](std::span<const std::uint64_t> g, std::size_t n,
                             const std::function<std::span<double>(std::size_t)>& row) {
     for (std::size_t j = 0; j < in.groups.size(); ++j) {
+      if (!group_used[j])
+        continue;
       const auto& members = in.groups[j].members;
       ra[j].resize(n * members.size());
       for (std::size_t k = 0; k < n; ++k) {
@@ -737,7 +756,7 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
       }
     }
     for (auto& c : cells) {
-      const std::size_t n_thr = in.index[c.index].n_thresholds();
+      const std::size_t n_thr = in.index[c.index]->n_thresholds();
       const std::size_t n_src = in.groups[c.group].members.size();
       c.counts.resize(n * n_thr);
       // Skies per counter call as `nuflare spatial` (its tables stay in the cache).

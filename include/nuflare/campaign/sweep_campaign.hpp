@@ -20,6 +20,7 @@
 //!   /sweep/points: the point table; /sweep/summary: the best point
 #include "nuflare/campaign/inputs.hpp"
 #include "nuflare/campaign/run_output.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
 #include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/core/options.hpp"
@@ -29,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -188,14 +190,15 @@ struct SpatialSweepInputs {
   std::vector<SourceGroup> groups;                    //!< every group of the catalogue
   std::vector<std::filesystem::path> files;           //!< hashed into the archive
   std::vector<coincidence::SpatialConfig> selections; //!< distinct selections of the points
-  std::vector<coincidence::SpatialIndex> index;       //!< one per selection
-  std::vector<std::size_t> of_point;                  //!< selection of each point
-  std::vector<std::vector<std::size_t>> groups_of;    //!< per point, its groups (catalogue order)
+  //! One per selection, one copy per node (as `nuflare spatial`'s).
+  std::vector<std::unique_ptr<SharedSpatialIndex>> index;
+  std::vector<std::size_t> of_point;               //!< selection of each point
+  std::vector<std::vector<std::size_t>> groups_of; //!< per point, its groups (catalogue order)
 };
 
 //! Reads the events and catalogue once per job (collective) and builds one
-//! index per distinct selection; a point's `group` that the catalogue lacks
-//! is a core::InputError naming the catalogue. Errors before any archive exists.
+//! index per distinct selection, one copy per node (SharedSpatialIndex); a point's `group` that the
+//! catalogue lacks is a core::InputError naming the catalogue. Errors before any archive exists.
 [[nodiscard]] SpatialSweepInputs read_spatial_sweep_inputs(const SpatialSweepGrid& grid,
                                                            const std::vector<std::string>& events,
                                                            const std::string& sources,
