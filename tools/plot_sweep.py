@@ -3,8 +3,9 @@
 
   plot_sweep.py RUN.h5 X Y OUT.png [--fix KEY=VALUE ...]
 
-X and Y are axis keys of the sweep (its /sweep attribute `axes`). Every other
-axis is fixed at the value --fix gives, or else minimised over: each cell shows
+X and Y are axis keys of the sweep (its /sweep attribute `axes`) or the
+columns that tell a point's statistics apart (temporal: shift_days; spatial:
+group, log10e_min; simultaneity: subgroup). Every other axis is fixed at the value --fix gives, or else minimised over: each cell shows
 the smallest pre-trial p over the points with that (X, Y). The title carries the
 best point's post-trial p, Šidák's value and the effective number of trials.
 
@@ -50,6 +51,9 @@ def main(argv):
         axes = [k.strip() for k in raw.split(",") if k.strip()]
         pts = table(f, "/sweep/points")
         summ = table(f, "/sweep/summary")
+    # The columns within a point behave as axes here.
+    axes += [c for c in ("shift_days", "group", "log10e_min", "subgroup")
+             if c in pts and c not in axes]
     for key in (a.x, a.y):
         if key not in axes:
             sys.exit(f"{key}: not an axis of this sweep (axes: {', '.join(axes) or 'none'})")

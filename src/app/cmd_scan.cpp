@@ -1,5 +1,7 @@
 // nuflare scan: the ΔT × containment-factor scan with alert-RA scrambling
-// (blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`.
+// (blazar paper §5.1.1, Fig. 3). Inputs as `nuflare temporal`. The campaign is
+// the sweep over the ΔT × factor grid (campaign/sweep_campaign.cpp), kept in
+// the /scan archive layout.
 #include "cli.hpp"
 
 #include "nuflare/campaign/runs.hpp"

@@ -82,9 +82,11 @@ constexpr Entry ENTRIES[] = {
      "\"Sweeps\")",
      "--config SWEEP.ini [--axis \"KEY: V1,V2,...\" ...] [--trials N] [--seed S] --output "
      "RUN.h5",
-     "one row per point (temporal: per point and shift; "
-     "axes[,shift_days],n_pairs,statistic,trial_mean,p_value,best) and a last line # "
-     "n_points=... n_columns=... p_min=... post_trial_p=... sidak_p=... n_eff=..."},
+     "one row per column (temporal: per point and shift; spatial: per point, group and "
+     "threshold; simultaneity: per point and subgroup; "
+     "axes[,shift_days|,group,log10e_min|,subgroup],n_pairs|n_events_above|n_sources,"
+     "statistic,trial_mean,p_value,best) and a "
+     "last line # n_points=... n_columns=... p_min=... post_trial_p=... sidak_p=... n_eff=..."},
     {"simultaneity", simultaneity_command,
      "mean simultaneity ratio of potential neutrino sources (blazar paper §6.2)",
      "--alerts ALERTS.csv --sources SRC.csv --rho FLARES.csv --output RUN.h5",

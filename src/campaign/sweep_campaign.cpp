@@ -11,8 +11,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <numeric>
+#include <type_traits>
 
 namespace nuflare::campaign {
 
@@ -43,9 +46,12 @@ std::vector<std::string> selection_text(const TemporalSelection& s,
 
 const core::OptionTable<TimePoint>& TimePoint::options() {
   using P = TimePoint;
+  // The selection without `sources` (SweepRun reads it for every test) and
+  // with alerts, lightcurves and band optional here: a spatial sweep needs
+  // none of them, and `nuflare sweep` requires them for the time tests.
   static const auto table =
       core::OptionTable<P>()
-          .include(&P::in, temporal_selection_options())
+          .include(&P::in, temporal_selection_options(false, false))
           .add("delta_t", &P::delta_t, "days", "time window (an axis or this value)",
                core::POSITIVE)
           .no_default("none: give it or sweep it")
@@ -54,22 +60,76 @@ const core::OptionTable<TimePoint>& TimePoint::options() {
                core::POSITIVE)
           .no_default("delta_t/2")
           .add("max_shift", &P::max_shift, "days", "temporal test: largest |shift|",
+               core::NON_NEGATIVE)
+          .add("split_deg", &P::split_deg, "deg",
+               "simultaneity: distance to the alert centre splitting the region subgroups",
                core::NON_NEGATIVE);
   return table;
 }
 
-SweepAxis parse_axis(const std::string& text) {
+bool sweep_key_applies(const std::string& key, SweepTest test) {
+  const bool spatial_key = key == "events" || SpatialPoint::options().find(key) != nullptr;
+  const bool time_key = key == "rho" || TimePoint::options().find(key) != nullptr;
+  if (!spatial_key && !time_key)
+    return true; // trials, seed, output, ...: every test's
+  switch (test) {
+  case SweepTest::spatial:
+    return spatial_key;
+  case SweepTest::simultaneity:
+    // `nuflare simultaneity`'s keys (blazar paper §6.2).
+    return key == "alerts" || key.starts_with("alerts_") || key == "factor" || key == "split_deg" ||
+           key == "rho";
+  case SweepTest::scan:
+  case SweepTest::temporal:
+    break;
+  }
+  return time_key && key != "rho" && key != "split_deg";
+}
+
+namespace {
+const char* test_name(SweepTest test) {
+  switch (test) {
+  case SweepTest::scan:
+    return "scan";
+  case SweepTest::temporal:
+    return "temporal";
+  case SweepTest::spatial:
+    return "spatial";
+  case SweepTest::simultaneity:
+    break;
+  }
+  return "simultaneity";
+}
+} // namespace
+
+const core::OptionTable<SpatialPoint>& SpatialPoint::options() {
+  using P = SpatialPoint;
+  static const auto table =
+      core::OptionTable<P>()
+          .include(&P::spatial, coincidence::SpatialConfig::options())
+          .add("group", &P::group, "", "spatial test: one source group of the catalogue")
+          .no_default("every group");
+  return table;
+}
+
+namespace {
+
+template <class Point>
+SweepAxis parse_axis_of(const std::string& text, SweepTest test) {
   const auto colon = text.find(':');
   if (colon == std::string::npos)
     throw core::FieldError("axis", "expected \"key: v1, v2, ...\" or \"key: first:last:count\", "
                                    "got \"" +
                                        text + "\"");
   SweepAxis axis{trim(std::string_view(text).substr(0, colon)), {}};
-  const auto* row = TimePoint::options().find(axis.key);
+  const auto* row = Point::options().find(axis.key);
   if (row == nullptr || row->spec.path)
     throw core::FieldError("axis", "\"" + axis.key +
                                        "\" is not a sweepable key of the test (an option that "
                                        "is not an input file; docs/cli.md)");
+  if (!sweep_key_applies(axis.key, test))
+    throw core::FieldError("axis",
+                           "\"" + axis.key + "\" is not a key of test = " + test_name(test));
   const std::string rest = trim(std::string_view(text).substr(colon + 1));
   const auto parts = core::split_names(rest);
   if (parts.size() == 1 && std::count(rest.begin(), rest.end(), ':') == 2) {
@@ -105,8 +165,9 @@ SweepAxis parse_axis(const std::string& text) {
   return axis;
 }
 
-SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
-  SweepGrid grid{axes, {}, {}};
+template <class Point>
+BasicSweepGrid<Point> make_grid_of(const Point& base, const std::vector<SweepAxis>& axes) {
+  BasicSweepGrid<Point> grid{axes, {}, {}};
   for (std::size_t i = 0; i < axes.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (axes[i].key == axes[j].key)
@@ -122,17 +183,53 @@ SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes) {
       idx[i] = rest % axes[i].values.size();
       rest /= axes[i].values.size();
     }
-    TimePoint point = base;
+    Point point = base;
     for (std::size_t i = 0; i < axes.size(); ++i) {
-      const auto& row = *TimePoint::options().find(axes[i].key);
+      const auto& row = *Point::options().find(axes[i].key);
       row.set(point, core::parse_text(row.spec, axes[i].values[idx[i]]));
     }
-    if (!point.delta_t)
-      throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
     grid.points.push_back(std::move(point));
     grid.value_index.push_back(std::move(idx));
   }
   return grid;
+}
+
+template <class Point>
+SweepAxes sweep_axes_of(const BasicSweepGrid<Point>& grid) {
+  SweepAxes out{grid.axes, {}, grid.value_index};
+  for (const auto& a : grid.axes)
+    out.spec.push_back(&Point::options().find(a.key)->spec);
+  return out;
+}
+
+} // namespace
+
+SweepAxis parse_axis(const std::string& text, SweepTest test) {
+  return test == SweepTest::spatial ? parse_axis_of<SpatialPoint>(text, test)
+                                    : parse_axis_of<TimePoint>(text, test);
+}
+
+SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes, SweepTest test) {
+  auto grid = make_grid_of(base, axes);
+  if (test == SweepTest::scan || test == SweepTest::temporal)
+    for (const auto& point : grid.points)
+      if (!point.delta_t)
+        throw core::FieldError("delta_t", "needed at every point: give it or sweep it");
+  return grid;
+}
+
+SpatialSweepGrid make_grid(const SpatialPoint& base, const std::vector<SweepAxis>& axes) {
+  auto grid = make_grid_of(base, axes);
+  for (const auto& point : grid.points)
+    coincidence::validate(point.spatial);
+  return grid;
+}
+
+SweepAxes sweep_axes(const SweepGrid& grid) {
+  return sweep_axes_of(grid);
+}
+SweepAxes sweep_axes(const SpatialSweepGrid& grid) {
+  return sweep_axes_of(grid);
 }
 
 double effective_trials(double p_min, double post) noexcept {
@@ -190,7 +287,8 @@ struct EngineGroup {
   std::size_t input = 0;
   sky::RegionShape region{};
   std::vector<double> flare_cut, delta_t, factor;
-  std::unique_ptr<coincidence::ScanEngine> engine;
+  //! Owned, or (run_scan_campaign) the caller's, held without ownership.
+  std::shared_ptr<const coincidence::ScanEngine> engine;
   std::vector<std::size_t> points, cell; //!< sweep point and its engine grid index
   std::vector<double> r0;
   std::vector<std::int64_t> n_pairs;
@@ -224,8 +322,8 @@ std::vector<EngineGroup> make_engines(const SweepGrid& grid, const SweepInputs& 
   }
   for (auto& g : groups) {
     const auto& in = inputs.inputs[g.input];
-    g.engine = std::make_unique<coincidence::ScanEngine>(in.series, in.alerts, g.delta_t, g.factor,
-                                                         g.region, g.flare_cut);
+    g.engine = std::make_shared<const coincidence::ScanEngine>(in.series, in.alerts, g.delta_t,
+                                                               g.factor, g.region, g.flare_cut);
     for (auto p : g.points) {
       const auto& pt = grid.points[p];
       g.cell.push_back((index_of(g.flare_cut, pt.in.flare_cut) * g.delta_t.size() +
@@ -310,11 +408,145 @@ void check_sweep(SweepTest test, const SweepGrid& grid, const SweepInputs& input
     (void)control_groups(grid, inputs, false);
 }
 
+namespace {
+
+//! `nuflare scan`'s archive layout (docs/archive-format.md, /scan), which a
+//! scan keeps now that it runs on the sweep: the grid's ΔT and factor per
+//! column and the number of alerts.
+struct ScanLayout {
+  std::size_t n_alerts = 0;
+  std::vector<double> delta_t_days, factor;
+};
+
+//! The trials and the look-elsewhere of a time-test sweep whose columns
+//! (`res.point_of`, temporal: `res.shift_days`) and engines are set up:
+//! `first_col[p]` is point p's first column, `n_alerts[i]` the alerts of
+//! input i (the RAs a scan trial scrambles). Writes /sweep, or /scan with a
+//! `scan_layout`.
+void run_time_columns(io::Archive& archive, MPI_Comm comm, SweepResult& res, std::size_t n_points,
+                      std::string_view axes, std::vector<EngineGroup>& scans,
+                      std::vector<ControlGroup>& controls,
+                      const std::vector<std::size_t>& first_col,
+                      const std::vector<std::size_t>& n_alerts,
+                      const TemporalCampaignConfig& config, const ScanLayout* scan_layout) {
+  const SweepTest test = res.test;
+  const std::size_t k_n = res.point_of.size();
+  res.observed.resize(k_n);
+  res.n_pairs.resize(k_n);
+  std::vector<std::vector<double>> ra(n_alerts.size());
+  // `scrambled` false: the observed sky; true: trial g's.
+  const auto evaluate = [&](bool scrambled, std::uint64_t g, std::span<double> stat,
+                            std::span<std::int64_t> pairs) {
+    if (test == SweepTest::scan) {
+      // One scramble per alert selection serves every point (docs/methods.md
+      // "Sweeps"): the stream and counter are `nuflare scan`'s.
+      if (scrambled)
+        for (std::size_t i = 0; i < ra.size(); ++i) {
+          ra[i].resize(n_alerts[i]);
+          scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra[i]);
+        }
+      for (auto& e : scans) {
+        e.engine->evaluate(ra[e.input], e.r0, e.n_pairs);
+        for (std::size_t j = 0; j < e.points.size(); ++j) {
+          stat[e.points[j]] = e.r0[e.cell[j]];
+          pairs[e.points[j]] = e.n_pairs[e.cell[j]];
+        }
+      }
+      return;
+    }
+    // One control draw per (inputs, factor, region) serves its points: the
+    // stream and counter are `nuflare temporal`'s.
+    for (auto& c : controls) {
+      if (scrambled)
+        draw_control(config.seed, g, c.pool.size(), n_alerts[c.input], c.drawn_pool, c.drawn_alert);
+      for (std::size_t j = 0; j < c.points.size(); ++j) {
+        const std::size_t p = c.points[j], b = first_col[p], e = first_col[p + 1];
+        const auto out = stat.subspan(b, e - b);
+        if (scrambled)
+          c.engines[j]->evaluate(c.drawn_pool, c.drawn_alert, out);
+        else
+          c.engines[j]->evaluate_pairs(c.pairs, out);
+        std::fill(pairs.begin() + static_cast<std::ptrdiff_t>(b),
+                  pairs.begin() + static_cast<std::ptrdiff_t>(e),
+                  static_cast<std::int64_t>(scrambled ? c.n_sources : c.pairs.size()));
+      }
+    }
+  };
+  evaluate(false, 0, res.observed, res.n_pairs);
+
+  const bool scan = test == SweepTest::scan;
+  const std::string what = scan ? "R(0)" : "R(t)";
+  if (scan_layout != nullptr) {
+    // `nuflare scan`'s layout, name for name.
+    if (!archive.exists("/scan")) {
+      archive.create_group("/scan");
+      archive.set_attribute("/scan", "n_alerts", static_cast<std::int64_t>(scan_layout->n_alerts));
+      archive.write_vector("/scan/delta_t_days", scan_layout->delta_t_days, "d",
+                           "ΔT of each grid point");
+      archive.write_vector("/scan/factor", scan_layout->factor, "",
+                           "containment factor of each grid point");
+      archive.write_vector("/scan/r0_observed", res.observed, "", "observed R(0) per grid point");
+      archive.write_vector("/scan/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
+                           "pairs", "observed (source, alert) pairs per grid point");
+    }
+  } else if (!archive.exists("/sweep")) {
+    archive.create_group("/sweep");
+    archive.set_attribute("/sweep", "test", std::string(scan ? "scan" : "temporal"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(n_points));
+    archive.set_attribute("/sweep", "axes", std::string(axes));
+    archive.write_vector("/sweep/statistic_observed", res.observed, "",
+                         "observed " + what + " per column (point" +
+                             (scan ? ")" : " and shift, shift fastest)"));
+    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
+                         "pairs", "observed (source, alert) pairs per column");
+  }
+  RunnerOptions ro = config.runner;
+  ro.label = scan_layout != nullptr ? "scan trials" : "sweep trials";
+  TrialRunner runner(archive, comm, scan_layout != nullptr ? "/scan" : "/sweep", config.n_trials,
+                     ro);
+  const std::size_t i_s =
+      scan_layout != nullptr
+          ? runner.add<double>("r0", k_n, "", "R(0) per trial (scrambled alert RAs) and grid point")
+          : runner.add<double>("statistic", k_n, "",
+                               what + " per trial (" +
+                                   (scan ? "scrambled alert RAs" : "control samples") +
+                                   ") and column");
+  const std::size_t i_n =
+      scan_layout != nullptr
+          ? runner.add<std::int64_t>("n_pairs", k_n, "pairs", "pairs per trial and grid point")
+          : runner.add<std::int64_t>("n_pairs", k_n, "pairs",
+                                     scan ? "pairs per trial and column"
+                                          : "control sources per trial and column");
+  runner.run(
+      [&](std::uint64_t g, TrialRows& rows) { evaluate(true, g, rows.f64[i_s], rows.i64[i_n]); });
+  const auto trials = runner.gather<double>(i_s);
+  // Per-trial min p over this rank's share of the columns, combined exactly.
+  const auto share = work_range(k_n, comm_rank(comm), comm_size(comm));
+  auto min_p = trial_min_p(trials, k_n, share.begin, share.end);
+  if (!min_p.empty())
+    allreduce(std::span<double>(min_p), MPI_MIN, comm);
+  res.le = look_elsewhere(res.observed, trials, min_p);
+  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    res.trial_mean.push_back(finite_mean(col));
+  }
+}
+
+} // namespace
+
 SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepGrid& grid,
                                const SweepInputs& inputs, const TemporalCampaignConfig& config,
                                SweepTest test) {
+  std::vector<std::size_t> n_alerts;
+  for (const auto& in : inputs.inputs)
+    n_alerts.push_back(in.alerts.size());
+  std::string axes;
+  for (const auto& a : grid.axes)
+    axes += (axes.empty() ? "" : ",") + a.key;
   SweepResult res;
-  res.grid = grid;
+  res.grid = sweep_axes(grid);
   res.test = test;
   // Columns: one per point (scan) or per (point, shift) (temporal).
   std::vector<EngineGroup> scans;
@@ -340,88 +572,342 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
       first_col[p + 1] = res.point_of.size();
     }
   }
-  const std::size_t k_n = res.point_of.size();
-  res.observed.resize(k_n);
-  res.n_pairs.resize(k_n);
-  std::vector<std::vector<double>> ra(inputs.inputs.size());
-  // `scrambled` false: the observed sky; true: trial g's.
-  const auto evaluate = [&](bool scrambled, std::uint64_t g, std::span<double> stat,
-                            std::span<std::int64_t> pairs) {
-    if (test == SweepTest::scan) {
-      // One scramble per alert selection serves every point (docs/methods.md
-      // "Sweeps"): the stream and counter are `nuflare scan`'s.
-      if (scrambled)
-        for (std::size_t i = 0; i < ra.size(); ++i) {
-          ra[i].resize(inputs.inputs[i].alerts.size());
-          scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra[i]);
-        }
-      for (auto& e : scans) {
-        e.engine->evaluate(ra[e.input], e.r0, e.n_pairs);
-        for (std::size_t j = 0; j < e.points.size(); ++j) {
-          stat[e.points[j]] = e.r0[e.cell[j]];
-          pairs[e.points[j]] = e.n_pairs[e.cell[j]];
-        }
-      }
-      return;
+  run_time_columns(archive, comm, res, grid.size(), axes, scans, controls, first_col, n_alerts,
+                   config, nullptr);
+  return res;
+}
+
+ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
+                             const coincidence::ScanEngine& engine,
+                             const TemporalCampaignConfig& config) {
+  // The scan is the sweep over its ΔT × factor grid (ΔT outermost): one
+  // engine group whose cells are the grid points in order, the same
+  // stream and counter, the /scan layout.
+  const std::size_t k_n = engine.n_points(), n_f = engine.factors().size(),
+                    n_dt = engine.delta_t_days().size();
+  ScanLayout layout{engine.n_alerts(), {}, {}};
+  SweepResult res;
+  res.test = SweepTest::scan;
+  SweepAxis dt{"delta_t", {}}, f{"factor", {}};
+  for (double v : engine.delta_t_days())
+    dt.values.push_back(core::canonical_text(v));
+  for (double v : engine.factors())
+    f.values.push_back(core::canonical_text(v));
+  res.grid.axes = {dt, f};
+  for (const auto& a : res.grid.axes)
+    res.grid.spec.push_back(&TimePoint::options().find(a.key)->spec);
+  EngineGroup group;
+  // Held, not owned: the caller's engine outlives the call.
+  group.engine = std::shared_ptr<const coincidence::ScanEngine>(
+      std::shared_ptr<const coincidence::ScanEngine>(), &engine);
+  group.r0.resize(k_n);
+  group.n_pairs.resize(k_n);
+  std::vector<std::size_t> first_col(k_n + 1, 0);
+  for (std::size_t k = 0; k < k_n; ++k) {
+    // Flare cut outermost, then ΔT, then factor (coincidence/temporal_scan.hpp).
+    layout.delta_t_days.push_back(engine.delta_t_days()[(k / n_f) % n_dt]);
+    layout.factor.push_back(engine.factors()[k % n_f]);
+    res.grid.value_index.push_back({(k / n_f) % n_dt, k % n_f});
+    res.point_of.push_back(k);
+    group.points.push_back(k);
+    group.cell.push_back(k);
+    first_col[k + 1] = k + 1;
+  }
+  std::vector<EngineGroup> scans;
+  scans.push_back(std::move(group));
+  std::vector<ControlGroup> controls;
+  run_time_columns(archive, comm, res, k_n, "delta_t,factor", scans, controls, first_col,
+                   {engine.n_alerts()}, config, &layout);
+  ScanResult out;
+  out.delta_t_days = std::move(layout.delta_t_days);
+  out.factor = std::move(layout.factor);
+  out.r0 = std::move(res.observed);
+  out.n_pairs = std::move(res.n_pairs);
+  out.r0_trial_mean = std::move(res.trial_mean);
+  out.p_value = std::move(res.le.p_value);
+  out.post_trial_p = res.le.post_trial_p;
+  out.best = res.le.best;
+  return out;
+}
+
+// --- the spatial test (blazar paper §6.3) ---
+
+SpatialSweepInputs read_spatial_sweep_inputs(const SpatialSweepGrid& grid,
+                                             const std::vector<std::string>& events,
+                                             const std::string& sources, MPI_Comm comm) {
+  // The events on rank 0 only: SharedSpatialIndex alone needs them.
+  auto in = read_spatial_inputs(events, sources, comm, Deliver::first_rank);
+  SpatialSweepInputs out;
+  out.catalog = std::move(in.catalog);
+  out.groups = std::move(in.groups);
+  out.files = std::move(in.files);
+  // One index per distinct event selection: the points that differ only in
+  // their group share it (and every threshold of a point is one index's).
+  const auto same = [](const coincidence::SpatialConfig& a, const coincidence::SpatialConfig& b) {
+    return a.log10e_min == b.log10e_min && a.log10e_max == b.log10e_max &&
+           a.log10e_step == b.log10e_step && a.max_angerr_deg == b.max_angerr_deg &&
+           a.angerr_scale == b.angerr_scale;
+  };
+  for (const auto& p : grid.points) {
+    auto it = std::find_if(out.selections.begin(), out.selections.end(),
+                           [&](const auto& s) { return same(s, p.spatial); });
+    if (it == out.selections.end()) {
+      out.selections.push_back(p.spatial);
+      out.index.push_back(std::make_unique<SharedSpatialIndex>(comm, in.events, p.spatial));
+      it = out.selections.end() - 1;
     }
-    // One control draw per (inputs, factor, region) serves its points: the
-    // stream and counter are `nuflare temporal`'s.
-    for (auto& c : controls) {
-      if (scrambled)
-        draw_control(config.seed, g, c.pool.size(), inputs.inputs[c.input].alerts.size(),
-                     c.drawn_pool, c.drawn_alert);
-      for (std::size_t j = 0; j < c.points.size(); ++j) {
-        const std::size_t p = c.points[j], b = first_col[p], e = first_col[p + 1];
-        const auto out = stat.subspan(b, e - b);
-        if (scrambled)
-          c.engines[j]->evaluate(c.drawn_pool, c.drawn_alert, out);
+    out.of_point.push_back(static_cast<std::size_t>(it - out.selections.begin()));
+    std::vector<std::size_t> groups;
+    for (std::size_t j = 0; j < out.groups.size(); ++j)
+      if (p.group.empty() || out.groups[j].name == p.group)
+        groups.push_back(j);
+    if (groups.empty())
+      throw core::InputError(sources, 0, "group",
+                             "no source group \"" + p.group + "\" in the catalogue");
+    out.groups_of.push_back(std::move(groups));
+  }
+  return out;
+}
+
+namespace {
+
+//! One counter per (index, group) that some point uses: the tables of the
+//! group's declinations over that index, and where its counts go.
+struct SpatialCell {
+  std::size_t index = 0, group = 0;
+  std::size_t table = 0; //!< the group's place in its index's SharedSpatialTables
+  std::unique_ptr<coincidence::SpatialCounter> counter;
+  std::vector<std::size_t> first_col; //!< per point using it: its column of threshold 0
+  std::vector<std::int64_t> counts;   //!< scratch [skies × thresholds]
+};
+
+} // namespace
+
+SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                       const SpatialSweepGrid& grid, const SpatialSweepInputs& in,
+                                       const TemporalCampaignConfig& config) {
+  SweepResult res;
+  res.grid = sweep_axes(grid);
+  res.test = SweepTest::spatial;
+  const auto decs = group_declinations(in.catalog, in.groups);
+  std::vector<SpatialCell> cells;
+  // Columns: per point, its groups (catalogue order), each with every
+  // threshold of the point's selection (thresholds fastest).
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& index = *in.index[in.of_point[p]];
+    for (auto j : in.groups_of[p]) {
+      auto it = std::find_if(cells.begin(), cells.end(), [&](const SpatialCell& c) {
+        return c.index == in.of_point[p] && c.group == j;
+      });
+      if (it == cells.end()) {
+        cells.push_back({in.of_point[p], j, 0, nullptr, {}, {}});
+        it = cells.end() - 1;
+      }
+      it->first_col.push_back(res.point_of.size());
+      for (std::size_t t = 0; t < index.n_thresholds(); ++t) {
+        res.point_of.push_back(p);
+        res.group.push_back(in.groups[j].name);
+        res.log10e_min.push_back(index.thresholds()[t]);
+        res.n_pairs.push_back(index.events_above()[t]);
+      }
+    }
+  }
+  // Per index the interval tables of the groups its points use, one copy
+  // per node built split over its ranks (collective: every rank has the
+  // same cells in the same order), as `nuflare spatial` builds them.
+  std::vector<std::unique_ptr<SharedSpatialTables>> tables;
+  for (std::size_t i = 0; i < in.index.size(); ++i) {
+    std::vector<std::vector<double>> dec;
+    for (auto& c : cells)
+      if (c.index == i) {
+        c.table = dec.size();
+        dec.push_back(decs[c.group]);
+      }
+    tables.push_back(std::make_unique<SharedSpatialTables>(comm, in.index[i]->view(), dec));
+  }
+  std::vector<bool> group_used(in.groups.size(), false);
+  for (auto& c : cells) {
+    c.counter = std::make_unique<coincidence::SpatialCounter>(in.index[c.index]->view(),
+                                                              tables[c.index]->group(c.table));
+    group_used[c.group] = true;
+  }
+  const std::size_t k_n = res.point_of.size();
+
+  // Every group's RAs for `n` skies: the observed sky (n = 1, no g) or the
+  // scrambled skies g[0..n), each as `nuflare spatial` trial g scrambles it.
+  std::vector<std::vector<double>> ra(in.groups.size());
+  const auto evaluate = [&](std::span<const std::uint64_t> g, std::size_t n,
+                            const std::function<std::span<double>(std::size_t)>& row) {
+    for (std::size_t j = 0; j < in.groups.size(); ++j) {
+      if (!group_used[j])
+        continue;
+      const auto& members = in.groups[j].members;
+      ra[j].resize(n * members.size());
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto sky = std::span<double>(ra[j]).subspan(k * members.size(), members.size());
+        if (g.empty())
+          for (std::size_t i = 0; i < members.size(); ++i)
+            sky[i] = in.catalog.ra_deg[members[i]];
         else
-          c.engines[j]->evaluate_pairs(c.pairs, out);
-        std::fill(pairs.begin() + static_cast<std::ptrdiff_t>(b),
-                  pairs.begin() + static_cast<std::ptrdiff_t>(e),
-                  static_cast<std::int64_t>(scrambled ? c.n_sources : c.pairs.size()));
+          scramble_ra(config.seed, g[k], sky);
+      }
+    }
+    for (auto& c : cells) {
+      const std::size_t n_thr = in.index[c.index]->n_thresholds();
+      const std::size_t n_src = in.groups[c.group].members.size();
+      c.counts.resize(n * n_thr);
+      // Skies per counter call as `nuflare spatial` (its tables stay in the cache).
+      constexpr std::size_t BATCH = 256;
+      for (std::size_t first = 0; first < n; first += BATCH) {
+        const std::size_t m = std::min(BATCH, n - first);
+        c.counter->count(std::span<const double>(ra[c.group]).subspan(first * n_src, m * n_src),
+                         std::span<std::int64_t>(c.counts).subspan(first * n_thr, m * n_thr));
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto out = row(k);
+        for (auto col : c.first_col)
+          for (std::size_t t = 0; t < n_thr; ++t)
+            out[col + t] = static_cast<double>(c.counts[k * n_thr + t]);
       }
     }
   };
-  evaluate(false, 0, res.observed, res.n_pairs);
+  res.observed.resize(k_n);
+  evaluate({}, 1, [&](std::size_t) { return std::span<double>(res.observed); });
 
-  const bool scan = test == SweepTest::scan;
-  const std::string what = scan ? "R(0)" : "R(t)";
   if (!archive.exists("/sweep")) {
     archive.create_group("/sweep");
-    archive.set_attribute("/sweep", "test", std::string(scan ? "scan" : "temporal"));
+    archive.set_attribute("/sweep", "test", std::string("spatial"));
+    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
+    std::string axes;
+    for (const auto& a : grid.axes)
+      axes += (axes.empty() ? "" : ",") + a.key;
+    archive.set_attribute("/sweep", "axes", axes);
+    archive.write_vector("/sweep/statistic_observed", res.observed, "events",
+                         "observed N per column (point, group, threshold; threshold fastest)");
+    archive.write_vector("/sweep/n_events_above", std::span<const std::int64_t>(res.n_pairs),
+                         "events", "selected tracks above each column's threshold");
+  }
+  RunnerOptions ro = config.runner;
+  ro.label = "sweep trials";
+  // As `nuflare spatial`: a round of a few thousand skies between the ranks'
+  // synchronisations.
+  ro.round_trials = std::max<std::uint64_t>(ro.round_trials, 2048);
+  TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
+  const std::size_t i_s = runner.add<double>("statistic", k_n, "events",
+                                             "N per trial (RA-scrambled sources) and column");
+  runner.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
+    evaluate(g, g.size(), [&](std::size_t k) { return rows[k].f64[i_s]; });
+  });
+  const auto trials = runner.gather<double>(i_s);
+  // Every rank holds every trial: the per-trial minimum over all columns here.
+  res.le = look_elsewhere(res.observed, trials, trial_min_p(trials, k_n, 0, k_n));
+  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    res.trial_mean.push_back(finite_mean(col));
+  }
+  return res;
+}
+
+// --- the simultaneity test (blazar paper §6.2) ---
+
+SimultaneitySweepInputs read_simultaneity_sweep_inputs(const SweepGrid& grid,
+                                                       const std::string& sources,
+                                                       const std::string& rho, MPI_Comm comm) {
+  SimultaneitySweepInputs out;
+  std::vector<std::vector<std::string>> keys; // each distinct alert selection, as text
+  for (const auto& p : grid.points) {
+    std::vector<std::string> key{p.in.alerts};
+    for (const auto& row : io::AlertSelection::options().rows())
+      key.push_back(core::canonical_text(row.get(p.in.alert_selection)));
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      auto in = read_simultaneity_inputs(p.in.alerts, p.in.alert_selection, sources, rho, comm);
+      if (keys.empty()) {
+        out.sources = std::move(in.sources);
+        out.files = {sources, rho};
+      }
+      if (std::find(out.files.begin(), out.files.end(), p.in.alerts) == out.files.end())
+        out.files.emplace_back(p.in.alerts);
+      out.alerts.push_back(std::move(in.alerts));
+      keys.push_back(std::move(key));
+      it = keys.end() - 1;
+    }
+    out.of_point.push_back(static_cast<std::size_t>(it - keys.begin()));
+  }
+  return out;
+}
+
+SweepResult run_simultaneity_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                            const SweepGrid& grid,
+                                            const SimultaneitySweepInputs& in,
+                                            const TemporalCampaignConfig& config) {
+  SweepResult res;
+  res.grid = sweep_axes(grid);
+  res.test = SweepTest::simultaneity;
+  const auto& sources = in.sources;
+  // The warm-spot subgroup and its pool depend on the catalogue alone: one
+  // draw per trial serves every point (its column repeats at every point).
+  const auto split = coincidence::warm_spot_split(sources);
+  if (split.warm.size() > split.pool.size())
+    throw core::ConfigError("simultaneity: more warm-spot sources than others to draw from");
+  for (std::size_t p = 0; p < grid.size(); ++p) {
+    const auto& pt = grid.points[p];
+    const auto region =
+        coincidence::region_subgroups(sources, in.alerts[in.of_point[p]], pt.factor, pt.split_deg);
+    for (const char* sub : {"warm_spot", "region_near", "region_far"}) {
+      res.point_of.push_back(p);
+      res.subgroup.emplace_back(sub);
+    }
+    res.observed.insert(res.observed.end(), {coincidence::mean_rho(sources, split.warm),
+                                             coincidence::mean_rho(sources, region.near),
+                                             coincidence::mean_rho(sources, region.far)});
+    res.n_pairs.insert(res.n_pairs.end(), {static_cast<std::int64_t>(split.warm.size()),
+                                           static_cast<std::int64_t>(region.near.size()),
+                                           static_cast<std::int64_t>(region.far.size())});
+  }
+  const std::size_t k_n = res.point_of.size();
+  if (!archive.exists("/sweep")) {
+    archive.create_group("/sweep");
+    archive.set_attribute("/sweep", "test", std::string("simultaneity"));
     archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
     std::string axes;
     for (const auto& a : grid.axes)
       axes += (axes.empty() ? "" : ",") + a.key;
     archive.set_attribute("/sweep", "axes", axes);
     archive.write_vector("/sweep/statistic_observed", res.observed, "",
-                         "observed " + what + " per column (point" +
-                             (scan ? ")" : " and shift, shift fastest)"));
-    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "pairs", "observed (source, alert) pairs per column");
+                         "observed mean ρ per column (point; warm_spot, region_near, region_far)");
+    archive.write_vector("/sweep/n_sources_observed", std::span<const std::int64_t>(res.n_pairs),
+                         "sources", "sources in each column's subgroup");
   }
   RunnerOptions ro = config.runner;
   ro.label = "sweep trials";
   TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
   const std::size_t i_s = runner.add<double>(
-      "statistic", k_n, "",
-      what + " per trial (" + (scan ? "scrambled alert RAs" : "control samples") + ") and column");
-  const std::size_t i_n = runner.add<std::int64_t>("n_pairs", k_n, "pairs",
-                                                   scan ? "pairs per trial and column"
-                                                        : "control sources per trial and column");
-  runner.run(
-      [&](std::uint64_t g, TrialRows& rows) { evaluate(true, g, rows.f64[i_s], rows.i64[i_n]); });
+      "statistic", k_n, "", "mean ρ per trial (drawn warm spots, scrambled alert RAs) and column");
+  std::vector<std::vector<double>> ra(in.alerts.size());
+  std::vector<std::uint32_t> scratch;
+  runner.run([&](std::uint64_t g, TrialRows& rows) {
+    const auto out = rows.f64[i_s];
+    // The streams and counter of `nuflare simultaneity` trial g: one
+    // warm-spot draw, and one RA scramble per alert selection.
+    const double warm = warm_spot_trial(config.seed, g, sources, split, scratch);
+    for (std::size_t i = 0; i < ra.size(); ++i) {
+      ra[i].resize(in.alerts[i].size());
+      scramble_alert_ra(config.seed, SIMULTANEITY_RA_STREAM, g, ra[i]);
+    }
+    for (std::size_t p = 0; p < grid.size(); ++p) {
+      const auto& pt = grid.points[p];
+      const auto sub = coincidence::region_subgroups(sources, in.alerts[in.of_point[p]], pt.factor,
+                                                     pt.split_deg, ra[in.of_point[p]]);
+      out[3 * p] = warm;
+      out[3 * p + 1] = coincidence::mean_rho(sources, sub.near);
+      out[3 * p + 2] = coincidence::mean_rho(sources, sub.far);
+    }
+  });
   const auto trials = runner.gather<double>(i_s);
-  // Per-trial min p over this rank's share of the columns, combined exactly.
-  int rank = 0, size = 1;
-  rank = comm_rank(comm);
-  size = comm_size(comm);
-  const auto share = work_range(k_n, rank, size);
-  auto min_p = trial_min_p(trials, k_n, share.begin, share.end);
-  if (!min_p.empty())
-    allreduce(std::span<double>(min_p), MPI_MIN, comm);
-  res.le = look_elsewhere(res.observed, trials, min_p);
+  res.le = look_elsewhere(res.observed, trials, trial_min_p(trials, k_n, 0, k_n));
   std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
   for (std::size_t k = 0; k < k_n; ++k) {
     for (std::size_t i = 0; i < col.size(); ++i)
@@ -435,10 +921,10 @@ namespace {
 
 //! The axis columns of `points` (indices into the grid): numbers for real
 //! keys, text otherwise.
-void axis_columns(const SweepGrid& grid, const std::vector<std::size_t>& points, io::Table& t) {
+void axis_columns(const SweepAxes& grid, const std::vector<std::size_t>& points, io::Table& t) {
   for (std::size_t a = 0; a < grid.axes.size(); ++a) {
     const auto& axis = grid.axes[a];
-    const auto& spec = TimePoint::options().find(axis.key)->spec;
+    const auto& spec = *grid.spec[a];
     if (spec.kind == core::Kind::real) {
       std::vector<double> v;
       for (auto p : points)
@@ -455,27 +941,88 @@ void axis_columns(const SweepGrid& grid, const std::vector<std::size_t>& points,
 
 } // namespace
 
+namespace {
+
+constexpr const char* COLUMNS_HELP =
+    "statistics tried: points (scan), points × shifts (temporal), points × groups × "
+    "thresholds (spatial) or points × 3 subgroups (simultaneity)";
+
+//! The words of each test's columns in the tables.
+struct Words {
+  const char* count;      //!< the column of observed pairs or events
+  const char* count_help; //!< its description
+  const char* statistic;  //!< the observed statistic
+  const char* trial_mean; //!< the trials' mean
+};
+Words words(SweepTest test) {
+  switch (test) {
+  case SweepTest::scan:
+    return {"n_pairs", "observed (source, alert) pairs", "observed R(0) (blazar paper eq. 1)",
+            "mean R(0) of the alert-RA scrambles"};
+  case SweepTest::temporal:
+    return {"n_pairs", "observed (source, alert) pairs", "observed R(t) (blazar paper eq. 1)",
+            "mean R(t) of the control trials"};
+  case SweepTest::simultaneity:
+    return {"n_sources", "sources in the subgroup", "observed mean simultaneity ratio ρ",
+            "mean ρ of the trials"};
+  case SweepTest::spatial:
+    break;
+  }
+  return {"n_events_above", "selected tracks above the threshold",
+          "observed N: tracks with a source of the group in their circle (blazar paper §6.3)",
+          "mean N of the RA-scrambled skies"};
+}
+
+//! The columns that tell a point's columns apart (temporal: the shift;
+//! spatial: the group and the threshold), at the columns `cols`.
+void within_point_columns(const SweepResult& r, const std::vector<std::size_t>& cols,
+                          io::Table& t) {
+  const auto pick = [&](const auto& v) {
+    std::remove_cvref_t<decltype(v)> out;
+    for (auto c : cols)
+      out.push_back(v[c]);
+    return out;
+  };
+  if (r.test == SweepTest::temporal)
+    t.columns.push_back({"shift_days", pick(r.shift_days), "d", "shift t of the light curves"});
+  if (r.test == SweepTest::simultaneity)
+    t.columns.push_back(
+        {"subgroup", pick(r.subgroup), "", "potential-neutrino-source subgroup (Table 1)"});
+  if (r.test == SweepTest::spatial) {
+    // A `group` axis already names each column's group.
+    const bool group_axis = std::any_of(r.grid.axes.begin(), r.grid.axes.end(),
+                                        [](const SweepAxis& a) { return a.key == "group"; });
+    if (!group_axis)
+      t.columns.push_back({"group", pick(r.group), "", "source group"});
+    t.columns.push_back(
+        {"log10e_min", pick(r.log10e_min), "log10(E/GeV)", "energy threshold (reconstructed)"});
+  }
+}
+
+} // namespace
+
 io::Table sweep_points_table(const SweepResult& r) {
   io::Table t;
   if (r.grid.axes.empty())
     t.columns.push_back(
         {"point", std::vector<std::int64_t>(r.point_of.size(), 0), "", "sweep point"});
   axis_columns(r.grid, r.point_of, t);
-  if (r.test == SweepTest::temporal)
-    t.columns.push_back({"shift_days", r.shift_days, "d", "shift t of the light curves"});
+  std::vector<std::size_t> all(r.point_of.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  within_point_columns(r, all, t);
   std::vector<std::int64_t> best(r.point_of.size(), 0);
   if (!r.point_of.empty() && !std::isnan(r.le.p_min))
     best[r.le.best] = 1;
-  t.columns.push_back({"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"});
-  const bool scan = r.test == SweepTest::scan;
-  t.columns.push_back(
-      {"statistic", r.observed, "",
-       scan ? "observed R(0) (blazar paper eq. 1)" : "observed R(t) (blazar paper eq. 1)"});
-  t.columns.push_back(
-      {"trial_mean", r.trial_mean, "",
-       scan ? "mean R(0) of the alert-RA scrambles" : "mean R(t) of the control trials"});
+  const auto w = words(r.test);
+  t.columns.push_back({w.count, r.n_pairs,
+                       r.test == SweepTest::spatial        ? "events"
+                       : r.test == SweepTest::simultaneity ? "sources"
+                                                           : "pairs",
+                       w.count_help});
+  t.columns.push_back({"statistic", r.observed, "", w.statistic});
+  t.columns.push_back({"trial_mean", r.trial_mean, "", w.trial_mean});
   t.columns.push_back({"p_value", r.le.p_value, "", "pre-trial (M+1)/(N+1)"});
-  t.columns.push_back({"best", best, "", "1 for the point with the smallest pre-trial p"});
+  t.columns.push_back({"best", best, "", "1 for the column with the smallest pre-trial p"});
   return t;
 }
 
@@ -486,12 +1033,10 @@ io::Table sweep_summary_table(const SweepResult& r) {
                        "grid points tried"});
   t.columns.push_back({"n_columns",
                        std::vector<std::int64_t>{static_cast<std::int64_t>(r.point_of.size())}, "",
-                       "statistics tried: points (scan) or points × shifts (temporal)"});
+                       COLUMNS_HELP});
   if (!r.point_of.empty()) {
     axis_columns(r.grid, {r.point_of[r.le.best]}, t);
-    if (r.test == SweepTest::temporal)
-      t.columns.push_back({"shift_days", std::vector<double>{r.shift_days[r.le.best]}, "d",
-                           "shift of the best column"});
+    within_point_columns(r, {r.le.best}, t);
   }
   t.columns.push_back(
       {"p_min", std::vector<double>{r.le.p_min}, "", "smallest pre-trial p (the best point)"});
@@ -583,11 +1128,11 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
   io::Table summary;
   summary.columns.push_back(
       {"n_points", std::vector<std::int64_t>{n_points}, "", "grid points tried"});
-  summary.columns.push_back({"n_columns", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)},
-                             "", "statistics tried: points (scan) or points × shifts (temporal)"});
+  summary.columns.push_back(
+      {"n_columns", std::vector<std::int64_t>{static_cast<std::int64_t>(k_n)}, "", COLUMNS_HELP});
   for (const auto& c : points.columns) {
-    if (c.name == "n_pairs")
-      break; // the axes (and shift) come first
+    if (c.name == "n_pairs" || c.name == "n_events_above" || c.name == "n_sources")
+      break; // the axes (and shift, or group and threshold) come first
     if (c.name == "point")
       continue;
     auto one = c;
@@ -607,16 +1152,36 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
   using S = SweepRun;
   static const auto table =
       core::OptionTable<S>()
-          .choice("test", &S::test, {{"scan", SweepTest::scan}, {"temporal", SweepTest::temporal}},
+          .choice("test", &S::test,
+                  {{"scan", SweepTest::scan},
+                   {"temporal", SweepTest::temporal},
+                   {"spatial", SweepTest::spatial},
+                   {"simultaneity", SweepTest::simultaneity}},
                   "the statistic: scan = R(0) with alert-RA scrambles (as nuflare scan, blazar "
                   "paper §5.1.1); temporal = R(t) at every shift with control-sample trials (as "
-                  "nuflare temporal, §5.1.2)")
+                  "nuflare temporal, §5.1.2); spatial = tracks around source groups with "
+                  "RA-scrambled sources (as nuflare spatial, §6.3); simultaneity = mean ρ of the "
+                  "subgroups (as nuflare simultaneity, §6.2)")
           .add("axis", &S::axis, "",
                "an axis \"key: v1, v2, ...\" or \"key: first:last:count\" (repeat for more)")
           .composing()
-          .include(&S::point, TimePoint::options())
+          .add("sources", &S::sources, "",
+               "source catalogue: as for nuflare scan (time tests) or nuflare spatial")
+          .required()
+          .paths()
           .include(&S::campaign, TemporalCampaignConfig::options())
-          .include(&S::out, OutputOptions::options());
+          .include(&S::out, OutputOptions::options())
+          .section(SWEEP_TIME_KEYS)
+          .include(&S::point, TimePoint::options())
+          .add("rho", &S::rho, "",
+               "simultaneity: CSV source,rho[,band,class] (e.g. the stdout of nuflare flares)")
+          .paths()
+          .no_default("required with test = simultaneity")
+          .section(SWEEP_SPATIAL_KEYS)
+          .add("events", &S::events, "", "IceCube track files (one per season; plain, .gz or .xz)")
+          .paths()
+          .no_default("required with test = spatial")
+          .include(&S::spatial, SpatialPoint::options());
   return table;
 }
 

@@ -158,56 +158,6 @@ void scramble_alert_ra(std::uint64_t seed, const char* stream, std::uint64_t g,
     ra = rng.uniform(0.0, 360.0);
 }
 
-ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
-                             const coincidence::ScanEngine& engine,
-                             const TemporalCampaignConfig& config) {
-  const std::size_t k_n = engine.n_points();
-  const std::size_t n_f = engine.factors().size();
-  ScanResult res;
-  res.r0.resize(k_n);
-  res.n_pairs.resize(k_n);
-  engine.evaluate({}, res.r0, res.n_pairs);
-  for (std::size_t d = 0; d < engine.delta_t_days().size(); ++d)
-    for (std::size_t f = 0; f < n_f; ++f) {
-      res.delta_t_days.push_back(engine.delta_t_days()[d]);
-      res.factor.push_back(engine.factors()[f]);
-    }
-
-  if (!archive.exists("/scan")) {
-    archive.create_group("/scan");
-    archive.set_attribute("/scan", "n_alerts", static_cast<std::int64_t>(engine.n_alerts()));
-    archive.write_vector("/scan/delta_t_days", res.delta_t_days, "d", "ΔT of each grid point");
-    archive.write_vector("/scan/factor", res.factor, "", "containment factor of each grid point");
-    archive.write_vector("/scan/r0_observed", res.r0, "", "observed R(0) per grid point");
-    archive.write_vector("/scan/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "pairs", "observed (source, alert) pairs per grid point");
-  }
-  RunnerOptions ro = config.runner;
-  ro.label = "scan trials";
-  TrialRunner runner(archive, comm, "/scan", config.n_trials, ro);
-  const std::size_t i_r =
-      runner.add<double>("r0", k_n, "", "R(0) per trial (scrambled alert RAs) and grid point");
-  const std::size_t i_n =
-      runner.add<std::int64_t>("n_pairs", k_n, "pairs", "pairs per trial and grid point");
-  std::vector<double> ra(engine.n_alerts());
-  runner.run([&](std::uint64_t g, TrialRows& rows) {
-    // One scramble (trial g) serves every grid point (docs/methods.md).
-    scramble_alert_ra(config.seed, SCAN_RA_STREAM, g, ra);
-    engine.evaluate(ra, rows.f64[i_r], rows.i64[i_n]);
-  });
-  const auto trials = runner.gather<double>(i_r);
-  per_point(trials, k_n, res.r0, res.p_value,
-            [&](const std::vector<double>& col) { res.r0_trial_mean.push_back(finite_mean(col)); });
-  res.post_trial_p = post_trial_p(res.p_value, partitioned_trial_min_p(comm, trials, k_n));
-  double best = std::numeric_limits<double>::infinity();
-  for (std::size_t k = 0; k < k_n; ++k)
-    if (res.p_value[k] < best) {
-      best = res.p_value[k];
-      res.best = k;
-    }
-  return res;
-}
-
 io::Table scan_summary_table(const ScanResult& r) {
   return with_p_columns(
       {
@@ -356,6 +306,25 @@ io::Table control_summary_table(const ControlResult& r) {
       "post-trial p of the smallest p over shifts (docs/methods.md)");
 }
 
+double warm_spot_trial(std::uint64_t seed, std::uint64_t g,
+                       std::span<const coincidence::RhoSource> sources,
+                       const coincidence::WarmSpotSplit& split,
+                       std::vector<std::uint32_t>& scratch) {
+  // The same number of non-warm-spot sources at random (paper §6.2): a
+  // partial Fisher-Yates shuffle of the pool's indices.
+  TrialRng rng(seed, SIMULTANEITY_WARM_STREAM, g);
+  scratch.resize(split.pool.size() + split.warm.size());
+  const auto idx = std::span<std::uint32_t>(scratch).first(split.pool.size());
+  const auto drawn = std::span<std::uint32_t>(scratch).subspan(split.pool.size());
+  std::iota(idx.begin(), idx.end(), 0u);
+  for (std::size_t j = 0; j < drawn.size(); ++j) {
+    const std::size_t r = j + rng.below(idx.size() - j);
+    std::swap(idx[j], idx[r]);
+    drawn[j] = split.pool[idx[j]];
+  }
+  return coincidence::mean_rho(sources, drawn);
+}
+
 SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm,
                                              std::span<const coincidence::RhoSource> sources,
                                              std::span<const io::Alert> alerts, double factor,
@@ -397,17 +366,9 @@ SimultaneityResult run_simultaneity_campaign(io::Archive& archive, MPI_Comm comm
   const std::size_t i_m =
       runner.add<double>("rho_mean", 3, "", "mean ρ per trial: warm_spot, region_near, region_far");
   std::vector<double> ra(alerts.size());
-  std::vector<std::uint32_t> idx(split.pool.size()), drawn(split.warm.size());
+  std::vector<std::uint32_t> scratch;
   runner.run([&](std::uint64_t g, TrialRows& rows) {
-    // Warm spots: the same number of non-warm-spot sources at random (paper §6.2).
-    TrialRng rng(config.seed, SIMULTANEITY_WARM_STREAM, g);
-    std::iota(idx.begin(), idx.end(), 0u);
-    for (std::size_t j = 0; j < drawn.size(); ++j) {
-      const std::size_t r = j + rng.below(idx.size() - j);
-      std::swap(idx[j], idx[r]);
-      drawn[j] = split.pool[idx[j]];
-    }
-    rows.f64[i_m][0] = coincidence::mean_rho(sources, drawn);
+    rows.f64[i_m][0] = warm_spot_trial(config.seed, g, sources, split, scratch);
     // Region subgroups: scrambled alert RAs.
     scramble_alert_ra(config.seed, SIMULTANEITY_RA_STREAM, g, ra);
     const auto sub = coincidence::region_subgroups(sources, alerts, factor, split_deg, ra);

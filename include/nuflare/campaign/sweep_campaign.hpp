@@ -1,6 +1,7 @@
 #pragma once
 //! A parameter sweep run as one campaign (docs/methods.md "Sweeps"): any grid
-//! of deck keys of a time test, every grid point evaluated on the same
+//! of deck keys of a test (scan, temporal, spatial, simultaneity), every grid
+//! point evaluated on the same
 //! scrambled skies (trial g draws TrialRng(seed, stream, g) whatever the
 //! point), so the look-elsewhere correction is exact: per trial the smallest
 //! pre-trial p over the points, and the post-trial p of the observed smallest
@@ -13,11 +14,14 @@
 //!
 //! Archive layout (docs/methods.md "Sweeps"):
 //!   /sweep attributes test, n_points, axes
-//!   /sweep/statistic_observed, /sweep/n_pairs_observed (per point)
-//!   /sweep/trials/statistic [N × K], /sweep/trials/n_pairs [N × K]
+//!   /sweep/statistic_observed, /sweep/n_pairs_observed (per column;
+//!   spatial: /sweep/n_events_above; simultaneity: /sweep/n_sources_observed)
+//!   /sweep/trials/statistic [N × K], /sweep/trials/n_pairs [N × K] (time tests)
 //!   /sweep/points: the point table; /sweep/summary: the best point
 #include "nuflare/campaign/inputs.hpp"
 #include "nuflare/campaign/run_output.hpp"
+#include "nuflare/campaign/shared_spatial.hpp"
+#include "nuflare/campaign/spatial_campaign.hpp"
 #include "nuflare/campaign/temporal_campaign.hpp"
 #include "nuflare/core/options.hpp"
 #include "nuflare/io/archive.hpp"
@@ -26,6 +30,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -35,9 +40,15 @@ namespace nuflare::campaign {
 
 //! The tests a sweep runs.
 enum class SweepTest {
-  scan,     //!< R(0) with alert-RA scrambles, as `nuflare scan` (paper §5.1.1, Fig. 3)
-  temporal, //!< R(t) at every shift with control trials, as `nuflare temporal` (§5.1.2)
+  scan,         //!< R(0) with alert-RA scrambles, as `nuflare scan` (paper §5.1.1, Fig. 3)
+  temporal,     //!< R(t) at every shift with control trials, as `nuflare temporal` (§5.1.2)
+  spatial,      //!< N_obs per group and threshold with RA scrambles, as `nuflare spatial` (§6.3)
+  simultaneity, //!< mean ρ per subgroup, as `nuflare simultaneity` (§6.2, Table 1)
 };
+
+//! Whether deck key `key` of `nuflare sweep` means something for `test`
+//! (keys of no test's point, such as trials and output, always do).
+[[nodiscard]] bool sweep_key_applies(const std::string& key, SweepTest test);
 
 //! What one point of a time-test sweep is: the selection of `nuflare scan`
 //! with one ΔT and one containment factor.
@@ -47,12 +58,23 @@ struct TimePoint {
   double factor = 1;
   std::optional<double> shift_step; //!< temporal test: shift step (default delta_t/2)
   double max_shift = 3600;          //!< temporal test: largest |shift|, days
+  double split_deg = 1;             //!< simultaneity: distance splitting the region subgroups [deg]
 
   //! Its keys: those an axis may name (docs/cli.md).
   static const core::OptionTable<TimePoint>& options();
 };
 
-//! One axis: a key of TimePoint and its values as text.
+//! What one point of a spatial sweep is: the event selection and thresholds
+//! of `nuflare spatial` and, optionally, one source group.
+struct SpatialPoint {
+  coincidence::SpatialConfig spatial;
+  std::string group; //!< one group of the catalogue; empty: every group
+
+  //! Its keys: those an axis may name (docs/cli.md).
+  static const core::OptionTable<SpatialPoint>& options();
+};
+
+//! One axis: a key of the test's point and its values as text.
 struct SweepAxis {
   std::string key;
   std::vector<std::string> values;
@@ -60,22 +82,31 @@ struct SweepAxis {
 
 //! Reads an axis `key: v1, v2, ...` or `key: first:last:count` (count values
 //! evenly spaced, both ends included; real keys only). The key must be a
-//! sweepable key of TimePoint (not an input file); each value must read as
-//! that key's value. Errors are core::FieldError naming `axis`.
-[[nodiscard]] SweepAxis parse_axis(const std::string& text);
+//! sweepable key of the test's point (TimePoint, or SpatialPoint for
+//! `spatial`; not an input file) that the test reads (sweep_key_applies);
+//! each value must read as that key's value.
+//! Errors are core::FieldError naming `axis`.
+[[nodiscard]] SweepAxis parse_axis(const std::string& text, SweepTest test = SweepTest::scan);
 
 //! The grid: the Cartesian product of the axes, the first axis outermost
 //! (so `delta_t` then `factor` orders the points as `nuflare scan`).
-struct SweepGrid {
+template <class Point>
+struct BasicSweepGrid {
   std::vector<SweepAxis> axes;
-  std::vector<TimePoint> points;                     //!< base with each axis value applied
+  std::vector<Point> points;                         //!< base with each axis value applied
   std::vector<std::vector<std::size_t>> value_index; //!< per point, the value of each axis
   [[nodiscard]] std::size_t size() const noexcept { return points.size(); }
 };
+using SweepGrid = BasicSweepGrid<TimePoint>;
+using SpatialSweepGrid = BasicSweepGrid<SpatialPoint>;
 
 //! The points of `axes` over `base`. No axis: one point (the base). A key
-//! named by two axes is a core::FieldError naming `axis`.
-[[nodiscard]] SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes);
+//! named by two axes is a core::FieldError naming `axis`; so is, for scan
+//! and temporal, a point without delta_t.
+[[nodiscard]] SweepGrid make_grid(const TimePoint& base, const std::vector<SweepAxis>& axes,
+                                  SweepTest test = SweepTest::scan);
+[[nodiscard]] SpatialSweepGrid make_grid(const SpatialPoint& base,
+                                         const std::vector<SweepAxis>& axes);
 
 // --- the exact look-elsewhere correction (pure; docs/methods.md "Sweeps") ---
 
@@ -101,16 +132,33 @@ struct LookElsewhere {
 
 // --- the campaign ---
 
-//! A sweep's results per column: a column is a point (scan) or a point and
-//! one of its shifts (temporal; the shifts of a point are consecutive).
+//! The axes of a grid without its points: what the tables print.
+struct SweepAxes {
+  std::vector<SweepAxis> axes;
+  std::vector<const core::OptionSpec*> spec;         //!< the row reading each axis's key
+  std::vector<std::vector<std::size_t>> value_index; //!< per point, the value of each axis
+  [[nodiscard]] std::size_t size() const noexcept { return value_index.size(); }
+};
+[[nodiscard]] SweepAxes sweep_axes(const SweepGrid& grid);
+[[nodiscard]] SweepAxes sweep_axes(const SpatialSweepGrid& grid);
+
+//! A sweep's results per column: a column is a point (scan), a point and one
+//! of its shifts (temporal; the shifts of a point are consecutive), or a
+//! point, one of its groups and one threshold (spatial; thresholds fastest),
+//! or a point and one of its three subgroups (simultaneity).
 struct SweepResult {
-  SweepGrid grid;
+  SweepAxes grid;
   SweepTest test = SweepTest::scan;
   std::vector<std::size_t> point_of; //!< grid point of each column
   std::vector<double> shift_days;    //!< temporal: shift of each column
+  std::vector<std::string> group;    //!< spatial: source group of each column
+  std::vector<double> log10e_min;    //!< spatial: energy threshold of each column
+  std::vector<std::string> subgroup; //!< simultaneity: subgroup of each column
   std::vector<double> observed;      //!< statistic per column
-  std::vector<std::int64_t> n_pairs; //!< observed pairs per column
-  std::vector<double> trial_mean;    //!< mean trial statistic per point
+  //! Observed pairs per column (spatial: tracks above the threshold;
+  //! simultaneity: sources in the subgroup).
+  std::vector<std::int64_t> n_pairs;
+  std::vector<double> trial_mean; //!< mean trial statistic per point
   LookElsewhere le;
 };
 
@@ -134,13 +182,71 @@ struct SweepInputs {
                                              const SweepGrid& grid, const SweepInputs& inputs,
                                              const TemporalCampaignConfig& config,
                                              SweepTest test = SweepTest::scan);
+
+//! The inputs of a spatial sweep, read once: the tracks, the catalogue and
+//! its groups, and one index per distinct event selection of the points.
+struct SpatialSweepInputs {
+  io::SourceCatalog catalog;
+  std::vector<SourceGroup> groups;                    //!< every group of the catalogue
+  std::vector<std::filesystem::path> files;           //!< hashed into the archive
+  std::vector<coincidence::SpatialConfig> selections; //!< distinct selections of the points
+  //! One per selection, one copy per node (as `nuflare spatial`'s).
+  std::vector<std::unique_ptr<SharedSpatialIndex>> index;
+  std::vector<std::size_t> of_point;               //!< selection of each point
+  std::vector<std::vector<std::size_t>> groups_of; //!< per point, its groups (catalogue order)
+};
+
+//! Reads the events and catalogue once per job (collective) and builds one
+//! index per distinct selection, one copy per node (SharedSpatialIndex); a point's `group` that the
+//! catalogue lacks is a core::InputError naming the catalogue. Errors before any archive exists.
+[[nodiscard]] SpatialSweepInputs read_spatial_sweep_inputs(const SpatialSweepGrid& grid,
+                                                           const std::vector<std::string>& events,
+                                                           const std::string& sources,
+                                                           MPI_Comm comm);
+
+//! Runs a spatial sweep (collective; docs/methods.md "Sweeps"): trial g puts
+//! every group's sources at the RAs of `nuflare spatial` trial g
+//! (scramble_ra: stream `spatial.ra`, counter g), and every point and
+//! threshold counts that same sky. Every rank returns the same result.
+[[nodiscard]] SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                                     const SpatialSweepGrid& grid,
+                                                     const SpatialSweepInputs& inputs,
+                                                     const TemporalCampaignConfig& config);
+
+//! The inputs of a simultaneity sweep: the catalogue with ρ, and the alerts
+//! once per distinct alert selection of the points.
+struct SimultaneitySweepInputs {
+  std::vector<coincidence::RhoSource> sources; //!< as read_simultaneity_inputs
+  std::vector<std::vector<io::Alert>> alerts;  //!< per distinct alert selection
+  std::vector<std::size_t> of_point;           //!< alert selection of each point
+  std::vector<std::filesystem::path> files;    //!< hashed into the archive
+};
+
+//! Reads the inputs once per distinct alert selection (collective; errors
+//! before any archive exists).
+[[nodiscard]] SimultaneitySweepInputs read_simultaneity_sweep_inputs(const SweepGrid& grid,
+                                                                     const std::string& sources,
+                                                                     const std::string& rho,
+                                                                     MPI_Comm comm);
+
+//! Runs a simultaneity sweep (collective; docs/methods.md "Sweeps"): trial
+//! g draws the warm-spot stand-ins and the alert RAs of `nuflare
+//! simultaneity` trial g (streams `simultaneity.warm_spot` and
+//! `simultaneity.alert_ra`, counter g), and every point's three subgroups
+//! are evaluated on them. Every rank returns the same result.
+[[nodiscard]] SweepResult run_simultaneity_sweep_campaign(io::Archive& archive, MPI_Comm comm,
+                                                          const SweepGrid& grid,
+                                                          const SimultaneitySweepInputs& inputs,
+                                                          const TemporalCampaignConfig& config);
+
 //! What run_sweep_campaign would refuse about the inputs (temporal: no pair at
 //! a factor, a control pool smaller than the sample), as a core::InputError,
 //! before any archive exists.
 void check_sweep(SweepTest test, const SweepGrid& grid, const SweepInputs& inputs);
 
-//! One row per point: each axis's value, n_pairs, statistic, trial mean,
-//! p_value, and a `best` flag.
+//! One row per column: each axis's value (temporal: shift_days; spatial:
+//! group, log10e_min), n_pairs (spatial: n_events_above), statistic, trial
+//! mean, p_value, and a `best` flag.
 [[nodiscard]] io::Table sweep_points_table(const SweepResult& result);
 //! One row: n_points, the best point's axis values, p_min, post_trial_p,
 //! sidak_p, n_eff.
@@ -163,11 +269,19 @@ struct MergedSweep {
 //! overlap; otherwise a core::InputError naming the archive and dataset.
 [[nodiscard]] MergedSweep merge_sweep_archives(const std::vector<std::string>& paths);
 
+//! The `--help` sections of the keys of one test only.
+inline constexpr const char* SWEEP_TIME_KEYS = "Time tests (test = scan, temporal, simultaneity)";
+inline constexpr const char* SWEEP_SPATIAL_KEYS = "Spatial test (test = spatial)";
+
 //! The settings of `nuflare sweep`.
 struct SweepRun {
   SweepTest test = SweepTest::scan;
-  std::vector<std::string> axis; //!< one `key: values` per axis
-  TimePoint point;
+  std::vector<std::string> axis;                 //!< one `key: values` per axis
+  std::string sources;                           //!< the source catalogue (every test)
+  TimePoint point;                               //!< time tests (point.in.sources is `sources`)
+  std::string rho;                               //!< simultaneity: the ρ table
+  std::vector<std::string> events;               //!< spatial: the track files
+  SpatialPoint spatial;                          //!< spatial
   TemporalCampaignConfig campaign{10000, 1, {}}; //!< master seed 1, as every command
   OutputOptions out;
 

@@ -90,7 +90,9 @@ struct ScanResult {
   std::size_t best = 0; //!< grid point with the smallest pre-trial p
 };
 
-//! Runs the scan (collective); every rank returns the same result.
+//! Runs the scan (collective); every rank returns the same result. The scan
+//! is a sweep (sweep_campaign.cpp): the ΔT × factor grid of `engine` as one
+//! engine group on the alert-RA scrambles, written in the /scan layout.
 [[nodiscard]] ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
                                            const coincidence::ScanEngine& engine,
                                            const TemporalCampaignConfig& config);
@@ -128,6 +130,14 @@ struct SimultaneityResult {
   std::vector<std::int64_t> n_sources;
   std::vector<double> rho_mean_observed, rho_mean_trials, p_value;
 };
+
+//! Trial g's warm-spot statistic (paper §6.2): the mean ρ of as many
+//! sources drawn from `split.pool` as there are warm spots, from
+//! TrialRng(seed, "simultaneity.warm_spot", g). `scratch` is reused between calls.
+[[nodiscard]] double warm_spot_trial(std::uint64_t seed, std::uint64_t g,
+                                     std::span<const coincidence::RhoSource> sources,
+                                     const coincidence::WarmSpotSplit& split,
+                                     std::vector<std::uint32_t>& scratch);
 
 //! Runs the simultaneity trials (collective): alert-RA scrambles for the
 //! region subgroups (rectangles × factor, split at split_deg), random subsets
