@@ -16,44 +16,37 @@
 #include <set>
 #include <string>
 
-// ---- results as bytes (gather.hpp): every member, listed once ----------------
-
-namespace nuflare::io {
-template <class Ar>
-void serialize(Ar& ar, LightCurve& c) {
-  ar(c.source, c.band, c.mjd, c.flux, c.flux_err, c.upper_limit, c.ts, c.photon_index, c.flux_unit);
-}
-} // namespace nuflare::io
+// ---- results as bytes (serialize.hpp): every member, listed once ------------
 
 namespace nuflare::lightcurve {
-template <class Ar>
-void serialize(Ar& ar, PreparedCurve& p) {
-  ar(p.curve, p.artificial, p.n_input, p.n_upper_limits, p.n_low_snr, p.n_clipped, p.n_groups,
-     p.gap_filled, p.too_short, p.notes);
+template <class A, campaign::Record<PreparedCurve> R>
+void fields(A& a, R& p) {
+  a(p.curve, p.artificial, p.n_input, p.n_upper_limits, p.n_low_snr, p.n_clipped, p.n_groups,
+    p.gap_filled, p.too_short, p.notes);
 }
-template <class Ar>
-void serialize(Ar& ar, Blocks& b) {
-  ar(b.edges, b.flux, b.ncp_prior, b.n_unique);
+template <class A, campaign::Record<Blocks> R>
+void fields(A& a, R& b) {
+  a(b.edges, b.flux, b.ncp_prior, b.n_unique);
 }
-template <class Ar>
-void serialize(Ar& ar, FlareResult& f) {
-  ar(f.f_quiescent, f.f_avg, f.s, f.threshold, f.flaring_block, f.flares);
+template <class A, campaign::Record<FlareResult> R>
+void fields(A& a, R& f) {
+  a(f.f_quiescent, f.f_avg, f.s, f.threshold, f.flaring_block, f.flares);
 }
-template <class Ar>
-void serialize(Ar& ar, BandAnalysis& a) {
-  ar(a.band, a.n_points, a.too_short, a.p0_used, a.span, a.blocks, a.flares, a.variance, a.filter);
+template <class A, campaign::Record<BandAnalysis> R>
+void fields(A& a, R& b) {
+  a(b.band, b.n_points, b.too_short, b.p0_used, b.span, b.blocks, b.flares, b.variance, b.filter);
 }
-template <class Ar>
-void serialize(Ar& ar, CurveResult& c) {
-  ar(c.prepared, c.analysis);
+template <class A, campaign::Record<CurveResult> R>
+void fields(A& a, R& c) {
+  a(c.prepared, c.analysis);
 }
-template <class Ar>
-void serialize(Ar& ar, Stages& s) {
-  ar(s.common_span, s.high, s.low, s.simultaneous, s.high_only, s.low_only, s.rho);
+template <class A, campaign::Record<Stages> R>
+void fields(A& a, R& s) {
+  a(s.common_span, s.high, s.low, s.simultaneous, s.high_only, s.low_only, s.rho);
 }
-template <class Ar>
-void serialize(Ar& ar, SourceFlares& r) {
-  ar(r.curves, r.high, r.low, r.multi, r.dropped, r.rho, r.flare_class, r.stages);
+template <class A, campaign::Record<SourceFlares> R>
+void fields(A& a, R& r) {
+  a(r.curves, r.high, r.low, r.multi, r.dropped, r.rho, r.flare_class, r.stages);
 }
 } // namespace nuflare::lightcurve
 

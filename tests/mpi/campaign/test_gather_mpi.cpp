@@ -20,9 +20,9 @@ struct Item {
   int kind = 0;
 };
 
-template <class Ar>
-void serialize(Ar& ar, Item& item) {
-  ar(item.name, item.values, item.flags, item.words, item.kind);
+template <class A, campaign::Record<Item> R>
+void fields(A& a, R& item) {
+  a(item.name, item.values, item.flags, item.words, item.kind);
 }
 
 Item make(std::uint64_t i) {
