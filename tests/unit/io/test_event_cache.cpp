@@ -6,6 +6,7 @@
 #include "nuflare/io/file_hashes.hpp"
 #include "nuflare/io/icecube.hpp"
 #include "nuflare/io/sha256.hpp"
+#include "nuflare/io/xxh64.hpp"
 
 #include "io_test_util.hpp"
 
@@ -91,7 +92,7 @@ TEST_CASE("a cached season is the reader's events, bit for bit", "[io][cache]") 
   const auto first = io::read_icecube_events_cached(path, cache); // parses, writes the entry
   require_same(first, direct);
   REQUIRE(fs::exists(cache.entry(sha)));
-  CHECK(fs::file_size(cache.entry(sha)) == 96 + 3000 * 40 + 32);
+  CHECK(fs::file_size(cache.entry(sha)) == 96 + 3000 * 40 + 8);
   std::string why;
   const auto loaded = cache.load(sha, "SIM03", &why);
   REQUIRE(loaded);
@@ -119,7 +120,7 @@ TEST_CASE("a damaged, foreign or misnamed entry is rebuilt, never used", "[io][c
   (void)io::read_icecube_events_cached(path, cache);
   const auto entry = cache.entry(sha);
   const auto good = bytes_of(entry);
-  REQUIRE(good.size() == 96 + 500 * 40 + 32);
+  REQUIRE(good.size() == 96 + 500 * 40 + 8);
 
   struct Damage {
     const char* name;
@@ -227,4 +228,22 @@ TEST_CASE("input hashes are taken once per file version", "[io][hash]") {
   const std::vector<fs::path> with_missing = {a, tmp.path / "none.csv"};
   test::require_input_error([&] { (void)io::input_sha256(with_missing, 2); },
                             (tmp.path / "none.csv").string(), 0, "");
+}
+
+TEST_CASE("XXH64 gives the reference values, in one piece or many", "[io][cache]") {
+  const auto xxh = [](const std::string& s, std::size_t piece) {
+    io::Xxh64 h;
+    for (std::size_t i = 0; i < s.size(); i += piece)
+      h.update(s.data() + i, std::min(piece, s.size() - i));
+    return h.digest();
+  };
+  // The reference implementation's values (xxhsum -H64; python-xxhash's docs).
+  for (std::size_t piece : {1, 3, 32, 1000}) {
+    CHECK(xxh("", piece) == 0xef46db3751d8e999ULL);
+    CHECK(xxh("a", piece) == 0xd24ec4f1a98c6e5bULL);
+    CHECK(xxh("abc", piece) == 0x44bc2cf5ad770999ULL);
+    CHECK(xxh("Nobody inspects the spammish repetition", piece) == 0xfbcea83c8a378bf1ULL);
+  }
+  const std::string long_text(1000, 'x');
+  CHECK(xxh(long_text, 7) == xxh(long_text, 1000));
 }
