@@ -137,6 +137,61 @@ void receive_blocks_from(MPI_Comm comm, int source, int tag, const Received& ann
 [[nodiscard]] Outcome share(MPI_Comm comm, int owner, const Outcome& outcome);
 } // namespace detail
 
+namespace detail {
+//! The tag of the per-rank parts of read_once_split.
+inline constexpr int SPLIT_TAG = 17017;
+} // namespace detail
+
+//! read_once for inputs that ranks use in parts (the light curves of the
+//! sources a rank analyses, docs/scaling.md): rank 0 calls `read`, keeps the
+//! whole value, and sends rank r only `part(value, r, size)` (collective).
+//! When `read` throws, every rank throws the same error, as with read_once.
+template <class Read, class Part>
+[[nodiscard]] std::remove_cvref_t<std::invoke_result_t<Read&>>
+read_once_split(MPI_Comm comm, Read&& read, Part&& part) {
+  using T = std::remove_cvref_t<std::invoke_result_t<Read&>>;
+  if (comm == MPI_COMM_NULL) // one process without MPI (docs/cli.md)
+    return read();
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  if (size == 1)
+    return read();
+  if (rank == 0) {
+    std::optional<T> value;
+    std::exception_ptr error;
+    try {
+      value.emplace(read());
+    } catch (...) {
+      error = std::current_exception();
+    }
+    Packer verdict;
+    verdict(error ? detail::describe(error) : detail::Outcome{});
+    detail::send(comm, verdict);
+    if (error)
+      std::rethrow_exception(error);
+    for (int r = 1; r < size; ++r) {
+      const T piece = part(std::as_const(*value), r, size);
+      Packer packed;
+      packed(piece);
+      detail::send_to(comm, r, detail::SPLIT_TAG, packed);
+    }
+    return std::move(*value);
+  }
+  const detail::Received verdict = detail::receive(comm);
+  Unpacker unpack_verdict(verdict.bytes);
+  detail::Outcome outcome;
+  unpack_verdict(outcome);
+  if (outcome.kind != detail::Outcome::ok)
+    detail::rethrow(outcome);
+  const detail::Received received = detail::receive_from(comm, 0, detail::SPLIT_TAG);
+  Unpacker unpack(received.bytes);
+  T value{};
+  unpack(value);
+  detail::receive_blocks_from(comm, 0, detail::SPLIT_TAG, received, unpack.blocks);
+  return value;
+}
+
 //! Reads an input made of several files — the seasons of an event sample —
 //! part by part: part k (`read_part(k)`, k < n) by rank k mod size, with a
 //! few threads where the node has processors to spare (one process without
