@@ -4,14 +4,18 @@
 #include "nuflare/io/icecube.hpp"
 #include "nuflare/io/xxh64.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -211,16 +215,111 @@ bool EventCache::store(const std::string& sha256, const EventSample& events) con
   }
 }
 
+std::optional<FileSignature> file_signature(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return std::nullopt;
+  const auto ns = [](const timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+  };
+  return FileSignature{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                       static_cast<std::uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
+}
+
+namespace {
+
+constexpr const char* HASH_RECORD = "nuflare-input-sha256-1";
+
+std::string absolute_of(const std::string& path) {
+  std::error_code ec;
+  const auto a = std::filesystem::absolute(path, ec);
+  return (ec ? std::filesystem::path(path) : a).lexically_normal().string();
+}
+
+//! The record of a file's hash: `hash-XXH64(absolute path).txt`, one line
+//! "nuflare-input-sha256-1 DEV INODE SIZE MTIME_NS CTIME_NS SHA256 PATH".
+std::filesystem::path hash_record(const std::filesystem::path& dir, const std::string& absolute) {
+  Xxh64 h;
+  h.update(absolute.data(), absolute.size());
+  std::ostringstream name;
+  name << "hash-" << std::hex << std::setw(16) << std::setfill('0') << h.digest() << ".txt";
+  return dir / name.str();
+}
+
+} // namespace
+
+std::optional<std::string> EventCache::recall_sha256(const std::string& path,
+                                                     const FileSignature& now) const {
+  if (!on())
+    return std::nullopt;
+  const std::string absolute = absolute_of(path);
+  std::ifstream in(hash_record(dir_, absolute));
+  std::string tag, sha256, recorded_path;
+  FileSignature s;
+  if (!(in >> tag >> s.device >> s.inode >> s.size >> s.mtime_ns >> s.ctime_ns >> sha256) ||
+      tag != HASH_RECORD || !valid_sha256(sha256))
+    return std::nullopt;
+  in.get(); // the space before the path, which may hold spaces itself
+  if (!std::getline(in, recorded_path) || recorded_path != absolute || !(s == now))
+    return std::nullopt;
+  return sha256;
+}
+
+bool EventCache::record_sha256(const std::string& path, const FileSignature& hashed,
+                               const std::string& sha256, std::int64_t now_ns) const noexcept {
+  constexpr std::int64_t racy_ns = 2'000'000'000;
+  if (!on() || !valid_sha256(sha256) || hashed.mtime_ns > now_ns - racy_ns ||
+      hashed.ctime_ns > now_ns - racy_ns)
+    return false;
+  try {
+    const std::string absolute = absolute_of(path);
+    if (absolute.find('\n') != std::string::npos)
+      return false;
+    const auto final_path = hash_record(dir_, absolute);
+    const auto tmp = temporary_in(dir_, final_path.filename().string());
+    bool ok = false;
+    {
+      std::ofstream out(tmp, std::ios::trunc);
+      out << HASH_RECORD << ' ' << hashed.device << ' ' << hashed.inode << ' ' << hashed.size << ' '
+          << hashed.mtime_ns << ' ' << hashed.ctime_ns << ' ' << sha256 << ' ' << absolute << '\n';
+      out.flush();
+      ok = static_cast<bool>(out);
+    }
+    std::error_code ec;
+    if (ok) {
+      std::filesystem::rename(tmp, final_path, ec);
+      ok = !ec;
+    }
+    if (!ok)
+      std::filesystem::remove(tmp, ec);
+    return ok;
+  } catch (...) {
+    return false;
+  }
+}
+
 EventSample read_icecube_events_cached(const std::string& path, const EventCache& cache) {
   if (!cache.on())
     return read_icecube_events(path);
   const auto before = file_stamp(path);
+  const auto signature = file_signature(path);
   std::string sha256;
-  if (before) {
-    try {
-      sha256 = input_sha256(path);
-    } catch (...) {
-      // Unreadable: the reader below says so in its own words.
+  if (before && signature) {
+    if (auto recorded = cache.recall_sha256(path, *signature)) {
+      // A repeated run: the file is as it was when a run hashed it. The
+      // archive records the same hash (file_hashes.hpp).
+      sha256 = *recorded;
+      remember_input_sha256(path, *before, sha256);
+    } else {
+      try {
+        sha256 = input_sha256(path);
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        if (file_signature(path) == signature)
+          cache.record_sha256(path, *signature, sha256,
+                              std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+      } catch (...) {
+        // Unreadable: the reader below says so in its own words.
+      }
     }
   }
   if (sha256.empty())

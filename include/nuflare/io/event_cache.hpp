@@ -38,6 +38,17 @@ inline constexpr std::uint32_t EVENT_READER_VERSION = 1;
 //! Whether NUFLARE_DEBUG_CACHE asks for one line per cache look-up on stderr.
 [[nodiscard]] bool event_cache_debug_from_environment();
 
+//! What identifies one version of a file without reading it, as strictly as
+//! stat() can: device, inode, size, and the times of its last modification
+//! and status change (the change time cannot be set back by a user).
+struct FileSignature {
+  std::uint64_t device = 0, inode = 0, size = 0;
+  std::int64_t mtime_ns = 0, ctime_ns = 0; //!< [ns since the epoch]
+  bool operator==(const FileSignature&) const = default;
+};
+//! The signature of `path` now; nullopt when it is not a regular file.
+[[nodiscard]] std::optional<FileSignature> file_signature(const std::string& path);
+
 //! A folder of event-cache entries, or no cache (default-constructed).
 class EventCache {
 public:
@@ -64,6 +75,18 @@ public:
   //! Writes the entry of one season's `events` atomically; returns false when
   //! it could not (a cache is optional: the caller goes on).
   bool store(const std::string& sha256, const EventSample& events) const noexcept;
+
+  //! The SHA-256 a run recorded for the file `path` whose signature then was
+  //! `now`; nullopt when none was, or the file has changed since (another
+  //! signature). Lets a repeated run skip hashing its unchanged inputs, as
+  //! git and make trust a file's stat() (docs/input-formats.md, "Event cache").
+  [[nodiscard]] std::optional<std::string> recall_sha256(const std::string& path,
+                                                         const FileSignature& now) const;
+  //! Records `sha256` as the hash of `path` at signature `hashed`, unless the
+  //! file was modified or changed less than 2 s before `now_ns` (a change in
+  //! the same clock tick as the hashing could leave its signature unchanged).
+  bool record_sha256(const std::string& path, const FileSignature& hashed,
+                     const std::string& sha256, std::int64_t now_ns) const noexcept;
 
 private:
   std::filesystem::path dir_;

@@ -247,3 +247,41 @@ TEST_CASE("XXH64 gives the reference values, in one piece or many", "[io][cache]
   const std::string long_text(1000, 'x');
   CHECK(xxh(long_text, 7) == xxh(long_text, 1000));
 }
+
+TEST_CASE("a recorded input hash is used only for the same file version", "[io][cache]") {
+  TempDir tmp;
+  const auto path = season_file(tmp.path, "SIM01_exp.csv", 20);
+  std::string problem;
+  const auto cache = io::EventCache::open(tmp.path / "cache", problem);
+  REQUIRE(cache.on());
+  const auto sig = io::file_signature(path);
+  REQUIRE(sig);
+  const std::string sha = io::sha256_file(path);
+  CHECK_FALSE(cache.recall_sha256(path, *sig));
+  // A file changed less than 2 s before the hashing is not recorded: a second
+  // change in the same clock tick could keep its signature.
+  CHECK_FALSE(cache.record_sha256(path, *sig, sha, sig->ctime_ns + 1'000'000'000));
+  CHECK_FALSE(cache.recall_sha256(path, *sig));
+  REQUIRE(cache.record_sha256(path, *sig, sha, sig->ctime_ns + 3'000'000'000));
+  CHECK(cache.recall_sha256(path, *sig) == sha);
+  // Another version of the file (any field of the signature) is not trusted.
+  for (auto changed : {&io::FileSignature::size, &io::FileSignature::inode}) {
+    auto other = *sig;
+    other.*changed += 1;
+    CHECK_FALSE(cache.recall_sha256(path, other));
+  }
+  for (auto changed : {&io::FileSignature::mtime_ns, &io::FileSignature::ctime_ns}) {
+    auto other = *sig;
+    other.*changed += 1;
+    CHECK_FALSE(cache.recall_sha256(path, other));
+  }
+  // Nor a record of another path, nor a damaged record.
+  const auto copy = tmp.path / "SIM02_exp.csv";
+  fs::copy_file(path, copy);
+  CHECK_FALSE(cache.recall_sha256(copy.string(), *io::file_signature(copy.string())));
+  for (const auto& entry : fs::directory_iterator(tmp.path / "cache"))
+    if (entry.path().filename().string().rfind("hash-", 0) == 0)
+      test::write_text(entry.path().parent_path(), entry.path().filename().string(),
+                       "nuflare-input-sha256-1 1 2 3");
+  CHECK_FALSE(cache.recall_sha256(path, *sig));
+}
