@@ -79,8 +79,10 @@ for np in 1 2 4; do
   n=$(find cache -name 'events-*.bin' | wc -l)
   [[ $n == 3 ]] || fail "first$np np$np" "$n cache entries, expected 3: $(ls -A cache)"
   [[ -z $(find cache -name '*.tmp') ]] || fail "first$np np$np" "temporary files left: $(ls -A cache)"
-  run again$np "$np" "$tmp/cache"
-  expect again$np "$np" 3 0 $?
+  if [[ $np != 2 ]]; then # the 2-rank hits: in the runs below
+    run again$np "$np" "$tmp/cache"
+    expect again$np "$np" 3 0 $?
+  fi
 done
 
 # Damage all three entries: truncated, a bit flipped in the columns, and
@@ -91,14 +93,14 @@ printf '\x55' | dd of="${entries[1]}" bs=1 seek=200 conv=notrunc status=none
 printf '\x63' | dd of="${entries[2]}" bs=1 seek=12 conv=notrunc status=none
 run damaged 2 "$tmp/cache"
 expect damaged 2 0 3 $?
-run repaired 1 "$tmp/cache"
-expect repaired 1 3 0 $?
+run repaired 2 "$tmp/cache"
+expect repaired 2 3 0 $?
 
 # Two jobs at once on one empty cache folder.
 rm -rf shared
-run twoA 2 "$tmp/shared" &
+run twoA 1 "$tmp/shared" &
 a=$!
-run twoB 2 "$tmp/shared" &
+run twoB 1 "$tmp/shared" &
 b=$!
 wait $a
 ra=$?
@@ -109,7 +111,7 @@ for tag in twoA twoB; do
   [[ $tag == twoB ]] && got=$rb
   # each job found the entries missing or the other's: hits + misses = 3
   h=$(grep -c '^nuflare: cache: hit' "$tag.err")
-  expect $tag 2 "$h" $((3 - h)) "$got"
+  expect $tag 1 "$h" $((3 - h)) "$got"
 done
 run afterTwo 1 "$tmp/shared"
 expect afterTwo 1 3 0 $?
