@@ -263,8 +263,8 @@ io::EventCache open_event_cache(MPI_Comm comm) {
   });
   if (dir.empty())
     return {};
-  std::string problem; // a rank that cannot use the folder runs without it, silently
-  return io::EventCache::open(dir, problem, io::event_cache_debug_from_environment());
+  // Rank 0 probed the folder; an entry another rank cannot write is skipped.
+  return io::EventCache::opened(dir, io::event_cache_debug_from_environment());
 }
 
 } // namespace

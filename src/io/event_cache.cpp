@@ -120,6 +120,13 @@ EventCache EventCache::open(const std::filesystem::path& dir, std::string& probl
   return cache;
 }
 
+EventCache EventCache::opened(const std::filesystem::path& dir, bool debug) {
+  EventCache cache;
+  cache.dir_ = dir;
+  cache.debug_ = debug;
+  return cache;
+}
+
 std::filesystem::path EventCache::entry(const std::string& sha256) const {
   return dir_ / ("events-" + sha256 + "-v" + std::to_string(EVENT_CACHE_FORMAT) + "." +
                  std::to_string(EVENT_READER_VERSION) + ".bin");

@@ -59,6 +59,11 @@ public:
   [[nodiscard]] static EventCache open(const std::filesystem::path& dir, std::string& problem,
                                        bool debug = false);
 
+  //! The cache in `dir`, which another process of the job found usable
+  //! (open): no probe, so that a thousand ranks do not each write one into a
+  //! shared folder.
+  [[nodiscard]] static EventCache opened(const std::filesystem::path& dir, bool debug = false);
+
   [[nodiscard]] bool on() const noexcept { return !dir_.empty(); }
   [[nodiscard]] const std::filesystem::path& dir() const noexcept { return dir_; }
   [[nodiscard]] bool debug() const noexcept { return debug_; }
