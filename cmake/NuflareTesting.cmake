@@ -18,8 +18,12 @@ set(NUFLARE_MPIEXEC_FLAGS --oversubscribe CACHE STRING "Extra flags for mpiexec 
 # packages before slurm.sh starts it) waits 2.3 s in every mpiexec while PMIx
 # retries the munge socket; without ob1/vader every rank spends ~0.2 s
 # initialising UCX for a network the tests never use.
+#
+# The event cache (docs/scaling.md, "Event cache") is on by default in the
+# user's ~/.cache: tests keep theirs in the build tree instead (tests of the
+# cache itself set their own folder).
 set(NUFLARE_TEST_MPI_ENV
-    "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;PMIX_MCA_psec=native;OMPI_MCA_pml=ob1;OMPI_MCA_btl=self,vader")
+    "OMPI_ALLOW_RUN_AS_ROOT=1;OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1;OMPI_MCA_rmaps_base_oversubscribe=1;PMIX_MCA_psec=native;OMPI_MCA_pml=ob1;OMPI_MCA_btl=self,vader;NUFLARE_CACHE_DIR=${PROJECT_BINARY_DIR}/test-cache")
 
 function(nuflare_add_test)
   cmake_parse_arguments(T "DATA" "NAME" "SOURCES;RANKS;LABELS" ${ARGN})

@@ -15,8 +15,8 @@ int run_dcf(Invocation& inv, const campaign::DcfRun& run) {
   campaign::validate(run.dcf);
   const auto output = claim_output(inv);
   std::vector<std::filesystem::path> inputs;
-  const auto sources = with_hints(flares_hints(run.in),
-                                  [&] { return campaign::read_flares_inputs(run.in, inputs); });
+  const auto sources = with_hints(
+      flares_hints(run.in), [&] { return campaign::read_flares_inputs(inv.comm, run.in, inputs); });
   const auto results = campaign::run_dcf(sources, run.dcf);
   output.write(inv.run_info(0, inputs), inv.comm, [&](io::Archive& archive) {
     campaign::write_dcf_archive(archive, results, run.dcf);

@@ -64,8 +64,9 @@ int run_flares(Invocation& inv, const FlaresRun& run) {
 
   // Inputs and the analysis first: bad input fails before any archive exists.
   std::vector<std::filesystem::path> inputs;
-  const auto sources = with_hints(flares_hints(run.in),
-                                  [&] { return campaign::read_flares_inputs(run.in, inputs); });
+  const auto sources = with_hints(flares_hints(run.in), [&] {
+    return campaign::read_flares_inputs(inv.comm, run.in, config, inputs);
+  });
   timer.mark("read");
   const auto results = campaign::run_flares_campaign(inv.comm, sources, config);
   timer.mark("analyse+gather");

@@ -1,6 +1,8 @@
 #include "nuflare/campaign/flares_campaign.hpp"
 
 #include "nuflare/campaign/gather.hpp"
+#include "nuflare/campaign/partition.hpp"
+#include "nuflare/campaign/read_once.hpp"
 #include "nuflare/core/validation.hpp"
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/lightcurves.hpp"
@@ -16,44 +18,41 @@
 #include <set>
 #include <string>
 
-// ---- results as bytes (gather.hpp): every member, listed once ----------------
-
-namespace nuflare::io {
-template <class Ar>
-void serialize(Ar& ar, LightCurve& c) {
-  ar(c.source, c.band, c.mjd, c.flux, c.flux_err, c.upper_limit, c.ts, c.photon_index, c.flux_unit);
-}
-} // namespace nuflare::io
+// ---- results as bytes (serialize.hpp): every member, listed once ------------
 
 namespace nuflare::lightcurve {
-template <class Ar>
-void serialize(Ar& ar, PreparedCurve& p) {
-  ar(p.curve, p.artificial, p.n_input, p.n_upper_limits, p.n_low_snr, p.n_clipped, p.n_groups,
-     p.gap_filled, p.too_short, p.notes);
+template <class A, campaign::Record<SourceCurves> R>
+void fields(A& a, R& s) {
+  a(s.name, s.curves, s.variability_index, s.potential_neutrino_source);
 }
-template <class Ar>
-void serialize(Ar& ar, Blocks& b) {
-  ar(b.edges, b.flux, b.ncp_prior, b.n_unique);
+template <class A, campaign::Record<PreparedCurve> R>
+void fields(A& a, R& p) {
+  a(p.curve, p.artificial, p.n_input, p.n_upper_limits, p.n_low_snr, p.n_clipped, p.n_groups,
+    p.gap_filled, p.too_short, p.notes);
 }
-template <class Ar>
-void serialize(Ar& ar, FlareResult& f) {
-  ar(f.f_quiescent, f.f_avg, f.s, f.threshold, f.flaring_block, f.flares);
+template <class A, campaign::Record<Blocks> R>
+void fields(A& a, R& b) {
+  a(b.edges, b.flux, b.ncp_prior, b.n_unique);
 }
-template <class Ar>
-void serialize(Ar& ar, BandAnalysis& a) {
-  ar(a.band, a.n_points, a.too_short, a.p0_used, a.span, a.blocks, a.flares, a.variance, a.filter);
+template <class A, campaign::Record<FlareResult> R>
+void fields(A& a, R& f) {
+  a(f.f_quiescent, f.f_avg, f.s, f.threshold, f.flaring_block, f.flares);
 }
-template <class Ar>
-void serialize(Ar& ar, CurveResult& c) {
-  ar(c.prepared, c.analysis);
+template <class A, campaign::Record<BandAnalysis> R>
+void fields(A& a, R& b) {
+  a(b.band, b.n_points, b.too_short, b.p0_used, b.span, b.blocks, b.flares, b.variance, b.filter);
 }
-template <class Ar>
-void serialize(Ar& ar, Stages& s) {
-  ar(s.common_span, s.high, s.low, s.simultaneous, s.high_only, s.low_only, s.rho);
+template <class A, campaign::Record<CurveResult> R>
+void fields(A& a, R& c) {
+  a(c.prepared, c.analysis);
 }
-template <class Ar>
-void serialize(Ar& ar, SourceFlares& r) {
-  ar(r.curves, r.high, r.low, r.multi, r.dropped, r.rho, r.flare_class, r.stages);
+template <class A, campaign::Record<Stages> R>
+void fields(A& a, R& s) {
+  a(s.common_span, s.high, s.low, s.simultaneous, s.high_only, s.low_only, s.rho);
+}
+template <class A, campaign::Record<SourceFlares> R>
+void fields(A& a, R& r) {
+  a(r.curves, r.high, r.low, r.multi, r.dropped, r.rho, r.flare_class, r.stages);
 }
 } // namespace nuflare::lightcurve
 
@@ -203,13 +202,61 @@ std::vector<SourceCurves> read_flares_inputs(const FlaresInputs& in,
   return sources;
 }
 
-std::vector<SourceFlares> run_flares_campaign(MPI_Comm comm, std::span<const SourceCurves> sources,
-                                              const FlaresConfig& config) {
-  // A replacement flux in a foreign unit is a settings error: said once, as
-  // one line naming ul_flux, before any rank starts.
+std::vector<SourceCurves> read_flares_inputs(MPI_Comm comm, const FlaresInputs& in,
+                                             std::vector<std::filesystem::path>& files) {
+  auto [sources, read] = read_once(comm, [&] {
+    std::vector<std::filesystem::path> mine = files;
+    auto curves = read_flares_inputs(in, mine);
+    return std::make_pair(std::move(curves), std::move(mine));
+  });
+  files = std::move(read);
+  return std::move(sources);
+}
+
+namespace {
+//! A replacement flux in a foreign unit is a settings error: said once, as
+//! one line naming ul_flux, before any source is analysed.
+void check_units(std::span<const SourceCurves> sources, const FlaresConfig& config) {
   for (const auto& s : sources)
     for (const auto& c : s.curves)
       lightcurve::check_ul_unit(c, config.prepare.for_band(c.band));
+}
+} // namespace
+
+std::vector<SourceCurves> read_flares_inputs(MPI_Comm comm, const FlaresInputs& in,
+                                             const FlaresConfig& config,
+                                             std::vector<std::filesystem::path>& files) {
+  using Read = std::pair<std::vector<SourceCurves>, std::vector<std::filesystem::path>>;
+  auto [sources, read] = read_once_split(
+      comm,
+      [&] {
+        std::vector<std::filesystem::path> mine = files;
+        auto curves = read_flares_inputs(in, mine);
+        check_units(curves, config);
+        return Read(std::move(curves), std::move(mine));
+      },
+      [](const Read& all, int rank, int size) {
+        // Rank `rank`'s block, as run_flares_campaign splits the sources.
+        const auto block = work_range(all.first.size(), rank, size);
+        Read part;
+        part.second = all.second;
+        part.first.reserve(all.first.size());
+        for (std::size_t i = 0; i < all.first.size(); ++i) {
+          const auto& s = all.first[i];
+          if (i >= block.begin && i < block.end)
+            part.first.push_back(s);
+          else
+            part.first.push_back({s.name, {}, s.variability_index, s.potential_neutrino_source});
+        }
+        return part;
+      });
+  files = std::move(read);
+  return std::move(sources);
+}
+
+std::vector<SourceFlares> run_flares_campaign(MPI_Comm comm, std::span<const SourceCurves> sources,
+                                              const FlaresConfig& config) {
+  check_units(sources, config); // on every rank: the curves it holds
   return gather_in_order<SourceFlares>(
       comm, sources.size(),
       [&](std::uint64_t i) { return lightcurve::analyse_curves(sources[i], config); },

@@ -1,10 +1,15 @@
 #include "nuflare/campaign/read_once.hpp"
 
+#include "nuflare/io/event_cache.hpp"
+#include "nuflare/io/file_hashes.hpp"
 #include "nuflare/io/icecube.hpp"
 
-#include <set>
+#include <sched.h>
 
+#include <atomic>
+#include <iostream>
 #include <new>
+#include <set>
 #include <stdexcept>
 
 namespace nuflare::campaign::detail {
@@ -118,6 +123,14 @@ void receive_blocks(MPI_Comm comm, const Received& announced,
     broadcast_quietly(b.data(), b.size(), 0, comm);
 }
 
+unsigned cpus_allowed() {
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  return sched_getaffinity(0, sizeof cpus, &cpus) == 0
+             ? static_cast<unsigned>(std::max(1, CPU_COUNT(&cpus)))
+             : 1U;
+}
+
 std::uint64_t least(MPI_Comm comm, std::uint64_t first_bad) {
   std::uint64_t out = first_bad;
   MPI_Request request = MPI_REQUEST_NULL;
@@ -203,31 +216,88 @@ Outcome share(MPI_Comm comm, int owner, const Outcome& outcome) {
 
 namespace nuflare::campaign {
 
+namespace {
+
+//! One season file as a reading rank sends it to rank 0: its events, and the
+//! hash it took of the file (for the cache), so that rank 0 need not read the
+//! file again to record it in the archive (io/file_hashes.hpp).
+struct Season {
+  io::EventSample events;
+  std::string sha256;  //!< empty when not taken (no cache)
+  io::FileStamp stamp; //!< the file's stamp when hashed
+};
+template <class A, Record<Season> R>
+void fields(A& a, R& s) {
+  a(s.events, s.sha256, s.stamp);
+}
+
+Season read_season(const std::string& path, const io::EventCache& cache) {
+  Season s;
+  s.events = io::read_icecube_events_cached(path, cache);
+  if (cache.on())
+    if (const auto stamp = io::file_stamp(path)) {
+      s.stamp = *stamp;
+      s.sha256 = io::input_sha256(path); // remembered when the cache looked up the entry
+    }
+  return s;
+}
+
+//! The event cache of this job (io/event_cache.hpp): rank 0 opens the folder
+//! the environment names, and a folder it cannot use is reported in one
+//! warning per process and the job runs without a cache.
+io::EventCache open_event_cache(MPI_Comm comm) {
+  const std::string dir = read_once(comm, [] {
+    const auto where = io::event_cache_dir_from_environment();
+    if (!where)
+      return std::string();
+    std::string problem;
+    if (io::EventCache::open(*where, problem).on())
+      return where->string();
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true))
+      std::cerr << "nuflare: warning: event cache " + where->string() + ": " + problem +
+                       "; reading the event files without it (NUFLARE_CACHE_DIR=off turns the "
+                       "cache off)\n"
+                << std::flush;
+    return std::string();
+  });
+  if (dir.empty())
+    return {};
+  // Rank 0 probed the folder; an entry another rank cannot write is skipped.
+  return io::EventCache::opened(dir, io::event_cache_debug_from_environment());
+}
+
+} // namespace
+
 io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
                                  Deliver deliver) {
-  if (comm == MPI_COMM_NULL)
-    return io::read_icecube_events(paths);
   std::set<std::string> seasons;
   for (const auto& p : paths)
     seasons.insert(io::season_from_path(p));
-  if (seasons.size() != paths.size()) // the reader's own "given twice", where it says it
+  if (paths.empty() || seasons.size() != paths.size()) // the reader's own words for both
     return read_once(
         comm, [&] { return io::read_icecube_events(paths); }, deliver);
+  const io::EventCache cache = open_event_cache(comm);
   auto parts = read_parts_once(
-      comm, paths.size(), [&](std::size_t k) { return io::read_icecube_events(paths[k]); },
+      comm, paths.size(), [&](std::size_t k) { return read_season(paths[k], cache); },
       Deliver::first_rank);
-  // Rank 0 puts the seasons one after the other, as the reader does.
+  // Rank 0 puts the seasons one after the other, as the reader does, and
+  // keeps the hashes the other readers took.
   return read_once(
       comm,
       [&] {
         io::EventSample all;
         std::size_t n = 0;
-        for (const auto& p : parts)
-          n += p.size();
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+          n += parts[k].events.size();
+          if (!parts[k].sha256.empty())
+            io::remember_input_sha256(paths[k], parts[k].stamp, parts[k].sha256);
+        }
         for (auto* column : {&all.mjd, &all.log10_e, &all.angerr_deg, &all.ra_deg, &all.dec_deg})
           column->reserve(n);
         all.season_index.reserve(n);
-        for (auto& p : parts) {
+        for (auto& part : parts) {
+          auto& p = part.events;
           const auto offset = static_cast<std::uint32_t>(all.season.size());
           all.season.insert(all.season.end(), p.season.begin(), p.season.end());
           const auto append = [](std::vector<double>& to, std::vector<double>& from) {
@@ -241,7 +311,7 @@ io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& 
           append(all.dec_deg, p.dec_deg);
           for (std::uint32_t s : p.season_index)
             all.season_index.push_back(s + offset);
-          p = {};
+          part = {};
         }
         return all;
       },

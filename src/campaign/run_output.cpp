@@ -2,6 +2,7 @@
 
 #include "nuflare/campaign/gather.hpp"
 #include "nuflare/core/validation.hpp"
+#include "nuflare/io/file_hashes.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -115,7 +116,7 @@ io::Archive RunOutput::open(const io::RunInfo& info, MPI_Comm comm) const {
   if (hashes.size() != info.inputs.size())
     throw core::InputError(file, 0, "inputs", "partial archive was made from other input files");
   for (std::size_t i = 0; i < hashes.size(); ++i)
-    if (hashes[i] != io::sha256_file(info.inputs[i]))
+    if (hashes[i] != io::input_sha256(info.inputs[i])) // hashed once per run (io/file_hashes.hpp)
       throw core::InputError(file, 0, info.inputs[i].string(),
                              "input file changed since the partial archive was written");
   return archive;

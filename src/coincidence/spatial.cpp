@@ -149,17 +149,19 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
   // times longer, and the index is built before any rank can start).
   const std::vector<std::uint32_t> order = stable_order(key);
   Selected& sel = selected_;
+  // Reserved and appended, not resized: zeroing 25 MB of columns that are
+  // overwritten at once was a measurable part of a 1-trial run (perf).
   for (auto* column : {&sel.dec_deg, &sel.ra_deg, &sel.cos_dec, &sel.radius_deg, &sel.hav_radius})
-    column->resize(n_selected_);
-  sel.bin.resize(n_selected_);
+    column->reserve(n_selected_);
+  sel.bin.reserve(n_selected_);
   for (std::size_t k = 0; k < n_selected_; ++k) {
     const Chosen& c = chosen[order[k]];
-    sel.dec_deg[k] = c.dec;
-    sel.ra_deg[k] = c.ra;
-    sel.cos_dec[k] = c.cos_dec;
-    sel.radius_deg[k] = c.radius;
-    sel.hav_radius[k] = c.hav;
-    sel.bin[k] = c.bin;
+    sel.dec_deg.push_back(c.dec);
+    sel.ra_deg.push_back(c.ra);
+    sel.cos_dec.push_back(c.cos_dec);
+    sel.radius_deg.push_back(c.radius);
+    sel.hav_radius.push_back(c.hav);
+    sel.bin.push_back(c.bin);
     ++events_above_[c.bin];
     sel.max_radius_deg = std::max(sel.max_radius_deg, c.radius);
   }

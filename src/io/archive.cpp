@@ -1,6 +1,7 @@
 #include "nuflare/io/archive.hpp"
 
 #include "nuflare/core/error.hpp"
+#include "nuflare/io/file_hashes.hpp"
 #include "nuflare/version.hpp"
 
 #include <dirent.h>
@@ -792,23 +793,27 @@ void Archive::write_root_attributes(const RunInfo& info) {
     set_attribute("/config", key, value);
 
   create_group("/inputs");
-  std::vector<std::string> names, hashes;
-  for (const auto& p : info.inputs) {
+  std::vector<std::string> names, hashes(info.inputs.size());
+  for (const auto& p : info.inputs)
     names.push_back(p.string());
-    std::string h, problem;
-    if (rank_ == 0) {
-      try {
-        h = sha256_file(p);
-      } catch (const core::Error& e) {
-        problem = e.what();
-      }
+  // Each file is hashed once per process, the files in parallel
+  // (file_hashes.hpp): the event files were hashed already when the event
+  // cache looked them up, and --resume asks for the same hashes.
+  std::string unreadable; // the first input rank 0 could not hash
+  if (rank_ == 0) {
+    try {
+      hashes = input_sha256(info.inputs, 0);
+    } catch (const core::InputError& e) {
+      unreadable = e.file();
+    } catch (const core::Error& e) {
+      unreadable = names.empty() ? std::string(e.what()) : names.front();
     }
-    // Every rank learns that rank 0 could not hash, instead of waiting for it.
-    if (!agreed_failure(problem.empty(), problem).empty())
-      throw core::InputError(p.string(), 0, "", "cannot open for hashing");
-    bcast_string(h, 0, comm_);
-    hashes.push_back(h);
   }
+  // Every rank learns that rank 0 could not hash, instead of waiting for it.
+  if (const auto bad = agreed_failure(unreadable.empty(), unreadable); !bad.empty())
+    throw core::InputError(bad, 0, "", "cannot open for hashing");
+  for (auto& h : hashes)
+    bcast_string(h, 0, comm_);
   write_strings("/inputs/path", names, "input files as given on the command line");
   write_strings("/inputs/sha256", hashes, "SHA-256 of each input file's bytes");
 }

@@ -4,7 +4,9 @@
 //! for flares and classified, over MPI ranks, and the results written once
 //! into the archive and the printed table.
 //!
-//! Sources are split over ranks in contiguous blocks (partition.hpp); each
+//! Rank 0 reads the light curves and sends them to the others
+//! (read_flares_inputs with a communicator). Sources are split over ranks in
+//! contiguous blocks (partition.hpp); each
 //! rank analyses its block (lightcurve::analyse_curves) and the results are
 //! gathered in source order on every rank (gather.hpp). A source's numbers
 //! depend on its own light curves only, so the table and the archive are
@@ -68,9 +70,28 @@ struct FlaresInputs {
 [[nodiscard]] std::vector<lightcurve::SourceCurves>
 read_flares_inputs(const FlaresInputs& inputs, std::vector<std::filesystem::path>& files);
 
-//! Analyses every source (collective over `comm`); every rank returns every
-//! result, in source order. The error of the first failing source is thrown
-//! on every rank, prefixed `source "NAME": `.
+//! The same, read once per job (read_once.hpp, docs/scaling.md): rank 0 of
+//! `comm` reads and checks the files, and every rank receives the curves and
+//! the file list as binary arrays instead of parsing every file again. Bad
+//! input stops every rank with rank 0's error (collective; MPI_COMM_NULL: one
+//! process).
+[[nodiscard]] std::vector<lightcurve::SourceCurves>
+read_flares_inputs(MPI_Comm comm, const FlaresInputs& inputs,
+                   std::vector<std::filesystem::path>& files);
+
+//! The same for run_flares_campaign with `config` on the same `comm`: rank 0
+//! also checks every curve against the settings (lightcurve::check_ul_unit)
+//! and sends each other rank the curves of its own block of sources only;
+//! the other sources arrive without curves (name and catalogue values
+//! only, what the table and the archive need). Rank 0 keeps every curve.
+[[nodiscard]] std::vector<lightcurve::SourceCurves>
+read_flares_inputs(MPI_Comm comm, const FlaresInputs& inputs,
+                   const lightcurve::FlaresConfig& config,
+                   std::vector<std::filesystem::path>& files);
+
+//! Analyses every source (collective over `comm`; each rank needs the curves
+//! of its own block only); every rank returns every result, in source order. The error of the first
+//! failing source is thrown on every rank, prefixed `source "NAME": `.
 [[nodiscard]] std::vector<lightcurve::SourceFlares>
 run_flares_campaign(MPI_Comm comm, std::span<const lightcurve::SourceCurves> sources,
                     const lightcurve::FlaresConfig& config);

@@ -8,8 +8,9 @@
 //! Items are split as trials are (partition.hpp: contiguous blocks), and a
 //! result depends only on its item, so what every rank holds after a gather
 //! is the same for any number of ranks (README.md, "results bit-identical").
-//! Results travel as bytes: a type takes part by a `serialize(Ar&, T&)`
-//! overload that lists its members once, for writing and for reading.
+//! Results travel as bytes, packed by serialize.hpp's Packer: a record takes
+//! part by a `fields(a, record)` function that lists its members once, for
+//! packing and unpacking (plain structs of numbers need none).
 //!
 //! Only this module and io/ call MPI.
 //!
@@ -17,19 +18,18 @@
 //! nuflare starts MPI") passes MPI_COMM_NULL as its communicator: every
 //! collective here is then the identity of one rank of one, and no MPI
 //! function is called, so MPI need not be initialised.
+#include "nuflare/campaign/serialize.hpp"
 #include "nuflare/core/error.hpp"
 
 #include <mpi.h>
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <exception>
 #include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -99,121 +99,7 @@ private:
 int end_after_error(MPI_Comm comm, const std::string& prefix, const std::string& message,
                     int status);
 
-// ---- results as bytes ------------------------------------------------------
-
-//! Writes values into a byte buffer. A type T takes part through
-//! `serialize(ByteWriter&, T&)` (found by argument-dependent lookup or in
-//! this namespace); arithmetic types, enums, trivially copyable structs,
-//! strings and vectors of any of them are built in.
-class ByteWriter {
-public:
-  template <class... T>
-  void operator()(const T&... values) {
-    (put(values), ...);
-  }
-  [[nodiscard]] const std::vector<std::byte>& bytes() const noexcept { return bytes_; }
-
-private:
-  template <class T>
-  void put(const T& value);
-  void raw(const void* data, std::size_t n) {
-    const auto* p = static_cast<const std::byte*>(data);
-    bytes_.insert(bytes_.end(), p, p + n);
-  }
-  std::vector<std::byte> bytes_;
-};
-
-//! Reads what a ByteWriter wrote, in the same order.
-class ByteReader {
-public:
-  ByteReader(const std::byte* data, std::size_t size) : data_(data), size_(size) {}
-  template <class... T>
-  void operator()(T&... values) {
-    (get(values), ...);
-  }
-  [[nodiscard]] bool done() const noexcept { return pos_ == size_; }
-
-private:
-  template <class T>
-  void get(T& value);
-  void raw(void* out, std::size_t n) {
-    if (n == 0)
-      return; // an empty vector's data() may be null, which memcpy must not see
-    if (n > size_ - pos_)
-      throw core::Error("internal: gathered results end early");
-    std::memcpy(out, data_ + pos_, n);
-    pos_ += n;
-  }
-  const std::byte* data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
-
-namespace detail {
-template <class T>
-struct is_vector : std::false_type {};
-template <class T, class A>
-struct is_vector<std::vector<T, A>> : std::true_type {};
-template <class T>
-inline constexpr bool bitwise = std::is_trivially_copyable_v<T> && !is_vector<T>::value;
-} // namespace detail
-
-template <class T>
-void ByteWriter::put(const T& value) {
-  if constexpr (std::is_same_v<T, std::string>) {
-    put(static_cast<std::uint64_t>(value.size()));
-    raw(value.data(), value.size());
-  } else if constexpr (std::is_same_v<T, std::vector<bool>>) {
-    put(static_cast<std::uint64_t>(value.size()));
-    for (bool b : value)
-      put(static_cast<std::uint8_t>(b));
-  } else if constexpr (detail::is_vector<T>::value) {
-    put(static_cast<std::uint64_t>(value.size()));
-    if constexpr (detail::bitwise<typename T::value_type>)
-      raw(value.data(), value.size() * sizeof(typename T::value_type));
-    else
-      for (const auto& v : value)
-        put(v);
-  } else if constexpr (detail::bitwise<T>) {
-    raw(&value, sizeof(T));
-  } else {
-    serialize(*this, const_cast<T&>(value)); // members are only read
-  }
-}
-
-template <class T>
-void ByteReader::get(T& value) {
-  if constexpr (std::is_same_v<T, std::string>) {
-    std::uint64_t n = 0;
-    get(n);
-    value.resize(n);
-    raw(value.data(), n);
-  } else if constexpr (std::is_same_v<T, std::vector<bool>>) {
-    std::uint64_t n = 0;
-    get(n);
-    value.assign(n, false);
-    for (std::uint64_t i = 0; i < n; ++i) {
-      std::uint8_t b = 0;
-      get(b);
-      value[i] = b != 0;
-    }
-  } else if constexpr (detail::is_vector<T>::value) {
-    std::uint64_t n = 0;
-    get(n);
-    if (n > size_ - pos_) // every element takes at least one byte
-      throw core::Error("internal: gathered results end early");
-    value.resize(n);
-    if constexpr (detail::bitwise<typename T::value_type>)
-      raw(value.data(), n * sizeof(typename T::value_type));
-    else
-      for (auto& v : value)
-        get(v);
-  } else if constexpr (detail::bitwise<T>) {
-    raw(&value, sizeof(T));
-  } else {
-    serialize(*this, value);
-  }
-}
+// ---- results as bytes (serialize.hpp) ------------------------------------
 
 //! Collective: every rank's bytes, concatenated in rank order, on every rank
 //! (any total size).
@@ -245,7 +131,7 @@ std::vector<Result> gather_in_order(MPI_Comm comm, std::uint64_t n,
                                     const std::function<Result(std::uint64_t)>& compute,
                                     const std::function<std::string(std::uint64_t)>& context) {
   const auto [begin, end] = detail::my_block(comm, n);
-  ByteWriter out;
+  Packer out(Arrays::in_buffer); // one buffer per rank: all_gather_bytes moves it whole
   std::optional<ItemError> failed;
   for (std::uint64_t i = begin; i < end && !failed; ++i) {
     try {
@@ -255,8 +141,8 @@ std::vector<Result> gather_in_order(MPI_Comm comm, std::uint64_t n,
     }
   }
   agree_on_first_error(comm, failed);
-  const auto all = all_gather_bytes(comm, out.bytes());
-  ByteReader in(all.data(), all.size());
+  const auto all = all_gather_bytes(comm, out.bytes);
+  Unpacker in(all, Arrays::in_buffer);
   std::vector<Result> results(n);
   for (auto& r : results)
     in(r);

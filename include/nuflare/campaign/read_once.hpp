@@ -124,6 +124,8 @@ read_once(MPI_Comm comm, Read&& read, Deliver deliver = Deliver::every_rank) {
 }
 
 namespace detail {
+//! Processors this process may run on (its affinity mask).
+[[nodiscard]] unsigned cpus_allowed();
 //! The smallest `first_bad` of all ranks (collective, waits quietly).
 [[nodiscard]] std::uint64_t least(MPI_Comm comm, std::uint64_t first_bad);
 //! Point-to-point form of send()/receive() (tag `tag`), for one part.
@@ -135,9 +137,65 @@ void receive_blocks_from(MPI_Comm comm, int source, int tag, const Received& ann
 [[nodiscard]] Outcome share(MPI_Comm comm, int owner, const Outcome& outcome);
 } // namespace detail
 
+namespace detail {
+//! The tag of the per-rank parts of read_once_split.
+inline constexpr int SPLIT_TAG = 17017;
+} // namespace detail
+
+//! read_once for inputs that ranks use in parts (the light curves of the
+//! sources a rank analyses, docs/scaling.md): rank 0 calls `read`, keeps the
+//! whole value, and sends rank r only `part(value, r, size)` (collective).
+//! When `read` throws, every rank throws the same error, as with read_once.
+template <class Read, class Part>
+[[nodiscard]] std::remove_cvref_t<std::invoke_result_t<Read&>>
+read_once_split(MPI_Comm comm, Read&& read, Part&& part) {
+  using T = std::remove_cvref_t<std::invoke_result_t<Read&>>;
+  if (comm == MPI_COMM_NULL) // one process without MPI (docs/cli.md)
+    return read();
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  if (size == 1)
+    return read();
+  if (rank == 0) {
+    std::optional<T> value;
+    std::exception_ptr error;
+    try {
+      value.emplace(read());
+    } catch (...) {
+      error = std::current_exception();
+    }
+    Packer verdict;
+    verdict(error ? detail::describe(error) : detail::Outcome{});
+    detail::send(comm, verdict);
+    if (error)
+      std::rethrow_exception(error);
+    for (int r = 1; r < size; ++r) {
+      const T piece = part(std::as_const(*value), r, size);
+      Packer packed;
+      packed(piece);
+      detail::send_to(comm, r, detail::SPLIT_TAG, packed);
+    }
+    return std::move(*value);
+  }
+  const detail::Received verdict = detail::receive(comm);
+  Unpacker unpack_verdict(verdict.bytes);
+  detail::Outcome outcome;
+  unpack_verdict(outcome);
+  if (outcome.kind != detail::Outcome::ok)
+    detail::rethrow(outcome);
+  const detail::Received received = detail::receive_from(comm, 0, detail::SPLIT_TAG);
+  Unpacker unpack(received.bytes);
+  T value{};
+  unpack(value);
+  detail::receive_blocks_from(comm, 0, detail::SPLIT_TAG, received, unpack.blocks);
+  return value;
+}
+
 //! Reads an input made of several files — the seasons of an event sample —
 //! part by part: part k (`read_part(k)`, k < n) by rank k mod size, with a
-//! few threads where the node has processors to spare, so every byte is still
+//! few threads where the node has processors to spare (one process without
+//! MPI: as many threads as it may use), so every byte is still
 //! read once, by many readers at a time. Returns the parts in order on the
 //! ranks `deliver` names (collective). When parts fail, every rank throws the
 //! error of the first failing part: what reading the parts one after the
@@ -147,16 +205,12 @@ template <class ReadPart>
                                    Deliver deliver = Deliver::every_rank)
     -> std::vector<std::remove_cvref_t<std::invoke_result_t<ReadPart&, std::size_t>>> {
   using T = std::remove_cvref_t<std::invoke_result_t<ReadPart&, std::size_t>>;
-  if (comm == MPI_COMM_NULL) { // one process without MPI: the parts in order
-    std::vector<T> out;
-    out.reserve(n);
-    for (std::size_t k = 0; k < n; ++k)
-      out.push_back(read_part(k));
-    return out;
-  }
+  const bool alone = comm == MPI_COMM_NULL; // one process without MPI (docs/cli.md)
   int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
+  if (!alone) {
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+  }
   const auto owner = [&](std::size_t k) {
     return static_cast<int>(k % static_cast<std::size_t>(size));
   };
@@ -166,8 +220,8 @@ template <class ReadPart>
       mine.push_back(k);
   std::vector<std::optional<T>> parts(n);
   std::vector<std::exception_ptr> errors(n);
-  const unsigned threads =
-      std::min<unsigned>(threads_per_rank(comm), static_cast<unsigned>(mine.size()));
+  const unsigned threads = std::min<unsigned>(
+      alone ? detail::cpus_allowed() : threads_per_rank(comm), static_cast<unsigned>(mine.size()));
   {
     std::atomic<std::size_t> next{0};
     const auto work = [&] {
@@ -192,6 +246,15 @@ template <class ReadPart>
       first_bad = k;
       break;
     }
+  if (alone) {
+    if (first_bad < n)
+      std::rethrow_exception(errors[first_bad]);
+    std::vector<T> out;
+    out.reserve(n);
+    for (auto& part : parts)
+      out.push_back(std::move(*part));
+    return out;
+  }
   first_bad = detail::least(comm, first_bad);
   if (first_bad < n) {
     const int from = owner(first_bad);
@@ -232,9 +295,13 @@ template <class ReadPart>
 
 //! The events of the season files `paths` as io::read_icecube_events(paths)
 //! returns them, read once per job with read_parts_once (one season per
-//! part), delivered to the ranks `deliver` names (collective). Errors are the
-//! reader's own; two files of one season are read by rank 0 alone, so that
-//! the reader reports them as it always does.
+//! part), delivered to the ranks `deliver` names (collective). Each season
+//! goes through the event cache (io/event_cache.hpp) of the folder the
+//! environment names — rank 0 opens it, and warns once when it cannot — and
+//! its file's hash is remembered on rank 0 for the archive
+//! (io/file_hashes.hpp). Errors are the reader's own; two files of one
+//! season are read by rank 0 alone, so that the reader reports them as it
+//! always does.
 [[nodiscard]] io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
                                                Deliver deliver = Deliver::every_rank);
 

@@ -1,12 +1,17 @@
 #pragma once
-//! Records as bytes, so that what one rank read can be sent to the others
-//! (read_once.hpp, docs/scaling.md). Packer writes numbers, strings, vectors,
-//! optionals, maps and the records below into a byte buffer; Unpacker reads
-//! them back in the same order. Large arrays of plain numbers (the columns of
-//! an event sample) are not copied into the buffer: they are listed as
-//! blocks, which the transport sends straight from the sender's vectors and
-//! receives straight into the receiver's, so a 50 MB sample is never held
-//! twice.
+//! Records as bytes, the one packer of the project: what one rank read, sent
+//! to the others (read_once.hpp, docs/scaling.md), and results of any size
+//! gathered from every rank (gather.hpp). Packer writes numbers, strings,
+//! vectors, optionals, pairs, maps, plain structs and the records below into
+//! a byte buffer; Unpacker reads them back in the same order. Both ends are
+//! the same program, so numbers, enums and trivially copyable structs
+//! (lightcurve::Interval, say) travel as their bytes.
+//!
+//! Large arrays of plain numbers (the columns of an event sample) are, by
+//! default, not copied into the buffer: they are listed as blocks, which the
+//! transport sends straight from the sender's vectors and receives straight
+//! into the receiver's, so a 50 MB sample is never held twice. A transport
+//! that moves one buffer (all_gather_bytes) asks for Arrays::in_buffer.
 //!
 //! A record is described once, by a `fields(a, record)` function that names
 //! its members in order; the same function packs and unpacks. Records of other
@@ -57,7 +62,7 @@ void fields(A& a, R& x) {
 }
 template <class A, Record<io::LightCurve> R>
 void fields(A& a, R& c) {
-  a(c.source, c.band, c.mjd, c.flux, c.flux_err, c.upper_limit, c.ts, c.photon_index);
+  a(c.source, c.band, c.mjd, c.flux, c.flux_unit, c.flux_err, c.upper_limit, c.ts, c.photon_index);
 }
 template <class A, Record<io::GoodRunList> R>
 void fields(A& a, R& g) {
@@ -100,13 +105,29 @@ struct IsMap<std::unordered_map<K, V, H, E, Al>> : std::true_type {};
 template <class T>
 inline constexpr bool plain = (std::is_arithmetic_v<T> ||
                                std::is_enum_v<T>)&&!std::is_same_v<T, bool>;
+//! Structs of numbers (no pointers, no fields() needed): copied as their bytes.
+template <class T>
+inline constexpr bool plain_struct = std::is_class_v<T>&& std::is_trivially_copyable_v<T> &&
+                                     !IsOptional<T>::value && !IsPair<T>::value;
+//! Elements that a vector stores contiguously as their bytes.
+template <class T>
+inline constexpr bool bytes_like = plain<T> || plain_struct<T>;
 //! Arrays at least this large travel as blocks, not through the buffer.
 inline constexpr std::size_t BLOCK_BYTES = 64 * 1024;
 } // namespace detail
 
-//! Writes values into `bytes`, listing large plain arrays in `blocks`.
+//! Where large arrays of plain numbers go.
+enum class Arrays {
+  as_blocks, //!< listed in `blocks`, sent and received in place (read_once.hpp)
+  in_buffer, //!< copied into the buffer like everything else (gather.hpp)
+};
+
+//! Writes values into `bytes`, listing large plain arrays in `blocks`
+//! (Arrays::as_blocks) or copying them into `bytes` too (Arrays::in_buffer).
 class Packer {
 public:
+  explicit Packer(Arrays arrays = Arrays::as_blocks)
+      : block_bytes_(arrays == Arrays::as_blocks ? detail::BLOCK_BYTES : SIZE_MAX) {}
   template <class... T>
   void operator()(const T&... values) {
     (put(values), ...);
@@ -128,6 +149,8 @@ private:
     const auto v = static_cast<std::uint64_t>(n);
     raw(&v, sizeof v);
   }
+  std::size_t block_bytes_;
+
   template <class T>
   void put(const T& v) {
     using detail::IsMap, detail::IsOptional, detail::IsPair, detail::IsVector;
@@ -144,9 +167,9 @@ private:
     } else if constexpr (IsVector<T>::value) {
       using E = typename T::value_type;
       size(v.size());
-      if constexpr (detail::plain<E>) {
+      if constexpr (detail::bytes_like<E>) {
         const std::size_t n = v.size() * sizeof(E);
-        if (n >= detail::BLOCK_BYTES)
+        if (n >= block_bytes_)
           blocks.emplace_back(reinterpret_cast<const std::byte*>(v.data()), n);
         else
           raw(v.data(), n);
@@ -167,17 +190,21 @@ private:
         put(key);
         put(value);
       }
+    } else if constexpr (detail::plain_struct<T>) {
+      raw(&v, sizeof v);
     } else {
       fields(*this, v); // a record: its fields() here or in its own namespace
     }
   }
 };
 
-//! Reads values written by Packer, in the same order. Large arrays are sized
-//! and listed in `blocks`, to be filled by the transport.
+//! Reads values written by Packer, in the same order and with the same
+//! Arrays. Large arrays (Arrays::as_blocks) are sized and listed in `blocks`,
+//! to be filled by the transport.
 class Unpacker {
 public:
-  explicit Unpacker(std::span<const std::byte> bytes) : bytes_(bytes) {}
+  explicit Unpacker(std::span<const std::byte> bytes, Arrays arrays = Arrays::as_blocks)
+      : bytes_(bytes), block_bytes_(arrays == Arrays::as_blocks ? detail::BLOCK_BYTES : SIZE_MAX) {}
   template <class... T>
   void operator()(T&... values) {
     (get(values), ...);
@@ -192,7 +219,8 @@ private:
     if (n == 0)
       return;
     if (n > bytes_.size() - at_)
-      throw core::Error("internal error: a record received from rank 0 is truncated");
+      throw core::Error("internal error: packed bytes end early (the two ends describe a record "
+                        "differently)");
     std::memcpy(p, bytes_.data() + at_, n);
     at_ += n;
   }
@@ -200,7 +228,7 @@ private:
     std::uint64_t v = 0;
     raw(&v, sizeof v);
     if (v > bytes_.size() + (std::uint64_t{1} << 40)) // a count no buffer could announce
-      throw core::Error("internal error: a record received from rank 0 is malformed");
+      throw core::Error("internal error: packed bytes announce an impossible count");
     return static_cast<std::size_t>(v);
   }
   template <class T>
@@ -222,9 +250,9 @@ private:
     } else if constexpr (IsVector<T>::value) {
       using E = typename T::value_type;
       v.resize(size());
-      if constexpr (detail::plain<E>) {
+      if constexpr (detail::bytes_like<E>) {
         const std::size_t n = v.size() * sizeof(E);
-        if (n >= detail::BLOCK_BYTES)
+        if (n >= block_bytes_)
           blocks.emplace_back(reinterpret_cast<std::byte*>(v.data()), n);
         else
           raw(v.data(), n);
@@ -257,12 +285,15 @@ private:
         get(value);
         v.emplace(std::move(key), std::move(value));
       }
+    } else if constexpr (detail::plain_struct<T>) {
+      raw(&v, sizeof v);
     } else {
       fields(*this, v);
     }
   }
 
   std::span<const std::byte> bytes_;
+  std::size_t block_bytes_;
   std::size_t at_ = 0;
 };
 

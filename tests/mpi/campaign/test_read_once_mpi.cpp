@@ -308,3 +308,41 @@ TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors to
   if (test::rank_of() == 0)
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("read_once_split: rank 0 keeps the whole, each rank gets its part", "[read_once][mpi]") {
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  int reads = 0;
+  // Parts large enough to travel as blocks, different for every rank.
+  const auto part = [](const std::vector<double>& all, int rank, int) {
+    return std::vector<double>(all.begin() + rank, all.begin() + rank + 20000);
+  };
+  const auto got = campaign::read_once_split(
+      MPI_COMM_WORLD,
+      [&] {
+        ++reads;
+        std::vector<double> all(20004);
+        for (std::size_t i = 0; i < all.size(); ++i)
+          all[i] = 0.5 * static_cast<double>(i);
+        return all;
+      },
+      part);
+  MPI_Allreduce(MPI_IN_PLACE, &reads, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+  CHECK(reads == 1);
+  if (rank_of() == 0 || size == 1) {
+    CHECK(got.size() == 20004);
+  } else {
+    REQUIRE(got.size() == 20000);
+    CHECK(got.front() == 0.5 * rank_of());
+    CHECK(got.back() == 0.5 * (rank_of() + 19999));
+  }
+  // Rank 0's error on every rank, with its type; no part is sent.
+  try {
+    (void)campaign::read_once_split(
+        MPI_COMM_WORLD,
+        []() -> std::vector<double> { throw core::InputError("lc.csv", 30, "flux", "nan"); }, part);
+    FAIL("nothing thrown");
+  } catch (const core::InputError& e) {
+    CHECK(std::string(e.what()) == "lc.csv:30: flux: nan");
+  }
+}
