@@ -329,12 +329,12 @@ TEST_CASE("read_once_split: rank 0 keeps the whole, each rank gets its part", "[
       part);
   MPI_Allreduce(MPI_IN_PLACE, &reads, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
   CHECK(reads == 1);
-  if (rank_of() == 0 || size == 1) {
+  if (test::rank_of() == 0 || size == 1) {
     CHECK(got.size() == 20004);
   } else {
     REQUIRE(got.size() == 20000);
-    CHECK(got.front() == 0.5 * rank_of());
-    CHECK(got.back() == 0.5 * (rank_of() + 19999));
+    CHECK(got.front() == 0.5 * test::rank_of());
+    CHECK(got.back() == 0.5 * (test::rank_of() + 19999));
   }
   // Rank 0's error on every rank, with its type; no part is sent.
   try {
