@@ -46,6 +46,9 @@ enum class SweepTest {
   simultaneity, //!< mean ρ per subgroup, as `nuflare simultaneity` (§6.2, Table 1)
 };
 
+//! The test's name as a deck writes it (`test = temporal`).
+[[nodiscard]] const char* to_string(SweepTest test) noexcept;
+
 //! Whether deck key `key` of `nuflare sweep` means something for `test`
 //! (keys of no test's point, such as trials and output, always do).
 [[nodiscard]] bool sweep_key_applies(const std::string& key, SweepTest test);
@@ -288,5 +291,30 @@ struct SweepRun {
   //! The keys of the run (docs/cli.md).
   static const core::OptionTable<SweepRun>& options();
 };
+
+// --- a sweep of whichever test a SweepRun names ---
+
+//! A sweep's grid and inputs: those of its test only.
+struct SweepPlan {
+  SweepGrid grid;                           //!< scan, temporal, simultaneity
+  SpatialSweepGrid spatial_grid;            //!< spatial
+  SweepInputs time;                         //!< scan, temporal
+  SpatialSweepInputs spatial;               //!< spatial
+  SimultaneitySweepInputs simultaneity;     //!< simultaneity
+  std::vector<std::filesystem::path> files; //!< every input file, hashed into the archive
+};
+
+//! The grid of `run`'s test over its point (the time tests' with `sources`)
+//! and `axes` (parse_axis); errors as make_grid's. Reads nothing.
+[[nodiscard]] SweepPlan plan_sweep(const SweepRun& run, const std::vector<SweepAxis>& axes);
+
+//! Reads the inputs of the plan's test once per job into `plan`
+//! (collective; errors before any archive exists).
+void read_sweep_inputs(const SweepRun& run, SweepPlan& plan, MPI_Comm comm);
+
+//! Runs the plan's sweep (collective) with `run`'s trials and seed, and
+//! writes /sweep/points and /sweep/summary; every rank returns the same result.
+[[nodiscard]] SweepResult run_sweep(io::Archive& archive, MPI_Comm comm, const SweepRun& run,
+                                    const SweepPlan& plan);
 
 } // namespace nuflare::campaign
