@@ -271,12 +271,22 @@ std::vector<double> column_means(std::span<const double> trials, std::size_t k_n
   return mean;
 }
 
-//! Creates /sweep with its attributes test, n_points and axes
-//! (docs/archive-format.md); false when a resumed archive has it already,
-//! and so its observed datasets.
-bool create_sweep_group(io::Archive& archive, const SweepResult& res) {
+//! What /sweep says of a test's observed columns: the statistic's unit and
+//! description, and the dataset of the per-column counts (res.n_pairs).
+struct ObservedText {
+  const char* unit;
+  std::string about;
+  const char* counts;
+  const char* counts_unit;
+  const char* counts_about;
+};
+
+//! Creates /sweep with its attributes test, n_points and axes and the
+//! observed statistic and counts per column (docs/archive-format.md),
+//! unless a resumed archive has them already.
+void write_sweep_observed(io::Archive& archive, const SweepResult& res, const ObservedText& text) {
   if (archive.exists("/sweep"))
-    return false;
+    return;
   std::string axes;
   for (const auto& a : res.grid.axes)
     axes += (axes.empty() ? "" : ",") + a.key;
@@ -284,7 +294,10 @@ bool create_sweep_group(io::Archive& archive, const SweepResult& res) {
   archive.set_attribute("/sweep", "test", std::string(to_string(res.test)));
   archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(res.grid.size()));
   archive.set_attribute("/sweep", "axes", axes);
-  return true;
+  archive.write_vector("/sweep/statistic_observed", res.observed, text.unit, text.about);
+  archive.write_vector(std::string("/sweep/") + text.counts,
+                       std::span<const std::int64_t>(res.n_pairs), text.counts_unit,
+                       text.counts_about);
 }
 
 //! The look-elsewhere correction and trial means of `res` from every trial
@@ -526,12 +539,12 @@ void run_time_columns(io::Archive& archive, MPI_Comm comm, SweepResult& res,
       archive.write_vector("/scan/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
                            "pairs", "observed (source, alert) pairs per grid point");
     }
-  } else if (create_sweep_group(archive, res)) {
-    archive.write_vector("/sweep/statistic_observed", res.observed, "",
-                         "observed " + what + " per column (point" +
-                             (scan ? ")" : " and shift, shift fastest)"));
-    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "pairs", "observed (source, alert) pairs per column");
+  } else {
+    write_sweep_observed(
+        archive, res,
+        {"",
+         "observed " + what + " per column (point" + (scan ? ")" : " and shift, shift fastest)"),
+         "n_pairs_observed", "pairs", "observed (source, alert) pairs per column"});
   }
   RunnerOptions ro = config.runner;
   ro.label = scan_layout != nullptr ? "scan trials" : "sweep trials";
@@ -798,12 +811,10 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
   res.observed.resize(k_n);
   evaluate({}, 1, [&](std::size_t) { return std::span<double>(res.observed); });
 
-  if (create_sweep_group(archive, res)) {
-    archive.write_vector("/sweep/statistic_observed", res.observed, "events",
-                         "observed N per column (point, group, threshold; threshold fastest)");
-    archive.write_vector("/sweep/n_events_above", std::span<const std::int64_t>(res.n_pairs),
-                         "events", "selected tracks above each column's threshold");
-  }
+  write_sweep_observed(
+      archive, res,
+      {"events", "observed N per column (point, group, threshold; threshold fastest)",
+       "n_events_above", "events", "selected tracks above each column's threshold"});
   RunnerOptions ro = config.runner;
   ro.label = "sweep trials";
   // As `nuflare spatial`: a round of a few thousand skies between the ranks'
@@ -877,12 +888,10 @@ SweepResult run_simultaneity_sweep_campaign(io::Archive& archive, MPI_Comm comm,
                                            static_cast<std::int64_t>(region.far.size())});
   }
   const std::size_t k_n = res.point_of.size();
-  if (create_sweep_group(archive, res)) {
-    archive.write_vector("/sweep/statistic_observed", res.observed, "",
-                         "observed mean ρ per column (point; warm_spot, region_near, region_far)");
-    archive.write_vector("/sweep/n_sources_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "sources", "sources in each column's subgroup");
-  }
+  write_sweep_observed(archive, res,
+                       {"",
+                        "observed mean ρ per column (point; warm_spot, region_near, region_far)",
+                        "n_sources_observed", "sources", "sources in each column's subgroup"});
   RunnerOptions ro = config.runner;
   ro.label = "sweep trials";
   TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
