@@ -55,8 +55,8 @@ int run_scan(Invocation& inv, const campaign::ScanRun& run) {
   return 0;
 }
 
-Command scan_command() {
-  return make_command(campaign::ScanRun::options, run_scan);
+Binding scan_command() {
+  return make_binding(campaign::ScanRun::options, run_scan);
 }
 
 } // namespace nuflare::app

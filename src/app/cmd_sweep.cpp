@@ -78,8 +78,8 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   return 0;
 }
 
-Command sweep_command() {
-  return make_command(campaign::SweepRun::options, run_sweep);
+Binding sweep_command() {
+  return make_binding(campaign::SweepRun::options, run_sweep);
 }
 
 } // namespace nuflare::app

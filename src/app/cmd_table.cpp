@@ -99,8 +99,8 @@ int run_table(Invocation& inv, const TableRun& run) {
   return 0;
 }
 
-Command table_command() {
-  return make_command(table_options, run_table);
+Binding table_command() {
+  return make_binding(table_options, run_table);
 }
 
 } // namespace nuflare::app

@@ -59,8 +59,8 @@ int run_temporal(Invocation& inv, const campaign::TemporalRun& run) {
   return 0;
 }
 
-Command temporal_command() {
-  return make_command(campaign::TemporalRun::options, run_temporal);
+Binding temporal_command() {
+  return make_binding(campaign::TemporalRun::options, run_temporal);
 }
 
 } // namespace nuflare::app
