@@ -68,12 +68,8 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
       campaign::Signals::checkpoint);
   if (inv.prints()) {
     io::print_csv(std::cout, campaign::sweep_points_table(result));
-    const auto& le = result.le;
     std::cout << "# n_points=" << result.grid.size() << " n_columns=" << result.point_of.size()
-              << " p_min=" << io::format_number(le.p_min)
-              << " post_trial_p=" << io::format_number(le.post_trial_p)
-              << " sidak_p=" << io::format_number(le.sidak_p)
-              << " n_eff=" << io::format_number(le.n_eff) << '\n';
+              << ' ' << campaign::to_string(result.le) << '\n';
   }
   return 0;
 }

@@ -236,6 +236,12 @@ double effective_trials(double p_min, double post) noexcept {
   return std::log1p(-post) / std::log1p(-p_min);
 }
 
+std::string to_string(const LookElsewhere& le) {
+  return "p_min=" + io::format_number(le.p_min) +
+         " post_trial_p=" + io::format_number(le.post_trial_p) +
+         " sidak_p=" + io::format_number(le.sidak_p) + " n_eff=" + io::format_number(le.n_eff);
+}
+
 LookElsewhere look_elsewhere(std::span<const double> observed, std::span<const double> trials,
                              std::span<const double> trial_min) {
   const std::size_t k_n = observed.size();

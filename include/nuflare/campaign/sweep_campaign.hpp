@@ -129,6 +129,10 @@ struct LookElsewhere {
                                            std::span<const double> trials,
                                            std::span<const double> trial_min_p);
 
+//! The correction as the last line of a sweep's tables prints it:
+//! `p_min=… post_trial_p=… sidak_p=… n_eff=…` (io::format_number).
+[[nodiscard]] std::string to_string(const LookElsewhere& le);
+
 //! The effective number of trials: log(1 − post)/log(1 − p_min); NaN when
 //! p_min is 0 or 1 or post is 1 (no finite solution).
 [[nodiscard]] double effective_trials(double p_min, double post_trial_p) noexcept;
