@@ -63,7 +63,13 @@ struct Invocation {
   //! The settings the options give: every option of `table` that has a
   //! value (given, from a deck, or defaulted) set in a `Run{}`.
   template <class Run>
-  [[nodiscard]] Run read(const core::OptionTable<Run>& table) const;
+  [[nodiscard]] Run read(const core::OptionTable<Run>& table) const {
+    Run out{};
+    for (const auto& row : table.rows())
+      if (has(row.spec.flag()))
+        row.set(out, value(row.spec));
+    return out;
+  }
 
   //! How a message quotes an option with its value: `--name VALUE`,
   //! `--name VALUE (the default)`, or `key = VALUE (deck.ini:12)`.
@@ -181,16 +187,5 @@ void check_sweep_point(const Invocation& inv, const campaign::RunnerOptions& run
 //! existing RUN.h5 replaced with --overwrite; refused otherwise (exit status 2
 //! on every rank together, before any input is read).
 campaign::RunOutput claim_output(const Invocation& inv);
-
-// ---- implementation ------------------------------------------------------------
-
-template <class Run>
-Run Invocation::read(const core::OptionTable<Run>& table) const {
-  Run out{};
-  for (const auto& row : table.rows())
-    if (has(row.spec.flag()))
-      row.set(out, value(row.spec));
-  return out;
-}
 
 } // namespace nuflare::app

@@ -13,15 +13,6 @@ namespace nuflare::app {
 
 namespace {
 
-//! The options a test needs that the sweep's table cannot require for all.
-void require_for(const Invocation& inv, campaign::SweepTest test,
-                 std::initializer_list<const char*> names) {
-  for (const char* name : names)
-    if (!inv.has(name))
-      throw core::ConfigError(std::string("--") + name +
-                              " is required with test = " + campaign::to_string(test));
-}
-
 //! Refuses a key given that `test` does not read (a spatial deck with
 //! `band`, a scan with `angerr_scale`): it would change nothing.
 void refuse_other_keys(const Invocation& inv, campaign::SweepTest test) {
@@ -39,17 +30,12 @@ void refuse_other_keys(const Invocation& inv, campaign::SweepTest test) {
 int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   using campaign::SweepTest;
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
-  std::vector<campaign::SweepAxis> axes;
-  for (const auto& a : run.axis)
-    axes.push_back(campaign::parse_axis(a, run.test));
+  const auto axes = campaign::parse_axes(run);
   refuse_other_keys(inv, run.test);
-  const bool time_test = run.test == SweepTest::scan || run.test == SweepTest::temporal;
-  if (run.test == SweepTest::spatial)
-    require_for(inv, run.test, {"events"});
-  else if (run.test == SweepTest::simultaneity)
-    require_for(inv, run.test, {"alerts", "rho"});
-  else
-    require_for(inv, run.test, {"alerts", "lightcurves", "band"});
+  for (const auto& key : campaign::sweep_required_keys(run.test))
+    if (!inv.has(key)) // these keys are their own flags (no '_')
+      throw core::ConfigError("--" + key +
+                              " is required with test = " + campaign::to_string(run.test));
   auto plan = campaign::plan_sweep(run, axes);
   const auto output = claim_output(inv);
 
@@ -57,7 +43,7 @@ int run_sweep(Invocation& inv, const campaign::SweepRun& run) {
   auto selection = run.point.in; // axes name no input file: every point reads these
   selection.sources = run.sources;
   const auto read = [&] { campaign::read_sweep_inputs(run, plan, inv.comm); };
-  if (time_test)
+  if (run.test == SweepTest::scan || run.test == SweepTest::temporal)
     with_hints(time_test_hints(selection), read);
   else
     read();

@@ -86,6 +86,19 @@ bool sweep_key_applies(const std::string& key, SweepTest test) {
   return time_key && key != "rho" && key != "split_deg";
 }
 
+std::vector<std::string> sweep_required_keys(SweepTest test) {
+  switch (test) {
+  case SweepTest::spatial:
+    return {"events"};
+  case SweepTest::simultaneity:
+    return {"alerts", "rho"};
+  case SweepTest::scan:
+  case SweepTest::temporal:
+    break;
+  }
+  return {"alerts", "lightcurves", "band"};
+}
+
 const char* to_string(SweepTest test) noexcept {
   switch (test) {
   case SweepTest::scan:
@@ -1191,6 +1204,13 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
 }
 
 // --- a sweep of whichever test a SweepRun names ---
+
+std::vector<SweepAxis> parse_axes(const SweepRun& run) {
+  std::vector<SweepAxis> axes;
+  for (const auto& a : run.axis)
+    axes.push_back(parse_axis(a, run.test));
+  return axes;
+}
 
 SweepPlan plan_sweep(const SweepRun& run, const std::vector<SweepAxis>& axes) {
   SweepPlan plan;

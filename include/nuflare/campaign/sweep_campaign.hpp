@@ -53,6 +53,11 @@ enum class SweepTest {
 //! (keys of no test's point, such as trials and output, always do).
 [[nodiscard]] bool sweep_key_applies(const std::string& key, SweepTest test);
 
+//! The keys `test` needs that `nuflare sweep` cannot require of every test:
+//! its input files (`events`; `alerts` and `rho`; `alerts`, `lightcurves`
+//! and `band`).
+[[nodiscard]] std::vector<std::string> sweep_required_keys(SweepTest test);
+
 //! What one point of a time-test sweep is: the selection of `nuflare scan`
 //! with one ΔT and one containment factor.
 struct TimePoint {
@@ -297,6 +302,9 @@ struct SweepRun {
 };
 
 // --- a sweep of whichever test a SweepRun names ---
+
+//! The run's axes: parse_axis of each `axis` for the run's test.
+[[nodiscard]] std::vector<SweepAxis> parse_axes(const SweepRun& run);
 
 //! A sweep's grid and inputs: those of its test only.
 struct SweepPlan {
