@@ -252,7 +252,7 @@ io::RunInfo Invocation::run_info(std::uint64_t seed,
 
 bool parse(const Command& command, int argc, char** argv, Invocation& out) {
   out.command = command.name;
-  out.specs = command.options();
+  out.specs = command.bind().options();
   out.argv.assign(argv, argv + argc); // argv[0] is the subcommand
   const auto desc = describe(command, out.specs);
   po::parsed_options cli = [&] {

@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,13 @@ struct Invocation {
   //! The settings the options give: every option of `table` that has a
   //! value (given, from a deck, or defaulted) set in a `Run{}`.
   template <class Run>
-  [[nodiscard]] Run read(const core::OptionTable<Run>& table) const;
+  [[nodiscard]] Run read(const core::OptionTable<Run>& table) const {
+    Run out{};
+    for (const auto& row : table.rows())
+      if (has(row.spec.flag()))
+        row.set(out, value(row.spec));
+    return out;
+  }
 
   //! How a message quotes an option with its value: `--name VALUE`,
   //! `--name VALUE (the default)`, or `key = VALUE (deck.ini:12)`.
@@ -105,15 +112,20 @@ private:
   [[nodiscard]] core::Value value(const core::OptionSpec& spec) const;
 };
 
-//! A subcommand: its options and its body. `run` returns the exit status.
-//! Its name and what `--help` and docs/cli.md say of it come from the table
-//! in src/app/commands.cpp.
-struct Command {
-  const char* name = "";
-  const char* summary = "";
+//! What runs a subcommand: its options and its body (`run` returns the exit
+//! status).
+struct Binding {
   //! Every option of the subcommand, in `--help` order.
   std::function<std::vector<core::OptionSpec>()> options;
   std::function<int(Invocation&)> run;
+};
+
+//! A subcommand: its name, its binding, and what `--help` and docs/cli.md say
+//! of it (the table in src/app/commands.cpp).
+struct Command {
+  const char* name = "";
+  Binding (*bind)() = nullptr;
+  const char* summary = "";
   //! The command's form for docs/cli.md: "--input LC.csv [--fitness F] ...".
   const char* usage = "";
   //! What it prints on stdout, for docs/cli.md.
@@ -124,14 +136,14 @@ struct Command {
 //! A subcommand whose settings are a `Run` read from `table` (its options)
 //! and handed to `body`.
 template <class Run>
-Command make_command(const core::OptionTable<Run>& (*table)(),
+Binding make_binding(const core::OptionTable<Run>& (*table)(),
                      int (*body)(Invocation&, const Run&)) {
   return {.options = [table] { return table().specs(); },
           .run = [table, body](Invocation& inv) { return body(inv, inv.read(table())); }};
 }
 
 //! Every subcommand, in the order `nuflare --help` lists them.
-const std::vector<Command>& commands();
+std::span<const Command> commands();
 
 //! Parses argv for `command` (argv[0] is the subcommand name). Returns false
 //! when --help was answered. Throws core::ConfigError for a bad command-line
@@ -175,16 +187,5 @@ void check_sweep_point(const Invocation& inv, const campaign::RunnerOptions& run
 //! existing RUN.h5 replaced with --overwrite; refused otherwise (exit status 2
 //! on every rank together, before any input is read).
 campaign::RunOutput claim_output(const Invocation& inv);
-
-// ---- implementation ------------------------------------------------------------
-
-template <class Run>
-Run Invocation::read(const core::OptionTable<Run>& table) const {
-  Run out{};
-  for (const auto& row : table.rows())
-    if (has(row.spec.flag()))
-      row.set(out, value(row.spec));
-  return out;
-}
 
 } // namespace nuflare::app

@@ -65,8 +65,8 @@ int run_blocks(Invocation& inv, const BlocksRun& run) {
   return 0;
 }
 
-Command blocks_command() {
-  return make_command(blocks_options, run_blocks);
+Binding blocks_command() {
+  return make_binding(blocks_options, run_blocks);
 }
 
 } // namespace nuflare::app

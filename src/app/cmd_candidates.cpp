@@ -20,8 +20,8 @@ int run_candidates(Invocation& inv, const campaign::CandidatesOptions& run) {
   return inv.print_summary([&] { return campaign::candidates_summary_table(r); });
 }
 
-Command candidates_command() {
-  return make_command(campaign::CandidatesOptions::options, run_candidates);
+Binding candidates_command() {
+  return make_binding(campaign::CandidatesOptions::options, run_candidates);
 }
 
 } // namespace nuflare::app

@@ -24,8 +24,8 @@ int run_dcf(Invocation& inv, const campaign::DcfRun& run) {
   return inv.print_summary([&] { return campaign::dcf_summary_table(results, run.dcf); });
 }
 
-Command dcf_command() {
-  return make_command(campaign::DcfRun::options, run_dcf);
+Binding dcf_command() {
+  return make_binding(campaign::DcfRun::options, run_dcf);
 }
 
 } // namespace nuflare::app

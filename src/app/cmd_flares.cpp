@@ -78,8 +78,8 @@ int run_flares(Invocation& inv, const FlaresRun& run) {
       [&] { return campaign::flares_summary_table(sources, results, config); });
 }
 
-Command flares_command() {
-  return make_command(flares_options, run_flares);
+Binding flares_command() {
+  return make_binding(flares_options, run_flares);
 }
 
 } // namespace nuflare::app

@@ -55,8 +55,8 @@ int run_followup(Invocation& inv, const campaign::FollowupOptions& run) {
   return inv.print_summary([&] { return campaign::followup_summary_table(r); });
 }
 
-Command followup_command() {
-  return make_command(campaign::FollowupOptions::options, run_followup);
+Binding followup_command() {
+  return make_binding(campaign::FollowupOptions::options, run_followup);
 }
 
 } // namespace nuflare::app

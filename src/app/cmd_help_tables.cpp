@@ -34,7 +34,8 @@ std::vector<const Command*> documented() {
 void print_readme_tables() {
   for (const auto* c : documented()) {
     std::cout << "<!-- keys:" << c->name << " -->\n";
-    core::print_key_table(std::cout, c->options(), "key", [](const auto& s) { return s.key; });
+    core::print_key_table(std::cout, c->bind().options(), "key",
+                          [](const auto& s) { return s.key; });
     std::cout << "<!-- /keys:" << c->name << " -->\n";
   }
 }
@@ -46,7 +47,7 @@ void print_cli_sections() {
     std::cout << "\n### " << c->name << "\n\n"
               << c->summary << ".\n\n```\nnuflare " << c->name << " " << c->usage
               << "\n```\n\nPrints " << c->prints << ".\n\n";
-    core::print_key_table(std::cout, c->options(), "option",
+    core::print_key_table(std::cout, c->bind().options(), "option",
                           [](const auto& s) { return "--" + s.flag(); });
   }
   std::cout << "<!-- /subcommands -->\n";
@@ -64,8 +65,8 @@ int run_help_tables(Invocation& inv, const HelpTablesRun& run) {
 
 } // namespace
 
-Command help_tables_command() {
-  return make_command(help_tables_options, run_help_tables);
+Binding help_tables_command() {
+  return make_binding(help_tables_options, run_help_tables);
 }
 
 } // namespace nuflare::app

@@ -7,33 +7,18 @@
 #include "nuflare/campaign/runs.hpp"
 
 #include "nuflare/campaign/temporal_campaign.hpp"
-#include "nuflare/core/validation.hpp"
 #include "nuflare/io/tables.hpp"
 
 #include <iostream>
 
 namespace nuflare::app {
 
-namespace {
-
-//! A grid of positive numbers from a comma-separated list: "every ΔT must be > 0 days".
-std::vector<double> positive_grid(const std::string& field, const std::string& text,
-                                  const std::string& what, const std::string& unit) {
-  auto grid = core::number_list(field, text);
-  for (double v : grid)
-    if (!(v > 0))
-      throw core::FieldError(field, "every " + what + " must be > 0" + unit + ", got " +
-                                        io::format_number(v));
-  return grid;
-}
-
-} // namespace
-
 int run_scan(Invocation& inv, const campaign::ScanRun& run) {
   check_sweep_point(inv, run.campaign.runner, run.campaign.n_trials);
   const auto output = claim_output(inv);
-  const auto delta_t = positive_grid("delta_t_grid", run.delta_t_grid, "ΔT", " days");
-  const auto factors = positive_grid("factor_grid", run.factor_grid, "containment factor", "");
+  const auto delta_t = campaign::positive_grid("delta_t_grid", run.delta_t_grid, "ΔT", " days");
+  const auto factors =
+      campaign::positive_grid("factor_grid", run.factor_grid, "containment factor", "");
 
   const auto in = with_hints(time_test_hints(run.in),
                              [&] { return campaign::read_temporal_inputs(run.in, inv.comm); });
@@ -55,8 +40,8 @@ int run_scan(Invocation& inv, const campaign::ScanRun& run) {
   return 0;
 }
 
-Command scan_command() {
-  return make_command(campaign::ScanRun::options, run_scan);
+Binding scan_command() {
+  return make_binding(campaign::ScanRun::options, run_scan);
 }
 
 } // namespace nuflare::app

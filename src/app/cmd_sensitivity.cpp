@@ -121,7 +121,7 @@ int run_sensitivity(Invocation& inv) {
 
 } // namespace
 
-Command sensitivity_command() {
+Binding sensitivity_command() {
   // The body reads its settings itself, once --test has said which options apply.
   return {.options = [] { return campaign::SensitivityRun::options().specs(); },
           .run = run_sensitivity};

@@ -67,8 +67,8 @@ int run_simulate(Invocation& inv, const SimulateRun& run) {
   return inv.print_summary([&] { return files; });
 }
 
-Command simulate_command() {
-  return make_command(simulate_options, run_simulate);
+Binding simulate_command() {
+  return make_binding(simulate_options, run_simulate);
 }
 
 } // namespace nuflare::app

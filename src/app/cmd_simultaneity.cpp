@@ -31,8 +31,8 @@ int run_simultaneity(Invocation& inv, const campaign::SimultaneityRun& run) {
   return inv.print_summary([&] { return campaign::simultaneity_summary_table(result); });
 }
 
-Command simultaneity_command() {
-  return make_command(campaign::SimultaneityRun::options, run_simultaneity);
+Binding simultaneity_command() {
+  return make_binding(campaign::SimultaneityRun::options, run_simultaneity);
 }
 
 } // namespace nuflare::app

@@ -84,8 +84,8 @@ int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
   });
 }
 
-Command spatial_command() {
-  return make_command(campaign::SpatialRun::options, run_spatial);
+Binding spatial_command() {
+  return make_binding(campaign::SpatialRun::options, run_spatial);
 }
 
 } // namespace nuflare::app

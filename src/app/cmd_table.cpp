@@ -67,12 +67,8 @@ int run_table(Invocation& inv, const TableRun& run) {
     if (inv.prints()) {
       io::print_table(std::cout, run.table == "points" ? merged.points : merged.summary,
                       run.format);
-      const auto& le = merged.le;
       std::cout << "# merged: " << run.archive.size() << " archives, " << merged.n_trials
-                << " trials; p_min=" << io::format_number(le.p_min)
-                << " post_trial_p=" << io::format_number(le.post_trial_p)
-                << " sidak_p=" << io::format_number(le.sidak_p)
-                << " n_eff=" << io::format_number(le.n_eff) << '\n';
+                << " trials; " << campaign::to_string(merged.le) << '\n';
     }
     return 0;
   }
@@ -99,8 +95,8 @@ int run_table(Invocation& inv, const TableRun& run) {
   return 0;
 }
 
-Command table_command() {
-  return make_command(table_options, run_table);
+Binding table_command() {
+  return make_binding(table_options, run_table);
 }
 
 } // namespace nuflare::app

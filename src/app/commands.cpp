@@ -6,37 +6,17 @@
 
 namespace nuflare::app {
 
-Command blocks_command();
-Command flares_command();
-Command dcf_command();
-Command spatial_command();
-Command simulate_command();
-Command temporal_command();
-Command scan_command();
-Command sweep_command();
-Command simultaneity_command();
-Command sensitivity_command();
-Command followup_command();
-Command candidates_command();
-Command table_command();
-Command help_tables_command();
+// One per src/app/cmd_<name>.cpp.
+Binding blocks_command(), flares_command(), dcf_command(), spatial_command(), simulate_command(),
+    temporal_command(), scan_command(), sweep_command(), simultaneity_command(),
+    sensitivity_command(), followup_command(), candidates_command(), table_command(),
+    help_tables_command();
 
 namespace {
 
-//! One subcommand: its name, the function that binds its options and body,
-//! and what `nuflare --help` and docs/cli.md say of it.
-struct Entry {
-  const char* name;
-  Command (*bind)();
-  const char* summary;     //!< the one line of `nuflare --help`
-  const char* usage = "";  //!< its form: "--input LC.csv [--fitness F] ..."
-  const char* prints = ""; //!< what it prints on stdout
-  bool hidden = false;     //!< left out of `nuflare --help` and the documentation
-};
-
 // Laid out by hand, one field a line: name and binding, summary, form, what it prints.
 // clang-format off
-constexpr Entry ENTRIES[] = {
+constexpr Command COMMANDS[] = {
     {"blocks", blocks_command,
      "Bayesian Blocks edges of one light curve (astropy-compatible)",
      "--input LC.csv [--fitness measures|events|regular_events] [--p0 P | --gamma G | "
@@ -124,21 +104,8 @@ constexpr Entry ENTRIES[] = {
 
 } // namespace
 
-const std::vector<Command>& commands() {
-  static const std::vector<Command> table = [] {
-    std::vector<Command> all;
-    for (const Entry& e : ENTRIES) {
-      Command c = e.bind();
-      c.name = e.name;
-      c.summary = e.summary;
-      c.usage = e.usage;
-      c.prints = e.prints;
-      c.hidden = e.hidden;
-      all.push_back(std::move(c));
-    }
-    return all;
-  }();
-  return table;
+std::span<const Command> commands() {
+  return COMMANDS;
 }
 
 } // namespace nuflare::app

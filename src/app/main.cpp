@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
       MPI_Comm_size(inv.comm, &inv.size);
     }
     if (nuflare::app::parse(*command, argc - 1, argv + 1, inv))
-      status = command->run(inv);
+      status = command->bind().run(inv);
   } catch (const nuflare::core::FieldError& e) {
     // The library names a field; say where its value came from (--key or a deck line).
     return mpi.fail(inv.locate(e), e.exit_status());

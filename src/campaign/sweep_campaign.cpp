@@ -86,8 +86,20 @@ bool sweep_key_applies(const std::string& key, SweepTest test) {
   return time_key && key != "rho" && key != "split_deg";
 }
 
-namespace {
-const char* test_name(SweepTest test) {
+std::vector<std::string> sweep_required_keys(SweepTest test) {
+  switch (test) {
+  case SweepTest::spatial:
+    return {"events"};
+  case SweepTest::simultaneity:
+    return {"alerts", "rho"};
+  case SweepTest::scan:
+  case SweepTest::temporal:
+    break;
+  }
+  return {"alerts", "lightcurves", "band"};
+}
+
+const char* to_string(SweepTest test) noexcept {
   switch (test) {
   case SweepTest::scan:
     return "scan";
@@ -100,7 +112,6 @@ const char* test_name(SweepTest test) {
   }
   return "simultaneity";
 }
-} // namespace
 
 const core::OptionTable<SpatialPoint>& SpatialPoint::options() {
   using P = SpatialPoint;
@@ -129,7 +140,7 @@ SweepAxis parse_axis_of(const std::string& text, SweepTest test) {
                                        "is not an input file; docs/cli.md)");
   if (!sweep_key_applies(axis.key, test))
     throw core::FieldError("axis",
-                           "\"" + axis.key + "\" is not a key of test = " + test_name(test));
+                           "\"" + axis.key + "\" is not a key of test = " + to_string(test));
   const std::string rest = trim(std::string_view(text).substr(colon + 1));
   const auto parts = core::split_names(rest);
   if (parts.size() == 1 && std::count(rest.begin(), rest.end(), ':') == 2) {
@@ -238,6 +249,12 @@ double effective_trials(double p_min, double post) noexcept {
   return std::log1p(-post) / std::log1p(-p_min);
 }
 
+std::string to_string(const LookElsewhere& le) {
+  return "p_min=" + io::format_number(le.p_min) +
+         " post_trial_p=" + io::format_number(le.post_trial_p) +
+         " sidak_p=" + io::format_number(le.sidak_p) + " n_eff=" + io::format_number(le.n_eff);
+}
+
 LookElsewhere look_elsewhere(std::span<const double> observed, std::span<const double> trials,
                              std::span<const double> trial_min) {
   const std::size_t k_n = observed.size();
@@ -259,6 +276,59 @@ LookElsewhere look_elsewhere(std::span<const double> observed, std::span<const d
   le.n_eff = effective_trials(le.p_min, le.post_trial_p);
   return le;
 }
+
+namespace {
+
+//! The mean of each of the `k_n` columns of `trials` (row-major N × k_n).
+std::vector<double> column_means(std::span<const double> trials, std::size_t k_n) {
+  std::vector<double> mean, col(trials.size() / std::max<std::size_t>(k_n, 1));
+  for (std::size_t k = 0; k < k_n; ++k) {
+    for (std::size_t i = 0; i < col.size(); ++i)
+      col[i] = trials[i * k_n + k];
+    mean.push_back(finite_mean(col));
+  }
+  return mean;
+}
+
+//! What /sweep says of a test's observed columns: the statistic's unit and
+//! description, and the dataset of the per-column counts (res.n_pairs).
+struct ObservedText {
+  const char* unit;
+  std::string about;
+  const char* counts;
+  const char* counts_unit;
+  const char* counts_about;
+};
+
+//! Creates /sweep with its attributes test, n_points and axes and the
+//! observed statistic and counts per column (docs/archive-format.md),
+//! unless a resumed archive has them already.
+void write_sweep_observed(io::Archive& archive, const SweepResult& res, const ObservedText& text) {
+  if (archive.exists("/sweep"))
+    return;
+  std::string axes;
+  for (const auto& a : res.grid.axes)
+    axes += (axes.empty() ? "" : ",") + a.key;
+  archive.create_group("/sweep");
+  archive.set_attribute("/sweep", "test", std::string(to_string(res.test)));
+  archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(res.grid.size()));
+  archive.set_attribute("/sweep", "axes", axes);
+  archive.write_vector("/sweep/statistic_observed", res.observed, text.unit, text.about);
+  archive.write_vector(std::string("/sweep/") + text.counts,
+                       std::span<const std::int64_t>(res.n_pairs), text.counts_unit,
+                       text.counts_about);
+}
+
+//! The look-elsewhere correction and trial means of `res` from every trial
+//! (row-major N × columns), on a rank that holds them all: the per-trial
+//! minimum p over every column here.
+void conclude(SweepResult& res, std::span<const double> trials) {
+  const std::size_t k_n = res.point_of.size();
+  res.le = look_elsewhere(res.observed, trials, trial_min_p(trials, k_n, 0, k_n));
+  res.trial_mean = column_means(trials, k_n);
+}
+
+} // namespace
 
 SweepInputs read_sweep_inputs(const SweepGrid& grid, MPI_Comm comm) {
   // flare_cut and region change the engine, not what is read.
@@ -423,9 +493,8 @@ struct ScanLayout {
 //! `first_col[p]` is point p's first column, `n_alerts[i]` the alerts of
 //! input i (the RAs a scan trial scrambles). Writes /sweep, or /scan with a
 //! `scan_layout`.
-void run_time_columns(io::Archive& archive, MPI_Comm comm, SweepResult& res, std::size_t n_points,
-                      std::string_view axes, std::vector<EngineGroup>& scans,
-                      std::vector<ControlGroup>& controls,
+void run_time_columns(io::Archive& archive, MPI_Comm comm, SweepResult& res,
+                      std::vector<EngineGroup>& scans, std::vector<ControlGroup>& controls,
                       const std::vector<std::size_t>& first_col,
                       const std::vector<std::size_t>& n_alerts,
                       const TemporalCampaignConfig& config, const ScanLayout* scan_layout) {
@@ -489,16 +558,12 @@ void run_time_columns(io::Archive& archive, MPI_Comm comm, SweepResult& res, std
       archive.write_vector("/scan/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
                            "pairs", "observed (source, alert) pairs per grid point");
     }
-  } else if (!archive.exists("/sweep")) {
-    archive.create_group("/sweep");
-    archive.set_attribute("/sweep", "test", std::string(scan ? "scan" : "temporal"));
-    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(n_points));
-    archive.set_attribute("/sweep", "axes", std::string(axes));
-    archive.write_vector("/sweep/statistic_observed", res.observed, "",
-                         "observed " + what + " per column (point" +
-                             (scan ? ")" : " and shift, shift fastest)"));
-    archive.write_vector("/sweep/n_pairs_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "pairs", "observed (source, alert) pairs per column");
+  } else {
+    write_sweep_observed(
+        archive, res,
+        {"",
+         "observed " + what + " per column (point" + (scan ? ")" : " and shift, shift fastest)"),
+         "n_pairs_observed", "pairs", "observed (source, alert) pairs per column"});
   }
   RunnerOptions ro = config.runner;
   ro.label = scan_layout != nullptr ? "scan trials" : "sweep trials";
@@ -526,12 +591,7 @@ void run_time_columns(io::Archive& archive, MPI_Comm comm, SweepResult& res, std
   if (!min_p.empty())
     allreduce(std::span<double>(min_p), MPI_MIN, comm);
   res.le = look_elsewhere(res.observed, trials, min_p);
-  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
-  for (std::size_t k = 0; k < k_n; ++k) {
-    for (std::size_t i = 0; i < col.size(); ++i)
-      col[i] = trials[i * k_n + k];
-    res.trial_mean.push_back(finite_mean(col));
-  }
+  res.trial_mean = column_means(trials, k_n);
 }
 
 } // namespace
@@ -542,9 +602,6 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
   std::vector<std::size_t> n_alerts;
   for (const auto& in : inputs.inputs)
     n_alerts.push_back(in.alerts.size());
-  std::string axes;
-  for (const auto& a : grid.axes)
-    axes += (axes.empty() ? "" : ",") + a.key;
   SweepResult res;
   res.grid = sweep_axes(grid);
   res.test = test;
@@ -572,8 +629,7 @@ SweepResult run_sweep_campaign(io::Archive& archive, MPI_Comm comm, const SweepG
       first_col[p + 1] = res.point_of.size();
     }
   }
-  run_time_columns(archive, comm, res, grid.size(), axes, scans, controls, first_col, n_alerts,
-                   config, nullptr);
+  run_time_columns(archive, comm, res, scans, controls, first_col, n_alerts, config, nullptr);
   return res;
 }
 
@@ -616,8 +672,8 @@ ScanResult run_scan_campaign(io::Archive& archive, MPI_Comm comm,
   std::vector<EngineGroup> scans;
   scans.push_back(std::move(group));
   std::vector<ControlGroup> controls;
-  run_time_columns(archive, comm, res, k_n, "delta_t,factor", scans, controls, first_col,
-                   {engine.n_alerts()}, config, &layout);
+  run_time_columns(archive, comm, res, scans, controls, first_col, {engine.n_alerts()}, config,
+                   &layout);
   ScanResult out;
   out.delta_t_days = std::move(layout.delta_t_days);
   out.factor = std::move(layout.factor);
@@ -774,19 +830,10 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
   res.observed.resize(k_n);
   evaluate({}, 1, [&](std::size_t) { return std::span<double>(res.observed); });
 
-  if (!archive.exists("/sweep")) {
-    archive.create_group("/sweep");
-    archive.set_attribute("/sweep", "test", std::string("spatial"));
-    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
-    std::string axes;
-    for (const auto& a : grid.axes)
-      axes += (axes.empty() ? "" : ",") + a.key;
-    archive.set_attribute("/sweep", "axes", axes);
-    archive.write_vector("/sweep/statistic_observed", res.observed, "events",
-                         "observed N per column (point, group, threshold; threshold fastest)");
-    archive.write_vector("/sweep/n_events_above", std::span<const std::int64_t>(res.n_pairs),
-                         "events", "selected tracks above each column's threshold");
-  }
+  write_sweep_observed(
+      archive, res,
+      {"events", "observed N per column (point, group, threshold; threshold fastest)",
+       "n_events_above", "events", "selected tracks above each column's threshold"});
   RunnerOptions ro = config.runner;
   ro.label = "sweep trials";
   // As `nuflare spatial`: a round of a few thousand skies between the ranks'
@@ -798,15 +845,7 @@ SweepResult run_spatial_sweep_campaign(io::Archive& archive, MPI_Comm comm,
   runner.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
     evaluate(g, g.size(), [&](std::size_t k) { return rows[k].f64[i_s]; });
   });
-  const auto trials = runner.gather<double>(i_s);
-  // Every rank holds every trial: the per-trial minimum over all columns here.
-  res.le = look_elsewhere(res.observed, trials, trial_min_p(trials, k_n, 0, k_n));
-  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
-  for (std::size_t k = 0; k < k_n; ++k) {
-    for (std::size_t i = 0; i < col.size(); ++i)
-      col[i] = trials[i * k_n + k];
-    res.trial_mean.push_back(finite_mean(col));
-  }
+  conclude(res, runner.gather<double>(i_s));
   return res;
 }
 
@@ -868,19 +907,10 @@ SweepResult run_simultaneity_sweep_campaign(io::Archive& archive, MPI_Comm comm,
                                            static_cast<std::int64_t>(region.far.size())});
   }
   const std::size_t k_n = res.point_of.size();
-  if (!archive.exists("/sweep")) {
-    archive.create_group("/sweep");
-    archive.set_attribute("/sweep", "test", std::string("simultaneity"));
-    archive.set_attribute("/sweep", "n_points", static_cast<std::int64_t>(grid.size()));
-    std::string axes;
-    for (const auto& a : grid.axes)
-      axes += (axes.empty() ? "" : ",") + a.key;
-    archive.set_attribute("/sweep", "axes", axes);
-    archive.write_vector("/sweep/statistic_observed", res.observed, "",
-                         "observed mean ρ per column (point; warm_spot, region_near, region_far)");
-    archive.write_vector("/sweep/n_sources_observed", std::span<const std::int64_t>(res.n_pairs),
-                         "sources", "sources in each column's subgroup");
-  }
+  write_sweep_observed(archive, res,
+                       {"",
+                        "observed mean ρ per column (point; warm_spot, region_near, region_far)",
+                        "n_sources_observed", "sources", "sources in each column's subgroup"});
   RunnerOptions ro = config.runner;
   ro.label = "sweep trials";
   TrialRunner runner(archive, comm, "/sweep", config.n_trials, ro);
@@ -906,14 +936,7 @@ SweepResult run_simultaneity_sweep_campaign(io::Archive& archive, MPI_Comm comm,
       out[3 * p + 2] = coincidence::mean_rho(sources, sub.far);
     }
   });
-  const auto trials = runner.gather<double>(i_s);
-  res.le = look_elsewhere(res.observed, trials, trial_min_p(trials, k_n, 0, k_n));
-  std::vector<double> col(trials.size() / std::max<std::size_t>(k_n, 1));
-  for (std::size_t k = 0; k < k_n; ++k) {
-    for (std::size_t i = 0; i < col.size(); ++i)
-      col[i] = trials[i * k_n + k];
-    res.trial_mean.push_back(finite_mean(col));
-  }
+  conclude(res, runner.gather<double>(i_s));
   return res;
 }
 
@@ -1107,12 +1130,7 @@ MergedSweep merge_sweep_archives(const std::vector<std::string>& paths) {
     out.n_trials += tasks[i].rows;
   }
   out.le = look_elsewhere(observed, trials, trial_min_p(trials, k_n, 0, k_n));
-  std::vector<double> mean, col(out.n_trials);
-  for (std::size_t k = 0; k < k_n; ++k) {
-    for (std::size_t i = 0; i < col.size(); ++i)
-      col[i] = trials[i * k_n + k];
-    mean.push_back(finite_mean(col));
-  }
+  const auto mean = column_means(trials, k_n);
   std::vector<std::int64_t> best(k_n, 0);
   if (k_n > 0 && !std::isnan(out.le.p_min))
     best[out.le.best] = 1;
@@ -1183,6 +1201,69 @@ const core::OptionTable<SweepRun>& SweepRun::options() {
           .no_default("required with test = spatial")
           .include(&S::spatial, SpatialPoint::options());
   return table;
+}
+
+// --- a sweep of whichever test a SweepRun names ---
+
+std::vector<SweepAxis> parse_axes(const SweepRun& run) {
+  std::vector<SweepAxis> axes;
+  for (const auto& a : run.axis)
+    axes.push_back(parse_axis(a, run.test));
+  return axes;
+}
+
+SweepPlan plan_sweep(const SweepRun& run, const std::vector<SweepAxis>& axes) {
+  SweepPlan plan;
+  if (run.test == SweepTest::spatial) {
+    plan.spatial_grid = make_grid(run.spatial, axes);
+    return plan;
+  }
+  auto point = run.point;
+  point.in.sources = run.sources;
+  plan.grid = make_grid(point, axes, run.test);
+  return plan;
+}
+
+void read_sweep_inputs(const SweepRun& run, SweepPlan& plan, MPI_Comm comm) {
+  switch (run.test) {
+  case SweepTest::spatial:
+    plan.spatial = read_spatial_sweep_inputs(plan.spatial_grid, run.events, run.sources, comm);
+    plan.files = plan.spatial.files;
+    break;
+  case SweepTest::simultaneity:
+    plan.simultaneity = read_simultaneity_sweep_inputs(plan.grid, run.sources, run.rho, comm);
+    plan.files = plan.simultaneity.files;
+    break;
+  case SweepTest::scan:
+  case SweepTest::temporal:
+    plan.time = read_sweep_inputs(plan.grid, comm);
+    for (const auto& in : plan.time.inputs)
+      for (const auto& f : in.files)
+        if (std::find(plan.files.begin(), plan.files.end(), f) == plan.files.end())
+          plan.files.push_back(f);
+    break;
+  }
+}
+
+SweepResult run_sweep(io::Archive& archive, MPI_Comm comm, const SweepRun& run,
+                      const SweepPlan& plan) {
+  const auto result = [&] {
+    switch (run.test) {
+    case SweepTest::spatial:
+      return run_spatial_sweep_campaign(archive, comm, plan.spatial_grid, plan.spatial,
+                                        run.campaign);
+    case SweepTest::simultaneity:
+      return run_simultaneity_sweep_campaign(archive, comm, plan.grid, plan.simultaneity,
+                                             run.campaign);
+    case SweepTest::scan:
+    case SweepTest::temporal:
+      break;
+    }
+    return run_sweep_campaign(archive, comm, plan.grid, plan.time, run.campaign, run.test);
+  }();
+  write_table_once(archive, "/sweep/points", sweep_points_table(result));
+  write_table_once(archive, "/sweep/summary", sweep_summary_table(result));
+  return result;
 }
 
 } // namespace nuflare::campaign

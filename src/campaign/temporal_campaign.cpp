@@ -5,12 +5,15 @@
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/campaign/rng.hpp"
 #include "nuflare/core/error.hpp"
+#include "nuflare/core/validation.hpp"
+#include "nuflare/io/tables.hpp"
 
 #include <Random123/philox.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <string_view>
@@ -171,6 +174,16 @@ io::Table scan_summary_table(const ScanResult& r) {
       "post-trial p of the best grid point (docs/methods.md)");
 }
 
+std::vector<double> positive_grid(const std::string& field, const std::string& text,
+                                  const std::string& what, const std::string& unit) {
+  auto grid = core::number_list(field, text);
+  for (double v : grid)
+    if (!(v > 0))
+      throw core::FieldError(field, "every " + what + " must be > 0" + unit + ", got " +
+                                        io::format_number(v));
+  return grid;
+}
+
 namespace {
 
 //! The numbers TrialRng(seed, stream, g) yields, in the same order
@@ -291,6 +304,24 @@ ControlResult run_control_campaign(io::Archive& archive, MPI_Comm comm,
   });
   res.post_trial_p = post_trial_p(res.p_value, partitioned_trial_min_p(comm, trials, k_n));
   return res;
+}
+
+ControlSetup set_up_control(const TemporalInputs& in, const TemporalSelection& selection,
+                            double factor, double delta_t, std::vector<double> shifts) {
+  ControlSetup out;
+  out.pairs = coincidence::make_pairs(in.series, in.alerts, factor, selection.region);
+  out.n_sources = coincidence::distinct_sources(out.pairs);
+  if (out.pairs.empty())
+    throw core::InputError(selection.sources, 0, "", "no selected source lies in an alert region");
+  std::vector<double> alert_mjd;
+  for (const auto& a : in.alerts)
+    alert_mjd.push_back(a.mjd);
+  const auto simd = std::getenv("NUFLARE_NO_AVX2") ? coincidence::SimdLevel::sse2
+                                                   : coincidence::best_simd_level();
+  out.engine = std::make_unique<coincidence::ControlEngine>(
+      in.series, coincidence::outside_all_regions(in.series, in.alerts, factor, selection.region),
+      alert_mjd, std::move(shifts), delta_t, selection.flare_cut, simd);
+  return out;
 }
 
 io::Table control_summary_table(const ControlResult& r) {

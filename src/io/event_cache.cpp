@@ -69,6 +69,25 @@ std::filesystem::path temporary_in(const std::filesystem::path& dir, const std::
   return dir / name.str();
 }
 
+//! Puts `final_path` in place through a temporary in `dir` that `write`
+//! fills (false: it failed). rename() replaces the file in one step: a
+//! reader sees the old one or the new one, never a mixture (two jobs may
+//! write the same entry). False when anything failed; no temporary is left.
+template <class Write>
+bool replace_whole(const std::filesystem::path& dir, const std::filesystem::path& final_path,
+                   Write&& write) {
+  const auto tmp = temporary_in(dir, final_path.filename().string());
+  bool ok = write(tmp);
+  std::error_code ec;
+  if (ok) {
+    std::filesystem::rename(tmp, final_path, ec);
+    ok = !ec;
+  }
+  if (!ok)
+    std::filesystem::remove(tmp, ec);
+  return ok;
+}
+
 void say(const EventCache& cache, const std::string& line) {
   if (cache.debug())
     std::cerr << "nuflare: cache: " + line + "\n" << std::flush;
@@ -185,38 +204,23 @@ bool EventCache::store(const std::string& sha256, const EventSample& events) con
     Header h;
     h.n = events.size();
     std::memcpy(h.source_sha256.data(), sha256.data(), h.source_sha256.size());
-    const auto final_path = entry(sha256);
-    const auto tmp = temporary_in(dir_, final_path.filename().string());
-    bool ok = false;
-    {
+    return replace_whole(dir_, entry(sha256), [&](const std::filesystem::path& tmp) {
       File f{std::fopen(tmp.c_str(), "wb")};
-      if (f) {
-        Xxh64 sum;
-        ok = std::fwrite(&h, sizeof h, 1, f.get()) == 1;
-        sum.update(&h, sizeof h);
-        for (const auto* column : columns(events)) {
-          if (column->size() != h.n) {
-            ok = false;
-            break;
-          }
-          ok = ok && (h.n == 0 || std::fwrite(column->data(), sizeof(double), h.n, f.get()) == h.n);
-          sum.update(column->data(), h.n * sizeof(double));
-        }
-        const std::uint64_t digest = sum.digest();
-        ok = ok && std::fwrite(&digest, sizeof digest, 1, f.get()) == 1;
-        ok = std::fflush(f.get()) == 0 && ok;
+      if (!f)
+        return false;
+      Xxh64 sum;
+      bool ok = std::fwrite(&h, sizeof h, 1, f.get()) == 1;
+      sum.update(&h, sizeof h);
+      for (const auto* column : columns(events)) {
+        if (column->size() != h.n)
+          return false;
+        ok = ok && (h.n == 0 || std::fwrite(column->data(), sizeof(double), h.n, f.get()) == h.n);
+        sum.update(column->data(), h.n * sizeof(double));
       }
-    }
-    std::error_code ec;
-    if (ok) {
-      // rename() replaces the entry in one step: a reader sees the old one or
-      // the new one, never a mixture (two jobs may write the same entry).
-      std::filesystem::rename(tmp, final_path, ec);
-      ok = !ec;
-    }
-    if (!ok)
-      std::filesystem::remove(tmp, ec);
-    return ok;
+      const std::uint64_t digest = sum.digest();
+      ok = ok && std::fwrite(&digest, sizeof digest, 1, f.get()) == 1;
+      return std::fflush(f.get()) == 0 && ok;
+    });
   } catch (...) {
     return false;
   }
@@ -282,24 +286,13 @@ bool EventCache::record_sha256(const std::string& path, const FileSignature& has
     const std::string absolute = absolute_of(path);
     if (absolute.find('\n') != std::string::npos)
       return false;
-    const auto final_path = hash_record(dir_, absolute);
-    const auto tmp = temporary_in(dir_, final_path.filename().string());
-    bool ok = false;
-    {
+    return replace_whole(dir_, hash_record(dir_, absolute), [&](const std::filesystem::path& tmp) {
       std::ofstream out(tmp, std::ios::trunc);
       out << HASH_RECORD << ' ' << hashed.device << ' ' << hashed.inode << ' ' << hashed.size << ' '
           << hashed.mtime_ns << ' ' << hashed.ctime_ns << ' ' << sha256 << ' ' << absolute << '\n';
       out.flush();
-      ok = static_cast<bool>(out);
-    }
-    std::error_code ec;
-    if (ok) {
-      std::filesystem::rename(tmp, final_path, ec);
-      ok = !ec;
-    }
-    if (!ok)
-      std::filesystem::remove(tmp, ec);
-    return ok;
+      return static_cast<bool>(out);
+    });
   } catch (...) {
     return false;
   }

@@ -46,9 +46,17 @@ enum class SweepTest {
   simultaneity, //!< mean ρ per subgroup, as `nuflare simultaneity` (§6.2, Table 1)
 };
 
+//! The test's name as a deck writes it (`test = temporal`).
+[[nodiscard]] const char* to_string(SweepTest test) noexcept;
+
 //! Whether deck key `key` of `nuflare sweep` means something for `test`
 //! (keys of no test's point, such as trials and output, always do).
 [[nodiscard]] bool sweep_key_applies(const std::string& key, SweepTest test);
+
+//! The keys `test` needs that `nuflare sweep` cannot require of every test:
+//! its input files (`events`; `alerts` and `rho`; `alerts`, `lightcurves`
+//! and `band`).
+[[nodiscard]] std::vector<std::string> sweep_required_keys(SweepTest test);
 
 //! What one point of a time-test sweep is: the selection of `nuflare scan`
 //! with one ΔT and one containment factor.
@@ -125,6 +133,10 @@ struct LookElsewhere {
 [[nodiscard]] LookElsewhere look_elsewhere(std::span<const double> observed,
                                            std::span<const double> trials,
                                            std::span<const double> trial_min_p);
+
+//! The correction as the last line of a sweep's tables prints it:
+//! `p_min=… post_trial_p=… sidak_p=… n_eff=…` (io::format_number).
+[[nodiscard]] std::string to_string(const LookElsewhere& le);
 
 //! The effective number of trials: log(1 − post)/log(1 − p_min); NaN when
 //! p_min is 0 or 1 or post is 1 (no finite solution).
@@ -288,5 +300,33 @@ struct SweepRun {
   //! The keys of the run (docs/cli.md).
   static const core::OptionTable<SweepRun>& options();
 };
+
+// --- a sweep of whichever test a SweepRun names ---
+
+//! The run's axes: parse_axis of each `axis` for the run's test.
+[[nodiscard]] std::vector<SweepAxis> parse_axes(const SweepRun& run);
+
+//! A sweep's grid and inputs: those of its test only.
+struct SweepPlan {
+  SweepGrid grid;                           //!< scan, temporal, simultaneity
+  SpatialSweepGrid spatial_grid;            //!< spatial
+  SweepInputs time;                         //!< scan, temporal
+  SpatialSweepInputs spatial;               //!< spatial
+  SimultaneitySweepInputs simultaneity;     //!< simultaneity
+  std::vector<std::filesystem::path> files; //!< every input file, hashed into the archive
+};
+
+//! The grid of `run`'s test over its point (the time tests' with `sources`)
+//! and `axes` (parse_axis); errors as make_grid's. Reads nothing.
+[[nodiscard]] SweepPlan plan_sweep(const SweepRun& run, const std::vector<SweepAxis>& axes);
+
+//! Reads the inputs of the plan's test once per job into `plan`
+//! (collective; errors before any archive exists).
+void read_sweep_inputs(const SweepRun& run, SweepPlan& plan, MPI_Comm comm);
+
+//! Runs the plan's sweep (collective) with `run`'s trials and seed, and
+//! writes /sweep/points and /sweep/summary; every rank returns the same result.
+[[nodiscard]] SweepResult run_sweep(io::Archive& archive, MPI_Comm comm, const SweepRun& run,
+                                    const SweepPlan& plan);
 
 } // namespace nuflare::campaign

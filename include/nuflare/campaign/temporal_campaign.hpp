@@ -15,14 +15,17 @@
 //!   /temporal/{shift_days,r_observed}, /temporal/trials/r
 //!   /simultaneity/{observed}, /simultaneity/trials/rho_mean
 //!   <group>/summary: the tables `nuflare table` prints.
+#include "nuflare/campaign/inputs.hpp"
 #include "nuflare/campaign/runner.hpp"
 #include "nuflare/coincidence/simultaneity.hpp"
 #include "nuflare/coincidence/temporal.hpp"
+#include "nuflare/coincidence/temporal_control.hpp"
 #include "nuflare/io/archive.hpp"
 
 #include <mpi.h>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -99,6 +102,11 @@ struct ScanResult {
 //! delta_t_days, factor, n_pairs, r0, r0_trial_mean, p_value, post_trial_p.
 [[nodiscard]] io::Table scan_summary_table(const ScanResult& result);
 
+//! A scan axis from comma-separated positive numbers; otherwise a
+//! core::FieldError naming `field`: "every ΔT must be > 0 days, got -1".
+[[nodiscard]] std::vector<double> positive_grid(const std::string& field, const std::string& text,
+                                                const std::string& what, const std::string& unit);
+
 // --- control-sample trials (Fig. 4–8) ---
 
 //! Trial g of the control sample: `n_sources` distinct pool positions and one
@@ -112,6 +120,22 @@ struct ControlResult {
   double post_trial_p = 0;
   std::int64_t n_pairs = 0, n_sources = 0, pool_size = 0;
 };
+
+//! The control test at one ΔT and containment factor, set up as `nuflare
+//! temporal` runs it (blazar paper §5.1.2): the observed pairs and the
+//! engine whose pool is every source outside all alert regions.
+struct ControlSetup {
+  std::vector<coincidence::Pair> pairs; //!< observed (source, alert) pairs
+  std::size_t n_sources = 0;            //!< distinct sources among them
+  std::unique_ptr<coincidence::ControlEngine> engine;
+};
+
+//! Sets up the test on `in` at `shifts` (days); no pair is a
+//! core::InputError naming `selection.sources`. NUFLARE_NO_AVX2 (any value)
+//! keeps the SSE2 loop, for testing it (docs/methods.md).
+[[nodiscard]] ControlSetup set_up_control(const TemporalInputs& in,
+                                          const TemporalSelection& selection, double factor,
+                                          double delta_t, std::vector<double> shifts);
 
 //! Runs the control trials (collective): `observed` are the real pairs, each
 //! trial draws `n_sources` sources from the engine's pool.

@@ -63,6 +63,46 @@ TEST_CASE("the grid is the product of the axes, the first outermost", "[sweep]")
   CHECK_THROWS_AS(make_grid(TimePoint{}, {parse_axis("factor: 1,2")}), core::FieldError);
 }
 
+TEST_CASE("a run's plan holds the grid of its test only", "[sweep]") {
+  SweepRun run;
+  run.sources = "catalog.csv";
+  run.point.delta_t = 365;
+  run.axis = {"factor: 1.0,1.3"};
+  const auto plan = plan_sweep(run, parse_axes(run));
+  REQUIRE(plan.grid.size() == 2);
+  CHECK(plan.grid.points[1].factor == 1.3);
+  CHECK(plan.grid.points[0].in.sources == "catalog.csv"); // the time tests read `sources`
+  CHECK(plan.spatial_grid.size() == 0);
+  CHECK(plan.files.empty()); // nothing read yet
+
+  run.test = SweepTest::spatial;
+  run.axis = {"angerr_scale: 0.5,1,2"};
+  const auto spatial = plan_sweep(run, parse_axes(run));
+  CHECK(spatial.spatial_grid.size() == 3);
+  CHECK(spatial.grid.size() == 0);
+  run.axis = {"factor: 1,2"}; // a time key: no axis of the spatial test
+  CHECK_THROWS_AS(parse_axes(run), core::FieldError);
+
+  CHECK(sweep_required_keys(SweepTest::spatial) == std::vector<std::string>{"events"});
+  CHECK(sweep_required_keys(SweepTest::simultaneity) == std::vector<std::string>{"alerts", "rho"});
+  CHECK(sweep_required_keys(SweepTest::temporal) ==
+        std::vector<std::string>{"alerts", "lightcurves", "band"});
+  for (auto test :
+       {SweepTest::scan, SweepTest::temporal, SweepTest::spatial, SweepTest::simultaneity}) {
+    INFO(to_string(test));
+    for (const auto& key : sweep_required_keys(test))
+      CHECK(sweep_key_applies(key, test));
+  }
+  CHECK(std::string(to_string(SweepTest::simultaneity)) == "simultaneity");
+
+  LookElsewhere le;
+  le.p_min = 0.25;
+  le.post_trial_p = 0.5;
+  le.sidak_p = 0.75;
+  le.n_eff = 2;
+  CHECK(to_string(le) == "p_min=0.25 post_trial_p=0.5 sidak_p=0.75 n_eff=2");
+}
+
 TEST_CASE("N_eff is the number of points for independent points", "[sweep]") {
   const double p = 0.01;
   for (double k : {1.0, 7.0, 360.0})
