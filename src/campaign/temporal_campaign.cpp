@@ -122,6 +122,32 @@ io::Table with_p_columns(std::vector<io::Column> head, const std::vector<double>
   return t;
 }
 
+//! How a summary names the ratio R (blazar paper eq. 1) and its trials.
+struct RatioNames {
+  const char* observed; //!< column of the observed value
+  const char* symbol;   //!< "R(0)", "R(t)"
+  const char* prefix;   //!< of the trial columns: PREFIX_trial_mean, _p16, _p84
+  const char* trials;   //!< what the trials are
+};
+
+//! Appends the observed ratio and its trial distribution (mean, and the 16th
+//! and 84th percentiles where given) to `cols`, named as every temporal
+//! summary names them.
+void add_ratio_columns(std::vector<io::Column>& cols, const RatioNames& n,
+                       const std::vector<double>& observed, const std::vector<double>& mean,
+                       const std::vector<double>* p16 = nullptr,
+                       const std::vector<double>* p84 = nullptr) {
+  const std::string prefix = std::string(n.prefix) + "_trial_";
+  const std::string of = std::string(" of ") + n.trials;
+  cols.push_back(
+      {n.observed, observed, "", std::string("observed ") + n.symbol + " (blazar paper eq. 1)"});
+  cols.push_back({prefix + "mean", mean, "", std::string("mean ") + n.symbol + of});
+  if (p16 != nullptr)
+    cols.push_back({prefix + "p16", *p16, "", "16th percentile" + of});
+  if (p84 != nullptr)
+    cols.push_back({prefix + "p84", *p84, "", "84th percentile" + of});
+}
+
 //! For each of the `n_points` grid points: the trials' values there (column
 //! k of `trials`, row-major) handed to `also(col)`, and the pre-trial p of
 //! `observed[k]` against them appended to `p_value` — what every temporal
@@ -162,16 +188,13 @@ void scramble_alert_ra(std::uint64_t seed, const char* stream, std::uint64_t g,
 }
 
 io::Table scan_summary_table(const ScanResult& r) {
-  return with_p_columns(
-      {
-          {"delta_t", r.delta_t_days, "d", "time window ΔT"},
-          {"factor", r.factor, "", "containment factor of the alert regions"},
-          {"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"},
-          {"r0", r.r0, "", "observed R(0) (blazar paper eq. 1)"},
-          {"r0_trial_mean", r.r0_trial_mean, "", "mean R(0) of the alert-RA scrambles"},
-      },
-      r.p_value, "pre-trial (M+1)/(N+1)", r.post_trial_p,
-      "post-trial p of the best grid point (docs/methods.md)");
+  std::vector<io::Column> head = {
+      {"delta_t", r.delta_t_days, "d", "time window ΔT"},
+      {"factor", r.factor, "", "containment factor of the alert regions"},
+      {"n_pairs", r.n_pairs, "pairs", "observed (source, alert) pairs"}};
+  add_ratio_columns(head, {"r0", "R(0)", "r0", "the alert-RA scrambles"}, r.r0, r.r0_trial_mean);
+  return with_p_columns(std::move(head), r.p_value, "pre-trial (M+1)/(N+1)", r.post_trial_p,
+                        "post-trial p of the best grid point (docs/methods.md)");
 }
 
 std::vector<double> positive_grid(const std::string& field, const std::string& text,
@@ -325,16 +348,12 @@ ControlSetup set_up_control(const TemporalInputs& in, const TemporalSelection& s
 }
 
 io::Table control_summary_table(const ControlResult& r) {
-  return with_p_columns(
-      {
-          {"shift_days", r.shift_days, "d", "shift t of the light curves"},
-          {"r_observed", r.r_observed, "", "observed R(t) (blazar paper eq. 1)"},
-          {"r_trial_mean", r.r_trial_mean, "", "mean R(t) of the control trials"},
-          {"r_trial_p16", r.r_trial_p16, "", "16th percentile of the control trials"},
-          {"r_trial_p84", r.r_trial_p84, "", "84th percentile of the control trials"},
-      },
-      r.p_value, "pre-trial (M+1)/(N+1) per shift", r.post_trial_p,
-      "post-trial p of the smallest p over shifts (docs/methods.md)");
+  std::vector<io::Column> head = {{"shift_days", r.shift_days, "d", "shift t of the light curves"}};
+  add_ratio_columns(head, {"r_observed", "R(t)", "r", "the control trials"}, r.r_observed,
+                    r.r_trial_mean, &r.r_trial_p16, &r.r_trial_p84);
+  return with_p_columns(std::move(head), r.p_value, "pre-trial (M+1)/(N+1) per shift",
+                        r.post_trial_p,
+                        "post-trial p of the smallest p over shifts (docs/methods.md)");
 }
 
 double warm_spot_trial(std::uint64_t seed, std::uint64_t g,
