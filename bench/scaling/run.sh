@@ -19,7 +19,7 @@
 # usage: bench/scaling/run.sh RANKS...          e.g. bench/scaling/run.sh 1 2 4 8 16
 #        ONE_TRIAL_RANKS="1 16" bench/scaling/run.sh   (the fixed cost alone)
 # environment:
-#   NUFLARE_BIN     the executable (default build/src/app/nuflare)
+#   NUFLARE_BIN     the executable, named nuflare (default build/src/app/nuflare)
 #   MPIEXEC         launcher (default mpiexec); MPIEXEC_FLAGS its flags
 #                   (default --oversubscribe for Open MPI's mpiexec; "" for srun)
 #   SCALE           events per season × SCALE (default 1: 113 445; 0.1 on a laptop)
@@ -49,6 +49,9 @@ py=/usr/bin/python3
   { echo "usage: $0 RANKS... (e.g. 1 2 4 8 16), or ONE_TRIAL_RANKS=\"1 16\" $0" >&2; exit 2; }
 ranks=("$@")
 [[ -x $bin ]] || { echo "no executable at $bin (set NUFLARE_BIN)" >&2; exit 2; }
+# The node's memory is sampled from the processes named nuflare.
+[[ $(basename "$bin") == nuflare ]] ||
+  { echo "NUFLARE_BIN must end in /nuflare (the node's memory is read from processes of that name)" >&2; exit 2; }
 # Open MPI on one node: no UCX start-up, no munge retry (tests/CMakeLists.txt).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export PMIX_MCA_psec=${PMIX_MCA_psec:-native}
