@@ -7,8 +7,11 @@
 # progress line), the peak memory of a rank (VmHWM) and of the node (the
 # largest sum of the ranks' proportional set sizes, sampled every 0.05 s: a
 # lower bound, loose for runs of a second or less), all medians of REPEATS
-# runs; then the fixed cost (a 1-trial run) and the launch cost (a 1-trial
-# run on the demo's tiny sky) with the node's memory in both,
+# runs, and the efficiency of the trial phase alone (the three groups' trials
+# at their measured rates); then the fixed cost (a 1-trial run) and the
+# launch cost (a 1-trial run on the demo's tiny sky) with the node's memory
+# in both and the CPU time summed over the ranks (which the load of other
+# work disturbs far less than the wall time),
 # also for the rank counts of ONE_TRIAL_RANKS (e.g. 16 oversubscribed on a
 # small machine, where a full run would measure only the oversubscription).
 # Checks that every rank count prints the same results.
@@ -16,7 +19,7 @@
 # usage: bench/scaling/run.sh RANKS...          e.g. bench/scaling/run.sh 1 2 4 8 16
 #        ONE_TRIAL_RANKS="1 16" bench/scaling/run.sh   (the fixed cost alone)
 # environment:
-#   NUFLARE_BIN     the executable (default build/src/app/nuflare)
+#   NUFLARE_BIN     the executable, named nuflare (default build/src/app/nuflare)
 #   MPIEXEC         launcher (default mpiexec); MPIEXEC_FLAGS its flags
 #                   (default --oversubscribe for Open MPI's mpiexec; "" for srun)
 #   SCALE           events per season × SCALE (default 1: 113 445; 0.1 on a laptop)
@@ -46,6 +49,9 @@ py=/usr/bin/python3
   { echo "usage: $0 RANKS... (e.g. 1 2 4 8 16), or ONE_TRIAL_RANKS=\"1 16\" $0" >&2; exit 2; }
 ranks=("$@")
 [[ -x $bin ]] || { echo "no executable at $bin (set NUFLARE_BIN)" >&2; exit 2; }
+# The node's memory is sampled from the processes named nuflare.
+[[ $(basename "$bin") == nuflare ]] ||
+  { echo "NUFLARE_BIN must end in /nuflare (the node's memory is read from processes of that name)" >&2; exit 2; }
 # Open MPI on one node: no UCX start-up, no munge retry (tests/CMakeLists.txt).
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export PMIX_MCA_psec=${PMIX_MCA_psec:-native}
@@ -119,6 +125,9 @@ run() {
 peak_rank_mb() { # the largest VmHWM among the ranks of run TAG [MB]
   grep -h "Maximum resident" "$work/$1".*.time | awk '{ if ($NF > m) m = $NF } END { printf "%.0f", m / 1024 }'
 }
+cpu_s() { # the user + system time summed over the ranks of run TAG [s]
+  grep -hE "(User|System) time" "$work/$1".*.time | awk '{ s += $NF } END { printf "%.2f", s }'
+}
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 rate() { # the final trials/s of group G in run TAG
   grep "\[spatial/$2\]" "$work/$1.err" | tail -1 | grep -o '[0-9]*/s' | tr -d '/s'
@@ -126,7 +135,7 @@ rate() { # the final trials/s of group G in run TAG
 
 spatial=(spatial --events "${events[@]}" --sources "$work/groups.csv" --seed 7 --progress-seconds 100000)
 tiny_run=(spatial --events "${tiny[@]}" --sources "$root/inputs/demo/data/catalog.csv" --trials 1 --quiet)
-declare -A wall fixed tiny_cost mem_rank mem_node one_node tiny_node txs cfs nfs
+declare -A wall fixed fixed_cpu tiny_cost tiny_cpu mem_rank mem_node one_node tiny_node txs cfs nfs
 echo "== event cache: $NUFLARE_CACHE_DIR"
 if [[ $NUFLARE_CACHE_DIR != off ]]; then # fill it: the measured runs are repeated runs
   "$bin" "${spatial[@]}" --trials 1 --output "$work/warm.h5" >/dev/null
@@ -163,14 +172,17 @@ done
 read -ra extra <<<"${ONE_TRIAL_RANKS:-}"
 for np in "${ranks[@]}" "${extra[@]}"; do
   echo "== $np rank(s): 1-trial runs, $repeats of each"
-  t=() u=() m=() n=()
+  t=() u=() m=() n=() c=() d=()
   for ((k = 0; k < repeats; ++k)); do
     t+=("$(sampled "one$np" "$np" "${spatial[@]}" --trials 1)")
     grep -q . "$work/one$np.out" || { echo "the $np-rank 1-trial run failed:"; cat "$work/one$np.err"; exit 1; }
+    c+=("$(cpu_s "one$np")")
     u+=("$(sampled "tiny$np" "$np" "${tiny_run[@]}")")
+    d+=("$(cpu_s "tiny$np")")
     m+=("$(cat "$work/one$np.node.mb")") n+=("$(cat "$work/tiny$np.node.mb")")
   done
   fixed[$np]=$(printf '%s\n' "${t[@]}" | median) tiny_cost[$np]=$(printf '%s\n' "${u[@]}" | median)
+  fixed_cpu[$np]=$(printf '%s\n' "${c[@]}" | median) tiny_cpu[$np]=$(printf '%s\n' "${d[@]}" | median)
   one_node[$np]=$(printf '%s\n' "${m[@]}" | median) tiny_node[$np]=$(printf '%s\n' "${n[@]}" | median)
 done
 
@@ -181,13 +193,16 @@ if ((${#ranks[@]} > 0)); then
   echo "spatial campaign, $trials trials per group ($(($(wc -l <"$work/groups.csv") - 1)) sources," \
     "$per_season events per season), $(nproc) cores; medians of $repeats runs"
   echo
-  echo "| ranks | wall [s] | speed-up | efficiency | TXS-like / CFS / NFS trials/s | peak MB per rank | peak MB per node |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| ranks | wall [s] | speed-up | efficiency | TXS-like / CFS / NFS trials/s | efficiency of the trial phase | peak MB per rank | peak MB per node |"
+  echo "|---|---|---|---|---|---|---|---|"
+  # the trial phase of NP ranks per trial: the three groups' trials one after the other
+  phase() { echo "1 / ${txs[$1]} + 1 / ${cfs[$1]} + 1 / ${nfs[$1]}" | bc -l; }
   for np in "${ranks[@]}"; do
     # speed-up against the first rank count, counted as that many ranks' worth
     speed=$(echo "${wall[$base]} / ${wall[$np]} * $base" | bc -l)
+    trial_eff=$(echo "$(phase "$base") * $base / ($(phase "$np") * $np)" | bc -l)
     echo "| $np | $(num 1 "${wall[$np]}") | $(num 1 "$speed") | $(num 2 "$(echo "$speed / $np" | bc -l)") |" \
-      "${txs[$np]} / ${cfs[$np]} / ${nfs[$np]} | ${mem_rank[$np]} | ${mem_node[$np]} |"
+      "${txs[$np]} / ${cfs[$np]} / ${nfs[$np]} | $(num 2 "$trial_eff") | ${mem_rank[$np]} | ${mem_node[$np]} |"
   done
   same=yes
   for np in "${ranks[@]}"; do cmp -s "$work/result$base.out" "$work/result$np.out" || same=no; done
@@ -201,10 +216,11 @@ first=${counts[0]} last=${counts[-1]}
 echo
 echo "fixed cost: 1-trial runs, medians of $repeats (tiny: the demo's sky, what launching the ranks costs)"
 echo
-echo "| ranks | 1-trial run [s] | tiny 1-trial run [s] | peak MB per node (1-trial) | peak MB per node (tiny) |"
-echo "|---|---|---|---|---|"
+echo "| ranks | 1-trial run [s] | CPU [s] | tiny 1-trial run [s] | CPU [s] | peak MB per node (1-trial) | peak MB per node (tiny) |"
+echo "|---|---|---|---|---|---|---|"
 for np in "${counts[@]}"; do
-  echo "| $np | $(num 2 "${fixed[$np]}") | $(num 2 "${tiny_cost[$np]}") | ${one_node[$np]} | ${tiny_node[$np]} |"
+  echo "| $np | $(num 2 "${fixed[$np]}") | ${fixed_cpu[$np]} | $(num 2 "${tiny_cost[$np]}") | ${tiny_cpu[$np]} |" \
+    "${one_node[$np]} | ${tiny_node[$np]} |"
 done
 echo
 echo "fixed-cost growth from $first to $last ranks: $(num 2 "$(echo "${fixed[$last]} - ${fixed[$first]}" | bc -l)") s" \

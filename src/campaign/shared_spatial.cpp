@@ -104,49 +104,55 @@ SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, const io::EventSample& eve
                                        const coincidence::SpatialConfig& config)
     : group_(std::make_unique<NodeGroup>(comm)) {
   const NodeGroup& g = *group_;
-  std::unique_ptr<coincidence::SpatialIndex> built;
-  on_first_rank(g.comm(),
-                [&] { built = std::make_unique<coincidence::SpatialIndex>(events, config); });
+  // Rank 0 selects and orders the events (it alone holds them); the columns
+  // are written once it knows how many rows the node's block needs.
+  std::unique_ptr<coincidence::SpatialSelection> selection;
+  on_first_rank(g.comm(), [&] {
+    selection = std::make_unique<coincidence::SpatialSelection>(events, config);
+  });
 
   // What every rank needs besides the columns: sizes, thresholds, counts.
   struct {
     std::uint64_t n_selected, n_thresholds;
     double max_radius_deg;
   } head{};
-  if (built)
-    head = {built->n_selected(), built->n_thresholds(), built->selected().max_radius_deg};
+  if (selection)
+    head = {selection->n_selected(), selection->thresholds().size(), selection->max_radius_deg()};
   broadcast_quietly(&head, sizeof head, 0, g.comm());
   thresholds_.resize(head.n_thresholds);
   events_above_.resize(head.n_thresholds);
-  if (built) {
-    thresholds_ = built->thresholds();
-    events_above_ = built->events_above();
+  if (selection) {
+    thresholds_ = selection->thresholds();
+    events_above_ = selection->events_above();
   }
   broadcast_quietly(thresholds_.data(), thresholds_.size() * sizeof(double), 0, g.comm());
   broadcast_quietly(events_above_.data(), events_above_.size() * sizeof(std::int64_t), 0, g.comm());
 
   const std::size_t n = head.n_selected;
-  if (comm_size(g.comm()) == 1) { // nobody to share with: no copy
-    own_ = std::move(built);
+  if (comm_size(g.comm()) == 1) { // nobody to share with: the index in its own vectors
+    own_ = std::make_unique<const coincidence::SpatialIndex>(*selection);
     view_ = own_->view();
     return;
   }
+  // Collective (it counts the node's ranks), so taken on every rank; the
+  // threads write at least 64 k rows each.
+  const unsigned n_threads =
+      static_cast<unsigned>(std::clamp<std::size_t>(threads_per_rank(g.node()), 1, 1 + n / 65536));
   const IndexLayout layout(n);
   block_ = std::make_unique<SharedBlock>(g, layout.bytes);
   std::byte* base = block_->data();
-  if (built) { // rank 0: into its node's block, then out to the other nodes
-    const auto& s = built->selected();
-    const auto put = [&](std::size_t offset, const auto& column) {
-      if (!column.empty()) // an empty column's data() may be null
-        std::memcpy(base + offset, column.data(), column.size() * sizeof(column[0]));
-    };
-    put(layout.dec, s.dec_deg);
-    put(layout.ra, s.ra_deg);
-    put(layout.cos, s.cos_dec);
-    put(layout.radius, s.radius_deg);
-    put(layout.hav, s.hav_radius);
-    put(layout.bin, s.bin);
-    built.reset();
+  if (selection) {
+    // Rank 0 writes the columns straight into its node's block, split over
+    // the threads it may use: no private copy of the 42 bytes per event to
+    // fill, copy and free (docs/scaling.md, "Cost model").
+    const coincidence::SpatialIndexOut out{
+        at<double>(base, layout.dec, n), at<double>(base, layout.ra, n),
+        at<double>(base, layout.cos, n), at<double>(base, layout.radius, n),
+        at<double>(base, layout.hav, n), at<std::uint16_t>(base, layout.bin, n)};
+    in_threads(n_threads, [&](unsigned t) {
+      selection->write(out, n * t / n_threads, n * (t + 1) / n_threads);
+    });
+    selection.reset();
   }
   if (g.leader() && g.n_nodes() > 1)
     broadcast_quietly(base, layout.bytes, 0, g.leaders());

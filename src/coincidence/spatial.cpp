@@ -110,7 +110,7 @@ std::vector<double> energy_thresholds(const SpatialConfig& c) {
   return t;
 }
 
-SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& config)
+SpatialSelection::SpatialSelection(const io::EventSample& events, const SpatialConfig& config)
     : thresholds_(energy_thresholds(config)) {
   const std::size_t n_thr = thresholds_.size();
   if (n_thr > std::numeric_limits<std::uint16_t>::max())
@@ -119,14 +119,11 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
 
   // Selection (blazar paper §6.3), in input order: the columns are read
   // once, front to back, and what the counter needs is computed per event.
+  // The counts above each threshold and the largest radius do not depend on
+  // the order, so they are taken here and the rows can be written in parts.
   const std::size_t n_in = events.size();
-  struct Chosen {
-    double dec, ra, cos_dec, radius, hav;
-    std::uint16_t bin;
-  };
-  std::vector<Chosen> chosen;
   std::vector<std::uint64_t> key;
-  chosen.reserve(n_in);
+  chosen_.reserve(n_in);
   key.reserve(n_in);
   for (std::size_t i = 0; i < n_in; ++i) {
     const double e = events.log10_e[i], err = events.angerr_deg[i];
@@ -137,36 +134,57 @@ SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& c
     const auto bin = static_cast<std::uint16_t>(
         std::upper_bound(thresholds_.begin(), thresholds_.end(), e) - thresholds_.begin() - 1);
     const double radius = std::min(config.angerr_scale * err, 180.0);
-    chosen.push_back({dec, events.ra_deg[i], std::cos(dec * sky::DEG), radius,
-                      haversine(radius * sky::DEG), bin});
+    chosen_.push_back({dec, events.ra_deg[i], std::cos(dec * sky::DEG), radius,
+                       haversine(radius * sky::DEG), bin});
     key.push_back(order_key(dec));
+    ++events_above_[bin];
+    max_radius_deg_ = std::max(max_radius_deg_, radius);
   }
-  if (chosen.size() > std::numeric_limits<std::uint32_t>::max())
+  if (chosen_.size() > std::numeric_limits<std::uint32_t>::max())
     throw core::ConfigError("more than 2^32 selected events");
-  n_selected_ = chosen.size();
+  for (std::size_t k = n_thr - 1; k-- > 0;)
+    events_above_[k] += events_above_[k + 1];
   // Declination order, ties by input order: the layout is unique. A stable
   // radix sort of the keys (a comparison sort of 10⁶ pairs takes several
   // times longer, and the index is built before any rank can start).
-  const std::vector<std::uint32_t> order = stable_order(key);
+  order_ = stable_order(key);
+}
+
+void SpatialSelection::write(const SpatialIndexOut& out, std::size_t first,
+                             std::size_t last) const {
+  for (std::size_t k = first; k < last; ++k) {
+    const Chosen& c = chosen_[order_[k]];
+    out.dec_deg[k] = c.dec;
+    out.ra_deg[k] = c.ra;
+    out.cos_dec[k] = c.cos_dec;
+    out.radius_deg[k] = c.radius;
+    out.hav_radius[k] = c.hav;
+    out.bin[k] = c.bin;
+  }
+}
+
+SpatialIndex::SpatialIndex(const io::EventSample& events, const SpatialConfig& config)
+    : SpatialIndex(SpatialSelection(events, config)) {}
+
+SpatialIndex::SpatialIndex(const SpatialSelection& selection)
+    : thresholds_(selection.thresholds_), n_selected_(selection.n_selected()),
+      events_above_(selection.events_above_) {
   Selected& sel = selected_;
+  sel.max_radius_deg = selection.max_radius_deg_;
   // Reserved and appended, not resized: zeroing 25 MB of columns that are
   // overwritten at once was a measurable part of a 1-trial run (perf).
   for (auto* column : {&sel.dec_deg, &sel.ra_deg, &sel.cos_dec, &sel.radius_deg, &sel.hav_radius})
     column->reserve(n_selected_);
   sel.bin.reserve(n_selected_);
-  for (std::size_t k = 0; k < n_selected_; ++k) {
-    const Chosen& c = chosen[order[k]];
+  for (std::uint32_t i : selection.order_) {
+    const SpatialSelection::Chosen& c = selection.chosen_[i];
     sel.dec_deg.push_back(c.dec);
     sel.ra_deg.push_back(c.ra);
     sel.cos_dec.push_back(c.cos_dec);
     sel.radius_deg.push_back(c.radius);
     sel.hav_radius.push_back(c.hav);
     sel.bin.push_back(c.bin);
-    ++events_above_[c.bin];
-    sel.max_radius_deg = std::max(sel.max_radius_deg, c.radius);
   }
-  for (std::size_t k = n_thr - 1; k-- > 0;)
-    events_above_[k] += events_above_[k + 1];
 }
 
 SpatialIndexView SpatialIndex::view() const noexcept {

@@ -117,6 +117,48 @@ struct SpatialIndexView {
   [[nodiscard]] std::size_t n_thresholds() const noexcept { return thresholds.size(); }
 };
 
+//! Where an index's columns are written (SpatialSelection::write): spans of
+//! n_selected() elements over memory the caller owns.
+struct SpatialIndexOut {
+  std::span<double> dec_deg, ra_deg, cos_dec, radius_deg, hav_radius;
+  std::span<std::uint16_t> bin;
+};
+
+//! The first step of an index's build: the events selected (blazar paper
+//! §6.3) and their declination order, with everything a view needs besides
+//! the columns. The columns are then written where the caller wants them —
+//! a SpatialIndex's vectors, or straight into memory a node's ranks share
+//! (campaign/shared_spatial.hpp), so that the 42 bytes per event are not
+//! built in private vectors and copied. Holds 48 bytes per selected event.
+class SpatialSelection {
+public:
+  //! Selects events with AngErr ≤ max_angerr_deg and log10E ≥ the lowest
+  //! threshold, and orders them by declination (ties by input order).
+  SpatialSelection(const io::EventSample& events, const SpatialConfig& config);
+
+  [[nodiscard]] const std::vector<double>& thresholds() const noexcept { return thresholds_; }
+  [[nodiscard]] std::size_t n_selected() const noexcept { return order_.size(); }
+  [[nodiscard]] const std::vector<std::int64_t>& events_above() const noexcept {
+    return events_above_;
+  }
+  [[nodiscard]] double max_radius_deg() const noexcept { return max_radius_deg_; }
+  //! Writes rows [first, last) of the columns into `out`: any split of the
+  //! rows (threads, say) writes the same bytes as one call over all of them.
+  void write(const SpatialIndexOut& out, std::size_t first, std::size_t last) const;
+
+private:
+  friend class SpatialIndex;
+  struct Chosen {
+    double dec, ra, cos_dec, radius, hav;
+    std::uint16_t bin;
+  };
+  std::vector<double> thresholds_;
+  std::vector<std::int64_t> events_above_;
+  double max_radius_deg_ = 0;
+  std::vector<Chosen> chosen_;       //!< in input order
+  std::vector<std::uint32_t> order_; //!< declination order: row k is chosen_[order_[k]]
+};
+
 //! The selected events in their search structure (immutable; share it
 //! between groups and threads). Memory: 42 bytes per selected event.
 class SpatialIndex {
@@ -124,6 +166,8 @@ public:
   //! Selects events with AngErr ≤ max_angerr_deg and log10E ≥ the lowest
   //! threshold, and sorts them by declination.
   SpatialIndex(const io::EventSample& events, const SpatialConfig& config);
+  //! The index of a selection, its columns in this object's vectors.
+  explicit SpatialIndex(const SpatialSelection& selection);
 
   [[nodiscard]] const std::vector<double>& thresholds() const noexcept { return thresholds_; }
   [[nodiscard]] std::size_t n_thresholds() const noexcept { return thresholds_.size(); }
