@@ -5,17 +5,8 @@
 # attribute and value; not the run's time, version, ranks or paths) of the
 # archive that the scan-only code wrote for this run; 1 and 2 ranks must
 # reproduce it, and stdout must be the same at both.
-set -u
-BIN=${NUFLARE_BIN:?}
-SRC=${NUFLARE_SOURCE_DIR:?}
-MPI=${MPIEXEC:-mpiexec}
-PY=/usr/bin/python3
-HERE=$(cd "$(dirname "$0")" && pwd)
-"$PY" -c 'import h5py' 2>/dev/null || { echo "skipped: /usr/bin/python3 has no h5py"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cd "$TMP"
-D=$SRC/inputs/demo/data
+. "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
+HERE=$SRC/tests/regression/sweep
 status=0
 fail() { echo "FAIL $*"; status=1; }
 for np in 1 2; do

@@ -9,16 +9,7 @@
 #     `nuflare table --merge` equal the one-task run;
 #   - a correlated ΔT axis (10 steps) has fewer effective trials than points;
 #   - a deck with a bad axis fails with one line naming the deck line.
-set -u
-BIN=${NUFLARE_BIN:?}
-SRC=${NUFLARE_SOURCE_DIR:?}
-MPI=${MPIEXEC:-mpiexec}
-PY=/usr/bin/python3
-"$PY" -c 'import h5py' 2>/dev/null || { echo "skipped: /usr/bin/python3 has no h5py"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cd "$TMP"
-D=$SRC/inputs/demo/data
+. "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
 # The demo alerts moved 1234.5 days later (wrapped into the era): a sky
 # without the injected signal, so the p-values spread instead of all sitting
 # at their floor 1/(N+1) and the comparisons below bite.

@@ -2,15 +2,7 @@
 # A sweep interrupted by SIGTERM (exit 75, RUN.h5.partial left) and resumed
 # on another rank count gives the same table and trials as an uninterrupted
 # run (TrialRunner's checkpoints, docs/methods.md "Sweeps").
-set -u
-BIN=${NUFLARE_BIN:?}
-SRC=${NUFLARE_SOURCE_DIR:?}
-MPI=${MPIEXEC:-mpiexec}
-PY=/usr/bin/python3
-"$PY" -c 'import h5py' 2>/dev/null || { echo "skipped: /usr/bin/python3 has no h5py"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cd "$TMP"
+. "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
 status=0
 fail() { echo "FAIL $*"; status=1; }
 ARGS="--config $SRC/inputs/demo/sweep.ini --trials 20000 --quiet"

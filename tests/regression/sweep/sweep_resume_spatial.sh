@@ -2,18 +2,9 @@
 # A spatial sweep interrupted by SIGTERM (exit 75, RUN.h5.partial left) and
 # resumed on 2 ranks gives the same table and trials as an uninterrupted run
 # (TrialRunner's checkpoints, docs/methods.md "Sweeps").
-set -u
-BIN=${NUFLARE_BIN:?}
-SRC=${NUFLARE_SOURCE_DIR:?}
-MPI=${MPIEXEC:-mpiexec}
-PY=/usr/bin/python3
-"$PY" -c 'import h5py' 2>/dev/null || { echo "skipped: /usr/bin/python3 has no h5py"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cd "$TMP"
+. "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
 status=0
 fail() { echo "FAIL $*"; status=1; }
-D=$SRC/inputs/demo/data
 ARGS="--test spatial --events $D/events/SIM01_exp.csv.xz $D/events/SIM02_exp.csv.xz
   --sources $D/catalog.csv --log10e-step 0.4 --axis angerr_scale:0.5,1 --axis group:TXS-like,CFS
   --trials 250000 --quiet"

@@ -9,16 +9,7 @@
 #   - 1, 2 and 4 ranks print and store the same;
 #   - 2 and 3 job-array tasks merged by `nuflare table --merge` equal one task;
 #   - a key of the time tests (delta_t) fails with one line, exit 2.
-set -u
-BIN=${NUFLARE_BIN:?}
-SRC=${NUFLARE_SOURCE_DIR:?}
-MPI=${MPIEXEC:-mpiexec}
-PY=/usr/bin/python3
-"$PY" -c 'import h5py' 2>/dev/null || { echo "skipped: /usr/bin/python3 has no h5py"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cd "$TMP"
-D=$SRC/inputs/demo/data
+. "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
 # ρ for 60 % of the catalogue (the others flare in one band at most: NaN).
 "$PY" - "$D/catalog.csv" <<'PY'
 import csv, random, sys

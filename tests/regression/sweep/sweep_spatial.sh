@@ -10,16 +10,7 @@
 #   - 2 and 3 job-array tasks merged by `nuflare table --merge` equal one task;
 #   - a group the catalogue lacks, a time-test key (band) and a spatial
 #     sweep without events each fail with one line, exit 2, no archive.
-set -u
-BIN=${NUFLARE_BIN:?}
-SRC=${NUFLARE_SOURCE_DIR:?}
-MPI=${MPIEXEC:-mpiexec}
-PY=/usr/bin/python3
-"$PY" -c 'import h5py' 2>/dev/null || { echo "skipped: /usr/bin/python3 has no h5py"; exit 77; }
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-cd "$TMP"
-D=$SRC/inputs/demo/data
+. "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
 IN="--events $D/events/SIM01_exp.csv.xz $D/events/SIM02_exp.csv.xz --sources $D/catalog.csv
     --log10e-min 4.8 --log10e-max 5.6 --log10e-step 0.4 --quiet"
 status=0
