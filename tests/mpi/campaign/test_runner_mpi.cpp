@@ -5,6 +5,7 @@
 #include "nuflare/core/error.hpp"
 
 #include "nuflare_mpi.hpp"
+#include "toy_campaign.hpp"
 
 #include <algorithm>
 #include <csignal>
@@ -14,36 +15,13 @@
 
 using namespace nuflare;
 
-namespace {
-void toy_trial(std::uint64_t g, campaign::TrialRows& rows) {
-  campaign::TrialRng rng(11, "toy", g);
-  rows.f64[0][0] = rng.uniform();
-  rows.f64[0][1] = rng.normal();
-  rows.i64[0][0] = static_cast<std::int64_t>(rng.below(1000));
-}
-io::RunInfo info() {
-  io::RunInfo i;
-  i.analysis = "toy";
-  i.master_seed = 11;
-  return i;
-}
+using test::declare_toy;
+using test::run_toy_until_sigterm;
+using test::toy_info;
+using test::toy_options;
+using test::toy_resume_options;
+using test::toy_trial;
 constexpr std::uint64_t N = 777;
-//! Quiet runs in rounds of 16 trials.
-campaign::RunnerOptions toy_options() {
-  campaign::RunnerOptions opts;
-  opts.quiet = true;
-  opts.round_trials = 16;
-  return opts;
-}
-//! The toy trial's datasets: `values` (uniform, normal) and `counts`.
-struct ToyColumns {
-  std::size_t values, counts;
-};
-ToyColumns declare_toy(campaign::TrialRunner& runner) {
-  return {runner.add<double>("values", 2, "", "uniform and normal"),
-          runner.add<std::int64_t>("counts", 1, "", "integer")};
-}
-} // namespace
 
 TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[runner][mpi]") {
   const auto dir = test::shared_temp_dir("runner");
@@ -53,7 +31,7 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
   std::vector<double> ref_f;
   std::vector<std::int64_t> ref_i;
   {
-    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
+    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, toy_info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
     const auto [f, i] = declare_toy(runner);
     runner.run(toy_trial);
@@ -71,15 +49,10 @@ TEST_CASE("an interrupted and resumed campaign equals an uninterrupted one", "[r
 
   // Interrupted: rank 0 "receives SIGTERM" during trial 100.
   {
-    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
+    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, toy_info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
     declare_toy(runner);
-    CHECK_THROWS_AS(runner.run([](std::uint64_t g, campaign::TrialRows& rows) {
-      if (g == 100)
-        std::raise(SIGTERM);
-      toy_trial(g, rows);
-    }),
-                    campaign::Interrupted);
+    run_toy_until_sigterm(runner, 100);
     CHECK(runner.computed() < N);
   }
   CHECK(std::filesystem::exists(io::partial_path(dir / "run.h5")));
@@ -119,7 +92,7 @@ TEST_CASE("sweep point p runs the global trials p*N + k (docs/methods.md)", "[ru
   constexpr std::uint64_t n = 100, p = 3;
   std::vector<double> whole;
   {
-    auto archive = io::Archive::create(dir / "whole.h5", MPI_COMM_WORLD, info());
+    auto archive = io::Archive::create(dir / "whole.h5", MPI_COMM_WORLD, toy_info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", (p + 1) * n, opts);
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
@@ -127,7 +100,7 @@ TEST_CASE("sweep point p runs the global trials p*N + k (docs/methods.md)", "[ru
     archive.commit();
   }
   opts.sweep_point = p;
-  auto archive = io::Archive::create(dir / "point.h5", MPI_COMM_WORLD, info());
+  auto archive = io::Archive::create(dir / "point.h5", MPI_COMM_WORLD, toy_info());
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, opts);
   CHECK(runner.first_index() == p * n);
   const auto f = declare_toy(runner).values;
@@ -149,7 +122,7 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
   campaign::RunnerOptions opts = toy_options();
   std::vector<double> ref;
   {
-    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
+    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, toy_info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
@@ -158,7 +131,7 @@ TEST_CASE("batched runs hand over a round's pending trials, in order", "[runner]
   }
   // Interrupted during the batch holding trial 100, then resumed in batches.
   {
-    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
+    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, toy_info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
     declare_toy(runner);
     CHECK_THROWS_AS(runner.run_batched(
@@ -201,15 +174,10 @@ namespace {
 //! Interrupts a toy campaign of `n` trials in `dir`/run.h5 at trial 300
 //! (rank 0's SIGTERM), leaving run.h5.partial with some chunks saved.
 void interrupted_toy_run(const std::filesystem::path& dir, std::uint64_t n) {
-  auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
+  auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, toy_info());
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, toy_options());
   declare_toy(runner);
-  CHECK_THROWS_AS(runner.run([](std::uint64_t g, campaign::TrialRows& rows) {
-    if (g == 300)
-      std::raise(SIGTERM);
-    toy_trial(g, rows);
-  }),
-                  campaign::Interrupted);
+  run_toy_until_sigterm(runner, 300);
   campaign::clear_stop_request();
 }
 //! Changes one value of a saved row behind the archive's back (rank 0).
@@ -232,9 +200,7 @@ void tamper(const std::filesystem::path& partial, const char* dataset, std::uint
 }
 std::string resume_error(const std::filesystem::path& dir, std::uint64_t n) {
   auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
-  campaign::RunnerOptions opts = toy_options();
-  opts.resume = true;
-  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, opts);
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", n, toy_resume_options());
   declare_toy(runner);
   try {
     runner.run(toy_trial);
@@ -270,9 +236,7 @@ TEST_CASE("a resume refuses a dataset of another shape before opening it", "[run
   interrupted_toy_run(dir, N);
   // The same campaign with one more column is another campaign.
   auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_WORLD);
-  campaign::RunnerOptions opts = toy_options();
-  opts.resume = true;
-  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, opts);
+  campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, toy_resume_options());
   runner.add<double>("values", 3, "", "uniform, normal and more");
   runner.add<std::int64_t>("counts", 1, "", "integer");
   CHECK_THROWS_WITH(runner.run(toy_trial), Catch::Contains("/toy/trials/values: expected [") &&
@@ -285,7 +249,7 @@ TEST_CASE("a resume refuses a dataset of another shape before opening it", "[run
 
 TEST_CASE("10^12 trials are refused before anything is allocated", "[runner][mpi]") {
   const auto dir = test::shared_temp_dir("runner_huge");
-  auto archive = io::Archive::create(dir / "huge.h5", MPI_COMM_WORLD, info());
+  auto archive = io::Archive::create(dir / "huge.h5", MPI_COMM_WORLD, toy_info());
   campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", 1000000000000ull, toy_options());
   declare_toy(runner);
   try {
@@ -307,7 +271,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
   const auto dir = test::shared_temp_dir("runner_early");
   std::vector<double> ref;
   {
-    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, info());
+    auto archive = io::Archive::create(dir / "ref.h5", MPI_COMM_WORLD, toy_info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, toy_options());
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
@@ -317,7 +281,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
   {
     // The signal came while the archive was being created: the first round
     // ends the run with at most that round's whole chunks saved.
-    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, info());
+    auto archive = io::Archive::create(dir / "run.h5", MPI_COMM_WORLD, toy_info());
     campaign::TrialRunner runner(archive, MPI_COMM_WORLD, "/toy", N, toy_options());
     declare_toy(runner);
     std::raise(SIGTERM);
@@ -336,9 +300,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
       CHECK(partial.shape("/toy/trials/values") == std::vector<std::uint64_t>{saved, 2});
     }
     auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_SELF);
-    campaign::RunnerOptions opts = toy_options();
-    opts.resume = true;
-    campaign::TrialRunner runner(archive, MPI_COMM_SELF, "/toy", N, opts);
+    campaign::TrialRunner runner(archive, MPI_COMM_SELF, "/toy", N, toy_resume_options());
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
     CHECK(runner.computed() == N - saved);
@@ -350,9 +312,7 @@ TEST_CASE("a run stopped before anything was saved resumes cleanly, on any rank 
   interrupted_toy_run(dir, N);
   if (test::rank_of() == 0) {
     auto archive = io::Archive::open_partial(dir / "run.h5", MPI_COMM_SELF);
-    campaign::RunnerOptions opts = toy_options();
-    opts.resume = true;
-    campaign::TrialRunner runner(archive, MPI_COMM_SELF, "/toy", N, opts);
+    campaign::TrialRunner runner(archive, MPI_COMM_SELF, "/toy", N, toy_resume_options());
     const auto f = declare_toy(runner).values;
     runner.run(toy_trial);
     CHECK(runner.computed() < N);

@@ -9,6 +9,7 @@
 #include "nuflare/core/error.hpp"
 
 #include "nuflare_catch.hpp"
+#include "toy_campaign.hpp"
 
 #include <csignal>
 #include <cstring>
@@ -16,35 +17,17 @@
 
 using namespace nuflare;
 
+using test::declare_toy;
+using test::run_toy_until_sigterm;
+using test::toy_info;
+using test::toy_options;
+using test::toy_resume_options;
+using test::toy_trial;
+
 namespace {
 const MPI_Comm ONE = MPI_COMM_NULL; //!< one process without MPI
 constexpr std::uint64_t N = 777;
 
-void toy_trial(std::uint64_t g, campaign::TrialRows& rows) {
-  campaign::TrialRng rng(11, "toy", g);
-  rows.f64[0][0] = rng.uniform();
-  rows.f64[0][1] = rng.normal();
-  rows.i64[0][0] = static_cast<std::int64_t>(rng.below(1000));
-}
-io::RunInfo info() {
-  io::RunInfo i;
-  i.analysis = "toy";
-  i.master_seed = 11;
-  return i;
-}
-campaign::RunnerOptions toy_options() {
-  campaign::RunnerOptions opts;
-  opts.quiet = true;
-  opts.round_trials = 16;
-  return opts;
-}
-struct ToyColumns {
-  std::size_t values, counts;
-};
-ToyColumns declare_toy(campaign::TrialRunner& runner) {
-  return {runner.add<double>("values", 2, "", "uniform and normal"),
-          runner.add<std::int64_t>("counts", 1, "", "integer")};
-}
 bool mpi_initialised() {
   int on = 0;
   MPI_Initialized(&on); // one of the two MPI calls allowed before MPI_Init
@@ -54,7 +37,7 @@ bool mpi_initialised() {
 
 TEST_CASE("without MPI, trial rows are those of their global index", "[runner][serial]") {
   const auto dir = test::temp_dir("runner_serial_rows");
-  auto archive = io::Archive::create(dir / "run.h5", ONE, info());
+  auto archive = io::Archive::create(dir / "run.h5", ONE, toy_info());
   campaign::TrialRunner runner(archive, ONE, "/toy", N, toy_options());
   const auto [f, i] = declare_toy(runner);
   runner.run(toy_trial);
@@ -83,7 +66,7 @@ TEST_CASE("without MPI, a run stopped by SIGTERM after checkpoints resumes bit-i
   std::vector<double> ref_f;
   std::vector<std::int64_t> ref_i;
   {
-    auto archive = io::Archive::create(dir / "ref.h5", ONE, info());
+    auto archive = io::Archive::create(dir / "ref.h5", ONE, toy_info());
     campaign::TrialRunner runner(archive, ONE, "/toy", N, toy_options());
     const auto [f, i] = declare_toy(runner);
     runner.run(toy_trial);
@@ -95,7 +78,7 @@ TEST_CASE("without MPI, a run stopped by SIGTERM after checkpoints resumes bit-i
   {
     // A checkpoint after every round (any positive interval has passed by
     // the next agreement), then SIGTERM during trial 500.
-    auto archive = io::Archive::create(dir / "run.h5", ONE, info());
+    auto archive = io::Archive::create(dir / "run.h5", ONE, toy_info());
     campaign::RunnerOptions opts = toy_options();
     opts.checkpoint_seconds = 1e-9;
     campaign::TrialRunner runner(archive, ONE, "/toy", N, opts);
@@ -117,9 +100,7 @@ TEST_CASE("without MPI, a run stopped by SIGTERM after checkpoints resumes bit-i
   CHECK_FALSE(std::filesystem::exists(dir / "run.h5"));
   {
     auto archive = io::Archive::open_partial(dir / "run.h5", ONE);
-    campaign::RunnerOptions opts = toy_options();
-    opts.resume = true;
-    campaign::TrialRunner runner(archive, ONE, "/toy", N, opts);
+    campaign::TrialRunner runner(archive, ONE, "/toy", N, toy_resume_options());
     const auto [f, i] = declare_toy(runner);
     std::uint64_t again = 0;
     runner.run([&](std::uint64_t g, campaign::TrialRows& rows) {
@@ -144,15 +125,10 @@ TEST_CASE("without MPI, a resume still refuses a checkpoint changed since it was
           "[runner][serial]") {
   const auto dir = test::temp_dir("runner_serial_tamper");
   {
-    auto archive = io::Archive::create(dir / "run.h5", ONE, info());
+    auto archive = io::Archive::create(dir / "run.h5", ONE, toy_info());
     campaign::TrialRunner runner(archive, ONE, "/toy", N, toy_options());
     declare_toy(runner);
-    CHECK_THROWS_AS(runner.run([](std::uint64_t g, campaign::TrialRows& rows) {
-      if (g == 300)
-        std::raise(SIGTERM);
-      toy_trial(g, rows);
-    }),
-                    campaign::Interrupted);
+    run_toy_until_sigterm(runner, 300);
   }
   campaign::clear_stop_request();
   {
@@ -162,9 +138,7 @@ TEST_CASE("without MPI, a resume still refuses a checkpoint changed since it was
     archive.flush();
   }
   auto archive = io::Archive::open_partial(dir / "run.h5", ONE);
-  campaign::RunnerOptions opts = toy_options();
-  opts.resume = true;
-  campaign::TrialRunner runner(archive, ONE, "/toy", N, opts);
+  campaign::TrialRunner runner(archive, ONE, "/toy", N, toy_resume_options());
   declare_toy(runner);
   CHECK_THROWS_WITH(runner.run(toy_trial),
                     Catch::Contains("/toy/trials/values: checksum mismatch — the checkpoint was "

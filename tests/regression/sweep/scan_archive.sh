@@ -7,8 +7,6 @@
 # reproduce it, and stdout must be the same at both.
 . "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
 HERE=$SRC/tests/regression/sweep
-status=0
-fail() { echo "FAIL $*"; status=1; }
 for np in 1 2; do
   "$MPI" -n $np "$BIN" scan --alerts "$D/alerts.csv" --sources "$D/catalog.csv" \
     --lightcurves "$D/lightcurves.csv.xz" --band fermi --delta-t-grid 180,365,730 \

@@ -25,12 +25,6 @@ with open("null_alerts.csv", "w", newline="") as f:
         w.writerow(r)
 PY
 IN="--alerts null_alerts.csv --sources $D/catalog.csv --lightcurves $D/lightcurves.csv.xz --band fermi --quiet"
-status=0
-fail() { echo "FAIL $*"; status=1; }
-run() { # label, then the command
-  label=$1; shift
-  "$@" > "$label.txt" 2> "$label.err" || { fail "$label: exit $?"; cat "$label.err"; }
-}
 # Same datasets, bit for bit.
 same_trials() { # a.h5 dataset b.h5 dataset
   "$PY" - "$@" <<'PY' || fail "trials differ: $*"
@@ -40,7 +34,6 @@ b = h5py.File(sys.argv[3], "r")[sys.argv[4]][()]
 sys.exit(0 if a.shape == b.shape and np.array_equal(a, b, equal_nan=True) else 1)
 PY
 }
-field() { sed -n "s/.*[ #]$2=\([^ ]*\).*/\1/p" "$1" | tail -1; }
 
 # 1. ΔT × factor sweep = scan.
 run scan "$BIN" scan $IN --delta-t-grid 180,365,730 --factor-grid 1.0,1.3 --trials 60 --output scan.h5
@@ -107,19 +100,8 @@ done
 # 4. Job-array tasks split the trials; the merge equals one task.
 "$BIN" table --archive sweep1.h5 --analysis sweep --table points > one.points
 for tasks in 1 2 3; do
-  n=$((60 / tasks)); list=
-  t=0
-  while [ $t -lt $tasks ]; do
-    run task${tasks}_$t "$BIN" sweep $IN --axis "delta_t: 180,365,730" --axis "factor: 1.0,1.3" \
-      --trials $n --sweep-point $t --output task${tasks}_$t.h5
-    list="task${tasks}_$t.h5 $list" # reversed: the merge orders by trial index
-    t=$((t + 1))
-  done
-  run merge$tasks "$BIN" table --merge --analysis sweep --table points --archive $list
-  [ "$(field merge$tasks.txt post_trial_p)" = "$(field sweep1.txt post_trial_p)" ] ||
-    fail "$tasks tasks merged: post_trial_p $(field merge$tasks.txt post_trial_p), one run $(field sweep1.txt post_trial_p)"
-  grep -v '^#' merge$tasks.txt | cmp -s - one.points ||
-    { fail "$tasks tasks merged: point table differs"; grep -v '^#' merge$tasks.txt | diff - one.points; }
+  merged_equals_one_task $tasks $((60 / tasks)) sweep1.txt one.points \
+    $IN --axis "delta_t: 180,365,730" --axis "factor: 1.0,1.3"
 done
 # A task missing from the array is refused, naming the gap.
 "$BIN" table --merge --analysis sweep --archive task3_0.h5 task3_2.h5 > gap.txt 2> gap.err

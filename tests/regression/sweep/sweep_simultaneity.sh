@@ -21,13 +21,6 @@ with open("rho.csv", "w") as f:
             f.write(f"{row['name']},{random.random():.4f}\n")
 PY
 IN="--alerts $D/alerts.csv --sources $D/catalog.csv --rho rho.csv --quiet"
-status=0
-fail() { echo "FAIL $*"; status=1; }
-run() { # label, then the command
-  label=$1; shift
-  "$@" > "$label.txt" 2> "$label.err" || { fail "$label: exit $?"; cat "$label.err"; }
-}
-field() { sed -n "s/.*[ #]$2=\([^ ]*\).*/\1/p" "$1" | tail -1; }
 
 # `nuflare simultaneity` = the sweep's three columns of point `point`.
 same_as_single() { # single.h5 sweep.h5 point
@@ -69,22 +62,12 @@ done
 # 4. Job-array tasks split the trials; the merge equals one task.
 "$BIN" table --archive grid1.h5 --analysis sweep --table points > one.points
 for tasks in 2 3; do
-  n=$((198 / tasks)); list=; t=0
+  n=$((198 / tasks))
   [ $tasks -eq 2 ] && n=100
-  while [ $t -lt $tasks ]; do
-    run task${tasks}_$t "$BIN" sweep --test simultaneity $IN $AX --trials $n --sweep-point $t \
-      --output task${tasks}_$t.h5
-    list="task${tasks}_$t.h5 $list"
-    t=$((t + 1))
-  done
   # The one-task reference of the same trials.
   run ref$tasks "$BIN" sweep --test simultaneity $IN $AX --trials $((n * tasks)) --output ref$tasks.h5
-  run merge$tasks "$BIN" table --merge --analysis sweep --table points --archive $list
-  [ "$(field merge$tasks.txt post_trial_p)" = "$(field ref$tasks.txt post_trial_p)" ] ||
-    fail "$tasks tasks merged: post_trial_p $(field merge$tasks.txt post_trial_p), one run $(field ref$tasks.txt post_trial_p)"
   "$BIN" table --archive ref$tasks.h5 --analysis sweep --table points > ref$tasks.points
-  grep -v '^#' merge$tasks.txt | cmp -s - ref$tasks.points ||
-    { fail "$tasks tasks merged: point table differs"; grep -v '^#' merge$tasks.txt | diff - ref$tasks.points; }
+  merged_equals_one_task $tasks $n ref$tasks.txt ref$tasks.points --test simultaneity $IN $AX
 done
 
 # 5. A key of the time tests: one line, exit 2, no archive.

@@ -13,13 +13,6 @@
 . "${NUFLARE_SOURCE_DIR:?}/tests/regression/sweep/start.sh"
 IN="--events $D/events/SIM01_exp.csv.xz $D/events/SIM02_exp.csv.xz --sources $D/catalog.csv
     --log10e-min 4.8 --log10e-max 5.6 --log10e-step 0.4 --quiet"
-status=0
-fail() { echo "FAIL $*"; status=1; }
-run() { # label, then the command
-  label=$1; shift
-  "$@" > "$label.txt" 2> "$label.err" || { fail "$label: exit $?"; cat "$label.err"; }
-}
-field() { sed -n "s/.*[ #]$2=\([^ ]*\).*/\1/p" "$1" | tail -1; }
 
 # `nuflare spatial` at one point = the sweep's columns of that point, group by
 # group: /spatial/<g>/trials/n_near and /spatial/summary against
@@ -86,18 +79,7 @@ done
 # 4. Job-array tasks split the trials; the merge equals one task.
 "$BIN" table --archive grid1.h5 --analysis sweep --table points > one.points
 for tasks in 2 3; do
-  n=$((150 / tasks)); list=; t=0
-  while [ $t -lt $tasks ]; do
-    run task${tasks}_$t "$BIN" sweep --test spatial $IN $AX --trials $n --sweep-point $t \
-      --output task${tasks}_$t.h5
-    list="task${tasks}_$t.h5 $list"
-    t=$((t + 1))
-  done
-  run merge$tasks "$BIN" table --merge --analysis sweep --table points --archive $list
-  [ "$(field merge$tasks.txt post_trial_p)" = "$(field grid1.txt post_trial_p)" ] ||
-    fail "$tasks tasks merged: post_trial_p $(field merge$tasks.txt post_trial_p), one run $(field grid1.txt post_trial_p)"
-  grep -v '^#' merge$tasks.txt | cmp -s - one.points ||
-    { fail "$tasks tasks merged: point table differs"; grep -v '^#' merge$tasks.txt | diff - one.points; }
+  merged_equals_one_task $tasks $((150 / tasks)) grid1.txt one.points --test spatial $IN $AX
 done
 
 # The heat map over an axis and the thresholds (tools/plot_sweep.py), where
