@@ -6,22 +6,12 @@
 # bit-flipped or other-version entry is rebuilt with the same results; two
 # runs sharing an empty cache folder both succeed with the same results; a
 # folder that cannot be created costs one warning line and nothing else.
-set -uo pipefail
-: "${NUFLARE_BIN:?}" "${NUFLARE_SOURCE_DIR:?}"
-mpiexec=${MPIEXEC:-mpiexec}
-py=/usr/bin/python3
-D=$NUFLARE_SOURCE_DIR/inputs/demo/data
-same=$NUFLARE_SOURCE_DIR/tests/faults/archive/same_archive.py
 command -v xz >/dev/null || { echo "skipped: xz not installed"; exit 77; }
-$py -c "import h5py" 2>/dev/null || { echo "skipped: h5py missing for $py"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-fails=0
-fail() {
-  echo "FAIL $1: $2"
-  fails=$((fails + 1))
-}
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh" h5py
+set +e # the cases read the exit statuses themselves
+. "$src/tests/support/cases.sh"
+D=$src/inputs/demo/data
+same=$src/tests/faults/archive/same_archive.py
 
 # Three seasons: one compressed, one plain, one a slice of the other.
 mkdir ev
@@ -39,7 +29,7 @@ run() {
   local tag=$1 np=$2 cache=$3 got
   mkdir -p "$tag"
   (cd "$tag" && NUFLARE_CACHE_DIR=$cache NUFLARE_DEBUG_CACHE=1 timeout 120 \
-    "$mpiexec" -np "$np" --oversubscribe "$NUFLARE_BIN" "${args[@]}" >../"$tag.out" 2>../"$tag.err")
+    "$mpiexec" -np "$np" --oversubscribe "$bin" "${args[@]}" >../"$tag.out" 2>../"$tag.err")
   got=$?
   mv "$tag/run.h5" "$tag.h5" 2>/dev/null
   return $got
@@ -67,7 +57,7 @@ expect() {
 }
 
 mkdir ref
-(cd ref && NUFLARE_CACHE_DIR=off timeout 120 "$NUFLARE_BIN" "${args[@]}" >../ref.out 2>../ref.err) ||
+(cd ref && NUFLARE_CACHE_DIR=off timeout 120 "$bin" "${args[@]}" >../ref.out 2>../ref.err) ||
   { echo "FAIL: the run without a cache failed: $(cat ref.err)"; exit 1; }
 mv ref/run.h5 ref.h5
 [[ -s ref.err ]] && fail "no cache" "wrote to stderr: $(cat ref.err)"
@@ -121,7 +111,7 @@ echo x >plain-file
 for np in 4; do
   mkdir unusable$np
   (cd unusable$np && NUFLARE_CACHE_DIR=$tmp/plain-file/cache timeout 120 \
-    "$mpiexec" -np "$np" --oversubscribe "$NUFLARE_BIN" "${args[@]}" \
+    "$mpiexec" -np "$np" --oversubscribe "$bin" "${args[@]}" \
     >../unusable$np.out 2>../unusable$np.err)
   got=$?
   mv unusable$np/run.h5 unusable$np.h5 2>/dev/null
@@ -138,8 +128,4 @@ for np in 4; do
   fi
 done
 
-if ((fails > 0)); then
-  echo "$fails case(s) failed"
-  exit 1
-fi
-echo "all cases passed"
+finish

@@ -6,19 +6,11 @@
 # left behind, and no hang. Covers the spatial path (events kept on rank 0
 # for the shared index), the time-test path (scan: alerts, catalogue and light
 # curves read together), simultaneity and the sensitivity campaign.
-set -uo pipefail
-: "${NUFLARE_BIN:?}" "${NUFLARE_SOURCE_DIR:?}"
-mpiexec=${MPIEXEC:-mpiexec}
-D=$NUFLARE_SOURCE_DIR/inputs/demo/data
 command -v xz >/dev/null || { echo "skipped: xz not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-fails=0
-fail() {
-  echo "FAIL $1: $2"
-  fails=$((fails + 1))
-}
+. "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh"
+set +e # the cases read the exit statuses themselves
+. "$src/tests/support/cases.sh"
+D=$src/inputs/demo/data
 
 # A bad AngErr on line 40 of the second season; a bad flux on line 30 of the
 # light curves; a rho outside [0, 1] on line 3.
@@ -34,7 +26,7 @@ check() {
   local name=$1 message=$2 np=$3
   shift 3
   rm -rf out && mkdir out
-  timeout 120 "$mpiexec" -np "$np" --oversubscribe "$NUFLARE_BIN" "$@" --output out/run.h5 \
+  timeout 120 "$mpiexec" -np "$np" --oversubscribe "$bin" "$@" --output out/run.h5 \
     >"$name.out" 2>"$name.err"
   local got=$? line
   line=$(grep '^nuflare' "$name.err")
@@ -73,8 +65,4 @@ check sensitivity "SIM02_exp.csv:40: column 3 (AngErr[deg])" 4 sensitivity \
   --events ev/SIM01_exp.csv ev/SIM02_exp.csv --sources "$D/catalog.csv" --trials 10 \
   --signal-trials 10 --quiet
 
-if ((fails > 0)); then
-  echo "$fails case(s) failed"
-  exit 1
-fi
-echo "all cases passed"
+finish
