@@ -5,18 +5,19 @@
 #include "nuflare/io/catalog.hpp"
 #include "nuflare/io/icecube.hpp"
 
+#include "nuflare_events.hpp"
 #include "nuflare_mpi.hpp"
 
 #include <mpi.h>
 
 #include <cmath>
-#include <cstring>
 #include <fstream>
 #include <limits>
 #include <new>
 #include <random>
 
 using namespace nuflare;
+using test::check_same_events;
 
 namespace {
 
@@ -51,22 +52,6 @@ std::vector<io::Alert> alerts() {
   out[2].latency_hours = 0;
   out[2].line = 42;
   return out;
-}
-
-//! Bitwise equality of doubles (NaN == NaN, −0 ≠ +0).
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
-}
-
-//! `got` holds `want`'s events, every column bit for bit.
-void check_same_events(const io::EventSample& got, const io::EventSample& want) {
-  CHECK(same_bits(got.mjd, want.mjd));
-  CHECK(same_bits(got.log10_e, want.log10_e));
-  CHECK(same_bits(got.angerr_deg, want.angerr_deg));
-  CHECK(same_bits(got.ra_deg, want.ra_deg));
-  CHECK(same_bits(got.dec_deg, want.dec_deg));
-  CHECK(got.season == want.season);
-  CHECK(got.season_index == want.season_index);
 }
 
 //! Runs read_once with a reader that throws `error` and returns what every

@@ -9,17 +9,18 @@
 #include "nuflare/io/xxh64.hpp"
 
 #include "io_test_util.hpp"
+#include "nuflare_events.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
 
 using namespace nuflare;
+using test::check_same_events;
 namespace fs = std::filesystem;
 
 namespace {
@@ -52,20 +53,19 @@ std::string season_file(const fs::path& dir, const std::string& name, int n) {
   return test::write_text(dir, name, text);
 }
 
-bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
-}
-
-void require_same(const io::EventSample& a, const io::EventSample& b) {
-  CHECK(same_bits(a.mjd, b.mjd));
-  CHECK(same_bits(a.log10_e, b.log10_e));
-  CHECK(same_bits(a.angerr_deg, b.angerr_deg));
-  CHECK(same_bits(a.ra_deg, b.ra_deg));
-  CHECK(same_bits(a.dec_deg, b.dec_deg));
-  CHECK(a.season == b.season);
-  CHECK(a.season_index == b.season_index);
-}
+//! A temporary folder holding the season file `name` of `n` events (path)
+//! and an event cache, on, in its folder cache/.
+struct SeasonWithCache {
+  TempDir tmp;
+  std::string path;
+  std::string problem; //!< what EventCache::open reported
+  io::EventCache cache;
+  SeasonWithCache(const std::string& name, int n)
+      : path(season_file(tmp.path, name, n)),
+        cache(io::EventCache::open(tmp.path / "cache", problem)) {
+    REQUIRE(cache.on());
+  }
+};
 
 std::vector<char> bytes_of(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -79,42 +79,36 @@ void write_bytes(const fs::path& p, const std::vector<char>& b) {
 } // namespace
 
 TEST_CASE("a cached season is the reader's events, bit for bit", "[io][cache]") {
-  TempDir tmp;
-  const auto path = season_file(tmp.path, "SIM03_exp.csv", 3000);
-  std::string problem;
-  const auto cache = io::EventCache::open(tmp.path / "cache", problem);
-  REQUIRE(cache.on());
+  const SeasonWithCache season("SIM03_exp.csv", 3000);
+  const auto& [tmp, path, problem, cache] = season;
   CHECK(problem.empty());
   const auto direct = io::read_icecube_events(path);
   const std::string sha = io::sha256_file(path);
   CHECK(io::input_sha256(path) == sha);
 
   const auto first = io::read_icecube_events_cached(path, cache); // parses, writes the entry
-  require_same(first, direct);
+  check_same_events(first, direct);
   REQUIRE(fs::exists(cache.entry(sha)));
   CHECK(fs::file_size(cache.entry(sha)) == 96 + 3000 * 40 + 8);
   std::string why;
   const auto loaded = cache.load(sha, "SIM03", &why);
   REQUIRE(loaded);
-  require_same(*loaded, direct);
+  check_same_events(*loaded, direct);
   const auto second = io::read_icecube_events_cached(path, cache); // loads the entry
-  require_same(second, direct);
+  check_same_events(second, direct);
 
   SECTION("the season label comes from the file name, not from the entry") {
     const auto copy = tmp.path / "SIM07_exp.csv";
     fs::copy_file(path, copy);
     const auto other = io::read_icecube_events_cached(copy.string(), cache);
-    require_same(other, io::read_icecube_events(copy.string()));
+    check_same_events(other, io::read_icecube_events(copy.string()));
     CHECK(other.season == std::vector<std::string>{"SIM07"});
   }
 }
 
 TEST_CASE("a damaged, foreign or misnamed entry is rebuilt, never used", "[io][cache]") {
-  TempDir tmp;
-  const auto path = season_file(tmp.path, "SIM01_exp.csv", 500);
-  std::string problem;
-  const auto cache = io::EventCache::open(tmp.path / "cache", problem);
-  REQUIRE(cache.on());
+  const SeasonWithCache season("SIM01_exp.csv", 500);
+  const auto& [tmp, path, problem, cache] = season;
   const auto direct = io::read_icecube_events(path);
   const std::string sha = io::input_sha256(path);
   (void)io::read_icecube_events_cached(path, cache);
@@ -148,7 +142,7 @@ TEST_CASE("a damaged, foreign or misnamed entry is rebuilt, never used", "[io][c
     std::string why;
     CHECK_FALSE(cache.load(sha, "SIM01", &why));
     CHECK(why.find(d.why) != std::string::npos);
-    require_same(io::read_icecube_events_cached(path, cache), direct);
+    check_same_events(io::read_icecube_events_cached(path, cache), direct);
     CHECK(bytes_of(entry) == good); // rebuilt
   }
 }
@@ -161,7 +155,7 @@ TEST_CASE("a folder that cannot hold a cache is reported, not fatal", "[io][cach
   CHECK_FALSE(cache.on());
   CHECK(problem.find("cannot create the folder") != std::string::npos);
   const auto path = season_file(tmp.path, "SIM01_exp.csv", 10);
-  require_same(io::read_icecube_events_cached(path, cache), io::read_icecube_events(path));
+  check_same_events(io::read_icecube_events_cached(path, cache), io::read_icecube_events(path));
 }
 
 TEST_CASE("bad input through the cache is the reader's error", "[io][cache]") {
@@ -249,11 +243,8 @@ TEST_CASE("XXH64 gives the reference values, in one piece or many", "[io][cache]
 }
 
 TEST_CASE("a recorded input hash is used only for the same file version", "[io][cache]") {
-  TempDir tmp;
-  const auto path = season_file(tmp.path, "SIM01_exp.csv", 20);
-  std::string problem;
-  const auto cache = io::EventCache::open(tmp.path / "cache", problem);
-  REQUIRE(cache.on());
+  const SeasonWithCache season("SIM01_exp.csv", 20);
+  const auto& [tmp, path, problem, cache] = season;
   const auto sig = io::file_signature(path);
   REQUIRE(sig);
   const std::string sha = io::sha256_file(path);
