@@ -24,6 +24,8 @@ import sys
 import h5py
 import numpy as np
 
+import archive_tables
+
 BLAZAR = "blazar"
 ZTF = "ZTF"
 METHODS = "docs/methods.md#reproducing-the-papers"
@@ -98,15 +100,9 @@ def fmt(x):
 
 
 def table(f, path):
-    """A table of an archive as {column: list}; text columns decoded."""
-    g = f[path]
-    out = {}
-    for k in g.keys():
-        v = g[k][()]
-        if v.dtype.kind in "SO":
-            v = [x.decode() if isinstance(x, bytes) else str(x) for x in v]
-        out[k] = list(v)
-    return out
+    """A table of an archive as {column: list} (the rows below look names up
+    with list.index); text columns decoded."""
+    return {k: list(v) for k, v in archive_tables.table(f, path).items()}
 
 
 def open_archive(results, name):

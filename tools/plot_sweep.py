@@ -22,16 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-
-def table(f, path):
-    g = f[path]
-    out = {}
-    for k in g.keys():
-        v = g[k][()]
-        if v.dtype.kind in "SO":
-            v = np.array([x.decode() if isinstance(x, bytes) else str(x) for x in v])
-        out[k] = v
-    return out
+from archive_tables import table
 
 
 def main(argv):
