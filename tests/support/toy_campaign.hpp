@@ -11,7 +11,7 @@
 #include <csignal>
 #include <cstdint>
 
-namespace nuflare::test {
+namespace nuflare::test::toy {
 
 //! Trial `g`: a uniform and a normal number in `values`, an integer below 1000
 //! in `counts`.
@@ -65,4 +65,4 @@ inline void run_toy_until_sigterm(campaign::TrialRunner& runner, std::uint64_t a
                   campaign::Interrupted);
 }
 
-} // namespace nuflare::test
+} // namespace nuflare::test::toy

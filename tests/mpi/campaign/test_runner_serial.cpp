@@ -17,12 +17,7 @@
 
 using namespace nuflare;
 
-using test::declare_toy;
-using test::run_toy_until_sigterm;
-using test::toy_info;
-using test::toy_options;
-using test::toy_resume_options;
-using test::toy_trial;
+using namespace nuflare::test::toy; // toy_trial, toy_options, declare_toy, ...
 
 namespace {
 const MPI_Comm ONE = MPI_COMM_NULL; //!< one process without MPI
