@@ -5,10 +5,12 @@
 # stdout, and no archive (neither RUN.h5 nor RUN.h5.partial) left behind.
 # Sourced first, as `. lib.sh [TOOL...]`: the common start of the script tests
 # (tests/support/script_test.sh: $bin, $src, $tmp as the current folder, ...),
-# a skip when a TOOL is not installed, and $D, the demo sky.
+# a skip when a TOOL is not installed, and $D, the demo sky. Scripts end with
+# `finish` (tests/support/cases.sh).
 tools=("$@")
 set --
 . "${NUFLARE_SOURCE_DIR:?}/tests/support/script_test.sh"
+. "$src/tests/support/cases.sh" # fails, finish
 . "$src/tests/support/refusal.sh"
 set +e # every case runs; failures are counted
 for tool in "${tools[@]}"; do
@@ -42,12 +44,4 @@ expect_success() {
   else
     echo "ok   $name"
   fi
-}
-
-finish() {
-  if [[ $fails != 0 ]]; then
-    echo "$fails case(s) failed"
-    exit 1
-  fi
-  echo "all cases passed"
 }
