@@ -121,23 +121,24 @@ TEST_CASE("truncated and corrupt files name the file and the last complete line"
   const std::size_t last_complete = static_cast<std::size_t>(
       std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(cut_at), '\n'));
 
+  // The `format` stream of the first cut_at bytes without its last `drop`
+  // bytes: truncated after line last_complete.
+  const auto require_cut_stream = [&](const std::string& format, const std::string& name,
+                                      std::size_t drop) {
+    const auto part = test::compress(write_text(dir, "part.csv", text.substr(0, cut_at)), format);
+    const std::string bytes = read_bytes(part);
+    const auto p = write_text(dir, name, bytes.substr(0, bytes.size() - drop));
+    require_input_error(read(p), p, last_complete, "",
+                        "truncated compressed file: the " + format + " stream ends early; line " +
+                            std::to_string(last_complete) + " is the last complete line");
+  };
   SECTION("a gzip light curve cut inside a line says truncated, not a column count") {
     // The second reproducer: the gzip stream of the first cut_at
     // bytes, without its end.
-    const auto part = test::compress(write_text(dir, "part.csv", text.substr(0, cut_at)), "gzip");
-    const std::string bytes = read_bytes(part);
-    const auto p = write_text(dir, "t.csv.gz", bytes.substr(0, bytes.size() - 8));
-    require_input_error(read(p), p, last_complete, "",
-                        "truncated compressed file: the gzip stream ends early; line " +
-                            std::to_string(last_complete) + " is the last complete line");
+    require_cut_stream("gzip", "t.csv.gz", 8);
   }
   SECTION("xz") {
-    const auto part = test::compress(write_text(dir, "part.csv", text.substr(0, cut_at)), "xz");
-    const std::string bytes = read_bytes(part);
-    const auto p = write_text(dir, "t.csv.xz", bytes.substr(0, bytes.size() - 12));
-    require_input_error(read(p), p, last_complete, "",
-                        "truncated compressed file: the xz stream ends early; line " +
-                            std::to_string(last_complete) + " is the last complete line");
+    require_cut_stream("xz", "t.csv.xz", 12);
   }
   SECTION("a cut before the first line ends") {
     const auto whole = test::compress(write_text(dir, "lc.csv", text), "gzip");
