@@ -14,6 +14,8 @@
 # work disturbs far less than the wall time),
 # also for the rank counts of ONE_TRIAL_RANKS (e.g. 16 oversubscribed on a
 # small machine, where a full run would measure only the oversubscription).
+# Then the node's own efficiency h: as many independent one-process runs at
+# once as the largest rank count, against one alone (SKIP_NODE_H=1 skips it).
 # Checks that every rank count prints the same results.
 #
 # usage: bench/scaling/run.sh RANKS...          e.g. bench/scaling/run.sh 1 2 4 8 16
@@ -30,6 +32,9 @@
 #   SKY             folder for the simulated sky, kept and reused (default: a
 #                   temporary folder, removed at the end)
 #   SKIP_SCAN=1     spatial campaign only
+#   SKIP_NODE_H=1   skip the node's own efficiency h (NP independent 1-process
+#                   runs at once against one alone, NP the largest rank count;
+#                   H_TRIALS trials per group each, default TRIALS / 4)
 #   NUFLARE_CACHE_DIR  the event cache (docs/input-formats.md, "Event cache"):
 #                   default a temporary folder, filled by an unmeasured run
 #                   first, so every measured run is a repeated run; "off"
@@ -228,6 +233,34 @@ echo "fixed-cost growth from $first to $last ranks: $(num 2 "$(echo "${fixed[$la
 echo "peak memory per node of the 1-trial run, $last against $first rank(s):" \
   "$(num 2 "$(echo "${one_node[$last]} / ${one_node[$first]}" | bc -l)")x" \
   "(beyond the tiny run's: $((one_node[$last] - tiny_node[$last])) MB against $((one_node[$first] - tiny_node[$first])) MB)"
+
+# The node's own efficiency h (docs/scaling.md, "Cost model"): NP independent
+# one-process runs at once (no launcher, no communication) against one alone,
+# for the largest rank count NP; what memory bandwidth, shared caches and
+# clocks leave of NP cores for the trials, whatever the code's communication.
+if ((${#ranks[@]} > 0)) && [[ ${SKIP_NODE_H:-0} != 1 ]]; then
+  h_np=${ranks[-1]}
+  h_trials=${H_TRIALS:-$((trials / 4))}
+  # independent TAG K: K one-process runs at once; prints each one's trial phase [s per trial]
+  independent() {
+    local k pids=()
+    for ((k = 0; k < $2; ++k)); do
+      "$bin" "${spatial[@]}" --trials "$h_trials" --output "$work/$1.$k.h5" \
+        >/dev/null 2>"$work/$1.$k.err" &
+      pids+=($!)
+    done
+    wait "${pids[@]}"
+    for ((k = 0; k < $2; ++k)); do
+      echo "1 / $(rate "$1.$k" TXS-like) + 1 / $(rate "$1.$k" CFS) + 1 / $(rate "$1.$k" NFS)" | bc -l
+    done
+  }
+  echo "== the node's own efficiency: $h_np independent 1-process runs at once, $h_trials trials per group"
+  alone=$(for ((k = 0; k < repeats; ++k)); do independent alone 1; done | median)
+  together=$(for ((k = 0; k < repeats; ++k)); do independent together "$h_np"; done | median)
+  echo
+  echo "node's own efficiency h at $h_np processes (trial phase of one alone against the median of" \
+    "$h_np at once, medians of $repeats): $(num 2 "$(echo "$alone / $together" | bc -l)")"
+fi
 
 if [[ ${SKIP_SCAN:-0} != 1 ]] && ((${#ranks[@]} > 0)); then
   # shellcheck disable=SC2054 # the grids are comma-separated values
