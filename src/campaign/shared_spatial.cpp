@@ -146,10 +146,10 @@ void SharedSpatialIndex::build(
   broadcast_quietly(events_above_.data(), events_above_.size() * sizeof(std::int64_t), 0, g.comm());
 
   const std::size_t n = head.n_selected;
-  // One rank alone writes its block the same way (ordinary memory then,
+  // A job of one rank writes its block the same way (ordinary memory then,
   // node_memory.hpp): no zero-filled vectors, and the threads share the
-  // writing and the fresh pages. Collective (it counts the node's ranks), so taken on every rank;
-  // the threads write at least 64 k rows each.
+  // writing and the fresh pages. Collective (it counts the node's ranks), so
+  // taken on every rank; the threads write at least 64 k rows each.
   const unsigned n_threads =
       static_cast<unsigned>(std::clamp<std::size_t>(threads_per_rank(g.node()), 1, 1 + n / 65536));
   const IndexLayout layout(n);
