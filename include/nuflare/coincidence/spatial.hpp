@@ -39,6 +39,8 @@ namespace nuflare::coincidence {
 namespace detail {
 //! Allocator for large tables read at random: 2 MiB-aligned blocks advised
 //! as transparent huge pages (one TLB entry per 2 MiB instead of per 4 KiB).
+//! Elements a resize() adds are left uninitialised: the tables are written
+//! in full right after (no zero-fill pass over tens of MB).
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
@@ -47,6 +49,14 @@ struct HugePageAllocator {
   HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
   T* allocate(std::size_t n);
   void deallocate(T* p, std::size_t) noexcept;
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
   template <class U>
   bool operator==(const HugePageAllocator<U>&) const noexcept {
     return true;
