@@ -46,8 +46,8 @@ int run_spatial(Invocation& inv, const campaign::SpatialRun& run) {
                                                              campaign::Deliver::first_rank);
   const auto& groups = in.groups;
   std::vector<std::filesystem::path>& inputs = in.files;
-  const campaign::SharedSpatialIndex index(inv.comm, in.events, run.campaign.spatial);
-  in.events = {}; // the index holds what the trials need: free the rest
+  // Rank 0 selects from the seasons as read, freeing each once selected from.
+  const campaign::SharedSpatialIndex index(inv.comm, std::move(in.seasons), run.campaign.spatial);
 
   std::vector<campaign::PotentialSourceRow> table2;
   if (run.alerts) {

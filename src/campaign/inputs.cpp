@@ -106,7 +106,10 @@ TemporalInputs read_temporal_inputs(const TemporalSelection& selection, MPI_Comm
 SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
                                   const std::string& sources_file, MPI_Comm comm, Deliver events) {
   SpatialInputs in;
-  in.events = read_events_once(comm, event_files, events);
+  if (events == Deliver::first_rank)
+    in.seasons = read_event_parts_once(comm, event_files);
+  else
+    in.events = read_events_once(comm, event_files, events);
   in.files.assign(event_files.begin(), event_files.end());
   in.catalog = read_once(comm, [&] { return io::read_catalog(sources_file); });
   in.files.emplace_back(sources_file);

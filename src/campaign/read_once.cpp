@@ -269,35 +269,50 @@ io::EventCache open_event_cache(MPI_Comm comm) {
 
 } // namespace
 
-io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
-                                 Deliver deliver) {
+std::vector<io::EventSample> read_event_parts_once(MPI_Comm comm,
+                                                   const std::vector<std::string>& paths) {
   std::set<std::string> seasons;
   for (const auto& p : paths)
     seasons.insert(io::season_from_path(p));
-  if (paths.empty() || seasons.size() != paths.size()) // the reader's own words for both
-    return read_once(
-        comm, [&] { return io::read_icecube_events(paths); }, deliver);
+  std::vector<io::EventSample> out;
+  if (paths.empty() || seasons.size() != paths.size()) { // the reader's own words for both
+    auto all = read_once(
+        comm, [&] { return io::read_icecube_events(paths); }, Deliver::first_rank);
+    if (comm_rank(comm) == 0)
+      out.push_back(std::move(all));
+    return out;
+  }
   const io::EventCache cache = open_event_cache(comm);
   auto parts = read_parts_once(
       comm, paths.size(), [&](std::size_t k) { return read_season(paths[k], cache); },
       Deliver::first_rank);
-  // Rank 0 puts the seasons one after the other, as the reader does, and
-  // keeps the hashes the other readers took.
+  // Rank 0 keeps the hashes the other readers took, for the archive.
+  out.reserve(parts.size());
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (!parts[k].sha256.empty())
+      io::remember_input_sha256(paths[k], parts[k].stamp, parts[k].sha256);
+    out.push_back(std::move(parts[k].events));
+  }
+  return out;
+}
+
+io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
+                                 Deliver deliver) {
+  auto parts = read_event_parts_once(comm, paths);
+  // Rank 0 puts the seasons one after the other, as the reader does.
   return read_once(
       comm,
       [&] {
+        if (parts.size() == 1)
+          return std::move(parts.front());
         io::EventSample all;
         std::size_t n = 0;
-        for (std::size_t k = 0; k < parts.size(); ++k) {
-          n += parts[k].events.size();
-          if (!parts[k].sha256.empty())
-            io::remember_input_sha256(paths[k], parts[k].stamp, parts[k].sha256);
-        }
+        for (const auto& p : parts)
+          n += p.size();
         for (auto* column : {&all.mjd, &all.log10_e, &all.angerr_deg, &all.ra_deg, &all.dec_deg})
           column->reserve(n);
         all.season_index.reserve(n);
-        for (auto& part : parts) {
-          auto& p = part.events;
+        for (auto& p : parts) {
           const auto offset = static_cast<std::uint32_t>(all.season.size());
           all.season.insert(all.season.end(), p.season.begin(), p.season.end());
           const auto append = [](std::vector<double>& to, std::vector<double>& from) {
@@ -311,7 +326,7 @@ io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& 
           append(all.dec_deg, p.dec_deg);
           for (std::uint32_t s : p.season_index)
             all.season_index.push_back(s + offset);
-          part = {};
+          p = {};
         }
         return all;
       },

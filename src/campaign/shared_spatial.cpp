@@ -4,10 +4,13 @@
 #include "nuflare/campaign/collective.hpp"
 #include "nuflare/campaign/partition.hpp"
 #include "nuflare/campaign/read_once.hpp"
+#include "nuflare/core/error.hpp"
 
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <limits>
 #include <numeric>
 #include <thread>
 
@@ -102,14 +105,28 @@ void in_threads(unsigned n, const Work& work) {
 
 SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, const io::EventSample& events,
                                        const coincidence::SpatialConfig& config)
+    : SharedSpatialIndex(comm, std::span<const io::EventSample>(&events, 1), config) {}
+
+SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, std::span<const io::EventSample> seasons,
+                                       const coincidence::SpatialConfig& config)
     : group_(std::make_unique<NodeGroup>(comm)) {
+  build([&] { return std::make_unique<coincidence::SpatialSelection>(seasons, config); });
+}
+
+SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, std::vector<io::EventSample>&& seasons,
+                                       const coincidence::SpatialConfig& config)
+    : group_(std::make_unique<NodeGroup>(comm)) {
+  build(
+      [&] { return std::make_unique<coincidence::SpatialSelection>(std::move(seasons), config); });
+}
+
+void SharedSpatialIndex::build(
+    const std::function<std::unique_ptr<coincidence::SpatialSelection>()>& select) {
   const NodeGroup& g = *group_;
   // Rank 0 selects and orders the events (it alone holds them); the columns
   // are written once it knows how many rows the node's block needs.
   std::unique_ptr<coincidence::SpatialSelection> selection;
-  on_first_rank(g.comm(), [&] {
-    selection = std::make_unique<coincidence::SpatialSelection>(events, config);
-  });
+  on_first_rank(g.comm(), [&] { selection = select(); });
 
   // What every rank needs besides the columns: sizes, thresholds, counts.
   struct {
@@ -129,13 +146,10 @@ SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, const io::EventSample& eve
   broadcast_quietly(events_above_.data(), events_above_.size() * sizeof(std::int64_t), 0, g.comm());
 
   const std::size_t n = head.n_selected;
-  if (comm_size(g.comm()) == 1) { // nobody to share with: the index in its own vectors
-    own_ = std::make_unique<const coincidence::SpatialIndex>(*selection);
-    view_ = own_->view();
-    return;
-  }
-  // Collective (it counts the node's ranks), so taken on every rank; the
-  // threads write at least 64 k rows each.
+  // A job of one rank writes its block the same way (ordinary memory then,
+  // node_memory.hpp): no zero-filled vectors, and the threads share the
+  // writing and the fresh pages. Collective (it counts the node's ranks), so
+  // taken on every rank; the threads write at least 64 k rows each.
   const unsigned n_threads =
       static_cast<unsigned>(std::clamp<std::size_t>(threads_per_rank(g.node()), 1, 1 + n / 65536));
   const IndexLayout layout(n);
@@ -169,7 +183,8 @@ SharedSpatialIndex::SharedSpatialIndex(MPI_Comm comm, const io::EventSample& eve
 }
 
 SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::SpatialIndexView& index,
-                                         std::span<const std::vector<double>> dec_deg)
+                                         std::span<const std::vector<double>> dec_deg,
+                                         unsigned threads)
     : group_(std::make_unique<NodeGroup>(comm)) {
   const NodeGroup& g = *group_;
   const std::size_t n_groups = dec_deg.size();
@@ -190,36 +205,46 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
         std::lower_bound(prefix.begin(), prefix.end() - 1, share * prefix.back()) - prefix.begin());
   };
   const double my_share = 1.0 / g.node_size();
-  const unsigned n_threads = threads_per_rank(g.node());
+  const unsigned n_threads = threads > 0 ? threads : threads_per_rank(g.node());
   // Worker t builds the sources [cut(t), cut(t + 1)) of every group.
   std::vector<std::size_t> bounds;
   for (unsigned t = 0; t <= n_threads; ++t)
     bounds.push_back(cut(my_share * (g.node_rank() + static_cast<double>(t) / n_threads)));
-  std::vector<std::vector<coincidence::SpatialTables>> parts(n_threads); // [thread][group]
-  const auto build = [&](unsigned t) {
+  const auto part = [&](unsigned t, std::size_t j) { // worker t's sources of group j
     std::size_t first = 0;
-    parts[t].reserve(n_groups);
-    for (const auto& decs : dec_deg) {
-      const std::size_t b = std::clamp(bounds[t], first, first + decs.size()) - first;
-      const std::size_t e = std::clamp(bounds[t + 1], first, first + decs.size()) - first;
-      parts[t].emplace_back(index, std::span<const double>(decs).subspan(b, e - b));
-      first += decs.size();
-    }
+    for (std::size_t i = 0; i < j; ++i)
+      first += dec_deg[i].size();
+    const std::size_t n = dec_deg[j].size();
+    const std::size_t b = std::clamp(bounds[t], first, first + n) - first;
+    const std::size_t e = std::clamp(bounds[t + 1], first, first + n) - first;
+    return std::span<const double>(dec_deg[j]).subspan(b, e - b);
   };
-  in_threads(n_threads, build);
-  if (g.node_size() == 1 && n_threads == 1) { // nobody to share with: the part is the tables
-    own_ = std::move(parts.front());
-    for (const auto& t : own_)
-      views_.push_back(t.view());
+  if (g.node_size() == 1 && n_threads == 1) { // nobody to share with: the tables as built
+    own_.reserve(n_groups);
+    for (std::size_t j = 0; j < n_groups; ++j) {
+      own_.emplace_back(index, part(0, j));
+      views_.push_back(own_.back().view());
+    }
     return;
   }
+
+  // A counting pass first (the build's own code, storing nothing), so that
+  // the block is allocated before any table is built and every part is built
+  // straight into it: no private copy of the tables to fill, copy and free,
+  // and no moment when the node holds both (docs/scaling.md).
+  std::vector<std::vector<coincidence::SpatialTablesSize>> part_size(
+      n_threads, std::vector<coincidence::SpatialTablesSize>(n_groups)); // [thread][group]
+  in_threads(n_threads, [&](unsigned t) {
+    for (std::size_t j = 0; j < n_groups; ++j)
+      part_size[t][j] = coincidence::SpatialTables::count(index, part(t, j));
+  });
 
   // Every rank's part of every group (its threads' parts together), on every rank.
   constexpr std::size_t FIELDS = 5;
   std::vector<std::uint64_t> mine(n_groups * FIELDS, 0), sizes(mine.size() * g.node_size());
-  for (const auto& thread_parts : parts)
+  for (const auto& thread_parts : part_size)
     for (std::size_t j = 0; j < n_groups; ++j) {
-      const auto s = thread_parts[j].size();
+      const auto& s = thread_parts[j];
       const std::uint64_t v[FIELDS] = {s.sources, s.spans, s.bucket_starts, s.tiers, s.always};
       for (std::size_t f = 0; f < FIELDS; ++f)
         mine[j * FIELDS + f] += v[f];
@@ -238,12 +263,18 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
   };
 
   // One block for all groups; each part goes where the parts before it end.
+  // Every rank sees the same totals, so a group too large for 32-bit indices
+  // stops every rank of the node together.
   Layout layout;
   std::vector<TablesLayout> where;
+  constexpr std::size_t U32 = std::numeric_limits<std::uint32_t>::max();
   for (std::size_t j = 0; j < n_groups; ++j) {
     coincidence::SpatialTablesSize total;
     for (int r = 0; r < g.node_size(); ++r)
       total += size_of(r, j);
+    if (total.spans > U32 || total.bucket_starts > U32 || total.tiers > U32)
+      throw core::ConfigError(
+          "spatial search: more than 2^32 (source, event) intervals in a group");
     where.emplace_back(layout, total);
   }
   block_ = std::make_unique<SharedBlock>(g, layout.bytes());
@@ -255,7 +286,7 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
       before[0][j] += size_of(r, j);
     for (unsigned t = 1; t < n_threads; ++t) {
       before[t][j] = before[t - 1][j];
-      before[t][j] += parts[t - 1][j].size();
+      before[t][j] += part_size[t - 1][j];
     }
     if (g.leader()) { // the groups' first offsets, which no part writes
       const auto out = where[j].out(base);
@@ -264,8 +295,8 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
   }
   in_threads(n_threads, [&](unsigned t) {
     for (std::size_t j = 0; j < n_groups; ++j)
-      parts[t][j].place(where[j].out(base), before[t][j]);
-    parts[t].clear();
+      coincidence::SpatialTables::build(index, part(t, j), where[j].out(base), before[t][j],
+                                        part_size[t][j]);
   });
   block_->publish();
   for (const auto& w : where) {

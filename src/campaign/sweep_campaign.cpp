@@ -709,7 +709,8 @@ SpatialSweepInputs read_spatial_sweep_inputs(const SpatialSweepGrid& grid,
                            [&](const auto& s) { return same(s, p.spatial); });
     if (it == out.selections.end()) {
       out.selections.push_back(p.spatial);
-      out.index.push_back(std::make_unique<SharedSpatialIndex>(comm, in.events, p.spatial));
+      out.index.push_back(std::make_unique<SharedSpatialIndex>(
+          comm, std::span<const io::EventSample>(in.seasons), p.spatial));
       it = out.selections.end() - 1;
     }
     out.of_point.push_back(static_cast<std::size_t>(it - out.selections.begin()));

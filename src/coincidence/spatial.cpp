@@ -43,10 +43,12 @@ std::uint64_t order_key(double x) noexcept {
 
 //! The positions of `key` in increasing order, equal keys in their order
 //! (an LSD radix sort, 16 bits a pass; passes whose digit is the same for
-//! every key are skipped).
-std::vector<std::uint32_t> stable_order(const std::vector<std::uint64_t>& key) {
+//! every key are skipped). The buffers are written before they are read: no
+//! zero-fill pass over them.
+std::vector<std::uint32_t, detail::UninitializedAllocator<std::uint32_t>>
+stable_order(const std::vector<std::uint64_t>& key) {
   const std::size_t n = key.size();
-  std::vector<std::uint32_t> order(n), next(n);
+  std::vector<std::uint32_t, detail::UninitializedAllocator<std::uint32_t>> order(n), next;
   std::iota(order.begin(), order.end(), 0u);
   std::vector<std::size_t> start(65536 + 1);
   for (int shift = 0; shift < 64; shift += 16) {
@@ -57,6 +59,7 @@ std::vector<std::uint32_t> stable_order(const std::vector<std::uint64_t>& key) {
       continue; // one digit for all: this pass would keep the order
     for (std::size_t d = 0; d < 65536; ++d)
       start[d + 1] += start[d];
+    next.resize(n);
     for (std::uint32_t i : order)
       next[start[(key[i] >> shift) & 0xffff]++] = i;
     order.swap(next);
@@ -111,20 +114,51 @@ std::vector<double> energy_thresholds(const SpatialConfig& c) {
 }
 
 SpatialSelection::SpatialSelection(const io::EventSample& events, const SpatialConfig& config)
+    : SpatialSelection(std::span<const io::EventSample>(&events, 1), config) {}
+
+SpatialSelection::SpatialSelection(std::span<const io::EventSample> parts,
+                                   const SpatialConfig& config)
     : thresholds_(energy_thresholds(config)) {
+  std::vector<std::uint64_t> key;
+  start(parts, key);
+  for (const io::EventSample& part : parts)
+    take(part, config, key);
+  finish(key);
+}
+
+SpatialSelection::SpatialSelection(std::vector<io::EventSample>&& parts,
+                                   const SpatialConfig& config)
+    : thresholds_(energy_thresholds(config)) {
+  std::vector<std::uint64_t> key;
+  start(parts, key);
+  for (io::EventSample& part : parts) {
+    take(part, config, key);
+    part = {}; // what the index needs of it is taken
+  }
+  finish(key);
+}
+
+void SpatialSelection::start(std::span<const io::EventSample> parts,
+                             std::vector<std::uint64_t>& key) {
   const std::size_t n_thr = thresholds_.size();
   if (n_thr > std::numeric_limits<std::uint16_t>::max())
     throw core::ConfigError("too many energy thresholds");
   events_above_.assign(n_thr, 0);
+  std::size_t n_in = 0;
+  for (const io::EventSample& part : parts)
+    n_in += part.size();
+  // Reserved for every event: only the pages of the rows chosen are touched.
+  chosen_.reserve(n_in);
+  key.reserve(n_in);
+}
 
+void SpatialSelection::take(const io::EventSample& events, const SpatialConfig& config,
+                            std::vector<std::uint64_t>& key) {
   // Selection (blazar paper §6.3), in input order: the columns are read
   // once, front to back, and what the counter needs is computed per event.
   // The counts above each threshold and the largest radius do not depend on
   // the order, so they are taken here and the rows can be written in parts.
   const std::size_t n_in = events.size();
-  std::vector<std::uint64_t> key;
-  chosen_.reserve(n_in);
-  key.reserve(n_in);
   for (std::size_t i = 0; i < n_in; ++i) {
     const double e = events.log10_e[i], err = events.angerr_deg[i];
     const double dec = events.dec_deg[i];
@@ -140,14 +174,19 @@ SpatialSelection::SpatialSelection(const io::EventSample& events, const SpatialC
     ++events_above_[bin];
     max_radius_deg_ = std::max(max_radius_deg_, radius);
   }
+}
+
+void SpatialSelection::finish(std::vector<std::uint64_t>& key) {
   if (chosen_.size() > std::numeric_limits<std::uint32_t>::max())
     throw core::ConfigError("more than 2^32 selected events");
-  for (std::size_t k = n_thr - 1; k-- > 0;)
+  for (std::size_t k = thresholds_.size() - 1; k-- > 0;)
     events_above_[k] += events_above_[k + 1];
-  // Declination order, ties by input order: the layout is unique. A stable
-  // radix sort of the keys (a comparison sort of 10⁶ pairs takes several
-  // times longer, and the index is built before any rank can start).
+  // Declination order, ties by input order (across the parts, as if they
+  // were one sample): the layout is unique. A stable radix sort of the keys
+  // (a comparison sort of 10⁶ pairs takes several times longer, and the
+  // index is built before any rank can start).
   order_ = stable_order(key);
+  key = {};
 }
 
 void SpatialSelection::write(const SpatialIndexOut& out, std::size_t first,
@@ -193,101 +232,120 @@ SpatialIndexView SpatialIndex::view() const noexcept {
           s.radius_deg, s.hav_radius,  s.bin,     s.max_radius_deg};
 }
 
-SpatialTables::SpatialTables(const SpatialIndexView& ev, std::span<const double> dec_deg) {
-  tier_offset_.push_back(0);
-  span_offset_.push_back(0);
-  // Reserve the interval table once (a cheap declination count bounds it):
-  // growing a table of tens of MB would copy it and fault in fresh pages
-  // several times over.
-  std::size_t bound = 0;
-  for (double dec : dec_deg) {
-    const double reach = ev.max_radius_deg + 1e-9;
-    const auto first = std::lower_bound(ev.dec_deg.begin(), ev.dec_deg.end(), dec - reach);
-    const auto last = std::upper_bound(first, ev.dec_deg.end(), dec + reach);
-    for (auto it = first; it != last; ++it) {
-      const auto e = static_cast<std::size_t>(it - ev.dec_deg.begin());
-      bound += std::abs(*it - dec) <= ev.radius_deg[e] + 1e-9 ? 1 : 0;
-    }
+namespace {
+
+//! A source's interval around one event while the tables are built.
+struct Interval {
+  double centre, h;    //!< [deg]
+  std::uint32_t event; //!< event number (dec order)
+  std::uint32_t tier;  //!< half-width octave
+};
+
+//! Scratch of one builder (one thread), kept from source to source.
+struct Scratch {
+  std::vector<Interval> found;
+  std::vector<SpatialTier> tiers;
+  std::vector<std::uint32_t> slot, fill;
+};
+
+//! Where a build puts what it finds, source after source: a SpatialTables'
+//! own vectors, the arrays of a whole group (straight into memory a node's
+//! ranks share), or nowhere (the counting pass, which only sizes them). One
+//! build routine (add_source) drives all three, so the sizes a count gives
+//! are the sizes a build writes, and a group built in parts straight into its
+//! arrays holds the bytes of one build.
+class VectorSink {
+public:
+  static constexpr bool stores = true;
+  VectorSink(std::vector<SpatialSpan, detail::HugePageAllocator<SpatialSpan>>& spans,
+             std::vector<std::uint32_t>& span_offset, std::vector<std::uint32_t>& bucket_start,
+             std::vector<SpatialTier>& tiers, std::vector<std::uint32_t>& tier_offset,
+             std::vector<std::uint32_t>& always)
+      : spans_(spans), span_offset_(span_offset), bucket_start_(bucket_start), tiers_(tiers),
+        tier_offset_(tier_offset), always_(always) {}
+  [[nodiscard]] std::size_t n_spans() const noexcept { return spans_.size(); }
+  [[nodiscard]] std::size_t n_bucket_starts() const noexcept { return bucket_start_.size(); }
+  void always(std::uint32_t e) { always_.push_back(e); }
+  void bucket_start(std::uint32_t at) { bucket_start_.push_back(at); }
+  void tier(const SpatialTier& t) { tiers_.push_back(t); }
+  //! Room for `n` more intervals, returned as the place of the first.
+  SpatialSpan* spans(std::size_t n) {
+    const std::size_t base = spans_.size();
+    spans_.resize(base + n);
+    return spans_.data() + base;
   }
-  span_.reserve(bound + bound / 16 + 64); // + seam copies
-  std::vector<Interval> scratch;
-  for (double dec : dec_deg)
-    add_source(ev, dec, scratch);
-}
-
-SpatialTablesView SpatialTables::view() const noexcept {
-  return {span_, span_offset_, bucket_start_, tiers_, tier_offset_, always_event_};
-}
-
-SpatialTablesSize SpatialTables::size() const noexcept {
-  return {tier_offset_.size() - 1, span_.size(), bucket_start_.size(), tiers_.size(),
-          always_event_.size()};
-}
-
-void SpatialTables::place(const SpatialTablesOut& out, const SpatialTablesSize& before) const {
-  const SpatialTablesSize mine = size();
-  constexpr std::size_t U32 = std::numeric_limits<std::uint32_t>::max();
-  if (before.spans + mine.spans > U32 || before.bucket_starts + mine.bucket_starts > U32 ||
-      before.tiers + mine.tiers > U32)
-    throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals in a group");
-  if (out.spans.size() < before.spans + mine.spans ||
-      out.span_offset.size() < before.sources + mine.sources + 1 ||
-      out.bucket_start.size() < before.bucket_starts + mine.bucket_starts ||
-      out.tiers.size() < before.tiers + mine.tiers ||
-      out.tier_offset.size() < before.sources + mine.sources + 1 ||
-      out.always_event.size() < before.always + mine.always)
-    throw core::ConfigError("SpatialTables::place: the group's arrays are too small");
-  // Offsets into the group's arrays are this part's own plus what precedes it.
-  const auto spans_before = static_cast<std::uint32_t>(before.spans);
-  const auto buckets_before = static_cast<std::uint32_t>(before.bucket_starts);
-  const auto tiers_before = static_cast<std::uint32_t>(before.tiers);
-  std::copy(span_.begin(), span_.end(),
-            out.spans.begin() + static_cast<std::ptrdiff_t>(before.spans));
-  // Entry `before.sources` is the previous part's end (or the group's 0):
-  // each entry is written once, by one part.
-  for (std::size_t s = 1; s <= mine.sources; ++s) {
-    out.span_offset[before.sources + s] = span_offset_[s] + spans_before;
-    out.tier_offset[before.sources + s] = tier_offset_[s] + tiers_before;
+  void end_source() {
+    tier_offset_.push_back(static_cast<std::uint32_t>(tiers_.size()));
+    span_offset_.push_back(static_cast<std::uint32_t>(spans_.size()));
   }
-  for (std::size_t b = 0; b < mine.bucket_starts; ++b)
-    out.bucket_start[before.bucket_starts + b] = bucket_start_[b] + spans_before;
-  for (std::size_t t = 0; t < mine.tiers; ++t) {
-    SpatialTier tier = tiers_[t];
-    tier.bucket_begin += buckets_before;
-    out.tiers[before.tiers + t] = tier;
+
+private:
+  std::vector<SpatialSpan, detail::HugePageAllocator<SpatialSpan>>& spans_;
+  std::vector<std::uint32_t>&span_offset_, &bucket_start_;
+  std::vector<SpatialTier>& tiers_;
+  std::vector<std::uint32_t>&tier_offset_, &always_;
+};
+
+//! Counts what a build would store; stores nothing.
+class CountSink {
+public:
+  static constexpr bool stores = false;
+  [[nodiscard]] std::size_t n_spans() const noexcept { return size.spans; }
+  [[nodiscard]] std::size_t n_bucket_starts() const noexcept { return size.bucket_starts; }
+  void always(std::uint32_t) noexcept { ++size.always; }
+  void bucket_start(std::uint32_t) noexcept { ++size.bucket_starts; }
+  void tier(const SpatialTier&) noexcept { ++size.tiers; }
+  SpatialSpan* spans(std::size_t n) noexcept {
+    size.spans += n;
+    return nullptr;
   }
-  std::copy(always_event_.begin(), always_event_.end(),
-            out.always_event.begin() + static_cast<std::ptrdiff_t>(before.always));
-}
+  void end_source() noexcept { ++size.sources; }
 
-SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg)
-    : index_(index.view()), own_(std::make_unique<const SpatialTables>(index_, dec_deg)),
-      tables_(own_->view()) {
-  prepare();
-}
+  SpatialTablesSize size;
+};
 
-SpatialCounter::SpatialCounter(const SpatialIndexView& index, const SpatialTablesView& tables)
-    : index_(index), tables_(tables) {
-  prepare();
-}
-
-void SpatialCounter::prepare() {
-  seen_.assign(index_.n_selected() / 64 + 1, 0);
-  histogram_.assign(index_.n_thresholds(), 0);
-  // The events hit at any RA, each once, as a bit set and per threshold bin.
-  always_seen_.assign(seen_.size(), 0);
-  always_histogram_.assign(histogram_.size(), 0);
-  for (std::uint32_t e : tables_.always_event) {
-    const std::uint64_t bit = std::uint64_t{1} << (e % 64);
-    if ((always_seen_[e / 64] & bit) == 0)
-      ++always_histogram_[index_.bin[e]];
-    always_seen_[e / 64] |= bit;
+//! Writes a part straight into a group's arrays, after the parts `before`:
+//! every offset it stores is already the group's (what the part's own
+//! offsets plus those of the parts ahead of it would be). Each element is
+//! written once, by one part, so parts can be written at once by several
+//! threads or ranks. A write beyond the part's counted size (`end`) is an
+//! internal error, thrown before it happens.
+class ArraySink {
+public:
+  static constexpr bool stores = true;
+  ArraySink(const SpatialTablesOut& out, const SpatialTablesSize& before,
+            const SpatialTablesSize& end)
+      : out_(out), at_(before), end_(end) {}
+  [[nodiscard]] std::size_t n_spans() const noexcept { return at_.spans; }
+  [[nodiscard]] std::size_t n_bucket_starts() const noexcept { return at_.bucket_starts; }
+  void always(std::uint32_t e) { out_.always_event[room(at_.always, end_.always, 1)] = e; }
+  void bucket_start(std::uint32_t at) {
+    out_.bucket_start[room(at_.bucket_starts, end_.bucket_starts, 1)] = at;
   }
-  seen_ = always_seen_; // count() restores this state after every trial
-}
+  void tier(const SpatialTier& t) { out_.tiers[room(at_.tiers, end_.tiers, 1)] = t; }
+  SpatialSpan* spans(std::size_t n) { return out_.spans.data() + room(at_.spans, end_.spans, n); }
+  void end_source() {
+    const std::size_t s = room(at_.sources, end_.sources, 1) + 1;
+    out_.span_offset[s] = static_cast<std::uint32_t>(at_.spans);
+    out_.tier_offset[s] = static_cast<std::uint32_t>(at_.tiers);
+  }
+  [[nodiscard]] const SpatialTablesSize& at() const noexcept { return at_; }
 
-void SpatialTables::add_source(const SpatialIndexView& ev, double dec,
-                               std::vector<Interval>& found) {
+private:
+  //! The place of `n` more elements at `cursor`, which moves past them.
+  static std::size_t room(std::size_t& cursor, std::size_t end, std::size_t n) {
+    if (end - cursor < n)
+      throw core::Error("internal error: spatial tables built past their counted size");
+    cursor += n;
+    return cursor - n;
+  }
+  SpatialTablesOut out_;
+  SpatialTablesSize at_, end_;
+};
+
+//! Adds the intervals, tiers and bucket table of the source at `dec` to `sink`.
+template <class Sink>
+void add_source(const SpatialIndexView& ev, double dec, Scratch& scratch, Sink& sink) {
   if (!std::isfinite(dec) || std::abs(dec) > 90)
     throw core::ConfigError("spatial search: source declination outside [-90, 90]");
   const double cos_src = std::cos(dec * sky::DEG);
@@ -300,6 +358,7 @@ void SpatialTables::add_source(const SpatialIndexView& ev, double dec,
 
   // hav d = hav Δδ + cos δ_s cos δ_e hav Δα ≤ hav r  ⇔  hav Δα ≤ Q: the source
   // is inside the circle for |Δα| ≤ h = 2 asin √Q (Q ≥ 1: at every RA).
+  std::vector<Interval>& found = scratch.found;
   found.clear();
   for (std::size_t e = first; e < last; ++e) {
     if (std::abs(ev.dec_deg[e] - dec) > ev.radius_deg[e] + 1e-9)
@@ -310,7 +369,7 @@ void SpatialTables::add_source(const SpatialIndexView& ev, double dec,
       continue; // the circle does not reach the source's declination
     const double scale = cos_src * ev.cos_dec[e];
     if (!(room < scale)) { // a pole, or the circle holds the whole parallel
-      always_event_.push_back(static_cast<std::uint32_t>(e));
+      sink.always(static_cast<std::uint32_t>(e));
       continue;
     }
     const double h = 2.0 * std::asin(std::sqrt(room / scale)) / sky::DEG;
@@ -341,6 +400,8 @@ void SpatialTables::add_source(const SpatialIndexView& ev, double dec,
     widest[iv.tier] = std::max(widest[iv.tier], iv.h);
     ++in_tier[iv.tier];
   }
+  std::vector<SpatialTier>& tiers = scratch.tiers; // this source's, in order
+  tiers.clear();
   std::vector<std::uint32_t> tier_index(n_local, 0), slot_base(n_local, 0);
   std::uint32_t n_slots = 0;
   for (std::uint32_t t = 0; t < n_local; ++t) {
@@ -355,37 +416,136 @@ void SpatialTables::add_source(const SpatialIndexView& ev, double dec,
     tr.n_buckets = static_cast<std::uint32_t>(std::clamp<double>(
         std::min<double>(want, static_cast<double>(in_tier[t])), 1, MAX_BUCKETS));
     tr.per_deg = tr.n_buckets / span;
-    tier_index[t] = static_cast<std::uint32_t>(tiers_.size());
+    tier_index[t] = static_cast<std::uint32_t>(tiers.size());
     slot_base[t] = n_slots;
     n_slots += tr.n_buckets;
-    tiers_.push_back(tr);
+    tiers.push_back(tr);
   }
-  std::vector<std::uint32_t> slot(found.size()), fill(n_slots + 1, 0);
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    const Interval& iv = found[i];
-    slot[i] = slot_base[iv.tier] + tiers_[tier_index[iv.tier]].bucket(iv.centre);
-    ++fill[slot[i] + 1];
+  std::vector<std::uint32_t>&slot = scratch.slot, &fill = scratch.fill;
+  if constexpr (Sink::stores) {
+    slot.resize(found.size());
+    fill.assign(n_slots + 1, 0);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const Interval& iv = found[i];
+      slot[i] = slot_base[iv.tier] + tiers[tier_index[iv.tier]].bucket(iv.centre);
+      ++fill[slot[i] + 1];
+    }
+    for (std::uint32_t k = 0; k < n_slots; ++k)
+      fill[k + 1] += fill[k];
   }
-  if (span_.size() + found.size() > std::numeric_limits<std::uint32_t>::max())
+  if (sink.n_spans() + found.size() > std::numeric_limits<std::uint32_t>::max())
     throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals");
-  const auto base = static_cast<std::uint32_t>(span_.size());
-  for (std::uint32_t k = 0; k < n_slots; ++k)
-    fill[k + 1] += fill[k];
+  const auto base = static_cast<std::uint32_t>(sink.n_spans());
+  auto bucket_begin = static_cast<std::uint32_t>(sink.n_bucket_starts());
   for (std::uint32_t t = 0; t < n_local; ++t) {
     if (in_tier[t] == 0)
       continue;
-    SpatialTier& tr = tiers_[tier_index[t]];
-    tr.bucket_begin = static_cast<std::uint32_t>(bucket_start_.size());
+    SpatialTier& tr = tiers[tier_index[t]];
+    tr.bucket_begin = bucket_begin;
+    bucket_begin += tr.n_buckets + 1;
     for (std::uint32_t k = 0; k <= tr.n_buckets; ++k)
-      bucket_start_.push_back(base + fill[slot_base[t] + k]);
+      sink.bucket_start(Sink::stores ? base + fill[slot_base[t] + k] : 0);
   }
-  span_.resize(base + found.size());
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    const Interval& iv = found[i];
-    span_[base + fill[slot[i]]++] = {iv.centre - iv.h, iv.centre + iv.h, iv.event};
+  for (const SpatialTier& tr : tiers)
+    sink.tier(tr);
+  SpatialSpan* out = sink.spans(found.size());
+  if constexpr (Sink::stores)
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      const Interval& iv = found[i];
+      out[fill[slot[i]]++] = {iv.centre - iv.h, iv.centre + iv.h, iv.event};
+    }
+  sink.end_source();
+}
+
+} // namespace
+
+SpatialTables::SpatialTables(const SpatialIndexView& ev, std::span<const double> dec_deg) {
+  tier_offset_.push_back(0);
+  span_offset_.push_back(0);
+  // Reserve the interval table once (a cheap declination count bounds it):
+  // growing a table of tens of MB would copy it and fault in fresh pages
+  // several times over.
+  std::size_t bound = 0;
+  for (double dec : dec_deg) {
+    const double reach = ev.max_radius_deg + 1e-9;
+    const auto first = std::lower_bound(ev.dec_deg.begin(), ev.dec_deg.end(), dec - reach);
+    const auto last = std::upper_bound(first, ev.dec_deg.end(), dec + reach);
+    for (auto it = first; it != last; ++it) {
+      const auto e = static_cast<std::size_t>(it - ev.dec_deg.begin());
+      bound += std::abs(*it - dec) <= ev.radius_deg[e] + 1e-9 ? 1 : 0;
+    }
   }
-  tier_offset_.push_back(static_cast<std::uint32_t>(tiers_.size()));
-  span_offset_.push_back(static_cast<std::uint32_t>(span_.size()));
+  span_.reserve(bound + bound / 16 + 64); // + seam copies
+  Scratch scratch;
+  VectorSink sink(span_, span_offset_, bucket_start_, tiers_, tier_offset_, always_event_);
+  for (double dec : dec_deg)
+    add_source(ev, dec, scratch, sink);
+}
+
+SpatialTablesView SpatialTables::view() const noexcept {
+  return {span_, span_offset_, bucket_start_, tiers_, tier_offset_, always_event_};
+}
+
+SpatialTablesSize SpatialTables::size() const noexcept {
+  return {tier_offset_.size() - 1, span_.size(), bucket_start_.size(), tiers_.size(),
+          always_event_.size()};
+}
+
+SpatialTablesSize SpatialTables::count(const SpatialIndexView& index,
+                                       std::span<const double> dec_deg) {
+  Scratch scratch;
+  CountSink sink;
+  for (double dec : dec_deg)
+    add_source(index, dec, scratch, sink);
+  return sink.size;
+}
+
+void SpatialTables::build(const SpatialIndexView& index, std::span<const double> dec_deg,
+                          const SpatialTablesOut& out, const SpatialTablesSize& before,
+                          const SpatialTablesSize& mine) {
+  SpatialTablesSize end = before;
+  end += mine;
+  constexpr std::size_t U32 = std::numeric_limits<std::uint32_t>::max();
+  if (end.spans > U32 || end.bucket_starts > U32 || end.tiers > U32)
+    throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals in a group");
+  if (out.spans.size() < end.spans || out.span_offset.size() < end.sources + 1 ||
+      out.bucket_start.size() < end.bucket_starts || out.tiers.size() < end.tiers ||
+      out.tier_offset.size() < end.sources + 1 || out.always_event.size() < end.always)
+    throw core::ConfigError("SpatialTables::build: the group's arrays are too small");
+  Scratch scratch;
+  ArraySink sink(out, before, end);
+  for (double dec : dec_deg)
+    add_source(index, dec, scratch, sink);
+  const SpatialTablesSize& at = sink.at();
+  if (at.spans != end.spans || at.sources != end.sources || at.bucket_starts != end.bucket_starts ||
+      at.tiers != end.tiers || at.always != end.always)
+    throw core::Error("internal error: spatial tables built short of their counted size");
+}
+
+SpatialCounter::SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg)
+    : index_(index.view()), own_(std::make_unique<const SpatialTables>(index_, dec_deg)),
+      tables_(own_->view()) {
+  prepare();
+}
+
+SpatialCounter::SpatialCounter(const SpatialIndexView& index, const SpatialTablesView& tables)
+    : index_(index), tables_(tables) {
+  prepare();
+}
+
+void SpatialCounter::prepare() {
+  seen_.assign(index_.n_selected() / 64 + 1, 0);
+  histogram_.assign(index_.n_thresholds(), 0);
+  // The events hit at any RA, each once, as a bit set and per threshold bin.
+  always_seen_.assign(seen_.size(), 0);
+  always_histogram_.assign(histogram_.size(), 0);
+  for (std::uint32_t e : tables_.always_event) {
+    const std::uint64_t bit = std::uint64_t{1} << (e % 64);
+    if ((always_seen_[e / 64] & bit) == 0)
+      ++always_histogram_[index_.bin[e]];
+    always_seen_[e / 64] |= bit;
+  }
+  seen_ = always_seen_; // count() restores this state after every trial
 }
 
 namespace {

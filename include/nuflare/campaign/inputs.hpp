@@ -65,6 +65,9 @@ TemporalInputs read_temporal_inputs(const TemporalSelection& selection, MPI_Comm
 //! Events, the source catalogue and its groups, and the files they came from.
 struct SpatialInputs {
   io::EventSample events;
+  //! With Deliver::first_rank instead of `events`: rank 0's seasons, in order
+  //! (read_event_parts_once), for SharedSpatialIndex to select from.
+  std::vector<io::EventSample> seasons;
   io::SourceCatalog catalog;
   std::vector<campaign::SourceGroup> groups;
   std::vector<std::filesystem::path> files; //!< hashed into the archive
@@ -72,7 +75,8 @@ struct SpatialInputs {
 
 //! Reads the event files and the catalogue once per job (read_once.hpp); an
 //! empty catalogue is a core::InputError. `events` says which ranks receive
-//! the events: Deliver::first_rank where SharedSpatialIndex alone needs them.
+//! the events: Deliver::first_rank where SharedSpatialIndex alone needs them,
+//! as the seasons read (`seasons`, rank 0 only; `events` stays empty).
 //! Collective.
 SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,
                                   const std::string& sources_file, MPI_Comm comm,

@@ -76,6 +76,26 @@ void receive_blocks(MPI_Comm comm, const Received& announced,
 
 } // namespace detail
 
+namespace detail {
+//! This process's rank in `comm`, or −1 where there is no one to share a
+//! read with: one process without MPI (MPI_COMM_NULL, docs/cli.md) or a
+//! communicator of one rank, where the reader is simply called.
+[[nodiscard]] inline int reader_rank(MPI_Comm comm) {
+  return comm == MPI_COMM_NULL || comm_size(comm) == 1 ? -1 : comm_rank(comm);
+}
+//! Rank 0's call of `read`: its value, or no value and the error it threw in `error`.
+template <class Read>
+[[nodiscard]] std::optional<std::remove_cvref_t<std::invoke_result_t<Read&>>>
+attempt(Read& read, std::exception_ptr& error) {
+  try {
+    return read();
+  } catch (...) {
+    error = std::current_exception();
+    return std::nullopt;
+  }
+}
+} // namespace detail
+
 //! Calls `read` on rank 0 of `comm` and returns its value on the ranks
 //! `deliver` names (collective). When `read` throws, every rank throws the
 //! same error. The value's type must be default-constructible and packable
@@ -84,21 +104,12 @@ template <class Read>
 [[nodiscard]] std::remove_cvref_t<std::invoke_result_t<Read&>>
 read_once(MPI_Comm comm, Read&& read, Deliver deliver = Deliver::every_rank) {
   using T = std::remove_cvref_t<std::invoke_result_t<Read&>>;
-  if (comm == MPI_COMM_NULL) // one process without MPI (docs/cli.md)
-    return read();
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  if (size == 1)
+  const int rank = detail::reader_rank(comm);
+  if (rank < 0)
     return read();
   if (rank == 0) {
-    std::optional<T> value;
     std::exception_ptr error;
-    try {
-      value.emplace(read());
-    } catch (...) {
-      error = std::current_exception();
-    }
+    std::optional<T> value = detail::attempt(read, error);
     detail::Outcome outcome = error ? detail::describe(error) : detail::Outcome{};
     Packer packed;
     packed(outcome);
@@ -150,21 +161,13 @@ template <class Read, class Part>
 [[nodiscard]] std::remove_cvref_t<std::invoke_result_t<Read&>>
 read_once_split(MPI_Comm comm, Read&& read, Part&& part) {
   using T = std::remove_cvref_t<std::invoke_result_t<Read&>>;
-  if (comm == MPI_COMM_NULL) // one process without MPI (docs/cli.md)
+  const int rank = detail::reader_rank(comm);
+  if (rank < 0)
     return read();
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  if (size == 1)
-    return read();
+  const int size = comm_size(comm);
   if (rank == 0) {
-    std::optional<T> value;
     std::exception_ptr error;
-    try {
-      value.emplace(read());
-    } catch (...) {
-      error = std::current_exception();
-    }
+    std::optional<T> value = detail::attempt(read, error);
     Packer verdict;
     verdict(error ? detail::describe(error) : detail::Outcome{});
     detail::send(comm, verdict);
@@ -304,6 +307,14 @@ template <class ReadPart>
 //! always does.
 [[nodiscard]] io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& paths,
                                                Deliver deliver = Deliver::every_rank);
+
+//! The same seasons (one sample per file, in order; one sample of all where
+//! the reader must see the files together, as above) on rank 0 alone, not
+//! put one after the other: for rank 0 to select from them season by season
+//! (SharedSpatialIndex) without building a concatenated sample. The other
+//! ranks get none; errors reach every rank, as with read_events_once.
+[[nodiscard]] std::vector<io::EventSample>
+read_event_parts_once(MPI_Comm comm, const std::vector<std::string>& paths);
 
 //! Runs `step` on rank 0 of `comm` alone (collective): when it throws, every
 //! rank throws the same error together, otherwise every rank returns.

@@ -30,6 +30,8 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace nuflare::coincidence {
@@ -37,6 +39,8 @@ namespace nuflare::coincidence {
 namespace detail {
 //! Allocator for large tables read at random: 2 MiB-aligned blocks advised
 //! as transparent huge pages (one TLB entry per 2 MiB instead of per 4 KiB).
+//! Elements a resize() adds are left uninitialised: the tables are written
+//! in full right after (no zero-fill pass over tens of MB).
 template <class T>
 struct HugePageAllocator {
   using value_type = T;
@@ -46,8 +50,37 @@ struct HugePageAllocator {
   T* allocate(std::size_t n);
   void deallocate(T* p, std::size_t) noexcept;
   template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  template <class U>
   bool operator==(const HugePageAllocator<U>&) const noexcept {
     return true;
+  }
+};
+//! std::allocator whose resize() leaves new elements uninitialised, for
+//! buffers written in full before they are read: no zero-fill pass (a
+//! measurable part of a 1-trial run, docs/scaling.md).
+template <class T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <class U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
 };
 void* allocate_huge(std::size_t bytes);
@@ -135,6 +168,13 @@ public:
   //! Selects events with AngErr ≤ max_angerr_deg and log10E ≥ the lowest
   //! threshold, and orders them by declination (ties by input order).
   SpatialSelection(const io::EventSample& events, const SpatialConfig& config);
+  //! The selection of the parts (the seasons of a sample, say) taken one
+  //! after the other: the same as of their concatenation, ties in order
+  //! across the parts, without building the concatenation.
+  SpatialSelection(std::span<const io::EventSample> parts, const SpatialConfig& config);
+  //! The same, freeing each part once it is selected from (`parts` are left
+  //! empty samples).
+  SpatialSelection(std::vector<io::EventSample>&& parts, const SpatialConfig& config);
 
   [[nodiscard]] const std::vector<double>& thresholds() const noexcept { return thresholds_; }
   [[nodiscard]] std::size_t n_selected() const noexcept { return order_.size(); }
@@ -152,11 +192,19 @@ private:
     double dec, ra, cos_dec, radius, hav;
     std::uint16_t bin;
   };
+  //! The selection's steps: room for the parts' events, one part's chosen
+  //! rows and their declination keys, then the counts and the order.
+  void start(std::span<const io::EventSample> parts, std::vector<std::uint64_t>& key);
+  void take(const io::EventSample& events, const SpatialConfig& config,
+            std::vector<std::uint64_t>& key);
+  void finish(std::vector<std::uint64_t>& key);
+
   std::vector<double> thresholds_;
   std::vector<std::int64_t> events_above_;
   double max_radius_deg_ = 0;
-  std::vector<Chosen> chosen_;       //!< in input order
-  std::vector<std::uint32_t> order_; //!< declination order: row k is chosen_[order_[k]]
+  std::vector<Chosen> chosen_; //!< in input order
+  //! Declination order: row k is chosen_[order_[k]].
+  std::vector<std::uint32_t, detail::UninitializedAllocator<std::uint32_t>> order_;
 };
 
 //! The selected events in their search structure (immutable; share it
@@ -240,7 +288,7 @@ struct SpatialTablesView {
   }
 };
 
-//! The same arrays, writable: where SpatialTables::place() puts a group's tables.
+//! The same arrays, writable: where SpatialTables::build() writes a group's tables.
 struct SpatialTablesOut {
   std::span<SpatialSpan> spans;
   std::span<std::uint32_t> span_offset, bucket_start;
@@ -266,7 +314,8 @@ struct SpatialTablesSize {
 //! declinations. Memory: 24 bytes per (source, event whose circle the
 //! source's declination crosses) — about 24 MB for 409 sources over 250 000
 //! tracks. The tables of consecutive sources can be built apart (on several
-//! ranks) and placed one after the other: the result is the same as one build.
+//! ranks), straight into a group's arrays (count(), build()): the result is
+//! the same as one build.
 class SpatialTables {
 public:
   //! `index` must outlive the build only; `dec_deg` are the sources' declinations.
@@ -274,24 +323,28 @@ public:
 
   [[nodiscard]] SpatialTablesView view() const noexcept;
   [[nodiscard]] SpatialTablesSize size() const noexcept;
-  //! Copies these tables into `out`, the arrays of a whole group, as the part
-  //! that follows `before` (the sizes of the parts placed ahead of it): the
-  //! offsets are shifted accordingly. Every part writes its own elements only,
-  //! so parts can be placed at once by several threads or ranks; the group's
-  //! first offsets (span_offset[0], tier_offset[0], both 0) are left to whoever
-  //! provides `out`. Throws core::ConfigError when the group's tables exceed
-  //! 32-bit indices.
-  void place(const SpatialTablesOut& out, const SpatialTablesSize& before) const;
+
+  //! The sizes of the tables of the sources at `dec_deg`: what the
+  //! constructor or build() makes of them, found by the same code, which here
+  //! stores nothing (a counting pass, so that a group's arrays can be
+  //! allocated before any part of them is built).
+  [[nodiscard]] static SpatialTablesSize count(const SpatialIndexView& index,
+                                               std::span<const double> dec_deg);
+  //! Builds the tables of the sources at `dec_deg` straight into `out`, the
+  //! arrays of a whole group, as the part that follows `before` (the sizes of
+  //! the parts ahead of it); `mine` is count(index, dec_deg). The bytes are
+  //! those of the constructor's tables, offsets shifted by what precedes the
+  //! part: parts built this way side by side equal one build of all their
+  //! sources. Every part writes its own elements only, so parts can be built
+  //! at once by several threads or ranks; the group's first offsets
+  //! (span_offset[0], tier_offset[0], both 0) are left to whoever provides
+  //! `out`. Throws core::ConfigError when the group's tables exceed 32-bit
+  //! indices or `out` is too small.
+  static void build(const SpatialIndexView& index, std::span<const double> dec_deg,
+                    const SpatialTablesOut& out, const SpatialTablesSize& before,
+                    const SpatialTablesSize& mine);
 
 private:
-  //! A source's interval around one event while the tables are built.
-  struct Interval {
-    double centre, h;    //!< [deg]
-    std::uint32_t event; //!< event number (dec order)
-    std::uint32_t tier;  //!< half-width octave
-  };
-  void add_source(const SpatialIndexView& index, double dec_deg, std::vector<Interval>& scratch);
-
   std::vector<SpatialSpan, detail::HugePageAllocator<SpatialSpan>> span_;
   std::vector<std::uint32_t> span_offset_; //!< per source, into span_
   std::vector<std::uint32_t> bucket_start_;

@@ -263,17 +263,32 @@ TEST_CASE("read_events_once: seasons read in parts equal the reader's, errors to
   const auto first =
       campaign::read_events_once(MPI_COMM_WORLD, good, campaign::Deliver::first_rank);
   CHECK(first.size() == (test::rank_of() == 0 ? want.size() : 0u));
+  // The seasons as read, on rank 0 alone: one per file, in order, each the
+  // reader's own of that file.
+  const auto seasons = campaign::read_event_parts_once(MPI_COMM_WORLD, good);
+  if (test::rank_of() == 0) {
+    REQUIRE(seasons.size() == good.size());
+    for (std::size_t k = 0; k < good.size(); ++k)
+      check_same_events(seasons[k], io::read_icecube_events({good[k]}));
+  } else {
+    CHECK(seasons.empty());
+  }
 
   for (const auto& paths : {bad, twice}) {
     const std::string expected = rank0_error([&] { (void)io::read_icecube_events(paths); });
     REQUIRE_FALSE(expected.empty());
-    std::string caught;
-    try {
-      (void)campaign::read_events_once(MPI_COMM_WORLD, paths);
-    } catch (const core::InputError& e) {
-      caught = e.what();
+    for (const bool in_parts : {false, true}) {
+      std::string caught;
+      try {
+        if (in_parts)
+          (void)campaign::read_event_parts_once(MPI_COMM_WORLD, paths);
+        else
+          (void)campaign::read_events_once(MPI_COMM_WORLD, paths);
+      } catch (const core::InputError& e) {
+        caught = e.what();
+      }
+      CHECK(caught == expected);
     }
-    CHECK(caught == expected);
   }
   CHECK_THAT(rank0_error([&] { (void)io::read_icecube_events(bad); }),
              Catch::Contains("IC2_exp.csv:7"));

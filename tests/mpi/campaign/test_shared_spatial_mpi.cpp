@@ -7,12 +7,12 @@
 
 #include "nuflare_mpi.hpp"
 #include "nuflare_sky.hpp"
+#include "spatial_compare.hpp"
 
 #include <mpi.h>
 
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <random>
 
 using namespace nuflare;
@@ -37,36 +37,6 @@ std::vector<std::vector<double>> group_decs() {
   return decs;
 }
 
-template <class T>
-bool same(std::span<const T> a, std::span<const T> b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size_bytes()) == 0);
-}
-
-//! The arrays of two table views, compared byte for byte.
-void check_same_tables(const coincidence::SpatialTablesView& a,
-                       const coincidence::SpatialTablesView& b) {
-  CHECK(a.spans.size() == b.spans.size());
-  for (std::size_t i = 0; i < std::min(a.spans.size(), b.spans.size()); ++i)
-    if (a.spans[i].lo != b.spans[i].lo || a.spans[i].hi != b.spans[i].hi ||
-        a.spans[i].event != b.spans[i].event) {
-      FAIL_CHECK("interval " << i << " differs");
-      break;
-    }
-  CHECK(same(a.span_offset, b.span_offset));
-  CHECK(same(a.bucket_start, b.bucket_start));
-  CHECK(same(a.tier_offset, b.tier_offset));
-  CHECK(same(a.always_event, b.always_event));
-  REQUIRE(a.tiers.size() == b.tiers.size());
-  for (std::size_t t = 0; t < a.tiers.size(); ++t) {
-    CHECK(a.tiers[t].bucket_begin == b.tiers[t].bucket_begin);
-    CHECK(a.tiers[t].n_buckets == b.tiers[t].n_buckets);
-    CHECK(a.tiers[t].reach == b.tiers[t].reach);
-    CHECK(a.tiers[t].origin == b.tiers[t].origin);
-    CHECK(a.tiers[t].per_deg == b.tiers[t].per_deg);
-  }
-}
-
 //! Index and tables shared, checked against every rank's own build.
 void check_shared_equals_own() {
   const auto events = random_sky(6000);
@@ -79,17 +49,7 @@ void check_shared_equals_own() {
                                             cfg);
 
   const auto a = own.view();
-  const auto& b = shared.view();
-  REQUIRE(b.n_selected() == a.n_selected());
-  CHECK(same(a.thresholds, b.thresholds));
-  CHECK(same(a.events_above, b.events_above));
-  CHECK(same(a.dec_deg, b.dec_deg));
-  CHECK(same(a.ra_deg, b.ra_deg));
-  CHECK(same(a.cos_dec, b.cos_dec));
-  CHECK(same(a.radius_deg, b.radius_deg));
-  CHECK(same(a.hav_radius, b.hav_radius));
-  CHECK(same(a.bin, b.bin));
-  CHECK(a.max_radius_deg == b.max_radius_deg);
+  test::check_same_index(a, shared.view());
 
   const auto decs = group_decs();
   const campaign::SharedSpatialTables tables(MPI_COMM_WORLD, shared, decs);
@@ -99,7 +59,7 @@ void check_shared_equals_own() {
   for (std::size_t j = 0; j < decs.size(); ++j) {
     INFO("group " << j);
     const coincidence::SpatialTables alone(a, decs[j]);
-    check_same_tables(tables.group(j), alone.view());
+    test::check_same_tables(tables.group(j), alone.view());
     // And they count alike, trial by trial and in a batch.
     coincidence::SpatialCounter mine(own, decs[j]);
     coincidence::SpatialCounter ours(shared, tables.group(j));
@@ -119,6 +79,74 @@ void check_shared_equals_own() {
 
 TEST_CASE("shared index and tables equal each rank's own, and count alike", "[shared][mpi]") {
   check_shared_equals_own();
+}
+
+TEST_CASE("tables built straight into the block at any thread count equal one private build",
+          "[shared][mpi]") {
+  // Counted first, then every (rank, thread) part built at its offsets: at 1,
+  // 2 and 4 ranks and 1, 2 and 3 threads a rank (one rank and one thread is
+  // the plain private build), the bytes of one single-threaded build.
+  const auto events = random_sky(6000);
+  coincidence::SpatialConfig cfg;
+  cfg.max_angerr_deg = 4;
+  const coincidence::SpatialIndex own(events, cfg);
+  const auto decs = group_decs();
+  for (const unsigned threads : {1u, 2u, 3u}) {
+    INFO(threads << " threads a rank, " << test::size_of() << " ranks");
+    const campaign::SharedSpatialTables tables(MPI_COMM_WORLD, own.view(), decs, threads);
+    for (std::size_t j = 0; j < decs.size(); ++j) {
+      INFO("group " << j);
+      const coincidence::SpatialTables alone(own.view(), decs[j]);
+      test::check_same_tables(tables.group(j), alone.view());
+    }
+  }
+}
+
+TEST_CASE("a counting pass sizes the tables exactly; parts built in place equal one build",
+          "[shared]") {
+  const auto events = random_sky(6000);
+  coincidence::SpatialConfig cfg;
+  cfg.max_angerr_deg = 4;
+  const coincidence::SpatialIndex own(events, cfg);
+  const auto decs = group_decs()[2];
+  const coincidence::SpatialTables alone(own.view(), decs);
+  const auto whole = coincidence::SpatialTables::count(own.view(), decs);
+  const auto built = alone.size();
+  CHECK(whole.sources == built.sources);
+  CHECK(whole.spans == built.spans);
+  CHECK(whole.bucket_starts == built.bucket_starts);
+  CHECK(whole.tiers == built.tiers);
+  CHECK(whole.always == built.always);
+
+  // Parts [0, 9), [9, 9), [9, 30), [30, 37) built in reverse order into one
+  // group's arrays: no part depends on another.
+  std::vector<coincidence::SpatialSpan> spans(whole.spans);
+  std::vector<std::uint32_t> span_offset(whole.sources + 1, 7), bucket_start(whole.bucket_starts),
+      tier_offset(whole.sources + 1, 7), always(whole.always);
+  std::vector<coincidence::SpatialTier> tiers(whole.tiers);
+  const coincidence::SpatialTablesOut out{spans, span_offset, bucket_start,
+                                          tiers, tier_offset, always};
+  span_offset[0] = tier_offset[0] = 0;
+  const std::vector<std::size_t> cuts{0, 9, 9, 30, decs.size()};
+  std::vector<coincidence::SpatialTablesSize> before(cuts.size()), size(cuts.size() - 1);
+  const auto part = [&](std::size_t k) {
+    return std::span<const double>(decs).subspan(cuts[k], cuts[k + 1] - cuts[k]);
+  };
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+    size[k] = coincidence::SpatialTables::count(own.view(), part(k));
+    before[k + 1] = before[k];
+    before[k + 1] += size[k];
+  }
+  for (std::size_t k = size.size(); k-- > 0;)
+    coincidence::SpatialTables::build(own.view(), part(k), out, before[k], size[k]);
+  test::check_same_tables({spans, span_offset, bucket_start, tiers, tier_offset, always},
+                          alone.view());
+
+  // A part told a size other than its own is refused, not written past.
+  auto short_of_one = size[3];
+  --short_of_one.spans;
+  CHECK_THROWS(
+      coincidence::SpatialTables::build(own.view(), part(3), out, before[3], short_of_one));
 }
 
 TEST_CASE("NUFLARE_NO_SHARED_MEMORY gives every rank its own copy, same results", "[shared][mpi]") {

@@ -10,34 +10,14 @@
 
 #include "nuflare_mpi.hpp"
 #include "nuflare_sky.hpp"
+#include "spatial_compare.hpp"
 
 #include <cstdlib>
-#include <cstring>
 #include <random>
 
 using namespace nuflare;
 
 namespace {
-
-template <class T>
-bool same(std::span<const T> a, std::span<const T> b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size_bytes()) == 0);
-}
-
-void check_same_index(const coincidence::SpatialIndexView& a,
-                      const coincidence::SpatialIndexView& b) {
-  REQUIRE(a.n_selected() == b.n_selected());
-  CHECK(same(a.thresholds, b.thresholds));
-  CHECK(same(a.events_above, b.events_above));
-  CHECK(same(a.dec_deg, b.dec_deg));
-  CHECK(same(a.ra_deg, b.ra_deg));
-  CHECK(same(a.cos_dec, b.cos_dec));
-  CHECK(same(a.radius_deg, b.radius_deg));
-  CHECK(same(a.hav_radius, b.hav_radius));
-  CHECK(same(a.bin, b.bin));
-  CHECK(a.max_radius_deg == b.max_radius_deg);
-}
 
 //! An isotropic sky where every 7th event repeats the declination of the one
 //! before it (ties), with a few events that the selection drops.
@@ -48,6 +28,29 @@ io::EventSample tied_sky(std::size_t n) {
   for (std::size_t i = 5; i < n; i += 101)
     events.angerr_deg[i] = 50; // above max_angerr_deg
   return events;
+}
+
+//! `events` cut into consecutive samples at `cuts` (the seasons of one sample).
+std::vector<io::EventSample> in_parts(const io::EventSample& events,
+                                      const std::vector<std::size_t>& cuts) {
+  std::vector<io::EventSample> parts;
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+    io::EventSample p;
+    const auto from = static_cast<std::ptrdiff_t>(cuts[k]);
+    const auto to = static_cast<std::ptrdiff_t>(cuts[k + 1]);
+    const auto take = [&](std::vector<double>& out, const std::vector<double>& in) {
+      out.assign(in.begin() + from, in.begin() + to);
+    };
+    take(p.mjd, events.mjd);
+    take(p.log10_e, events.log10_e);
+    take(p.angerr_deg, events.angerr_deg);
+    take(p.ra_deg, events.ra_deg);
+    take(p.dec_deg, events.dec_deg);
+    p.season = {"part" + std::to_string(k)};
+    p.season_index.assign(cuts[k + 1] - cuts[k], 0);
+    parts.push_back(std::move(p));
+  }
+  return parts;
 }
 
 coincidence::SpatialConfig config() {
@@ -90,7 +93,7 @@ TEST_CASE("a selection written in any split of its rows equals the index built i
     mine.radius_deg = radius;
     mine.hav_radius = hav;
     mine.bin = bin;
-    check_same_index(whole.view(), mine);
+    test::check_same_index(whole.view(), mine);
   }
 }
 
@@ -103,14 +106,14 @@ TEST_CASE("the shared index, written in parts into the node's block, equals each
   const coincidence::SpatialIndex own(events, config());
   const campaign::SharedSpatialIndex shared(MPI_COMM_WORLD, test::rank_of() == 0 ? events : none,
                                             config());
-  check_same_index(own.view(), shared.view());
+  test::check_same_index(own.view(), shared.view());
 
   SECTION("and with every rank its own copy (NUFLARE_NO_SHARED_MEMORY)") {
     ::setenv("NUFLARE_NO_SHARED_MEMORY", "1", 1);
     const campaign::SharedSpatialIndex apart(MPI_COMM_WORLD, test::rank_of() == 0 ? events : none,
                                              config());
     ::unsetenv("NUFLARE_NO_SHARED_MEMORY");
-    check_same_index(own.view(), apart.view());
+    test::check_same_index(own.view(), apart.view());
   }
 }
 
@@ -123,6 +126,38 @@ TEST_CASE("an empty selection gives an empty shared index on every rank", "[shar
   const campaign::SharedSpatialIndex shared(MPI_COMM_WORLD, test::rank_of() == 0 ? events : none,
                                             config());
   CHECK(shared.n_selected() == 0);
-  check_same_index(own.view(), shared.view());
+  test::check_same_index(own.view(), shared.view());
   CHECK(shared.events_above() == std::vector<std::int64_t>(own.n_thresholds(), 0));
+}
+
+TEST_CASE("the index of the seasons as read equals the index of their concatenation",
+          "[shared][mpi]") {
+  // Ties across the seasons' boundaries keep the concatenation's order: the
+  // cuts fall between events of one declination (every 7th repeats the one
+  // before it), and one season is empty.
+  const auto events = tied_sky(20000);
+  const std::vector<std::size_t> cuts{0, 7, 7, 3500, 14000, 20000};
+  REQUIRE(events.dec_deg[6] == events.dec_deg[7]);
+  REQUIRE(events.dec_deg[14000] == events.dec_deg[13999]);
+  const coincidence::SpatialIndex whole(events, config());
+  const auto parts = in_parts(events, cuts);
+
+  const coincidence::SpatialIndex from_span(
+      coincidence::SpatialSelection(std::span<const io::EventSample>(parts), config()));
+  test::check_same_index(whole.view(), from_span.view());
+  auto consumed = parts;
+  const coincidence::SpatialIndex from_moved(
+      coincidence::SpatialSelection(std::move(consumed), config()));
+  test::check_same_index(whole.view(), from_moved.view());
+  for (const auto& p : consumed)
+    CHECK(p.size() == 0); // each season freed once selected from
+
+  // Shared: only rank 0 has the seasons (read_event_parts_once).
+  const std::vector<io::EventSample> none;
+  auto mine = test::rank_of() == 0 ? parts : none;
+  const campaign::SharedSpatialIndex by_span(MPI_COMM_WORLD, std::span<const io::EventSample>(mine),
+                                             config());
+  test::check_same_index(whole.view(), by_span.view());
+  const campaign::SharedSpatialIndex by_move(MPI_COMM_WORLD, std::move(mine), config());
+  test::check_same_index(whole.view(), by_move.view());
 }
