@@ -433,6 +433,21 @@ private:
   const char* end_ = nullptr;
   std::size_t step_ = 0;
 };
+
+// Eight 16-bit counters in one SSE register (GCC/Clang vector extension);
+// two of them hold the up to LANES thresholds of count_new_in_lanes.
+constexpr std::size_t LANES = 16;
+using Lanes8 = std::int16_t __attribute__((vector_size(16)));
+struct Steps {
+  Lanes8 low, high; //!< 1 in lanes [0, t), for t = 0 … 16
+};
+std::array<Steps, LANES + 1> make_steps() {
+  std::array<Steps, LANES + 1> steps{};
+  for (std::size_t t = 0; t <= LANES; ++t)
+    for (std::size_t k = 0; k < t; ++k)
+      (k < 8 ? steps[t].low : steps[t].high)[k % 8] = 1;
+  return steps;
+}
 } // namespace
 
 void SpatialCounter::collect_hits(std::size_t s, std::size_t next, std::span<const double> ra) {
@@ -521,22 +536,6 @@ void SpatialCounter::count(std::span<const double> ra_deg, std::span<std::int64_
       seen[e / 64] = always[e / 64];
   }
 }
-
-namespace {
-// Eight 16-bit counters in one SSE register (GCC/Clang vector extension);
-// two of them hold the up to 16 thresholds of count_new_in_lanes.
-using Lanes8 = std::int16_t __attribute__((vector_size(16)));
-struct Steps {
-  Lanes8 low, high; //!< 1 in lanes [0, t), for t = 0 … 16
-};
-std::array<Steps, SpatialCounter::LANES + 1> make_steps() {
-  std::array<Steps, SpatialCounter::LANES + 1> steps{};
-  for (std::size_t t = 0; t <= SpatialCounter::LANES; ++t)
-    for (std::size_t k = 0; k < t; ++k)
-      (k < 8 ? steps[t].low : steps[t].high)[k % 8] = 1;
-  return steps;
-}
-} // namespace
 
 void SpatialCounter::count_new_in_lanes(std::span<const std::uint32_t> hit,
                                         std::span<std::int64_t> n_obs) {

@@ -303,12 +303,10 @@ private:
 //! Counts one source group against an index, many trials at a time, from the
 //! group's interval tables (SpatialTables) and the per-trial scratch of one
 //! thread. Memory of its own: the scratch, 4 bytes per hit of the trials
-//! counted together, and a bit set over the selected events.
+//! counted together, a bit set over the selected events and the order in
+//! which it visits the sources (4 bytes per source).
 class SpatialCounter {
 public:
-  //! Thresholds counted in registers (more go through a histogram in memory).
-  static constexpr std::size_t LANES = 16;
-
   //! Builds and owns the tables of the sources at `dec_deg`; `index` must
   //! outlive the counter.
   SpatialCounter(const SpatialIndex& index, std::span<const double> dec_deg);
@@ -335,7 +333,7 @@ private:
   //! streaming in the tables of source `next` (n_sources() for none).
   void collect_hits(std::size_t s, std::size_t next, std::span<const double> ra);
   //! N_obs of one trial from its hits, each event once (the bit set seen_
-  //! is left with the hits set): counters in registers, for up to LANES
+  //! is left with the hits set): counters in registers, for up to 16
   //! thresholds, or a histogram in memory.
   void count_new_in_lanes(std::span<const std::uint32_t> hit, std::span<std::int64_t> n_obs);
   void count_new_in_histogram(std::span<const std::uint32_t> hit, std::span<std::int64_t> n_obs);
