@@ -549,18 +549,31 @@ void SpatialCounter::count_new_in_lanes(std::span<const std::uint32_t> hit,
   const std::uint16_t* bin = index_.bin.data();
   const std::size_t n_thr = n_obs.size();
   std::int64_t total[LANES] = {};
+  // The bit set's word and the bin of the hit AHEAD places on are requested
+  // early: they are gathered over a stretch of the index too wide for the
+  // first-level cache (6 % of a paper-scale NFS trial; 16 to 32 ahead
+  // measured alike).
+  constexpr std::size_t AHEAD = 16;
+  const std::size_t last_ahead = hit.size() > AHEAD ? hit.size() - AHEAD : 0;
   // 16-bit lanes take at most 32 767 hits at a time.
   for (std::size_t j0 = 0; j0 < hit.size(); j0 += 32767) {
     const std::size_t j1 = std::min(hit.size(), j0 + 32767);
     Lanes8 low = {}, high = {};
-    for (std::size_t j = j0; j < j1; ++j) {
-      const std::uint32_t e = hit[j];
+    const auto add = [&](std::uint32_t e) {
       const std::uint64_t bit = std::uint64_t{1} << (e % 64);
       const Steps& step = steps[(seen[e / 64] & bit) == 0 ? bin[e] + 1u : 0u];
       seen[e / 64] |= bit;
       low += step.low;
       high += step.high;
+    };
+    std::size_t j = j0;
+    for (const std::size_t stop = std::min(j1, last_ahead); j < stop; ++j) {
+      __builtin_prefetch(bin + hit[j + AHEAD]);
+      __builtin_prefetch(seen + hit[j + AHEAD] / 64);
+      add(hit[j]);
     }
+    for (; j < j1; ++j)
+      add(hit[j]);
     for (std::size_t k = 0; k < n_thr; ++k)
       total[k] += k < 8 ? low[k] : high[k - 8];
   }
