@@ -289,10 +289,11 @@ void SpatialCounter::prepare() {
   // Sources are visited in the declination order of their events, so that
   // the hits of consecutive sources fall in one stretch of the index and the
   // bit set and `bin` are read from the cache when the hits are counted
-  // (about 10 % of a paper-scale NFS trial; bench/README.md, "spatial"). A
-  // source's place is the mean event number of up to 64 of its intervals,
-  // evenly spread (they are stored by RA, so any few of them sample its
-  // declination band); the order only moves time, never a count.
+  // (with the register lanes of count_new_in_lanes, 6 % of a paper-scale
+  // NFS trial; bench/README.md, "spatial"). A source's place is the mean
+  // event number of up to 64 of its intervals, evenly spread (they are
+  // stored by RA, so any few of them sample its declination band); the
+  // order only moves time, never a count.
   const std::size_t n_src = n_sources();
   std::vector<double> place(n_src, 0);
   for (std::size_t s = 0; s < n_src; ++s) {
