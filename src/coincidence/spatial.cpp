@@ -297,10 +297,10 @@ void SpatialCounter::prepare() {
   const std::size_t n_src = n_sources();
   std::vector<double> place(n_src, 0);
   for (std::size_t s = 0; s < n_src; ++s) {
-    const std::uint32_t first = tables_.span_offset[s], n = tables_.span_offset[s + 1] - first;
-    const std::uint32_t step = std::max<std::uint32_t>(1, n / 64);
+    const std::size_t first = tables_.span_offset[s], n = tables_.span_offset[s + 1] - first;
+    const std::size_t step = std::max<std::size_t>(1, n / 64);
     double sum = 0, taken = 0;
-    for (std::uint32_t i = 0; i < n; i += step, ++taken)
+    for (std::size_t i = 0; i < n; i += step, ++taken)
       sum += tables_.spans[first + i].event;
     place[s] = taken > 0 ? sum / taken : 0;
   }
@@ -435,7 +435,7 @@ private:
   std::size_t step_ = 0;
 };
 
-// Eight 16-bit counters in one SSE register (GCC/Clang vector extension);
+// Eight 16-bit counters in one 128-bit register (GCC/Clang vector extension);
 // two of them hold the up to LANES thresholds of count_new_in_lanes.
 constexpr std::size_t LANES = 16;
 using Lanes8 = std::int16_t __attribute__((vector_size(16)));
