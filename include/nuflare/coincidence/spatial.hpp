@@ -356,7 +356,8 @@ private:
 //! Counts one source group against an index, many trials at a time, from the
 //! group's interval tables (SpatialTables) and the per-trial scratch of one
 //! thread. Memory of its own: the scratch, 4 bytes per hit of the trials
-//! counted together, and a bit set over the selected events.
+//! counted together, a bit set over the selected events and the order in
+//! which it visits the sources (4 bytes per source).
 class SpatialCounter {
 public:
   //! Builds and owns the tables of the sources at `dec_deg`; `index` must
@@ -381,14 +382,21 @@ public:
 
 private:
   void prepare();
-  //! Appends source s's hits for the trials' RAs `ra` (wrapped) to hits_.
-  void collect_hits(std::size_t s, std::span<const double> ra);
+  //! Appends source s's hits for the trials' RAs `ra` (wrapped) to hits_,
+  //! streaming in the tables of source `next` (n_sources() for none).
+  void collect_hits(std::size_t s, std::size_t next, std::span<const double> ra);
+  //! N_obs of one trial from its hits, each event once (the bit set seen_
+  //! is left with the hits set): counters in registers, for up to 16
+  //! thresholds, or a histogram in memory.
+  void count_new_in_lanes(std::span<const std::uint32_t> hit, std::span<std::int64_t> n_obs);
+  void count_new_in_histogram(std::span<const std::uint32_t> hit, std::span<std::int64_t> n_obs);
 
   SpatialIndexView index_;
   std::unique_ptr<const SpatialTables> own_; //!< when the counter built its tables
   SpatialTablesView tables_;
   std::vector<std::uint64_t> always_seen_;     //!< always-hit events as a bit set
   std::vector<std::int64_t> always_histogram_; //!< always-hit events per threshold bin
+  std::vector<std::uint32_t> visit_;           //!< sources by declination (collect_hits' order)
   // Scratch of one call.
   std::vector<double> ra_by_source_;             //!< [source × trial], in [0, 360)
   std::vector<std::vector<std::uint32_t>> hits_; //!< per trial: events hit, repeats kept
