@@ -244,12 +244,15 @@ if ((${#ranks[@]} > 0)) && [[ ${SKIP_NODE_H:-0} != 1 ]]; then
   # independent TAG K: K one-process runs at once; prints each one's trial phase [s per trial]
   independent() {
     local k pids=()
+    rm -f "$work/$1".*
     for ((k = 0; k < $2; ++k)); do
       "$bin" "${spatial[@]}" --trials "$h_trials" --output "$work/$1.$k.h5" \
         >/dev/null 2>"$work/$1.$k.err" &
       pids+=($!)
     done
-    wait "${pids[@]}"
+    for ((k = 0; k < $2; ++k)); do
+      wait "${pids[k]}" || { echo "an independent run failed:" >&2; cat "$work/$1.$k.err" >&2; exit 1; }
+    done
     for ((k = 0; k < $2; ++k)); do
       echo "1 / $(rate "$1.$k" TXS-like) + 1 / $(rate "$1.$k" CFS) + 1 / $(rate "$1.$k" NFS)" | bc -l
     done
