@@ -605,8 +605,15 @@ struct Steps {
 std::array<Steps, LANES + 1> make_steps() {
   std::array<Steps, LANES + 1> steps{};
   for (std::size_t t = 0; t <= LANES; ++t)
-    for (std::size_t k = 0; k < t; ++k)
-      (k < 8 ? steps[t].low : steps[t].high)[k % 8] = 1;
+    for (std::size_t k = 0; k < t; ++k) {
+      // One vector named per branch: GCC 12 with -fsanitize=undefined
+      // miscompiles an element store through `(k < 8 ? low : high)[k % 8]`
+      // (the upper lanes came out 0 but the last).
+      if (k < 8)
+        steps[t].low[k] = 1;
+      else
+        steps[t].high[k - 8] = 1;
+    }
   return steps;
 }
 } // namespace
