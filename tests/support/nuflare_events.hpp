@@ -4,17 +4,16 @@
 //! (docs/scaling.md, "Event cache" and "Read once per job").
 #include "nuflare/io/icecube.hpp"
 
+#include "nuflare_bytes.hpp"
 #include "nuflare_catch.hpp"
 
-#include <cstring>
 #include <vector>
 
 namespace nuflare::test {
 
 //! Bitwise equality of doubles (NaN == NaN, −0 ≠ +0).
 inline bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+  return same_bytes<double>(a, b);
 }
 
 //! `got` holds `want`'s events, every column bit for bit.

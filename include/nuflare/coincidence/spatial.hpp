@@ -37,12 +37,24 @@
 namespace nuflare::coincidence {
 
 namespace detail {
+//! The construct() of an allocator whose resize() leaves new elements
+//! uninitialised (default-initialised), for buffers written in full before
+//! they are read: no zero-fill pass over tens of MB (a measurable part of a
+//! 1-trial run, docs/scaling.md).
+struct DefaultInitConstruct {
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
 //! Allocator for large tables read at random: 2 MiB-aligned blocks advised
 //! as transparent huge pages (one TLB entry per 2 MiB instead of per 4 KiB).
-//! Elements a resize() adds are left uninitialised: the tables are written
-//! in full right after (no zero-fill pass over tens of MB).
 template <class T>
-struct HugePageAllocator {
+struct HugePageAllocator : DefaultInitConstruct {
   using value_type = T;
   HugePageAllocator() = default;
   template <class U>
@@ -50,23 +62,13 @@ struct HugePageAllocator {
   T* allocate(std::size_t n);
   void deallocate(T* p, std::size_t) noexcept;
   template <class U>
-  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
-  template <class U>
   bool operator==(const HugePageAllocator<U>&) const noexcept {
     return true;
   }
 };
-//! std::allocator whose resize() leaves new elements uninitialised, for
-//! buffers written in full before they are read: no zero-fill pass (a
-//! measurable part of a 1-trial run, docs/scaling.md).
+//! std::allocator without the zero fill.
 template <class T>
-struct UninitializedAllocator : std::allocator<T> {
+struct UninitializedAllocator : std::allocator<T>, DefaultInitConstruct {
   template <class U>
   struct rebind {
     using other = UninitializedAllocator<U>;
@@ -74,14 +76,6 @@ struct UninitializedAllocator : std::allocator<T> {
   UninitializedAllocator() = default;
   template <class U>
   UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
-  template <class U>
-  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... Args>
-  void construct(U* p, Args&&... args) {
-    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
-  }
 };
 void* allocate_huge(std::size_t bytes);
 void deallocate_huge(void* p) noexcept;

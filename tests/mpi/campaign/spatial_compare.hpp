@@ -4,6 +4,7 @@
 // "Build once per node").
 #include "nuflare/coincidence/spatial.hpp"
 
+#include "nuflare_bytes.hpp"
 #include "nuflare_catch.hpp"
 
 #include <algorithm>
@@ -12,24 +13,18 @@
 
 namespace nuflare::test {
 
-template <class T>
-bool same(std::span<const T> a, std::span<const T> b) {
-  return a.size() == b.size() &&
-         (a.empty() || std::memcmp(a.data(), b.data(), a.size_bytes()) == 0);
-}
-
 //! The columns, thresholds and counts of two index views.
 inline void check_same_index(const coincidence::SpatialIndexView& a,
                              const coincidence::SpatialIndexView& b) {
   REQUIRE(a.n_selected() == b.n_selected());
-  CHECK(same(a.thresholds, b.thresholds));
-  CHECK(same(a.events_above, b.events_above));
-  CHECK(same(a.dec_deg, b.dec_deg));
-  CHECK(same(a.ra_deg, b.ra_deg));
-  CHECK(same(a.cos_dec, b.cos_dec));
-  CHECK(same(a.radius_deg, b.radius_deg));
-  CHECK(same(a.hav_radius, b.hav_radius));
-  CHECK(same(a.bin, b.bin));
+  CHECK(same_bytes(a.thresholds, b.thresholds));
+  CHECK(same_bytes(a.events_above, b.events_above));
+  CHECK(same_bytes(a.dec_deg, b.dec_deg));
+  CHECK(same_bytes(a.ra_deg, b.ra_deg));
+  CHECK(same_bytes(a.cos_dec, b.cos_dec));
+  CHECK(same_bytes(a.radius_deg, b.radius_deg));
+  CHECK(same_bytes(a.hav_radius, b.hav_radius));
+  CHECK(same_bytes(a.bin, b.bin));
   CHECK(a.max_radius_deg == b.max_radius_deg);
 }
 
@@ -45,10 +40,10 @@ inline void check_same_tables(const coincidence::SpatialTablesView& a,
       FAIL_CHECK("interval " << i << " differs");
       break;
     }
-  CHECK(same(a.span_offset, b.span_offset));
-  CHECK(same(a.bucket_start, b.bucket_start));
-  CHECK(same(a.tier_offset, b.tier_offset));
-  CHECK(same(a.always_event, b.always_event));
+  CHECK(same_bytes(a.span_offset, b.span_offset));
+  CHECK(same_bytes(a.bucket_start, b.bucket_start));
+  CHECK(same_bytes(a.tier_offset, b.tier_offset));
+  CHECK(same_bytes(a.always_event, b.always_event));
   REQUIRE(a.tiers.size() == b.tiers.size());
   for (std::size_t t = 0; t < a.tiers.size(); ++t) {
     INFO("tier " << t);
