@@ -87,7 +87,9 @@ nuflare_cancel_steps() {
     nuflare_log "cancelling probe step $id"
     scancel --quiet "$id" 2> /dev/null || true
   done
-  for _ in $(seq 20); do
+  # slurmd ends a cancelled step only once its processes are gone: up to
+  # KillWait (30 s by default) after the SIGTERM, for a task that ignores it.
+  for _ in $(seq 80); do
     [[ -z $(nuflare_job_steps "$name") ]] && return 0
     sleep 0.5
   done
