@@ -142,8 +142,12 @@ def main():
         sizes = {pid: pss_kb(pid) for pid in ranks}
         if sum(sizes.values()) > peak:
             peak = sum(sizes.values())
-            at_peak = {pid: (ranks[pid], sizes[pid], read(f"/proc/{pid}/smaps") or "",
-                             os.path.realpath(f"/proc/{pid}/exe")) for pid in ranks}
+            # Largest first: a rank's transient memory may be gone a few
+            # milliseconds later, when the smaps of the others have been read.
+            at_peak = {}
+            for pid in sorted(ranks, key=sizes.get, reverse=True):
+                at_peak[pid] = (ranks[pid], sizes[pid], read(f"/proc/{pid}/smaps") or "",
+                                os.path.realpath(f"/proc/{pid}/exe"))
         time.sleep(args.interval)
     if not at_peak:
         sys.exit(f"rank_memory.py: no process named {args.name} seen (status {child.returncode})")
@@ -153,6 +157,9 @@ def main():
     executable = by_rank[0][3]
     linked = linked_libraries(executable)
     shown = [by_rank[0]]
+    largest = max(by_rank[1:], key=lambda x: x[1], default=None)
+    if largest is not None and largest[1] > 1.5 * by_rank[0][1]:
+        shown.append(largest)  # a rank holding far more than rank 0: show what
     if len(by_rank) > 1:
         others = by_rank[1:]
         median = statistics.median_low([kb for _, kb, _, _ in others])
