@@ -19,6 +19,12 @@ for the median rank ≠ 0 the PSS by kind of mapping:
                     the interval tables, split over the ranks that touch them
   MPI segments      Open MPI's and PMIx's other shared-memory files
 
+The node's peak is given twice: the largest sum of the ranks' PSS (what
+bench/scaling/run.sh reports), and the largest sum with shared memory
+(/dev/shm: the windows, Open MPI's segments) counted once from the files'
+resident pages (fincore), which the first over-counts while ranks map the
+same pages for the first time.
+
 Only the command's own processes are counted (its descendants, or processes
 whose environment carries the token this script sets), not every process of
 that name on the machine: on a shared machine other users' runs would
@@ -75,10 +81,35 @@ def own_processes(root, name, token):
 
 
 def pss_kb(pid):
+    """(PSS, its shared-memory part Pss_Shmem) of a process [kB]."""
+    pss = shmem = 0
     for line in (read(f"/proc/{pid}/smaps_rollup") or "").splitlines():
         if line.startswith("Pss:"):
-            return int(line.split()[1])
-    return 0
+            pss = int(line.split()[1])
+        elif line.startswith("Pss_Shmem:"):
+            shmem = int(line.split()[1])
+    return pss, shmem
+
+
+def shared_files(pids):
+    """A path that opens each shared-memory file the processes map, one per file."""
+    files = {}
+    for pid in pids:
+        for line in (read(f"/proc/{pid}/maps") or "").splitlines():
+            fields = line.split(maxsplit=5)
+            if len(fields) == 6 and fields[5].startswith("/dev/shm/"):
+                # map_files opens the file even after it was unlinked.
+                files.setdefault(fields[4], f"/proc/{pid}/map_files/{fields[0]}")
+    return list(files.values())
+
+
+def resident_kb(paths):
+    """The pages of these files in memory, each counted once [kB] (fincore)."""
+    if not paths:
+        return 0
+    out = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", *paths],
+                         capture_output=True, text=True).stdout
+    return sum(int(x) for x in out.split() if x.isdigit()) // 1024
 
 
 def linked_libraries(executable):
@@ -136,10 +167,17 @@ def main():
     env = dict(os.environ)
     env[marker.split("=")[0]] = marker.split("=")[1]
     child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    peak, at_peak = 0, {}
+    peak, peak_once, at_peak = 0, 0, {}
     while child.poll() is None:
         ranks = own_processes(child.pid, args.name, marker.encode())
-        sizes = {pid: pss_kb(pid) for pid in ranks}
+        both = {pid: pss_kb(pid) for pid in ranks}
+        sizes = {pid: pss for pid, (pss, _) in both.items()}
+        # The ranks are read one after the other: while they map the same
+        # shared pages for the first time, a page read at a share of 1/2 in
+        # one rank may already count 1/3 in the next, and the sum over-counts
+        # it. Shared memory counted once, from the files' resident pages:
+        once = sum(pss - shmem for pss, shmem in both.values()) + resident_kb(shared_files(ranks))
+        peak_once = max(peak_once, once)
         if sum(sizes.values()) > peak:
             peak = sum(sizes.values())
             # Largest first: a rank's transient memory may be gone a few
@@ -152,7 +190,8 @@ def main():
     if not at_peak:
         sys.exit(f"rank_memory.py: no process named {args.name} seen (status {child.returncode})")
     by_rank = sorted(at_peak.values())
-    print(f"command status {child.returncode}; node peak PSS {peak / 1024:.1f} MB over {len(by_rank)} ranks")
+    print(f"command status {child.returncode}; node peak PSS {peak / 1024:.1f} MB over {len(by_rank)} ranks; "
+          f"with shared memory counted once {peak_once / 1024:.1f} MB")
     print("PSS per rank at the peak [MB]: " + " ".join(f"{r}:{kb / 1024:.1f}" for r, kb, _, _ in by_rank))
     executable = by_rank[0][3]
     linked = linked_libraries(executable)
