@@ -93,11 +93,30 @@ void broadcast_quietly(void* data, std::size_t bytes, int root, MPI_Comm comm) {
 int ranks_on_node(MPI_Comm comm) {
   if (one_process(comm))
     return 1;
+  // Several steps of a run ask (the readers' and the builders' threads, the
+  // runner's memory check of every group), and each answer cost a split of
+  // the communicator: a blocking collective in which the ranks that arrive
+  // first poll. The answer is kept on the communicator as an MPI attribute
+  // (MPI_Comm_dup copies it, MPI_Comm_free drops it), so only the first call
+  // on a communicator, or on the one it was duplicated from, splits it
+  // (docs/scaling.md, "Cost model"). Every rank of `comm` makes the same calls
+  // on it, so every rank finds the attribute, or none does.
+  static const int key = [] {
+    int k = MPI_KEYVAL_INVALID;
+    MPI_Comm_create_keyval(MPI_COMM_DUP_FN, MPI_COMM_NULL_DELETE_FN, &k, nullptr);
+    return k;
+  }();
+  void* kept = nullptr;
+  int found = 0;
+  MPI_Comm_get_attr(comm, key, &kept, &found);
+  if (found != 0)
+    return static_cast<int>(reinterpret_cast<std::intptr_t>(kept));
   MPI_Comm node = MPI_COMM_NULL;
   MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
   int n = 1;
   MPI_Comm_size(node, &n);
   MPI_Comm_free(&node);
+  MPI_Comm_set_attr(comm, key, reinterpret_cast<void*>(static_cast<std::intptr_t>(n)));
   return n;
 }
 

@@ -167,8 +167,13 @@ public:
   };
   static_assert(sizeof(State) == 4 * sizeof(std::int64_t));
   explicit Agreement(MPI_Comm comm) {
-    if (comm != MPI_COMM_NULL)
-      MPI_Comm_dup(comm, &comm_);
+    if (comm == MPI_COMM_NULL)
+      return;
+    // The ranks come from the group's archive writes at different times on a
+    // busy node (rank 0 writes the data): they wait quietly (collective.hpp).
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Comm_idup(comm, &comm_, &request);
+    wait_quietly(request);
   }
   ~Agreement() {
     if (comm_ != MPI_COMM_NULL)
@@ -325,7 +330,11 @@ void TrialRunner::check_memory() const {
   const double gathered = n * row_bytes;
   const double available = available_memory_per_rank(comm_);
   double worst[2] = {share + gathered, available > 0 ? -available : 0.0};
-  allreduce(std::span<double>(worst), MPI_MAX, comm_); // largest need, smallest memory
+  if (comm_ != MPI_COMM_NULL) { // largest need, smallest memory, waiting quietly
+    MPI_Request request = MPI_REQUEST_NULL;
+    MPI_Iallreduce(MPI_IN_PLACE, worst, 2, MPI_DOUBLE, MPI_MAX, comm_, &request);
+    wait_quietly(request);
+  }
   const double need = worst[0], avail = -worst[1];
   // Without a figure for the memory, only what no machine has is refused.
   const double limit = avail > 0 ? avail : 1e15;
@@ -706,10 +715,16 @@ std::vector<T> TrialRunner::gather_rows(const Dataset& d, const std::vector<T>& 
     MPI_Type_commit(&piece_type);
     MPI_Type_commit(&placed);
     T* const first = to != nullptr ? to + resumed_ * cols : nullptr;
+    // Waiting quietly (collective.hpp): the ranks come from the group's final
+    // write at different times on a busy node (docs/scaling.md, "Synchronisations").
+    MPI_Request request = MPI_REQUEST_NULL;
     if (root < 0)
-      MPI_Allgather(local.data(), static_cast<int>(full), piece_type, first, 1, placed, comm_);
+      MPI_Iallgather(local.data(), static_cast<int>(full), piece_type, first, 1, placed, comm_,
+                     &request);
     else
-      MPI_Gather(local.data(), static_cast<int>(full), piece_type, first, 1, placed, root, comm_);
+      MPI_Igather(local.data(), static_cast<int>(full), piece_type, first, 1, placed, root, comm_,
+                  &request);
+    wait_quietly(request);
     MPI_Type_free(&placed);
     MPI_Type_free(&pattern);
     MPI_Type_free(&piece_type);
@@ -724,10 +739,12 @@ std::vector<T> TrialRunner::gather_rows(const Dataset& d, const std::vector<T>& 
     const T* mine = local.data() + full * per_round_ * cols;
     T* const last = to != nullptr ? to + (resumed_ + full * round_rows_) * cols : nullptr;
     const int n = counts[static_cast<std::size_t>(rank_)];
+    MPI_Request request = MPI_REQUEST_NULL;
     if (root < 0)
-      MPI_Allgatherv(mine, n, type, last, counts.data(), displs.data(), type, comm_);
+      MPI_Iallgatherv(mine, n, type, last, counts.data(), displs.data(), type, comm_, &request);
     else
-      MPI_Gatherv(mine, n, type, last, counts.data(), displs.data(), type, root, comm_);
+      MPI_Igatherv(mine, n, type, last, counts.data(), displs.data(), type, root, comm_, &request);
+    wait_quietly(request);
   }
   return out;
 }

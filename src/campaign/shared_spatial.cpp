@@ -151,7 +151,7 @@ void SharedSpatialIndex::build(
   // writing and the fresh pages. Collective (it counts the node's ranks), so
   // taken on every rank; the threads write at least 64 k rows each.
   const unsigned n_threads =
-      static_cast<unsigned>(std::clamp<std::size_t>(threads_per_rank(g.node()), 1, 1 + n / 65536));
+      static_cast<unsigned>(std::clamp<std::size_t>(threads_per_rank(g.comm()), 1, 1 + n / 65536));
   const IndexLayout layout(n);
   block_ = std::make_unique<SharedBlock>(g, layout.bytes);
   std::byte* base = block_->data();
@@ -205,7 +205,10 @@ SharedSpatialTables::SharedSpatialTables(MPI_Comm comm, const coincidence::Spati
         std::lower_bound(prefix.begin(), prefix.end() - 1, share * prefix.back()) - prefix.begin());
   };
   const double my_share = 1.0 / g.node_size();
-  const unsigned n_threads = threads > 0 ? threads : threads_per_rank(g.node());
+  // The ranks of the machine share its processors whether or not they share
+  // the tables (NUFLARE_NO_SHARED_MEMORY); g.comm() duplicates `comm`, so it
+  // knows their number already (collective.hpp) and asks nobody.
+  const unsigned n_threads = threads > 0 ? threads : threads_per_rank(g.comm());
   // Worker t builds the sources [cut(t), cut(t + 1)) of every group.
   std::vector<std::size_t> bounds;
   for (unsigned t = 0; t <= n_threads; ++t)

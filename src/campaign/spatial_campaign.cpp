@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <type_traits>
 
 namespace nuflare::campaign {
@@ -109,13 +110,32 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
   for (std::size_t j = 0; j < groups.size(); ++j) {
     const auto& group = groups[j];
     const std::string base = "/spatial/" + group.name;
-    std::vector<double> ra;
-    for (std::size_t i : group.members)
-      ra.push_back(catalog.ra_deg[i]);
-    // Observed sky (every rank computes it; it is cheap and identical).
-    coincidence::SpatialCounter counter(index, tables.group(j));
+    // One rank summarises each group (the groups take turns), so that the
+    // others neither hold every trial's counts nor repeat the work; the
+    // summaries are shared once all groups are done.
+    const int root = static_cast<int>(j % static_cast<std::size_t>(size));
+    // A counter's set-up reads the group's tables from the node's shared
+    // block, so only the ranks that use one make it: rank 0, which writes the
+    // observed counts, the group's summarising rank, which compares the
+    // trials with them, and a rank that has trials, at its first batch. In a
+    // short campaign on many ranks most ranks have none (docs/scaling.md,
+    // "Cost model"). Counts never depend on which rank takes them.
+    std::optional<coincidence::SpatialCounter> counter;
+    const auto counter_here = [&]() -> coincidence::SpatialCounter& {
+      if (!counter)
+        counter.emplace(index, tables.group(j));
+      return *counter;
+    };
     std::vector<std::int64_t> observed(n_thr);
-    counter.count(ra, observed);
+    if (rank == 0 || rank == root) {
+      std::vector<double> ra;
+      for (std::size_t i : group.members)
+        ra.push_back(catalog.ra_deg[i]);
+      counter_here().count(ra, observed);
+    }
+    // The others wait for them asleep rather than polling in the archive's
+    // first collective step (collective.hpp).
+    barrier_quietly(comm);
 
     if (!archive.exists(base)) {
       archive.create_group(base);
@@ -139,16 +159,14 @@ std::vector<SpatialGroupResult> run_spatial_campaign(io::Archive& archive, MPI_C
         "n_near", n_thr, "events",
         "per trial (RA-scrambled sources) and threshold: tracks with a source in their circle",
         index.n_selected());
-    ScrambledSkies skies(counter, config.seed, n_thr);
+    std::optional<ScrambledSkies> skies;
     runner.run_batched([&](std::span<const std::uint64_t> g, std::span<TrialRows> rows) {
-      skies.count(g);
+      if (!skies)
+        skies.emplace(counter_here(), config.seed, n_thr);
+      skies->count(g);
       for (std::size_t k = 0; k < g.size(); ++k)
-        std::ranges::copy(skies.n_near(k), rows[k].i64[counts].begin());
+        std::ranges::copy(skies->n_near(k), rows[k].i64[counts].begin());
     });
-    // One rank summarises each group (the groups take turns), so that the
-    // others neither hold every trial's counts nor repeat the work; the
-    // summaries are shared once all groups are done.
-    const int root = static_cast<int>(j % static_cast<std::size_t>(size));
     const auto all = runner.gather<std::int64_t>(counts, root);
 
     SpatialGroupResult r;

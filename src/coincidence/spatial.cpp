@@ -344,6 +344,116 @@ private:
   SpatialTablesSize at_, end_;
 };
 
+//! A source's RA half-width h [deg] from Q = room / scale (below): the one
+//! expression of the build and the count.
+inline double half_width_deg(double q) noexcept {
+  return 2.0 * std::asin(std::sqrt(q)) / sky::DEG;
+}
+
+//! The half-width as a function of Q rises (sqrt and asin within an ulp,
+//! the products exact or correctly rounded), so a tier, whose edges are
+//! half-widths, is an interval of Q: the tier of h(Q) is the number of these
+//! thresholds at or below Q, each the least Q whose h(Q) passes an edge of
+//! tier_of (found once, by bisection over the doubles in [0, 1)). The
+//! counting pass then sizes the tiers without an arcsine per interval.
+//! (Edges never passed hold +∞, so that the count of thresholds at or below
+//! Q takes no branch.)
+const std::array<double, 20>& tier_thresholds_q() {
+  static const std::array<double, 20> thresholds = [] {
+    std::array<double, 20> out;
+    out.fill(std::numeric_limits<double>::infinity());
+    double edge = TIER_H0_DEG;
+    for (std::size_t t = 0; t < out.size(); ++t, edge *= 2) {
+      std::uint64_t lo = 0, hi = std::bit_cast<std::uint64_t>(std::nextafter(1.0, 0.0));
+      if (!(half_width_deg(std::bit_cast<double>(hi)) > edge))
+        break;              // this edge and the wider ones are never passed
+      while (hi - lo > 1) { // h(lo) ≤ edge < h(hi); non-negative doubles order as their bits
+        const std::uint64_t mid = lo + (hi - lo) / 2;
+        (half_width_deg(std::bit_cast<double>(mid)) > edge ? hi : lo) = mid;
+      }
+      out[t] = std::bit_cast<double>(hi);
+    }
+    return out;
+  }();
+  return thresholds;
+}
+
+//! What add_source adds for the source at `dec` to a CountSink, without the
+//! intervals themselves: the same tests on every event, then per tier its
+//! count and its widest half-width. An interval needs its own arcsine only
+//! where the shortcuts could err: Q within 10⁻¹² of a tier threshold (where
+//! rounding could put h on either side of the edge), Q near the tier's
+//! largest so far (the widest is the largest h, not h of the largest Q, should
+//! two such Q round the other way), and a centre within the tier's widest
+//! possible half-width of 0° or 360° (the seam copies). Every size reaches
+//! SpatialTables::build, which checks it against what it writes.
+void count_source(const SpatialIndexView& ev, double dec, double cos_src, std::size_t first,
+                  std::size_t last, CountSink& sink) {
+  constexpr double NEAR = 1e-12; // relative; h errs by an ulp or so, 1e-16
+  const std::array<double, 20>& threshold = tier_thresholds_q();
+  constexpr std::size_t MAX_TIERS = 21; // tier_of() ≤ 20
+  std::array<std::size_t, MAX_TIERS> in_tier{};
+  std::array<double, MAX_TIERS> largest_q{}, widest_h{};
+  std::size_t n_found = 0;
+  for (std::size_t e = first; e < last; ++e) {
+    if (std::abs(ev.dec_deg[e] - dec) > ev.radius_deg[e] + 1e-9)
+      continue;
+    const double d_dec = (ev.dec_deg[e] - dec) * sky::DEG;
+    const double room = ev.hav_radius[e] - haversine(d_dec);
+    if (room < 0)
+      continue;
+    const double scale = cos_src * ev.cos_dec[e];
+    if (!(room < scale)) {
+      sink.always(static_cast<std::uint32_t>(e));
+      continue;
+    }
+    const double q = room / scale;
+    std::size_t t = 0;
+    for (const double at_least : threshold)
+      t += q >= at_least ? 1 : 0;
+    double h = -1; // not taken yet
+    if ((t < threshold.size() && q >= threshold[t] * (1 - NEAR)) ||
+        (t > 0 && q < threshold[t - 1] * (1 + NEAR))) {
+      h = half_width_deg(q);
+      t = tier_of(h);
+    }
+    if (q >= largest_q[t] * (1 - NEAR)) {
+      if (h < 0)
+        h = half_width_deg(q);
+      largest_q[t] = std::max(largest_q[t], q);
+      widest_h[t] = std::max(widest_h[t], h);
+    }
+    std::size_t copies = 1;
+    // Seam copies (add_source): h is at most the tier's upper edge.
+    const double h_max = t < threshold.size() ? TIER_H0_DEG * static_cast<double>(1u << t) : 181.0;
+    const double centre = ev.ra_deg[e] - 360.0 * std::floor(ev.ra_deg[e] / 360.0);
+    if (centre - h_max < 0 || centre + h_max >= 360.0) {
+      if (h < 0)
+        h = half_width_deg(q);
+      copies += (centre - h < 0 ? 1 : 0) + (centre + h >= 360.0 ? 1 : 0);
+    }
+    in_tier[t] += copies;
+    n_found += copies;
+  }
+  if (sink.n_spans() + n_found > std::numeric_limits<std::uint32_t>::max())
+    throw core::ConfigError("spatial search: more than 2^32 (source, event) intervals");
+  for (std::size_t t = 0; t < MAX_TIERS; ++t) {
+    if (in_tier[t] == 0)
+      continue;
+    SpatialTier tr; // as add_source sizes it
+    tr.reach = widest_h[t] * (1 + 1e-12) + 1e-9;
+    const double span = 360.0 + 2 * tr.reach;
+    const double want = std::ceil(span / tr.reach * BUCKETS_PER_REACH);
+    tr.n_buckets = static_cast<std::uint32_t>(std::clamp<double>(
+        std::min<double>(want, static_cast<double>(in_tier[t])), 1, MAX_BUCKETS));
+    for (std::uint32_t k = 0; k <= tr.n_buckets; ++k)
+      sink.bucket_start(0);
+    sink.tier(tr);
+  }
+  sink.spans(n_found);
+  sink.end_source();
+}
+
 //! Adds the intervals, tiers and bucket table of the source at `dec` to `sink`.
 template <class Sink>
 void add_source(const SpatialIndexView& ev, double dec, Scratch& scratch, Sink& sink) {
@@ -356,6 +466,10 @@ void add_source(const SpatialIndexView& ev, double dec, Scratch& scratch, Sink& 
       std::lower_bound(ev.dec_deg.begin(), ev.dec_deg.end(), dec - reach) - ev.dec_deg.begin());
   const auto last = static_cast<std::size_t>(
       std::upper_bound(ev.dec_deg.begin(), ev.dec_deg.end(), dec + reach) - ev.dec_deg.begin());
+  if constexpr (std::is_same_v<Sink, CountSink>) {
+    count_source(ev, dec, cos_src, first, last, sink);
+    return;
+  }
 
   // hav d = hav Δδ + cos δ_s cos δ_e hav Δα ≤ hav r  ⇔  hav Δα ≤ Q: the source
   // is inside the circle for |Δα| ≤ h = 2 asin √Q (Q ≥ 1: at every RA).
@@ -373,7 +487,7 @@ void add_source(const SpatialIndexView& ev, double dec, Scratch& scratch, Sink& 
       sink.always(static_cast<std::uint32_t>(e));
       continue;
     }
-    const double h = 2.0 * std::asin(std::sqrt(room / scale)) / sky::DEG;
+    const double h = half_width_deg(room / scale);
     found.push_back({ev.ra_deg[e] - 360.0 * std::floor(ev.ra_deg[e] / 360.0), h,
                      static_cast<std::uint32_t>(e), static_cast<std::uint32_t>(tier_of(h))});
   }

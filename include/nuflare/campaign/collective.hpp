@@ -49,12 +49,14 @@ void barrier_quietly(MPI_Comm comm);
 void broadcast_quietly(void* data, std::size_t bytes, int root, MPI_Comm comm);
 
 //! The number of ranks that share this rank's node (MPI_COMM_TYPE_SHARED;
-//! collective over `comm`); 1 on MPI_COMM_NULL.
+//! collective over `comm` the first time, then kept on `comm` and on its
+//! duplicates); 1 on MPI_COMM_NULL.
 [[nodiscard]] int ranks_on_node(MPI_Comm comm);
 
 //! Threads this rank may use for a step the others wait for (reading, a
 //! build): the processors it may run on — its own affinity, as a batch system
-//! binds it — shared by the ranks of its node; at least 1 (collective over `comm`).
+//! binds it — shared by the ranks of its node; at least 1 (collective over
+//! `comm` as ranks_on_node is).
 [[nodiscard]] unsigned threads_per_rank(MPI_Comm comm);
 
 } // namespace nuflare::campaign

@@ -2,6 +2,7 @@
 // interval tables in memory shared by a node's ranks equal what every rank
 // would build alone, array by array, and count the same. Registered at 1, 2
 // and 4 ranks (one node: 2 and 4 ranks share one copy).
+#include "nuflare/campaign/collective.hpp"
 #include "nuflare/campaign/node_memory.hpp"
 #include "nuflare/campaign/shared_spatial.hpp"
 
@@ -181,4 +182,33 @@ TEST_CASE("a configuration error seen by rank 0 alone stops every rank", "[share
   const auto events = random_sky(100);
   CHECK_THROWS_WITH(campaign::SharedSpatialIndex(MPI_COMM_WORLD, events, cfg),
                     "max_angerr: must be > 0, got 0");
+}
+
+TEST_CASE("the node's rank count is asked of the communicator once, then kept on it and its "
+          "duplicates",
+          "[shared][mpi]") {
+  // ranks_on_node splits the communicator the first time only (collective.hpp;
+  // docs/scaling.md, "Cost model"): afterwards one rank may ask alone. Were it
+  // collective still, the lone asker would wait for the others forever and
+  // the test would run out of time.
+  MPI_Comm comm = MPI_COMM_NULL;
+  MPI_Comm_dup(MPI_COMM_WORLD, &comm);
+  const int n = campaign::ranks_on_node(comm);
+  CHECK(n == test::size_of()); // the tests run on one node
+  MPI_Comm copy = MPI_COMM_NULL;
+  MPI_Comm_dup(comm, &copy);
+  if (test::rank_of() == 0) {
+    CHECK(campaign::ranks_on_node(comm) == n);
+    CHECK(campaign::ranks_on_node(copy) == n);
+    CHECK(campaign::threads_per_rank(copy) >= 1);
+  }
+  MPI_Barrier(comm);
+  MPI_Comm_free(&copy);
+  MPI_Comm_free(&comm);
+  // A fresh communicator knows nothing yet: every rank asks together.
+  MPI_Comm fresh = MPI_COMM_NULL;
+  MPI_Comm_dup(MPI_COMM_WORLD, &fresh);
+  CHECK(campaign::ranks_on_node(fresh) == n);
+  MPI_Comm_free(&fresh);
+  CHECK(campaign::ranks_on_node(MPI_COMM_NULL) == 1);
 }

@@ -223,3 +223,36 @@ TEST_CASE("potential neutrino sources: alert regions and warm spots (Table 2)", 
   CHECK(p.n_potential == 2);
   CHECK(p.fraction() == 0.5);
 }
+
+TEST_CASE("the counting pass sizes every source's tables as the build does", "[spatial]") {
+  // SpatialTables::count takes most tiers and widest half-widths without an
+  // arcsine per interval (docs/scaling.md, "Cost model"); its sizes must be
+  // the build's, source by source: wide circles for many tiers, sources near
+  // the poles (every RA inside), at the seam's RAs, and on the events.
+  std::mt19937_64 gen(17);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (const double max_err : {3.0, 12.0, 40.0}) {
+    auto ev = random_events(3000, gen, max_err);
+    for (std::size_t i = 0; i < 200; ++i) // intervals that wrap at 0° and 360°
+      ev.ra_deg[i] = i % 2 == 0 ? 1e-3 * u(gen) : 360.0 - 1e-3 * u(gen);
+    SpatialConfig cfg;
+    cfg.max_angerr_deg = 90;
+    const coincidence::SpatialIndex index(ev, cfg);
+    std::vector<double> decs{-90, -89.999, -60, -1e-9, 0, 1e-9, 33.3, 75, 89.5, 89.999, 90};
+    for (int k = 0; k < 150; ++k)
+      decs.push_back(std::asin(2 * u(gen) - 1) / 0.017453292519943295);
+    for (std::size_t i = 0; i < 40; ++i)
+      decs.push_back(ev.dec_deg[i]);
+    for (const double dec : decs) {
+      INFO("max_err " << max_err << ", source at dec " << dec);
+      const std::vector<double> one{dec};
+      const auto counted = coincidence::SpatialTables::count(index.view(), one);
+      const auto built = coincidence::SpatialTables(index.view(), one).size();
+      CHECK(counted.spans == built.spans);
+      CHECK(counted.bucket_starts == built.bucket_starts);
+      CHECK(counted.tiers == built.tiers);
+      CHECK(counted.always == built.always);
+      CHECK(counted.sources == built.sources);
+    }
+  }
+}
