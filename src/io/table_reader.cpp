@@ -71,6 +71,11 @@ TableReader::TableReader(std::string path, TableFormat format)
   throw InputError(lines_.path(), 0, "", "empty file: no header line");
 }
 
+TableReader::TableReader(std::string path, TableFormat format, std::vector<std::string> columns,
+                         std::uint64_t begin, std::uint64_t end)
+    : lines_(std::move(path), begin, end), format_(std::move(format)),
+      columns_(std::move(columns)) {}
+
 void TableReader::split(std::string_view line, std::vector<std::string_view>& out) {
   out.clear();
   if (format_.delimiter == Delimiter::whitespace) {
