@@ -123,13 +123,14 @@ const core::OptionTable<FlaresInputs>& FlaresInputs::options() {
   return table;
 }
 
-LongCsvParts::LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths) {
+LongCsvParts::LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths,
+                           std::uint64_t part_bytes) {
   // Headers first, on rank 0; a bad one waits for its file's turn in take().
   layouts_ = read_once(comm, [&] {
     std::vector<io::LightCurvesCsvLayout> out;
     for (const auto& path : paths) {
       try {
-        out.push_back(io::lightcurves_csv_layout(path));
+        out.push_back(io::lightcurves_csv_layout(path, part_bytes));
       } catch (const core::InputError&) {
         layout_error_ = std::current_exception();
         break;

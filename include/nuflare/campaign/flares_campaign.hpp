@@ -29,6 +29,7 @@
 
 #include <mpi.h>
 
+#include <cstdint>
 #include <exception>
 #include <filesystem>
 #include <optional>
@@ -76,8 +77,10 @@ struct FlaresInputs {
 //! first. The cut does not depend on the number of ranks.
 class LongCsvParts {
 public:
-  //! Collective over `comm` (MPI_COMM_NULL: one process, threads only).
-  LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths);
+  //! Collective over `comm` (MPI_COMM_NULL: one process, threads only);
+  //! plain files are cut into parts of `part_bytes`.
+  LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths,
+               std::uint64_t part_bytes = io::LIGHTCURVE_PART_BYTES);
   //! Rank 0, k-th file in the order given, each once.
   [[nodiscard]] std::vector<io::LightCurve> take(std::size_t k);
 
