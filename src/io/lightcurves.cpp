@@ -74,6 +74,9 @@ void reorder(Builder& b, const std::vector<std::size_t>& order) {
 
 //! Stable sort by time.
 void sort_by_time(Builder& b) {
+  // Most curves come in time order: then the permutation would be the identity.
+  if (std::is_sorted(b.lc.mjd.begin(), b.lc.mjd.end()))
+    return;
   std::vector<std::size_t> order(b.lc.mjd.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),

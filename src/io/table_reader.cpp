@@ -256,6 +256,10 @@ long long TableReader::integer(std::size_t column) const {
 
 bool TableReader::flag(std::size_t column) const {
   const auto t = text(column);
+  // The usual 0 and 1 without the case-insensitive comparisons below (a
+  // long CSV has a flag on every row).
+  if (t.size() == 1 && (t[0] == '0' || t[0] == '1'))
+    return t[0] == '1';
   for (auto yes : {"1", "true", "yes", "y", "t"})
     if (iequals(t, yes))
       return true;
