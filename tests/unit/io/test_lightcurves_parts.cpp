@@ -273,3 +273,25 @@ TEST_CASE("a long CSV read in parts fails as the whole file does", "[io][lightcu
   require_same_error_for_every_cut(dir, "no_points.csv", h + "# nothing\n\n  \n# yet\n",
                                    ": empty file: a header but no points");
 }
+
+TEST_CASE("a line too long for a text table is refused in any part", "[io][lightcurves][bad]") {
+  // LineReader refuses a line once more than 1 MiB of it is buffered; a
+  // part's reads end where the whole file's do, so a line just over the
+  // limit is refused (or not) the same way whatever the cut.
+  const auto dir = test::temp_dir("lc_parts_long_line");
+  const std::string h = "source,band,mjd,flux,flux_err\nA,x,55001,1,1\n";
+  for (const std::size_t extra : {std::size_t{100}, std::size_t{40000}, std::size_t{70000}}) {
+    const std::string text = h + "A,x,55002,1," +
+                             std::string(io::LineReader::MAX_LINE_BYTES + extra, '1') +
+                             "\nA,x,55003,1,1\n";
+    const auto path = write_text(dir, "long" + std::to_string(extra) + ".csv", text);
+    const std::string serial = error_of([&] { (void)io::read_lightcurves_csv(path); });
+    INFO(serial);
+    const std::uint64_t n = data_bytes(path);
+    for (const Cuts& c : std::vector<Cuts>{
+             {}, {5}, {14}, {15}, {16}, {n / 2}, {n - 14}, {n - 13}, {5, n / 3, n / 2, n - 13}}) {
+      INFO(describe(c));
+      CHECK(error_of([&] { (void)read_in_parts(cut(path, c)); }) == serial);
+    }
+  }
+}
