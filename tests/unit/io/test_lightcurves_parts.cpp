@@ -76,10 +76,10 @@ Cuts line_starts(const std::string& path) {
   return out;
 }
 
-//! The cuts tried on every file: 1, 2, 3 and 7 equal parts, a part per
-//! line, empty parts (a repeated cut, a cut at the start, cuts past the end)
-//! and, for a small file (`small`), parts of 1 and 5 bytes and every
-//! two-part cut at every byte.
+//! The cuts tried on every file: 1, 2, 3 and 7 equal parts, empty parts (a
+//! repeated cut, a cut at the start, cuts past the end), and for a small
+//! file (`small`) a part per line, parts of 1 and 5 bytes and every two-part
+//! cut at every byte, for a large one parts of 64 KiB and 4 KiB.
 std::vector<Cuts> every_cut(const std::string& path, bool small) {
   const std::uint64_t n = data_bytes(path);
   std::vector<Cuts> out{{}};
@@ -89,7 +89,16 @@ std::vector<Cuts> every_cut(const std::string& path, bool small) {
       c.push_back(n * k / parts);
     out.push_back(c);
   }
-  out.push_back(line_starts(path));
+  if (small) {
+    out.push_back(line_starts(path));
+  } else { // parts of 64 KiB (LineReader's chunk) and of 4 KiB, a part per line being too many
+    for (std::uint64_t step : {std::uint64_t{65536}, std::uint64_t{4096}}) {
+      Cuts c;
+      for (std::uint64_t b = step; b < n; b += step)
+        c.push_back(b);
+      out.push_back(c);
+    }
+  }
   out.push_back({0});
   out.push_back({n / 2, n / 2, n / 2});
   out.push_back({n, n + 10});
