@@ -17,6 +17,10 @@
 # Then the node's own efficiency h: as many independent one-process runs at
 # once as the largest rank count, against one alone (SKIP_NODE_H=1 skips it).
 # Checks that every rank count prints the same results.
+# Last, `nuflare flares` on the sky's 2700 sources (32 MB of long CSV, read in
+# parts by all ranks, docs/scaling.md "Read once per job"): wall time,
+# speed-up and the CPU time summed over the ranks, medians of REPEATS runs,
+# with the same check of stdout.
 #
 # usage: bench/scaling/run.sh RANKS...          e.g. bench/scaling/run.sh 1 2 4 8 16
 #        ONE_TRIAL_RANKS="1 16" bench/scaling/run.sh   (the fixed cost alone)
@@ -31,7 +35,8 @@
 #   ONE_TRIAL_RANKS further rank counts measured on the 1-trial runs only
 #   SKY             folder for the simulated sky, kept and reused (default: a
 #                   temporary folder, removed at the end)
-#   SKIP_SCAN=1     spatial campaign only
+#   SKIP_SCAN=1     skip the scan
+#   SKIP_FLARES=1   skip nuflare flares
 #   SKIP_NODE_H=1   skip the node's own efficiency h (NP independent 1-process
 #                   runs at once against one alone, NP the largest rank count;
 #                   H_TRIALS trials per group each, default TRIALS / 4)
@@ -294,6 +299,36 @@ PY
   for np in "${ranks[@]}"; do cmp -s "$work/scan$base.out" "$work/scan$np.out" || same=no; done
   echo
   echo "scan stdout identical at every rank count: $same"
+  [[ $same == yes ]] || exit 1
+fi
+if [[ ${SKIP_FLARES:-0} != 1 ]] && ((${#ranks[@]} > 0)); then
+  flares=(flares --lightcurves "$sky/lightcurves.csv" --sources "$sky/catalog.csv")
+  declare -A flares_wall flares_cpu
+  for np in "${ranks[@]}"; do
+    echo "== $np rank(s): flares, $repeats run(s)"
+    w=() c=()
+    for ((k = 0; k < repeats; ++k)); do
+      w+=("$(run "flares$np" "$np" "${flares[@]}")")
+      grep -q . "$work/flares$np.out" || { echo "the $np-rank flares run failed:"; cat "$work/flares$np.err"; exit 1; }
+      c+=("$(cpu_s "flares$np")")
+    done
+    flares_wall[$np]=$(printf '%s\n' "${w[@]}" | median)
+    flares_cpu[$np]=$(printf '%s\n' "${c[@]}" | median)
+  done
+  echo
+  echo "flares: $(($(wc -l <"$sky/catalog.csv") - 1)) sources," \
+    "$(wc -c <"$sky/lightcurves.csv" | awk '{printf "%.0f MB", $1 / 1e6}') of long CSV; medians of $repeats runs"
+  echo
+  echo "| ranks | wall [s] | speed-up | CPU [s], all ranks |"
+  echo "|---|---|---|---|"
+  for np in "${ranks[@]}"; do
+    echo "| $np | $(num 2 "${flares_wall[$np]}") |" \
+      "$(num 2 "$(echo "${flares_wall[$base]} / ${flares_wall[$np]}" | bc -l)") | ${flares_cpu[$np]} |"
+  done
+  same=yes
+  for np in "${ranks[@]}"; do cmp -s "$work/flares$base.out" "$work/flares$np.out" || same=no; done
+  echo
+  echo "flares stdout identical at every rank count: $same"
   [[ $same == yes ]] || exit 1
 fi
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,5 +1,6 @@
 #include "nuflare/campaign/inputs.hpp"
 
+#include "nuflare/campaign/flares_campaign.hpp"
 #include "nuflare/campaign/read_once.hpp"
 
 #include "nuflare/core/error.hpp"
@@ -55,8 +56,10 @@ const core::OptionTable<TemporalSelection>& temporal_selection_options(bool requ
   return required ? full : optional;
 }
 
-//! The reading itself, on the rank that reads.
-static TemporalInputs read_temporal_inputs_here(const TemporalSelection& s) {
+//! The reading itself, on the rank that reads; long-CSV light curves come
+//! from `long_csv`, read in parts by every rank.
+static TemporalInputs read_temporal_inputs_here(const TemporalSelection& s,
+                                                LongCsvParts& long_csv) {
   TemporalInputs in;
   in.alerts = coincidence::select_alerts(
       io::select_alerts(io::read_alerts(s.alerts), s.alert_selection), s.cuts);
@@ -67,10 +70,11 @@ static TemporalInputs read_temporal_inputs_here(const TemporalSelection& s) {
     throw core::InputError(s.sources, 0, "", "no sources");
 
   std::vector<io::LightCurve> curves;
-  const auto read = [&](const std::string& f) -> std::vector<io::LightCurve> {
+  const auto read = [&](std::size_t k) -> std::vector<io::LightCurve> {
+    const std::string& f = s.lightcurves[k];
     switch (s.format) {
     case LightCurveFormat::long_csv:
-      return io::read_lightcurves_csv(f);
+      return long_csv.take(k);
     case LightCurveFormat::fermi_lcr:
       return {io::read_fermi_lcr(f)};
     case LightCurveFormat::fermi_yearly:
@@ -78,8 +82,8 @@ static TemporalInputs read_temporal_inputs_here(const TemporalSelection& s) {
     }
     return {};
   };
-  for (const auto& f : s.lightcurves) {
-    auto c = read(f);
+  for (std::size_t k = 0; k < s.lightcurves.size(); ++k) {
+    auto c = read(k);
     curves.insert(curves.end(), std::make_move_iterator(c.begin()),
                   std::make_move_iterator(c.end()));
   }
@@ -100,7 +104,10 @@ void fields(A& a, R& in) {
 }
 
 TemporalInputs read_temporal_inputs(const TemporalSelection& selection, MPI_Comm comm) {
-  return read_once(comm, [&] { return read_temporal_inputs_here(selection); });
+  LongCsvParts long_csv(comm, selection.format == LightCurveFormat::long_csv
+                                  ? selection.lightcurves
+                                  : std::vector<std::string>{});
+  return read_once(comm, [&] { return read_temporal_inputs_here(selection, long_csv); });
 }
 
 SpatialInputs read_spatial_inputs(const std::vector<std::string>& event_files,

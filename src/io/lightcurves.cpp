@@ -14,6 +14,8 @@
 #include <numbers>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 namespace nuflare::io {
@@ -72,6 +74,9 @@ void reorder(Builder& b, const std::vector<std::size_t>& order) {
 
 //! Stable sort by time.
 void sort_by_time(Builder& b) {
+  // Most curves come in time order: then the permutation would be the identity.
+  if (std::is_sorted(b.lc.mjd.begin(), b.lc.mjd.end()))
+    return;
   std::vector<std::size_t> order(b.lc.mjd.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),
@@ -139,64 +144,221 @@ double flux_error(const TableReader& t, std::size_t column, bool upper_limit,
 // ---------------------------------------------------------------------------
 // Long-format CSV
 
-std::vector<LightCurve> read_lightcurves_csv(const std::string& path) {
+namespace {
+
+//! The columns of a long CSV, found in its header.
+struct LongColumns {
+  std::size_t src, band, mjd, flux, err;
+  std::optional<std::size_t> ul, unit;
+};
+
+LongColumns long_columns(const TableReader& t) {
+  LongColumns c{};
+  c.src = t.require({"source"});
+  c.band = t.require({"band"});
+  c.mjd = t.require({"mjd"});
+  c.flux = t.require({"flux"});
+  c.err = t.require({"flux_err"});
+  c.ul = t.find("upper_limit");
+  c.unit = t.find("flux_unit");
+  return c;
+}
+
+//! "column 3 (mjd)", as TableReader::label names a column in messages.
+std::string column_label(const std::vector<std::string>& columns, std::size_t c) {
+  return "column " + std::to_string(c + 1) + " (" + columns.at(c) + ")";
+}
+
+//! The message of an input error without its "file:line: field: " prefix.
+std::string bare_message(const InputError& e) {
+  const std::string prefix = InputError(e.file(), e.line(), e.field(), "").what();
+  return std::string(e.what()).substr(prefix.size());
+}
+
+const std::string ONE_UNIT = " on the curve's first row (one unit per source and band)";
+
+//! The rows of one part (or of a whole compressed file) into `part`; the
+//! first bad row stops it and is kept in `part`.
+void read_rows(TableReader& t, LightCurvesPart& part) {
+  const LongColumns c = long_columns(t);
+  const auto& known = flux_units();
+  std::unordered_map<std::string, std::size_t> index; // "source\x1f band" -> curves
+  std::size_t last = 0;                               // the previous row's curve
+  std::string key;
+  auto& curves = part.curves;
+  while (t.next()) {
+    const std::string_view src = t.text(c.src), band = t.text(c.band);
+    if (src.empty())
+      t.fail(c.src, "empty source name");
+    if (band.empty())
+      t.fail(c.band, "empty band label");
+    std::string_view unit = ENERGY_FLUX;
+    if (c.unit) {
+      unit = t.text(*c.unit);
+      if (std::find(known.begin(), known.end(), unit) == known.end())
+        t.fail(*c.unit, "unknown unit \"" + std::string(unit) + "\" (known: " + join(known) + ")");
+    }
+    // Rows of one curve usually follow each other: compare with the previous
+    // row's curve before building and hashing a key.
+    if (curves.empty() || curves[last].source != src || curves[last].band != band) {
+      key.assign(src);
+      key += '\x1f';
+      key += band;
+      auto [it, fresh] = index.try_emplace(key, curves.size());
+      last = it->second;
+      if (fresh) {
+        LightCurve& lc = curves.emplace_back();
+        lc.source = std::string(src);
+        lc.band = std::string(band);
+        lc.flux_unit = std::string(unit);
+        part.lines.emplace_back();
+        part.first_line.push_back(t.line_number());
+      }
+    }
+    LightCurve& lc = curves[last];
+    // Against the curve's first row in this part; the merge checks the first
+    // rows of the parts against each other.
+    if (c.unit && unit != lc.flux_unit)
+      t.fail(*c.unit, "unit " + std::string(unit) + " differs from " + lc.flux_unit + ONE_UNIT);
+    const bool ul = c.ul && t.flag(*c.ul);
+    lc.mjd.push_back(t.number_in(c.mjd, ranges::LIGHTCURVE_MJD));
+    lc.flux.push_back(t.number_in(c.flux, ranges::FLUX));
+    lc.flux_err.push_back(flux_error(t, c.err, ul));
+    lc.upper_limit.push_back(ul ? 1 : 0);
+    part.lines[last].push_back(t.line_number());
+  }
+}
+
+} // namespace
+
+LightCurvesCsvLayout lightcurves_csv_layout(const std::string& path, std::uint64_t part_bytes) {
   TableReader t(path);
-  const std::size_t c_src = t.require({"source"});
-  const std::size_t c_band = t.require({"band"});
-  const std::size_t c_mjd = t.require({"mjd"});
-  const std::size_t c_flux = t.require({"flux"});
-  const std::size_t c_err = t.require({"flux_err"});
-  const auto c_ul = t.find("upper_limit");
-  const auto c_unit = t.find("flux_unit");
+  (void)long_columns(t); // a missing column is the file's first error
+  LightCurvesCsvLayout layout;
+  layout.path = path;
+  layout.columns = t.columns();
+  layout.header_line = t.header_line();
+  layout.compressed = t.lines().compressed();
+  layout.data_begin = t.lines().offset();
+  layout.bounds.push_back(layout.data_begin);
+  if (!layout.compressed && part_bytes > 0) {
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(path, ec);
+    for (std::uint64_t b = layout.data_begin + part_bytes; !ec && b < size; b += part_bytes)
+      layout.bounds.push_back(b);
+  }
+  layout.bounds.push_back(std::numeric_limits<std::uint64_t>::max());
+  return layout;
+}
+
+LightCurvesPart read_lightcurves_part(const LightCurvesCsvLayout& layout, std::size_t k) {
+  if (k >= layout.parts())
+    throw std::out_of_range("read_lightcurves_part: no part " + std::to_string(k));
+  std::optional<TableReader> t;
+  if (layout.compressed)
+    t.emplace(layout.path); // from the start, header included: file lines
+  else
+    t.emplace(layout.path, TableFormat{}, layout.columns, layout.bounds[k], layout.bounds[k + 1]);
+  LightCurvesPart part;
+  try {
+    read_rows(*t, part);
+  } catch (const InputError& e) {
+    part.failed = true;
+    part.error_line = e.line();
+    part.error_field = e.field();
+    part.error_message = bare_message(e);
+  }
+  part.newlines = t->lines().newlines();
+  return part;
+}
+
+std::vector<LightCurve> merge_lightcurves_parts(const LightCurvesCsvLayout& layout,
+                                                std::vector<LightCurvesPart> parts) {
+  if (parts.size() != layout.parts())
+    throw std::invalid_argument("merge_lightcurves_parts: " + std::to_string(parts.size()) +
+                                " parts for a layout of " + std::to_string(layout.parts()));
+  const auto find = [&](std::string_view name) -> std::optional<std::size_t> {
+    for (std::size_t i = 0; i < layout.columns.size(); ++i)
+      if (detail::iequals(layout.columns[i], name))
+        return i;
+    return std::nullopt;
+  };
+  const std::optional<std::size_t> c_unit = find("flux_unit");
+  const std::size_t c_mjd = find("mjd").value();
+
+  // The first error in file order; at one line a unit change comes first
+  // (the reader checks the unit before the numbers of a row).
+  struct Bad {
+    std::uint64_t line;
+    int order; // 0: unit change found here, 1: the part's own error
+    std::string field, message;
+  };
+  std::optional<Bad> bad;
+  const auto consider = [&](Bad b) {
+    if (!bad || std::tie(b.line, b.order) < std::tie(bad->line, bad->order))
+      bad = std::move(b);
+  };
 
   std::vector<Builder> curves;
   std::unordered_map<std::string, std::size_t> index; // "source\x1f band" -> curves
-  while (t.next()) {
-    const std::string_view src = t.text(c_src), band = t.text(c_band);
-    if (src.empty())
-      t.fail(c_src, "empty source name");
-    if (band.empty())
-      t.fail(c_band, "empty band label");
-    std::string key(src);
-    key += '\x1f';
-    key += band;
-    auto [it, fresh] = index.emplace(std::move(key), curves.size());
-    if (fresh) {
-      curves.emplace_back();
-      curves.back().lc.source = std::string(src);
-      curves.back().lc.band = std::string(band);
-      curves.back().lc.flux_unit = ENERGY_FLUX;
+  // Line numbers: a part's lines start after the header and the newlines of
+  // the parts before it; a compressed file's one part counts from its start.
+  std::uint64_t base = layout.compressed ? 0 : layout.header_line;
+  for (auto& part : parts) {
+    for (std::size_t i = 0; i < part.curves.size(); ++i) {
+      LightCurve& c = part.curves[i];
+      auto [it, fresh] = index.try_emplace(c.source + '\x1f' + c.band, curves.size());
+      if (fresh) {
+        curves.emplace_back();
+        curves.back().lc.source = c.source;
+        curves.back().lc.band = c.band;
+        curves.back().lc.flux_unit = c.flux_unit;
+      }
+      Builder& b = curves[it->second];
+      if (c_unit && c.flux_unit != b.lc.flux_unit)
+        consider({base + part.first_line[i], 0, column_label(layout.columns, *c_unit),
+                  "unit " + c.flux_unit + " differs from " + b.lc.flux_unit + ONE_UNIT});
+      const auto append = [](auto& to, auto& from) {
+        if (to.empty())
+          to = std::move(from);
+        else
+          to.insert(to.end(), from.begin(), from.end());
+      };
+      append(b.lc.mjd, c.mjd);
+      append(b.lc.flux, c.flux);
+      append(b.lc.flux_err, c.flux_err);
+      append(b.lc.upper_limit, c.upper_limit);
+      for (auto line : part.lines[i])
+        b.origin.push_back({0, static_cast<std::size_t>(base + line)});
     }
-    Builder& b = curves[it->second];
-    if (c_unit) {
-      const std::string unit(t.text(*c_unit));
-      const auto& known = flux_units();
-      if (std::find(known.begin(), known.end(), unit) == known.end())
-        t.fail(*c_unit, "unknown unit \"" + unit + "\" (known: " + join(known) + ")");
-      if (fresh)
-        b.lc.flux_unit = unit;
-      else if (unit != b.lc.flux_unit)
-        t.fail(*c_unit, "unit " + unit + " differs from " + b.lc.flux_unit +
-                            " on the curve's first row (one unit per source and band)");
+    if (part.failed) {
+      // Every later part's lines come after this error.
+      consider({base + part.error_line, 1, part.error_field, part.error_message});
+      break;
     }
-    const bool ul = c_ul && t.flag(*c_ul);
-    b.lc.mjd.push_back(t.number_in(c_mjd, ranges::LIGHTCURVE_MJD));
-    b.lc.flux.push_back(t.number_in(c_flux, ranges::FLUX));
-    b.lc.flux_err.push_back(flux_error(t, c_err, ul));
-    b.lc.upper_limit.push_back(ul ? 1 : 0);
-    b.origin.push_back({0, t.line_number()});
+    base += part.newlines;
   }
+  if (bad)
+    throw InputError(layout.path, static_cast<std::size_t>(bad->line), bad->field, bad->message);
   if (curves.empty())
-    throw InputError(path, 0, "", "empty file: a header but no points");
-  const std::vector<std::string> files{path};
+    throw InputError(layout.path, 0, "", "empty file: a header but no points");
+  const std::vector<std::string> files{layout.path};
+  const std::string mjd_label = column_label(layout.columns, c_mjd);
   std::vector<LightCurve> out;
   out.reserve(curves.size());
   for (auto& b : curves) {
     sort_by_time(b);
-    reject_duplicates(b, files, t.label(c_mjd));
+    reject_duplicates(b, files, mjd_label);
     out.push_back(std::move(b.lc));
   }
   return out;
+}
+
+std::vector<LightCurve> read_lightcurves_csv(const std::string& path) {
+  const LightCurvesCsvLayout layout = lightcurves_csv_layout(path, 0);
+  std::vector<LightCurvesPart> parts;
+  parts.push_back(read_lightcurves_part(layout, 0));
+  return merge_lightcurves_parts(layout, std::move(parts));
 }
 
 // ---------------------------------------------------------------------------

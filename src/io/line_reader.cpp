@@ -32,6 +32,8 @@ public:
   [[nodiscard]] const std::string& fault_detail() const noexcept { return detail_; }
   //! "gzip" or "xz"; empty for a plain file.
   [[nodiscard]] virtual const char* format() const noexcept = 0;
+  //! Moves to byte `offset` of a plain file; false where the source cannot.
+  virtual bool seek(std::uint64_t /*offset*/) { return false; }
 
 protected:
   void set_fault(Fault f, std::string detail) {
@@ -97,6 +99,9 @@ public:
     return got > 0 ? static_cast<std::size_t>(got) : 0;
   }
   [[nodiscard]] const char* format() const noexcept override { return gzip_ ? "gzip" : ""; }
+  bool seek(std::uint64_t offset) override {
+    return !gzip_ && gzseek(file_, static_cast<z_off_t>(offset), SEEK_SET) >= 0;
+  }
 
 private:
   gzFile file_ = nullptr;
@@ -212,12 +217,49 @@ LineReader::LineReader(std::string path) : path_(std::move(path)) {
     source_ = std::make_unique<GzSource>(path_, display_name(), ends_with(path_, ".gz"));
 }
 
+LineReader::LineReader(std::string path, std::uint64_t begin, std::uint64_t end)
+    : LineReader(std::move(path)) {
+  if (compressed())
+    throw InputError(path_, 0, "", "a compressed file cannot be read in byte ranges");
+  end_ = end;
+  buffer_offset_ = begin;
+  if (begin == 0 || begin >= end)
+    return;
+  // Start one byte early: when that byte ends a line, a line starts at `begin`.
+  if (!source_->seek(begin - 1))
+    throw core::IoError(path_ + ": cannot seek to byte " + std::to_string(begin - 1));
+  buffer_offset_ = begin - 1;
+  if (fill() && buffer_.front() == '\n') {
+    begin_ = 1;
+    return;
+  }
+  // Skip the rest of a line begun before the range: it belongs to the range
+  // before (and is checked there), so fill()'s line-length check must not see it.
+  for (;;) {
+    const std::size_t nl = buffer_.find('\n', begin_);
+    if (nl != std::string::npos) {
+      begin_ = nl + 1;
+      ++line_number_;
+      if (buffer_offset_ + nl < end_)
+        ++newlines_;
+      return;
+    }
+    begin_ = buffer_.size();
+    if (!fill())
+      return;
+  }
+}
+
 LineReader::~LineReader() = default;
 LineReader::LineReader(LineReader&&) noexcept = default;
 LineReader& LineReader::operator=(LineReader&&) noexcept = default;
 
 std::string LineReader::display_name() const {
   return path_;
+}
+
+bool LineReader::compressed() const noexcept {
+  return source_->format()[0] != '\0';
 }
 
 void LineReader::fail_stream() const {
@@ -241,6 +283,7 @@ void LineReader::fail_stream() const {
 bool LineReader::fill() {
   if (eof_)
     return false;
+  buffer_offset_ += begin_;
   buffer_.erase(0, begin_);
   begin_ = 0;
   if (buffer_.size() > MAX_LINE_BYTES)
@@ -248,8 +291,12 @@ bool LineReader::fill() {
                      "line longer than " + std::to_string(MAX_LINE_BYTES >> 20) +
                          " MiB: not a text table");
   const std::size_t old = buffer_.size();
-  buffer_.resize(old + CHUNK);
-  const std::size_t got = source_->read(buffer_.data() + old, CHUNK);
+  // Reads end on multiples of CHUNK in the file, also for a reader that
+  // started mid-file: the line-length check above then sees a line exactly
+  // as a reader of the whole file does.
+  const std::size_t want = CHUNK - static_cast<std::size_t>((buffer_offset_ + old) % CHUNK);
+  buffer_.resize(old + want);
+  const std::size_t got = source_->read(buffer_.data() + old, want);
   buffer_.resize(old + got);
   if (source_->fault() != Source::Fault::none)
     fail_stream();
@@ -259,6 +306,9 @@ bool LineReader::fill() {
 }
 
 bool LineReader::next(std::string_view& line) {
+  const std::uint64_t start = offset();
+  if (start >= end_)
+    return false; // the next line belongs to the range after
   std::size_t scan_from = begin_;
   for (;;) {
     const std::size_t nl = buffer_.find('\n', scan_from);
@@ -268,6 +318,8 @@ bool LineReader::next(std::string_view& line) {
         --end;
       line = std::string_view(buffer_).substr(begin_, end - begin_);
       begin_ = nl + 1;
+      if (buffer_offset_ + nl < end_)
+        ++newlines_;
       break;
     }
     const std::size_t consumed = buffer_.size() - begin_;
@@ -285,7 +337,8 @@ bool LineReader::next(std::string_view& line) {
     }
     scan_from = begin_ + consumed;
   }
-  if (++line_number_ == 1) {
+  ++line_number_;
+  if (start == 0) {
     // Spreadsheet programs on Windows start UTF-8 text with a byte-order mark;
     // without this the first column name would carry it ("missing column").
     if (line.starts_with("\xEF\xBB\xBF"))

@@ -71,6 +71,11 @@ TableReader::TableReader(std::string path, TableFormat format)
   throw InputError(lines_.path(), 0, "", "empty file: no header line");
 }
 
+TableReader::TableReader(std::string path, TableFormat format, std::vector<std::string> columns,
+                         std::uint64_t begin, std::uint64_t end)
+    : lines_(std::move(path), begin, end), format_(std::move(format)),
+      columns_(std::move(columns)) {}
+
 void TableReader::split(std::string_view line, std::vector<std::string_view>& out) {
   out.clear();
   if (format_.delimiter == Delimiter::whitespace) {
@@ -251,6 +256,10 @@ long long TableReader::integer(std::size_t column) const {
 
 bool TableReader::flag(std::size_t column) const {
   const auto t = text(column);
+  // The usual 0 and 1 without the case-insensitive comparisons below (a
+  // long CSV has a flag on every row).
+  if (t.size() == 1 && (t[0] == '0' || t[0] == '1'))
+    return t[0] == '1';
   for (auto yes : {"1", "true", "yes", "y", "t"})
     if (iequals(t, yes))
       return true;

@@ -4,8 +4,9 @@
 //! for flares and classified, over MPI ranks, and the results written once
 //! into the archive and the printed table.
 //!
-//! Rank 0 reads the light curves and sends them to the others
-//! (read_flares_inputs with a communicator). Sources are split over ranks in
+//! Every rank reads a part of each plain long-CSV file (LongCsvParts), rank 0
+//! puts the parts together, reads the other inputs and sends the curves to
+//! the others (read_flares_inputs with a communicator). Sources are split over ranks in
 //! contiguous blocks (partition.hpp); each
 //! rank analyses its block (lightcurve::analyse_curves) and the results are
 //! gathered in source order on every rank (gather.hpp). A source's numbers
@@ -23,10 +24,13 @@
 //! Rows of a table point into the next by half-open index ranges
 //! (curve_begin/curve_end, point_begin/point_end, ...).
 #include "nuflare/io/archive.hpp"
+#include "nuflare/io/lightcurves.hpp"
 #include "nuflare/lightcurve/analyse.hpp"
 
 #include <mpi.h>
 
+#include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -62,6 +66,31 @@ struct FlaresInputs {
   static const core::OptionTable<FlaresInputs>& options();
 };
 
+//! Long-CSV light-curve files read once per job in parts by every rank
+//! (docs/scaling.md, "Read once per job"): each file is cut into byte ranges
+//! of io::LIGHTCURVE_PART_BYTES (gzip and xz files: one part), the parts
+//! are read by all ranks and threads with read_parts_once, and rank 0 keeps
+//! them. take(k) then gives rank 0 file k's curves, exactly as
+//! io::read_lightcurves_csv returns them, or throws exactly its error, at the
+//! moment the caller reads that file: bad rows and headers are kept until
+//! then, so an error in an input read before the light curves still comes
+//! first. The cut does not depend on the number of ranks.
+class LongCsvParts {
+public:
+  //! Collective over `comm` (MPI_COMM_NULL: one process, threads only);
+  //! plain files are cut into parts of `part_bytes`.
+  LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths,
+               std::uint64_t part_bytes = io::LIGHTCURVE_PART_BYTES);
+  //! Rank 0, k-th file in the order given, each once.
+  [[nodiscard]] std::vector<io::LightCurve> take(std::size_t k);
+
+private:
+  std::vector<io::LightCurvesCsvLayout> layouts_; // up to the first file whose header failed
+  std::exception_ptr layout_error_;               // rank 0: that file's error
+  std::vector<std::size_t> first_part_;           // per file, then the total
+  std::vector<io::LightCurvesPart> parts_;        // rank 0
+};
+
 //! Reads every input and groups the curves by source in order of first
 //! appearance (lightcurve::group_by_source), with the catalogue's
 //! variability index and warm_spot flag; the files read are appended to
@@ -69,9 +98,15 @@ struct FlaresInputs {
 //! without wise is a core::FieldError naming the key.
 [[nodiscard]] std::vector<lightcurve::SourceCurves>
 read_flares_inputs(const FlaresInputs& inputs, std::vector<std::filesystem::path>& files);
+//! The same with the long-CSV files taken from `long_csv` (built from
+//! inputs.lightcurves), as rank 0 does after reading them in parts.
+[[nodiscard]] std::vector<lightcurve::SourceCurves>
+read_flares_inputs(const FlaresInputs& inputs, std::vector<std::filesystem::path>& files,
+                   LongCsvParts& long_csv);
 
-//! The same, read once per job (read_once.hpp, docs/scaling.md): rank 0 of
-//! `comm` reads and checks the files, and every rank receives the curves and
+//! The same, read once per job (read_once.hpp, docs/scaling.md): the ranks
+//! of `comm` read the long-CSV files in parts (LongCsvParts), rank 0 reads
+//! and checks the other files, and every rank receives the curves and
 //! the file list as binary arrays instead of parsing every file again. Bad
 //! input stops every rank with rank 0's error (collective; MPI_COMM_NULL: one
 //! process).

@@ -7,6 +7,7 @@
 //! the error of a measured point in ranges::FLUX_ERR (> 0).
 #include "nuflare/io/records.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,81 @@ inline constexpr double JD_MINUS_MJD = 2400000.5;
 //! be empty or 0 for an upper limit (then 0). An optional `flux_unit` column
 //! names the unit (one of flux_units(), the same on every row of a curve);
 //! without it the flux is an energy flux, ENERGY_FLUX.
+//! The file is read as one part (read_lightcurves_part) and merged.
 [[nodiscard]] std::vector<LightCurve> read_lightcurves_csv(const std::string& path);
+
+// ---- the long CSV in parts (docs/scaling.md, "Read once per job") ---------------
+//
+// A plain long CSV is cut into byte ranges that readers parse independently
+// (each on its own rank or thread); merge_lightcurves_parts then puts the
+// parts together into exactly what read_lightcurves_csv returns, value for
+// value, and raises exactly the error it raises, for any cut. Lines cannot
+// span parts in a way that matters: a line belongs to the part in which it
+// starts, and a quoted field never spans lines (io::TableReader refuses an
+// unterminated quote on its line), so every line is read whole by one part.
+// A gzip or xz file cannot be cut and is one part read from its start.
+
+//! Bytes of a part when a long CSV is cut for reading in parallel: 2 MiB
+//! parts keep 16 readers busy on the paper-scale sky's 32 MB file, and the
+//! merge's cost per part (one look-up per curve) is small beside a part.
+inline constexpr std::uint64_t LIGHTCURVE_PART_BYTES = std::uint64_t{2} << 20;
+
+//! A long-CSV file's header and the byte ranges it is cut into.
+struct LightCurvesCsvLayout {
+  std::string path;
+  std::vector<std::string> columns; //!< the header's column names
+  std::size_t header_line = 0;      //!< 1-based line of the header
+  bool compressed = false;          //!< gzip or xz: one part, read from the file's start
+  std::uint64_t data_begin = 0;     //!< byte offset of the line after the header
+  //! Part k holds the rows whose lines start in bytes [bounds[k], bounds[k+1]);
+  //! bounds run from data_begin to UINT64_MAX (the file's end). Any
+  //! non-decreasing cuts in between are valid (the tests cut everywhere).
+  std::vector<std::uint64_t> bounds;
+  [[nodiscard]] std::size_t parts() const noexcept {
+    return bounds.empty() ? 0 : bounds.size() - 1;
+  }
+};
+
+//! Reads the header of `path` (with the errors read_lightcurves_csv raises
+//! for it: no header, a missing column) and cuts a plain file into parts of
+//! about `part_bytes` (at least one; a compressed file is one part).
+[[nodiscard]] LightCurvesCsvLayout
+lightcurves_csv_layout(const std::string& path, std::uint64_t part_bytes = LIGHTCURVE_PART_BYTES);
+
+//! The rows of one part, as read, not yet checked across parts.
+struct LightCurvesPart {
+  //! Curves in order of first appearance within the part, points in file
+  //! order (not sorted); a curve's flux_unit is that of its first row here.
+  std::vector<LightCurve> curves;
+  //! Per curve, per point: its line, counted from the part's start (below).
+  std::vector<std::vector<std::uint64_t>> lines;
+  //! Per curve: the line of its first row in the part (that row may have
+  //! failed after naming the curve; then the curve has no point from it).
+  std::vector<std::uint64_t> first_line;
+  //! `\n` bytes in the part's range: the merge adds them up to turn part
+  //! lines into file lines (a compressed file's lines are the file's).
+  std::uint64_t newlines = 0;
+  //! The part's first bad row, kept instead of thrown: the merge decides
+  //! whether an earlier part's row or a check across parts comes first.
+  bool failed = false;
+  std::uint64_t error_line = 0; //!< counted as `lines`
+  std::string error_field, error_message;
+};
+
+//! Reads part `k` of `layout` (any thread; errors other than bad rows, such
+//! as core::IoError, are thrown).
+[[nodiscard]] LightCurvesPart read_lightcurves_part(const LightCurvesCsvLayout& layout,
+                                                    std::size_t k);
+
+//! Puts the parts of `layout` (all of them, in order) together: curves by
+//! (source, band) in order of first appearance in the file, points sorted by
+//! time, one unit per curve, no two points of a curve at one time. Throws
+//! the core::InputError that read_lightcurves_csv would throw for the file:
+//! the first bad line in file order (a unit change between parts is compared
+//! by line with the parts' own errors), then "a header but no points", then
+//! the first duplicated time in curve order.
+[[nodiscard]] std::vector<LightCurve> merge_lightcurves_parts(const LightCurvesCsvLayout& layout,
+                                                              std::vector<LightCurvesPart> parts);
 
 //! Fermi-LAT Light Curve Repository CSV export (quoted CSV, "Julian Date",
 //! photon- or energy-flux columns, `< x` upper limits with error `-`).

@@ -14,6 +14,8 @@
 //!   is refused;
 //! - a line longer than MAX_LINE_BYTES is refused (not a text table).
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +29,15 @@ public:
 
   //! Opens `path`; throws core::InputError when it is missing or unreadable.
   explicit LineReader(std::string path);
+  //! Opens a plain (uncompressed) file to read only the lines that start in
+  //! the byte range [begin, end): the first is the line that begins at or
+  //! after `begin`, the last the one that contains byte end − 1, read to its
+  //! end. line_number() then counts from the range's start (a line begun
+  //! before `begin` and skipped counts as line 1), so the line of a file
+  //! cut in parts is its part's number plus the newlines of the parts before
+  //! (newlines()). Lines are checked exactly as when the file is read whole.
+  //! A compressed file cannot be cut: core::InputError.
+  LineReader(std::string path, std::uint64_t begin, std::uint64_t end);
   ~LineReader();
   LineReader(LineReader&&) noexcept;
   LineReader& operator=(LineReader&&) noexcept;
@@ -41,6 +52,12 @@ public:
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   //! File name without folders, as it appears in error messages.
   [[nodiscard]] std::string display_name() const;
+  //! Byte offset (in the decompressed text) of the next line next() returns.
+  [[nodiscard]] std::uint64_t offset() const noexcept { return buffer_offset_ + begin_; }
+  //! `\n` read so far that lie before the end of the range (all of them for a whole file).
+  [[nodiscard]] std::uint64_t newlines() const noexcept { return newlines_; }
+  //! True for gzip or xz data (whatever the file's name).
+  [[nodiscard]] bool compressed() const noexcept;
 
   class Source; //!< decompressing byte source (implementation detail)
 
@@ -55,6 +72,9 @@ private:
   std::string line_;
   std::size_t line_number_ = 0;
   bool eof_ = false;
+  std::uint64_t buffer_offset_ = 0; // offset of buffer_[0] in the text
+  std::uint64_t end_ = std::numeric_limits<std::uint64_t>::max(); // lines start before it
+  std::uint64_t newlines_ = 0;
 };
 
 } // namespace nuflare::io

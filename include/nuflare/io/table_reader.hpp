@@ -7,6 +7,7 @@
 #include "nuflare/io/ranges.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,14 @@ struct TableFormat {
 class TableReader {
 public:
   TableReader(std::string path, TableFormat format = {});
+  //! Reads only the rows of the lines that start in bytes [begin, end) of a
+  //! plain file whose header, `columns`, a reader of the whole file has read
+  //! (lines().offset() is then where its data start): one part of a file cut
+  //! for reading in parallel (LineReader's range constructor; blank and
+  //! comment lines are skipped as anywhere in the file). line_number()
+  //! counts from the range's start.
+  TableReader(std::string path, TableFormat format, std::vector<std::string> columns,
+              std::uint64_t begin, std::uint64_t end);
 
   //! Column names as in the header (trimmed).
   [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return columns_; }
@@ -49,6 +58,8 @@ public:
   [[nodiscard]] const std::string& path() const noexcept { return lines_.path(); }
   //! 1-based line of the header (0 when the format has fixed columns).
   [[nodiscard]] std::size_t header_line() const noexcept { return header_line_; }
+  //! The line reader underneath (byte offset, newlines read, compression).
+  [[nodiscard]] const LineReader& lines() const noexcept { return lines_; }
 
   //! Raw text of a field in the current row (trimmed, quotes removed).
   [[nodiscard]] std::string_view text(std::size_t column) const;
