@@ -92,13 +92,20 @@ $(($(wc -l <"$work/groups.csv") - 1)) sources in $(cut -d, -f7 "$work/groups.csv
 # A tiny sky for the launch cost: the demo's.
 tiny=("$root/inputs/demo/data/events/SIM01_exp.csv.xz")
 
-# Peak memory of the node: the largest sum over the nuflare processes of
-# their proportional set size (shared pages split between the ranks that map
-# them), sampled every 0.05 s until stopped.
+# Peak memory of the node: the largest sum over this benchmark's nuflare
+# processes of their proportional set size (shared pages split between the
+# ranks that map them), sampled every 0.05 s until stopped. Only processes
+# whose environment carries this run's token count, not other users' runs of
+# nuflare on a shared machine. Ranks are read one after the other, so a page
+# that more ranks map during one sweep is counted a little more than once: an
+# upper bound, which bench/scaling/rank_memory.py tightens (shared memory
+# counted once) and breaks down by rank and kind of mapping.
+export NUFLARE_BENCH_TOKEN="scaling-$$-$RANDOM"
 sampler() {
   exec "$py" - "$1" <<'PY'
-import glob, signal, sys, time
+import glob, os, signal, sys, time
 out, peak = sys.argv[1], 0
+token = ("NUFLARE_BENCH_TOKEN=" + os.environ["NUFLARE_BENCH_TOKEN"]).encode()
 def stop(*_):
     open(out, "w").write(str(peak))
     sys.exit(0)
@@ -108,6 +115,8 @@ while True:
     for comm in glob.glob("/proc/[0-9]*/comm"):
         try:
             if open(comm).read().strip() != "nuflare":
+                continue
+            if token not in open(comm[:-4] + "environ", "rb").read().split(b"\0"):
                 continue
             for line in open(comm[:-4] + "smaps_rollup"):
                 if line.startswith("Pss:"):

@@ -1,6 +1,5 @@
 #include "nuflare/campaign/inputs.hpp"
 
-#include "nuflare/campaign/flares_campaign.hpp"
 #include "nuflare/campaign/read_once.hpp"
 
 #include "nuflare/core/error.hpp"

@@ -8,9 +8,22 @@
 
 #include <atomic>
 #include <iostream>
+#include <iterator>
 #include <new>
 #include <set>
 #include <stdexcept>
+
+namespace nuflare::io {
+template <class A, campaign::Record<LightCurvesCsvLayout> R>
+void fields(A& a, R& l) {
+  a(l.path, l.columns, l.header_line, l.compressed, l.data_begin, l.bounds);
+}
+template <class A, campaign::Record<LightCurvesPart> R>
+void fields(A& a, R& p) {
+  a(p.curves, p.lines, p.first_line, p.newlines, p.failed, p.error_line, p.error_field,
+    p.error_message);
+}
+} // namespace nuflare::io
 
 namespace nuflare::campaign::detail {
 
@@ -331,6 +344,49 @@ io::EventSample read_events_once(MPI_Comm comm, const std::vector<std::string>& 
         return all;
       },
       deliver);
+}
+
+LongCsvParts::LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths,
+                           std::uint64_t part_bytes) {
+  // Headers first, on rank 0; a bad one waits for its file's turn in take().
+  layouts_ = read_once(comm, [&] {
+    std::vector<io::LightCurvesCsvLayout> out;
+    for (const auto& path : paths) {
+      try {
+        out.push_back(io::lightcurves_csv_layout(path, part_bytes));
+      } catch (const core::InputError&) {
+        layout_error_ = std::current_exception();
+        break;
+      }
+    }
+    return out;
+  });
+  std::vector<std::pair<std::size_t, std::size_t>> where; // (file, part) of every part
+  for (std::size_t f = 0; f < layouts_.size(); ++f) {
+    first_part_.push_back(where.size());
+    for (std::size_t k = 0; k < layouts_[f].parts(); ++k)
+      where.emplace_back(f, k);
+  }
+  first_part_.push_back(where.size());
+  // Bad rows are data in a part; what a part throws (an I/O failure) stops every rank.
+  parts_ = read_parts_once(
+      comm, where.size(),
+      [&](std::size_t g) {
+        return io::read_lightcurves_part(layouts_[where[g].first], where[g].second);
+      },
+      Deliver::first_rank);
+}
+
+std::vector<io::LightCurve> LongCsvParts::take(std::size_t k) {
+  if (k >= layouts_.size()) {
+    if (layout_error_)
+      std::rethrow_exception(layout_error_);
+    throw std::out_of_range("LongCsvParts::take: no file " + std::to_string(k));
+  }
+  std::vector<io::LightCurvesPart> mine(
+      std::make_move_iterator(parts_.begin() + static_cast<std::ptrdiff_t>(first_part_[k])),
+      std::make_move_iterator(parts_.begin() + static_cast<std::ptrdiff_t>(first_part_[k + 1])));
+  return io::merge_lightcurves_parts(layouts_[k], std::move(mine));
 }
 
 } // namespace nuflare::campaign

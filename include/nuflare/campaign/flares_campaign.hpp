@@ -4,14 +4,14 @@
 //! for flares and classified, over MPI ranks, and the results written once
 //! into the archive and the printed table.
 //!
-//! Every rank reads a part of each plain long-CSV file (LongCsvParts), rank 0
-//! puts the parts together, reads the other inputs and sends the curves to
-//! the others (read_flares_inputs with a communicator). Sources are split over ranks in
-//! contiguous blocks (partition.hpp); each
-//! rank analyses its block (lightcurve::analyse_curves) and the results are
-//! gathered in source order on every rank (gather.hpp). A source's numbers
-//! depend on its own light curves only, so the table and the archive are
-//! the same for any number of ranks.
+//! Every rank reads a part of each plain long-CSV file (LongCsvParts,
+//! read_once.hpp), rank 0 puts the parts together, reads the other inputs and
+//! sends each rank the curves of its sources (read_flares_inputs with a
+//! communicator). Sources are split over ranks in contiguous blocks
+//! (partition.hpp); each rank analyses its block (lightcurve::analyse_curves)
+//! and the results are gathered in source order on every rank (gather.hpp).
+//! A source's numbers depend on its own light curves only, so the table and
+//! the archive are the same for any number of ranks.
 //!
 //! Archive layout (docs/archive-format.md):
 //!   /flares/summary                 the printed CSV, field for field (text)
@@ -23,14 +23,12 @@
 //!   /flares/sources/stages          multi-frequency stage intervals
 //! Rows of a table point into the next by half-open index ranges
 //! (curve_begin/curve_end, point_begin/point_end, ...).
+#include "nuflare/campaign/read_once.hpp"
 #include "nuflare/io/archive.hpp"
-#include "nuflare/io/lightcurves.hpp"
 #include "nuflare/lightcurve/analyse.hpp"
 
 #include <mpi.h>
 
-#include <cstdint>
-#include <exception>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -64,31 +62,6 @@ struct FlaresInputs {
 
   //! The keys of the inputs (docs/cli.md, `nuflare flares`).
   static const core::OptionTable<FlaresInputs>& options();
-};
-
-//! Long-CSV light-curve files read once per job in parts by every rank
-//! (docs/scaling.md, "Read once per job"): each file is cut into byte ranges
-//! of io::LIGHTCURVE_PART_BYTES (gzip and xz files: one part), the parts
-//! are read by all ranks and threads with read_parts_once, and rank 0 keeps
-//! them. take(k) then gives rank 0 file k's curves, exactly as
-//! io::read_lightcurves_csv returns them, or throws exactly its error, at the
-//! moment the caller reads that file: bad rows and headers are kept until
-//! then, so an error in an input read before the light curves still comes
-//! first. The cut does not depend on the number of ranks.
-class LongCsvParts {
-public:
-  //! Collective over `comm` (MPI_COMM_NULL: one process, threads only);
-  //! plain files are cut into parts of `part_bytes`.
-  LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths,
-               std::uint64_t part_bytes = io::LIGHTCURVE_PART_BYTES);
-  //! Rank 0, k-th file in the order given, each once.
-  [[nodiscard]] std::vector<io::LightCurve> take(std::size_t k);
-
-private:
-  std::vector<io::LightCurvesCsvLayout> layouts_; // up to the first file whose header failed
-  std::exception_ptr layout_error_;               // rank 0: that file's error
-  std::vector<std::size_t> first_part_;           // per file, then the total
-  std::vector<io::LightCurvesPart> parts_;        // rank 0
 };
 
 //! Reads every input and groups the curves by source in order of first

@@ -12,6 +12,7 @@
 //! With one rank the reader is simply called.
 #include "nuflare/campaign/collective.hpp"
 #include "nuflare/campaign/serialize.hpp"
+#include "nuflare/io/lightcurves.hpp"
 
 #include <mpi.h>
 
@@ -315,6 +316,31 @@ template <class ReadPart>
 //! ranks get none; errors reach every rank, as with read_events_once.
 [[nodiscard]] std::vector<io::EventSample>
 read_event_parts_once(MPI_Comm comm, const std::vector<std::string>& paths);
+
+//! Long-CSV light-curve files read once per job in parts by every rank
+//! (docs/scaling.md, "Read once per job"): each file is cut into byte ranges
+//! of io::LIGHTCURVE_PART_BYTES (gzip and xz files: one part), the parts
+//! are read by all ranks and threads with read_parts_once, and rank 0 keeps
+//! them. take(k) then gives rank 0 file k's curves, exactly as
+//! io::read_lightcurves_csv returns them, or throws exactly its error, at the
+//! moment the caller reads that file: bad rows and headers are kept until
+//! then, so an error in an input read before the light curves still comes
+//! first. The cut does not depend on the number of ranks.
+class LongCsvParts {
+public:
+  //! Collective over `comm` (MPI_COMM_NULL: one process, threads only);
+  //! plain files are cut into parts of `part_bytes`.
+  LongCsvParts(MPI_Comm comm, const std::vector<std::string>& paths,
+               std::uint64_t part_bytes = io::LIGHTCURVE_PART_BYTES);
+  //! Rank 0, k-th file in the order given, each once.
+  [[nodiscard]] std::vector<io::LightCurve> take(std::size_t k);
+
+private:
+  std::vector<io::LightCurvesCsvLayout> layouts_; // up to the first file whose header failed
+  std::exception_ptr layout_error_;               // rank 0: that file's error
+  std::vector<std::size_t> first_part_;           // per file, then the total
+  std::vector<io::LightCurvesPart> parts_;        // rank 0
+};
 
 //! Runs `step` on rank 0 of `comm` alone (collective): when it throws, every
 //! rank throws the same error together, otherwise every rank returns.
