@@ -206,6 +206,15 @@ for np in "${ranks[@]}" "${extra[@]}"; do
 done
 
 num() { printf '%.*f' "$1" "$2"; }
+# same_everywhere TAG LABEL: the runs' stdout ($work/TAG<ranks>.out) is the
+# same at every rank count, or the benchmark fails.
+same_everywhere() {
+  local np same=yes
+  for np in "${ranks[@]}"; do cmp -s "$work/$1${ranks[0]}.out" "$work/$1$np.out" || same=no; done
+  echo
+  echo "${2}stdout identical at every rank count: $same"
+  [[ $same == yes ]] || exit 1
+}
 if ((${#ranks[@]} > 0)); then
   base=${ranks[0]}
   echo
@@ -223,11 +232,7 @@ if ((${#ranks[@]} > 0)); then
     echo "| $np | $(num 1 "${wall[$np]}") | $(num 1 "$speed") | $(num 2 "$(echo "$speed / $np" | bc -l)") |" \
       "${txs[$np]} / ${cfs[$np]} / ${nfs[$np]} | $(num 2 "$trial_eff") | ${mem_rank[$np]} | ${mem_node[$np]} |"
   done
-  same=yes
-  for np in "${ranks[@]}"; do cmp -s "$work/result$base.out" "$work/result$np.out" || same=no; done
-  echo
-  echo "stdout identical at every rank count: $same"
-  [[ $same == yes ]] || exit 1
+  same_everywhere result ""
 fi
 read -ra extra <<<"${ONE_TRIAL_RANKS:-}"
 counts=("${ranks[@]}" "${extra[@]}")
@@ -304,11 +309,7 @@ print(f"| {np_} | {float(wall):.1f} | {speed:.1f} | {speed / int(np_):.2f} | {ra
       f"{float(rate) / float(rate0) * k / int(np_):.2f} |")
 PY
   done
-  same=yes
-  for np in "${ranks[@]}"; do cmp -s "$work/scan$base.out" "$work/scan$np.out" || same=no; done
-  echo
-  echo "scan stdout identical at every rank count: $same"
-  [[ $same == yes ]] || exit 1
+  same_everywhere scan "scan "
 fi
 if [[ ${SKIP_FLARES:-0} != 1 ]] && ((${#ranks[@]} > 0)); then
   flares=(flares --lightcurves "$sky/lightcurves.csv" --sources "$sky/catalog.csv")
@@ -334,10 +335,6 @@ if [[ ${SKIP_FLARES:-0} != 1 ]] && ((${#ranks[@]} > 0)); then
     echo "| $np | $(num 2 "${flares_wall[$np]}") |" \
       "$(num 2 "$(echo "${flares_wall[$base]} / ${flares_wall[$np]}" | bc -l)") | ${flares_cpu[$np]} |"
   done
-  same=yes
-  for np in "${ranks[@]}"; do cmp -s "$work/flares$base.out" "$work/flares$np.out" || same=no; done
-  echo
-  echo "flares stdout identical at every rank count: $same"
-  [[ $same == yes ]] || exit 1
+  same_everywhere flares "flares "
 fi
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

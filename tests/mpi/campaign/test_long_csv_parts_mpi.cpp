@@ -8,7 +8,7 @@
 #include "nuflare/io/lightcurves.hpp"
 #include "nuflare/io/line_reader.hpp"
 
-#include "nuflare_bytes.hpp"
+#include "nuflare_lightcurves.hpp"
 #include "nuflare_mpi.hpp"
 
 #include <mpi.h>
@@ -18,25 +18,6 @@
 using namespace nuflare;
 
 namespace {
-
-template <class T>
-bool same(const std::vector<T>& a, const std::vector<T>& b) {
-  return test::same_bytes(std::span<const T>(a), std::span<const T>(b));
-}
-
-void require_same(const std::vector<io::LightCurve>& got, const std::vector<io::LightCurve>& want) {
-  REQUIRE(got.size() == want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    INFO("curve " << i << ": " << want[i].source << " / " << want[i].band);
-    CHECK(got[i].source == want[i].source);
-    CHECK(got[i].band == want[i].band);
-    CHECK(got[i].flux_unit == want[i].flux_unit);
-    CHECK(same(got[i].mjd, want[i].mjd));
-    CHECK(same(got[i].flux, want[i].flux));
-    CHECK(same(got[i].flux_err, want[i].flux_err));
-    CHECK(same(got[i].upper_limit, want[i].upper_limit));
-  }
-}
 
 //! The demo sky's long CSV (inputs/demo, 3.6 MB, 61 941 lines) as a plain
 //! file in `dir`, with line `bad_line` (if any) given the flux `bad_flux`
@@ -97,7 +78,7 @@ TEST_CASE("long CSVs read in parts by every rank equal the serial reader's",
     if (test::rank_of() != 0)
       continue;
     for (std::size_t k = 0; k < paths.size(); ++k)
-      require_same(parts.take(k), io::read_lightcurves_csv(paths[k]));
+      test::require_same_curves(parts.take(k), io::read_lightcurves_csv(paths[k]));
   }
 }
 
@@ -117,11 +98,11 @@ TEST_CASE("nuflare flares' inputs are the same read in parts", "[read_once][ligh
   for (std::size_t i = 0; i < want.size(); ++i) {
     INFO("source " << want[i].name);
     CHECK(got[i].name == want[i].name);
-    CHECK(same(std::vector<double>{got[i].variability_index},
-               std::vector<double>{want[i].variability_index}));
+    CHECK(test::same_bytes(std::span<const double>(&got[i].variability_index, 1),
+                           std::span<const double>(&want[i].variability_index, 1)));
     // Rank 0 keeps every curve, the others those of their own block.
     if (test::rank_of() == 0 || (i >= block.begin && i < block.end))
-      require_same(got[i].curves, want[i].curves);
+      test::require_same_curves(got[i].curves, want[i].curves);
     else
       CHECK(got[i].curves.empty());
   }

@@ -6,7 +6,7 @@
 #include "io_test_util.hpp"
 #include "nuflare/io/lightcurves.hpp"
 #include "nuflare/io/line_reader.hpp"
-#include "nuflare_bytes.hpp"
+#include "nuflare_lightcurves.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -36,27 +36,6 @@ std::vector<io::LightCurve> read_in_parts(const io::LightCurvesCsvLayout& layout
   for (std::size_t k = 0; k < layout.parts(); ++k)
     parts.push_back(io::read_lightcurves_part(layout, k));
   return io::merge_lightcurves_parts(layout, std::move(parts));
-}
-
-template <class T>
-bool same(const std::vector<T>& a, const std::vector<T>& b) {
-  return test::same_bytes(std::span<const T>(a), std::span<const T>(b));
-}
-
-void require_same(const std::vector<io::LightCurve>& got, const std::vector<io::LightCurve>& want) {
-  REQUIRE(got.size() == want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    INFO("curve " << i << ": " << want[i].source << " / " << want[i].band);
-    CHECK(got[i].source == want[i].source);
-    CHECK(got[i].band == want[i].band);
-    CHECK(got[i].flux_unit == want[i].flux_unit);
-    CHECK(same(got[i].mjd, want[i].mjd));
-    CHECK(same(got[i].flux, want[i].flux));
-    CHECK(same(got[i].flux_err, want[i].flux_err));
-    CHECK(same(got[i].upper_limit, want[i].upper_limit));
-    CHECK(same(got[i].ts, want[i].ts));
-    CHECK(same(got[i].photon_index, want[i].photon_index));
-  }
 }
 
 //! Bytes after the header of a plain file.
@@ -126,7 +105,7 @@ void require_same_for_every_cut(const std::string& path, bool small) {
   const auto want = io::read_lightcurves_csv(path);
   for (const auto& c : every_cut(path, small)) {
     INFO(path << ": " << describe(c));
-    require_same(read_in_parts(cut(path, c)), want);
+    test::require_same_curves(read_in_parts(cut(path, c)), want);
   }
 }
 
@@ -202,13 +181,13 @@ TEST_CASE("a long CSV read in parts equals the whole file read at once", "[io][l
   SECTION("the default cut, and a compressed file as one part") {
     const auto layout = io::lightcurves_csv_layout(path, 40);
     CHECK(layout.parts() > 5);
-    require_same(read_in_parts(layout), whole);
+    test::require_same_curves(read_in_parts(layout), whole);
     for (const std::string tool : {"gzip", "xz"}) {
       const auto packed = test::compress(path, tool);
       const auto one = io::lightcurves_csv_layout(packed, 40);
       CHECK(one.compressed);
       CHECK(one.parts() == 1);
-      require_same(read_in_parts(one), whole);
+      test::require_same_curves(read_in_parts(one), whole);
     }
   }
 }
