@@ -55,9 +55,7 @@ Outcome describe(std::exception_ptr error) {
     out.file = e.file();
     out.line = e.line();
     out.field = e.field();
-    // what() is "file:line: field: message"; the prefix is rebuilt on arrival.
-    const std::string prefix = core::InputError(e.file(), e.line(), e.field(), "").what();
-    out.message = std::string(e.what()).substr(prefix.size());
+    out.message = e.message(); // "file:line: field: " is rebuilt on arrival
   } catch (const core::ConfigError& e) {
     out.kind = Outcome::config;
     out.message = e.what();

@@ -18,6 +18,6 @@ std::string locate(const std::string& file, std::size_t line, const std::string&
 InputError::InputError(std::string file, std::size_t line, std::string field,
                        const std::string& message)
     : Error(locate(file, line, field, message)), file_(std::move(file)), line_(line),
-      field_(std::move(field)) {}
+      field_(std::move(field)), message_(message) {}
 
 } // namespace nuflare::core

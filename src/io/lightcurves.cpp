@@ -164,17 +164,6 @@ LongColumns long_columns(const TableReader& t) {
   return c;
 }
 
-//! "column 3 (mjd)", as TableReader::label names a column in messages.
-std::string column_label(const std::vector<std::string>& columns, std::size_t c) {
-  return "column " + std::to_string(c + 1) + " (" + columns.at(c) + ")";
-}
-
-//! The message of an input error without its "file:line: field: " prefix.
-std::string bare_message(const InputError& e) {
-  const std::string prefix = InputError(e.file(), e.line(), e.field(), "").what();
-  return std::string(e.what()).substr(prefix.size());
-}
-
 const std::string ONE_UNIT = " on the curve's first row (one unit per source and band)";
 
 //! The rows of one part (or of a whole compressed file) into `part`; the
@@ -266,7 +255,7 @@ LightCurvesPart read_lightcurves_part(const LightCurvesCsvLayout& layout, std::s
     part.failed = true;
     part.error_line = e.line();
     part.error_field = e.field();
-    part.error_message = bare_message(e);
+    part.error_message = e.message();
   }
   part.newlines = t->lines().newlines();
   return part;
@@ -277,14 +266,8 @@ std::vector<LightCurve> merge_lightcurves_parts(const LightCurvesCsvLayout& layo
   if (parts.size() != layout.parts())
     throw std::invalid_argument("merge_lightcurves_parts: " + std::to_string(parts.size()) +
                                 " parts for a layout of " + std::to_string(layout.parts()));
-  const auto find = [&](std::string_view name) -> std::optional<std::size_t> {
-    for (std::size_t i = 0; i < layout.columns.size(); ++i)
-      if (detail::iequals(layout.columns[i], name))
-        return i;
-    return std::nullopt;
-  };
-  const std::optional<std::size_t> c_unit = find("flux_unit");
-  const std::size_t c_mjd = find("mjd").value();
+  const std::optional<std::size_t> c_unit = find_column(layout.columns, "flux_unit");
+  const std::size_t c_mjd = find_column(layout.columns, "mjd").value();
 
   // The first error in file order; at one line a unit change comes first
   // (the reader checks the unit before the numbers of a row).

@@ -134,11 +134,20 @@ void TableReader::split(std::string_view line, std::vector<std::string_view>& ou
   }
 }
 
-std::optional<std::size_t> TableReader::find(std::string_view name) const {
-  for (std::size_t i = 0; i < columns_.size(); ++i)
-    if (iequals(columns_[i], name))
+std::optional<std::size_t> find_column(const std::vector<std::string>& columns,
+                                       std::string_view name) {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (iequals(columns[i], name))
       return i;
   return std::nullopt;
+}
+
+std::string column_label(const std::vector<std::string>& columns, std::size_t column) {
+  return "column " + std::to_string(column + 1) + " (" + columns.at(column) + ")";
+}
+
+std::optional<std::size_t> TableReader::find(std::string_view name) const {
+  return find_column(columns_, name);
 }
 
 std::size_t TableReader::require(std::initializer_list<std::string_view> names) const {
@@ -168,7 +177,7 @@ bool TableReader::next() {
 }
 
 std::string TableReader::label(std::size_t column) const {
-  return "column " + std::to_string(column + 1) + " (" + columns_.at(column) + ")";
+  return column_label(columns_, column);
 }
 
 void TableReader::fail(std::size_t column, const std::string& message) const {

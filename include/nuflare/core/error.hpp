@@ -24,11 +24,14 @@ public:
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
   [[nodiscard]] std::size_t line() const noexcept { return line_; }
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
+  //! The message alone, without the "file:line: field: " that what() adds.
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
 
 private:
   std::string file_;
   std::size_t line_;
   std::string field_;
+  std::string message_;
 };
 
 //! A bad option or deck key: unknown name, wrong type, value out of range.

@@ -107,6 +107,13 @@ private:
   std::size_t header_line_ = 0;
 };
 
+//! Index of the column `name` among a header's `columns`, compared
+//! case-insensitively, or nullopt (TableReader::find on a header kept apart).
+[[nodiscard]] std::optional<std::size_t> find_column(const std::vector<std::string>& columns,
+                                                     std::string_view name);
+//! The "column 3 (AngErr)" label of `columns[column]` used in messages.
+[[nodiscard]] std::string column_label(const std::vector<std::string>& columns, std::size_t column);
+
 //! Parses a finite double from the whole of `text` (no blanks, no junk).
 std::optional<double> parse_finite(std::string_view text);
 
